@@ -25,6 +25,8 @@ export interface Identifier extends NodeBase {
 export interface GroupName extends NodeBase {
   readonly kind: 'GroupName';
   readonly name: string;
+  /** The lexer reported this name as invalid (`@Foo`, a lone `@`); checkers should not report it again. */
+  readonly malformed?: boolean;
 }
 
 export interface IntegerLiteral extends NodeBase {
@@ -32,6 +34,8 @@ export interface IntegerLiteral extends NodeBase {
   /** Non-negative value of the literal (a unary minus is a separate node). */
   readonly value: bigint;
   readonly text: string;
+  /** The lexer reported this literal as invalid (`0x`, `12ab`); `value` is then 0n and meaningless. */
+  readonly malformed?: boolean;
 }
 
 export interface StringLiteral extends NodeBase {

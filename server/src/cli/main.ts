@@ -1,0 +1,46 @@
+/**
+ * `seccomp-policy`: the command line over the language core. Argument
+ * parsing and printing only; every decision is the core's.
+ */
+import { UsageError } from './args';
+import { runCheck } from './commands/check';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const USAGE = `usage: seccomp-policy COMMAND [OPTIONS] ...
+
+commands:
+  check FILE...            report problems in policies (gcc-style or --json)
+
+Run 'seccomp-policy COMMAND --help' for a command's options.`;
+
+const COMMANDS: Record<string, (argv: readonly string[], io: Io) => number | Promise<number>> = {
+  check: runCheck,
+};
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    io.out(USAGE);
+    return command ? 0 : 2;
+  }
+  if (command === '--version') { io.out('seccomp-policy 0.1.0'); return 0; }
+  const run = COMMANDS[command];
+  if (!run) { io.err(`seccomp-policy: unknown command '${command}'\n${USAGE}`); return 2; }
+  try {
+    return await run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) { io.err(`seccomp-policy ${command}: ${e.message}`); return 2; }
+    io.err(`seccomp-policy ${command}: internal error: ${(e as Error)?.message ?? e}`);
+    return 70;
+  }
+}
+
+/** The process entry (bin/seccomp-policy): real stdio, exit status via process.exitCode. */
+export function runCli(): void {
+  const io: Io = { out: (t) => process.stdout.write(t + '\n'), err: (t) => process.stderr.write(t + '\n') };
+  main(process.argv.slice(2), io).then((code) => { process.exitCode = code; });
+}

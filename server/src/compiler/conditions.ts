@@ -1,0 +1,125 @@
+/**
+ * Lowers resolved conditions to BPF, kafel style: `and`/`or` thread the
+ * true/false targets, `not` swaps them, and each comparison becomes checks
+ * on 32-bit words. A 32-bit argument is compared on its low word only, so
+ * garbage in the upper half of the register cannot change the outcome.
+ */
+import { BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JSET, argHighOffset, argLowOffset } from '../bpf/instructions';
+import type { Compare, CompareOp, Cond } from '../policy/semantics/condition';
+import type { Emitter, Label } from './emitter';
+import type { InstructionSource } from './sourcemap';
+
+const U32 = 0xffff_ffff;
+
+/** Emits `cond` so that it continues at `t` when true and `f` when false; returns its entry. */
+export function emitCondition(e: Emitter, cond: Cond, t: Label, f: Label, src: InstructionSource): Label {
+  if (t === f) return t;
+  switch (cond.kind) {
+    case 'true': return t;
+    case 'false': return f;
+    case 'not': return emitCondition(e, cond.item, f, t, src);
+    case 'and': {
+      let next = t;
+      for (let i = cond.items.length - 1; i >= 0; i--) next = emitCondition(e, cond.items[i]!, next, f, src);
+      return next;
+    }
+    case 'or': {
+      let next = f;
+      for (let i = cond.items.length - 1; i >= 0; i--) next = emitCondition(e, cond.items[i]!, t, next, src);
+      return next;
+    }
+    case 'cmp':
+      return cond.width === 32 ? emitWord(e, argLowOffset(cond.arg), Number(cond.mask), cond.op, Number(cond.value), t, f, src)
+        : emitWide(e, cond, t, f, src);
+  }
+}
+
+function holds(op: CompareOp, a: number, b: number): boolean {
+  switch (op) {
+    case '==': return a === b;
+    case '!=': return a !== b;
+    case '<': return a < b;
+    case '<=': return a <= b;
+    case '>': return a > b;
+    case '>=': return a >= b;
+  }
+}
+
+/** `(word & mask) OP value` on one 32-bit word of seccomp_data. */
+function emitWord(e: Emitter, offset: number, mask: number, op: CompareOp, value: number, t: Label, f: Label, src: InstructionSource): Label {
+  if (t === f) return t;
+  mask >>>= 0;
+  value >>>= 0;
+  // Outcomes fixed at compile time: a zero mask, or bounds no word can cross.
+  if (mask === 0) return holds(op, 0, value) ? t : f;
+  if ((op === '==' || op === '!=') && (value & ~mask) >>> 0 !== 0) return op === '!=' ? t : f;
+  if (op === '>=' && value === 0) return t;
+  if (op === '<' && value === 0) return f;
+  if (op === '>' && value >= mask) return f;
+  if (op === '<=' && value >= mask) return t;
+  if (op === '<' && value > mask) return t;
+  if (op === '>=' && value > mask) return f;
+  let entry: Label;
+  const bit = mask !== U32 && (mask & (mask - 1)) === 0;
+  if (mask !== U32 && (op === '==' || op === '!=') && (value === 0 || (bit && value === mask))) {
+    // A bit test needs no `and`: jset jumps when any masked bit is set.
+    const setMeansTrue = (op === '!=') === (value === 0);
+    e.jump(BPF_JSET, mask, setMeansTrue ? t : f, setMeansTrue ? f : t, src);
+  } else {
+    switch (op) {
+      case '==': e.jump(BPF_JEQ, value, t, f, src); break;
+      case '!=': e.jump(BPF_JEQ, value, f, t, src); break;
+      case '>': e.jump(BPF_JGT, value, t, f, src); break;
+      case '>=': e.jump(BPF_JGE, value, t, f, src); break;
+      case '<': e.jump(BPF_JGE, value, f, t, src); break;
+      case '<=': e.jump(BPF_JGT, value, f, t, src); break;
+    }
+    if (mask !== U32) e.and(mask, src);
+  }
+  entry = e.load(offset, src);
+  return entry;
+}
+
+/** A 64-bit comparison: the high words decide unless equal, then the low words. */
+function emitWide(e: Emitter, c: Compare, t: Label, f: Label, src: InstructionSource): Label {
+  const hiMask = Number(c.mask >> 32n);
+  const loMask = Number(c.mask & 0xffff_ffffn);
+  const hi = Number(c.value >> 32n);
+  const lo = Number(c.value & 0xffff_ffffn);
+  const hiOff = argHighOffset(c.arg);
+  const loOff = argLowOffset(c.arg);
+  switch (c.op) {
+    case '==': {
+      const low = emitWord(e, loOff, loMask, '==', lo, t, f, src);
+      return emitWord(e, hiOff, hiMask, '==', hi, low, f, src);
+    }
+    case '!=': {
+      const low = emitWord(e, loOff, loMask, '==', lo, f, t, src);
+      return emitWord(e, hiOff, hiMask, '==', hi, low, t, src);
+    }
+    case '>': case '>=':
+      return emitOrdered(e, hiOff, hiMask, hi, loOff, loMask, lo, c.op, t, f, src);
+    case '<':
+      return emitOrdered(e, hiOff, hiMask, hi, loOff, loMask, lo, '>=', f, t, src);
+    case '<=':
+      return emitOrdered(e, hiOff, hiMask, hi, loOff, loMask, lo, '>', f, t, src);
+  }
+}
+
+/** `x > v` / `x >= v` on 64 bits: hi > vh → t; hi == vh → compare lo; else f. */
+function emitOrdered(e: Emitter, hiOff: number, hiMask: number, hi: number, loOff: number, loMask: number, lo: number,
+  op: '>' | '>=', t: Label, f: Label, src: InstructionSource): Label {
+  if (t === f) return t;
+  if (hiMask === 0 && hi !== 0) return f; // the high word is always 0: below any bound with a high part
+  if (hi > hiMask) return f; // the high word can never reach the bound
+  const low = emitWord(e, loOff, loMask, op, lo, t, f, src);
+  if (hiMask === 0) return low; // the high word is 0 and so is the bound's: the low words decide
+  // A still holds the (masked) high word after the first jump, so no reload between them.
+  const eq = e.jump(BPF_JEQ, hi, low, f, src);
+  let entry = eq;
+  if (hi < hiMask) entry = e.jump(BPF_JGT, hi, t, eq, src);
+  // Every jump folded away: nothing to load.
+  if (entry === low || entry === f || entry === t) return entry;
+  if (hiMask !== U32) e.and(hiMask, src);
+  return e.load(hiOff, src);
+}

@@ -1,0 +1,146 @@
+/**
+ * Dispatch on the syscall number. The number space [0, 2^32) is cut into
+ * segments that each lead to one target (a shared RET or a condition
+ * block); neighbours with the same RET merge. A search tree over the
+ * segments is then chosen by dynamic programming to minimise a weighted
+ * sum of size and path length: `jge` splits, or short `jeq` chains that
+ * peel single-number holes off a run with one target.
+ */
+
+export type LeafTarget =
+  | { readonly kind: 'ret'; readonly value: number }
+  | { readonly kind: 'block'; readonly id: number };
+
+export interface Segment {
+  readonly first: number;
+  readonly last: number;
+  readonly target: LeafTarget;
+  /** How much reaching this segment quickly matters (known, allowed syscalls). */
+  readonly weight: number;
+}
+
+export type Tree =
+  | { readonly kind: 'leaf'; readonly target: LeafTarget }
+  | { readonly kind: 'split'; readonly at: number; readonly below: Tree; readonly above: Tree }
+  /** `jeq` tests for single numbers, in order, then `otherwise`. */
+  | { readonly kind: 'chain'; readonly tests: readonly { readonly nr: number; readonly target: LeafTarget }[]; readonly otherwise: LeafTarget };
+
+export function sameTarget(a: LeafTarget, b: LeafTarget): boolean {
+  return a.kind === b.kind && (a.kind === 'ret' ? a.value === (b as { value: number }).value : a.id === (b as { id: number }).id);
+}
+
+/** Merges neighbours with the same RET (condition blocks never merge). */
+export function mergeSegments(segments: readonly Segment[]): Segment[] {
+  const out: Segment[] = [];
+  for (const s of segments) {
+    const prev = out[out.length - 1];
+    if (prev && prev.target.kind === 'ret' && sameTarget(prev.target, s.target) && prev.last + 1 === s.first) {
+      out[out.length - 1] = { first: prev.first, last: s.last, target: prev.target, weight: prev.weight + s.weight };
+    } else out.push(s);
+  }
+  return out;
+}
+
+/** Longest `jeq` chain considered: longer ones cost more path than they save. */
+const MAX_CHAIN = 6;
+/** Above this many segments the cubic search gives way to weighted halving. */
+const MAX_DP_SEGMENTS = 160;
+
+/**
+ * Chooses the tree. `sizeWeight` trades one instruction against one step
+ * of path length weighted by segment weights (larger favours smaller code).
+ */
+export function buildTree(segs: readonly Segment[], sizeWeight: number): Tree {
+  if (segs.length === 0) throw new Error('no segments');
+  return segs.length <= MAX_DP_SEGMENTS ? optimalTree(segs, sizeWeight) : halvingTree(segs, 0, segs.length - 1);
+}
+
+function keyOf(t: LeafTarget): string {
+  return t.kind === 'ret' ? `r${t.value}` : `b${t.id}`;
+}
+
+interface Chain { cost: number; tests: number[]; otherwise: number }
+
+/** The best `jeq` chain for segs[i..j], if all but one target are single numbers. */
+function chainFor(segs: readonly Segment[], i: number, j: number, lambda: number): Chain | undefined {
+  let wide: string | undefined;
+  const weightByKey = new Map<string, number>();
+  for (let k = i; k <= j; k++) {
+    const s = segs[k]!;
+    const key = keyOf(s.target);
+    weightByKey.set(key, (weightByKey.get(key) ?? 0) + s.weight);
+    if (s.first !== s.last) {
+      if (wide !== undefined && wide !== key) return undefined;
+      wide = key;
+    }
+  }
+  let main = wide;
+  if (main === undefined) {
+    let best = -1;
+    for (const [key, w] of weightByKey) if (w > best) { best = w; main = key; }
+  }
+  const tests: number[] = [];
+  let mainIndex = -1;
+  for (let k = i; k <= j; k++) {
+    if (keyOf(segs[k]!.target) === main) { if (mainIndex < 0) mainIndex = k; } else tests.push(k);
+  }
+  if (tests.length > MAX_CHAIN) return undefined;
+  tests.sort((a, b) => segs[b]!.weight - segs[a]!.weight);
+  let cost = lambda * tests.length;
+  tests.forEach((k, n) => { cost += segs[k]!.weight * (n + 1); });
+  cost += weightByKey.get(main!)! * tests.length;
+  return { cost, tests, otherwise: mainIndex };
+}
+
+function optimalTree(segs: readonly Segment[], lambda: number): Tree {
+  const n = segs.length;
+  const prefix = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i]! + segs[i]!.weight;
+  const cost = new Float64Array(n * n);
+  // choice: -1 leaf, -2 chain, k > i split at k.
+  const choice = new Int32Array(n * n);
+  const chains = new Map<number, Chain>();
+  for (let len = 1; len <= n; len++) {
+    for (let i = 0; i + len - 1 < n; i++) {
+      const j = i + len - 1;
+      const at = i * n + j;
+      if (len === 1) { cost[at] = 0; choice[at] = -1; continue; }
+      let best = Infinity;
+      let pick = 0;
+      const chain = len <= 2 * MAX_CHAIN + 1 ? chainFor(segs, i, j, lambda) : undefined;
+      if (chain) { best = chain.cost; pick = -2; chains.set(at, chain); }
+      const w = prefix[j + 1]! - prefix[i]!;
+      for (let k = i + 1; k <= j; k++) {
+        const c = lambda + w + cost[i * n + k - 1]! + cost[k * n + j]!;
+        if (c < best) { best = c; pick = k; }
+      }
+      cost[at] = best;
+      choice[at] = pick;
+    }
+  }
+  const build = (i: number, j: number): Tree => {
+    const c = choice[i * n + j]!;
+    if (c === -1) return { kind: 'leaf', target: segs[i]!.target };
+    if (c === -2) {
+      const chain = chains.get(i * n + j)!;
+      return { kind: 'chain', tests: chain.tests.map((k) => ({ nr: segs[k]!.first, target: segs[k]!.target })), otherwise: segs[chain.otherwise]!.target };
+    }
+    return { kind: 'split', at: segs[c]!.first, below: build(i, c - 1), above: build(c, j) };
+  };
+  return build(0, n - 1);
+}
+
+/** For very large policies: split where the weight halves (linearithmic). */
+function halvingTree(segs: readonly Segment[], i: number, j: number): Tree {
+  if (i === j) return { kind: 'leaf', target: segs[i]!.target };
+  let total = 0;
+  for (let k = i; k <= j; k++) total += segs[k]!.weight + 1;
+  let acc = 0;
+  let k = i + 1;
+  for (let m = i; m < j; m++) {
+    acc += segs[m]!.weight + 1;
+    k = m + 1;
+    if (acc * 2 >= total) break;
+  }
+  return { kind: 'split', at: segs[k]!.first, below: halvingTree(segs, i, k - 1), above: halvingTree(segs, k, j) };
+}

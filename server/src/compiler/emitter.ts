@@ -1,0 +1,101 @@
+/**
+ * Builds a program backwards, as kafel does: every block is emitted after
+ * the blocks it jumps to, so jump offsets are known when a jump is written
+ * and nothing is ever patched. A `Label` is a position counted from the end
+ * of the program; `finish()` reverses everything into execution order.
+ */
+import {
+  BPF_ABS, BPF_ALU, BPF_AND, BPF_JA, BPF_JMP, BPF_K, BPF_LD, BPF_RET, BPF_W, type Instruction,
+} from '../bpf/instructions';
+import type { InstructionSource, Origin } from './sourcemap';
+
+export type Label = number;
+
+/** The furthest a conditional jump reaches (jt/jf are 8 bits). */
+const MAX_JUMP = 255;
+
+export class Emitter {
+  private readonly code: Instruction[] = [];
+  private readonly sources: InstructionSource[] = [];
+  /** Shared RETs: value + origin → label. */
+  private readonly rets = new Map<string, Label>();
+
+  /** Label of the next instruction to be emitted (which runs before everything emitted so far). */
+  get here(): Label {
+    return this.code.length;
+  }
+
+  private push(ins: Instruction, source: InstructionSource): Label {
+    this.code.push(ins);
+    this.sources.push(source);
+    return this.code.length - 1;
+  }
+
+  /** A RET of `value`, shared with an earlier identical one when a jump from here can reach it. */
+  ret(value: number, origin: Origin): Label {
+    const key = `${value >>> 0}:${originKey(origin)}`;
+    const known = this.rets.get(key);
+    // Leave room for a few instructions emitted between now and the jump that uses it.
+    if (known !== undefined && this.here - known - 1 <= MAX_JUMP - 8) return known;
+    const label = this.push({ code: BPF_RET | BPF_K, jt: 0, jf: 0, k: value >>> 0 }, { origin });
+    this.rets.set(key, label);
+    return label;
+  }
+
+  /** `ld [offset]` from seccomp_data. */
+  load(offset: number, source: InstructionSource): Label {
+    return this.push({ code: BPF_LD | BPF_W | BPF_ABS, jt: 0, jf: 0, k: offset }, source);
+  }
+
+  and(mask: number, source: InstructionSource): Label {
+    return this.push({ code: BPF_ALU | BPF_AND | BPF_K, jt: 0, jf: 0, k: mask >>> 0 }, source);
+  }
+
+  /** An unconditional jump to `target` (none when it would fall through). */
+  goto(target: Label, source: InstructionSource): Label {
+    if (target === this.here - 1) return target;
+    return this.push({ code: BPF_JMP | BPF_JA | BPF_K, jt: 0, jf: 0, k: this.here - target - 1 }, source);
+  }
+
+  /**
+   * A conditional jump (`op` is BPF_JEQ/JGT/JGE/JSET). Equal targets need no
+   * test at all; targets beyond 255 instructions get a `ja` trampoline.
+   */
+  jump(op: number, k: number, jt: Label, jf: Label, source: InstructionSource): Label {
+    if (jt === jf) return jt;
+    if (this.here - jt - 1 > MAX_JUMP) jt = this.trampoline(jt, source);
+    if (this.here - jf - 1 > MAX_JUMP) {
+      jf = this.trampoline(jf, source);
+      // The jf trampoline may have pushed jt out of reach again.
+      if (this.here - jt - 1 > MAX_JUMP) jt = this.trampoline(jt, source);
+    }
+    const at = this.here;
+    return this.push({ code: BPF_JMP | op | BPF_K, jt: at - jt - 1, jf: at - jf - 1, k: k >>> 0 }, source);
+  }
+
+  private trampoline(target: Label, source: InstructionSource): Label {
+    return this.push({ code: BPF_JMP | BPF_JA | BPF_K, jt: 0, jf: 0, k: this.here - target - 1 }, { ...source, note: 'far jump' });
+  }
+
+  get length(): number {
+    return this.code.length;
+  }
+
+  /** The program in execution order, with its per-instruction sources. */
+  finish(): { instructions: Instruction[]; sources: InstructionSource[] } {
+    return { instructions: [...this.code].reverse(), sources: [...this.sources].reverse() };
+  }
+
+  /** Execution-order pc of a label, once the program is finished. */
+  static pcOf(label: Label, length: number): number {
+    return length - 1 - label;
+  }
+}
+
+function originKey(o: Origin): string {
+  switch (o.kind) {
+    case 'rule': return `r${o.rule}`;
+    case 'default': return `d${o.abi}`;
+    default: return o.kind;
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * The front door of the checker: a model plus every lint, in one sorted
+ * list. Callers that already hold a model (the service) use `checkModel`.
+ */
+import type { PolicyDiagnostic } from './diagnostics';
+import { lintPolicy } from './checks/lints';
+import { buildPolicyModel, type RootSource } from './semantics/build';
+import type { PolicyHost, PolicyModel } from './semantics/model';
+
+export function checkModel(model: PolicyModel, extra: readonly PolicyDiagnostic[] = []): PolicyDiagnostic[] {
+  const all = [...model.diagnostics, ...lintPolicy(model), ...extra];
+  const order = (f: string) => (f === model.root ? '' : f);
+  return all.sort((a, b) => order(a.file).localeCompare(order(b.file)) || a.range.start - b.range.start || a.range.end - b.range.end);
+}
+
+export function checkPolicy(root: RootSource, host: PolicyHost): { model: PolicyModel; diagnostics: PolicyDiagnostic[] } {
+  const model = buildPolicyModel(root, host);
+  return { model, diagnostics: checkModel(model) };
+}

@@ -1,0 +1,412 @@
+/**
+ * Builds the PolicyModel from a root file: splices includes, collects
+ * settings, defines and groups, then resolves every rule for every ABI.
+ */
+import { ABIS, abiInfo, allAbiNames, lookupAbi, type Abi } from '../../kernel/abi';
+import { findArg, getSyscall, syscallNames } from '../../kernel/syscalls';
+import { allConstants, getConstant } from '../../kernel/constants';
+import { allGroups, getGroup } from '../../kernel/groups';
+import type { SyscallInfo } from '../../kernel/types';
+import { SEMANTIC_CODES, type SemanticCode } from '../codes';
+import type { RelatedLocation } from '../diagnostics';
+import type { Action, Expression, ListItem, Statement, SyscallList, TextRange } from '../syntax/ast';
+import { parsePolicy } from '../syntax/parser';
+import { LineIndex } from '../text';
+import { simplify, TRUE } from './condition';
+import { ExpressionResolver, type Scope } from './expressions';
+import {
+  DiagnosticSink, type AbiRule, type AbiTable, type ActionKind, type ConcreteAction, type DefineSymbol,
+  type GroupSymbol, type Occurrence, type PlacedStatement, type PolicyHost, type PolicyModel, type PolicyRule,
+  type SourceFile,
+} from './model';
+import { dirname, resolvePath } from './paths';
+import { suggest } from './suggest';
+
+/** Deeper include chains are an error (§3). */
+export const MAX_INCLUDE_DEPTH = 16;
+
+export interface RootSource {
+  readonly path: string;
+  readonly text: string;
+}
+
+export function buildPolicyModel(root: RootSource, host: PolicyHost): PolicyModel {
+  return new ModelBuilder(root, host).build();
+}
+
+class ModelBuilder {
+  private readonly sink = new DiagnosticSink();
+  private readonly files = new Map<string, SourceFile>();
+  private readonly placed: PlacedStatement[] = [];
+  private readonly occurrences: Occurrence[] = [];
+  private readonly occurrenceKeys = new Set<string>();
+  private readonly defines = new Map<string, import('./model').DefineSymbol>();
+  private readonly groups = new Map<string, GroupSymbol>();
+  private readonly groupExpansion = new Map<string, readonly string[] | 'busy'>();
+  private abis: Abi[] = ['x86_64'];
+
+  constructor(private readonly root: RootSource, private readonly host: PolicyHost) {}
+
+  build(): PolicyModel {
+    this.load(this.root.path, this.root.text, 0, []);
+    const settings = this.collectSettings();
+    this.collectSymbols();
+    const resolver = new ExpressionResolver({
+      sink: this.sink,
+      defines: this.defines,
+      abis: this.abis,
+      occur: (o) => this.occur(o),
+    });
+    resolver.checkDefines(this.duplicateDefines);
+    const rules = this.collectRules();
+    const tables = new Map<Abi, AbiTable>();
+    for (const abi of this.abis) tables.set(abi, this.buildTable(abi, rules, settings, resolver));
+    return {
+      root: this.root.path,
+      files: this.files,
+      statements: this.placed,
+      abis: this.abis,
+      defaultStatement: settings.defaultStmt,
+      badarchStatement: settings.badarchStmt,
+      rules,
+      defines: this.defines,
+      groups: this.groups,
+      tables,
+      occurrences: this.occurrences,
+      diagnostics: this.sink.list,
+    };
+  }
+
+  private report(code: SemanticCode, file: string, range: TextRange, message: string,
+    extra?: { related?: RelatedLocation[]; suggestions?: string[]; tags?: ('unnecessary' | 'deprecated')[] }): void {
+    this.sink.report(code, SEMANTIC_CODES[code].severity, file, range, message, extra);
+  }
+
+  private occur(o: Occurrence): void {
+    const key = `${o.file}\0${o.range.start}\0${o.kind}`;
+    if (this.occurrenceKeys.has(key)) return;
+    this.occurrenceKeys.add(key);
+    this.occurrences.push(o);
+  }
+
+  // ---- files and includes ------------------------------------------------
+
+  private load(path: string, text: string, depth: number, stack: { file: string; range: TextRange }[]): void {
+    let file = this.files.get(path);
+    if (!file) {
+      const parsed = parsePolicy(text);
+      file = { path, text, ast: parsed.file, lines: new LineIndex(text) };
+      this.files.set(path, file);
+      for (const d of parsed.diagnostics) this.sink.add({ ...d, file: path });
+    }
+    for (const statement of file.ast.statements) {
+      this.placed.push({ file: path, statement, depth });
+      if (statement.kind === 'IncludeStatement' && statement.path) this.include(path, statement.path.value, statement.path, depth, stack);
+    }
+  }
+
+  private include(from: string, rel: string, at: TextRange, depth: number, stack: { file: string; range: TextRange }[]): void {
+    const target = resolvePath(dirname(from), rel);
+    this.occur({ kind: 'include', target, file: from, range: at });
+    const chain = [...stack, { file: from, range: at }];
+    if (target === this.root.path || stack.some((s) => s.file === target) || target === from) {
+      this.report('include-cycle', from, at, `\`${rel}\` includes itself through ${chain.map((c) => c.file).concat(target).join(' → ')}`, {
+        related: chain.slice(0, -1).map((c) => ({ file: c.file, range: c.range, message: 'included here' })),
+      });
+      return;
+    }
+    if (depth + 1 > MAX_INCLUDE_DEPTH) {
+      this.report('include-depth', from, at, `includes are nested more than ${MAX_INCLUDE_DEPTH} deep`);
+      return;
+    }
+    const known = this.files.get(target);
+    if (known) {
+      this.load(target, known.text, depth + 1, chain);
+      return;
+    }
+    const read = this.host.readFile(target);
+    if ('error' in read) {
+      this.report('include-not-found', from, at, `cannot include \`${rel}\`: ${read.error}`);
+      return;
+    }
+    this.load(target, read.text, depth + 1, chain);
+  }
+
+  // ---- settings: arch, default, badarch -----------------------------------
+
+  private collectSettings(): { defaultStmt?: PlacedStatement; badarchStmt?: PlacedStatement } {
+    let archStmt: PlacedStatement | undefined;
+    let defaultStmt: PlacedStatement | undefined;
+    let badarchStmt: PlacedStatement | undefined;
+    for (const p of this.placed) {
+      const s = p.statement;
+      if (s.kind !== 'ArchStatement' && s.kind !== 'DefaultStatement' && s.kind !== 'BadarchStatement') continue;
+      const word = s.kind === 'ArchStatement' ? 'arch' : s.kind === 'DefaultStatement' ? 'default' : 'badarch';
+      if (p.file !== this.root.path) {
+        this.report('root-only-statement', p.file, s.keyword, `\`${word}\` is only allowed in the root policy file; it is ignored in an included file`);
+        continue;
+      }
+      const first = s.kind === 'ArchStatement' ? archStmt : s.kind === 'DefaultStatement' ? defaultStmt : badarchStmt;
+      if (first) {
+        this.report('duplicate-setting', p.file, s.keyword, `\`${word}\` is already set`, {
+          related: [{ file: first.file, range: first.statement, message: `first \`${word}\` here` }],
+        });
+        continue;
+      }
+      if (s.kind === 'ArchStatement') archStmt = p;
+      else if (s.kind === 'DefaultStatement') defaultStmt = p;
+      else badarchStmt = p;
+    }
+    if (archStmt && archStmt.statement.kind === 'ArchStatement') {
+      const abis: Abi[] = [];
+      for (const id of archStmt.statement.abis) {
+        const info = lookupAbi(id.name);
+        if (!info) {
+          this.report('unknown-abi', archStmt.file, id, `unknown ABI \`${id.name}\`; known: ${ABIS.map((a) => a.name).join(', ')}`, {
+            suggestions: suggest(id.name, allAbiNames()),
+          });
+          continue;
+        }
+        this.occur({ kind: 'abi', name: info.name, file: archStmt.file, range: id });
+        if (!abis.includes(info.name)) abis.push(info.name);
+      }
+      if (abis.length > 0) this.abis = abis;
+    }
+    if (!defaultStmt) {
+      const rootFile = this.files.get(this.root.path)!;
+      this.report('missing-default', this.root.path, { start: 0, end: Math.min(rootFile.text.indexOf('\n') >>> 0, rootFile.text.length) },
+        'the policy has no `default` action; add e.g. `default kill_process` or `default errno(EPERM)`');
+    }
+    return { defaultStmt, badarchStmt };
+  }
+
+  // ---- defines and groups ---------------------------------------------------
+
+  private collectSymbols(): void {
+    for (const p of this.placed) {
+      const s = p.statement;
+      if (s.kind === 'DefineStatement' && s.name) {
+        const name = s.name.name;
+        const existing = this.defines.get(name);
+        if (existing) {
+          // Same text twice (e.g. a file included twice) is harmless; a different value is checked later.
+          if (existing.file === p.file && existing.nameRange.start === s.name.start) continue;
+          this.duplicateDefines.push({ first: existing, again: { name, file: p.file, nameRange: s.name, value: s.value } });
+          continue;
+        }
+        if (getConstant(name)) {
+          this.report('shadowed-constant', p.file, s.name, `\`${name}\` hides the built-in constant of the same name`);
+        }
+        const sym: DefineSymbol = { name, file: p.file, nameRange: s.name, value: s.value };
+        this.defines.set(name, sym);
+        this.occur({ kind: 'define', name, file: p.file, range: s.name, definition: { file: p.file, range: s.name } });
+      } else if (s.kind === 'GroupStatement' && s.name) {
+        const name = s.name.name;
+        const existing = this.groups.get(name);
+        if (existing) {
+          if (existing.file === p.file && existing.nameRange.start === s.name.start) continue;
+          this.report('group-conflict', p.file, s.name, `group \`@${name}\` is already defined`, {
+            related: [{ file: existing.file, range: existing.nameRange, message: 'first definition' }],
+          });
+          continue;
+        }
+        if (getGroup(`@${name}`)) {
+          this.report('shadowed-constant', p.file, s.name, `\`@${name}\` hides the built-in group of the same name`);
+        }
+        this.groups.set(name, { name, file: p.file, nameRange: s.name, list: s.list });
+        this.occur({ kind: 'group', name, file: p.file, range: s.name, definition: { file: p.file, range: s.name } });
+      }
+    }
+  }
+
+  readonly duplicateDefines: { first: DefineSymbol; again: DefineSymbol }[] = [];
+
+  // ---- syscall lists ----------------------------------------------------------
+
+  /** Expands a list to syscall names and raw numbers, reporting unknown names. */
+  private expandList(file: string, list: SyscallList): { names: string[]; raw: number[] } {
+    const names: string[] = [];
+    const raw: number[] = [];
+    const add = (item: ListItem, into: { names: string[]; raw: number[] }) => {
+      if (item.kind === 'Identifier') {
+        if (this.checkSyscallName(file, item.name, item)) into.names.push(item.name);
+      } else if (item.kind === 'GroupName') {
+        into.names.push(...this.expandGroup(file, item.name, item));
+      } else if (item.number) {
+        const n = item.number.value;
+        if (n > 0x7fffffffn) {
+          this.report('invalid-syscall-number', file, item.number, `syscall number ${item.number.text} is out of range (0..0x7fffffff)`);
+        } else into.raw.push(Number(n));
+      }
+    };
+    for (const item of list.items) add(item, { names, raw });
+    if (list.except) {
+      const removed = { names: [] as string[], raw: [] as number[] };
+      for (const item of list.except) add(item, removed);
+      const dropNames = new Set(removed.names);
+      const dropRaw = new Set(removed.raw);
+      return { names: names.filter((n) => !dropNames.has(n)), raw: raw.filter((n) => !dropRaw.has(n)) };
+    }
+    return { names, raw };
+  }
+
+  private checkSyscallName(file: string, name: string, at: TextRange): boolean {
+    const info = getSyscall(name);
+    if (!info) {
+      const suggestions = suggest(name, syscallNames());
+      this.report('unknown-syscall', file, at, `unknown syscall \`${name}\`${suggestions.length ? `; did you mean \`${suggestions[0]}\`?` : ''}`, { suggestions });
+      return false;
+    }
+    this.occur({ kind: 'syscall', name, file, range: at });
+    const present = this.abis.filter((a) => info.numbers[a] !== undefined);
+    if (present.length === 0) {
+      const where = Object.keys(info.numbers).join(', ');
+      this.report('unknown-syscall', file, at, `\`${name}\` does not exist on ${this.abis.join(', ')} (only on ${where})`, {
+        suggestions: replacementFor(name, this.abis),
+      });
+      return false;
+    }
+    if (present.length < this.abis.length) {
+      const missing = this.abis.filter((a) => !present.includes(a));
+      this.report('syscall-missing-on-abi', file, at, `\`${name}\` does not exist on ${missing.join(', ')}; the rule is skipped there`);
+    }
+    if (info.obsolete) {
+      this.report('obsolete-syscall', file, at, `\`${name}\` is obsolete: only old binaries call it`, { tags: ['deprecated'] });
+    }
+    return true;
+  }
+
+  /** Flattens a user or built-in group; user groups win over built-ins of the same name. */
+  private expandGroup(file: string, name: string, at: TextRange): readonly string[] {
+    const user = this.groups.get(name);
+    const builtin = user ? undefined : getGroup(`@${name}`);
+    if (!user && !builtin) {
+      const candidates = [...this.groups.keys(), ...allGroups().map((g) => g.name.slice(1))];
+      const suggestions = suggest(name, candidates).map((s) => `@${s}`);
+      this.report('unknown-group', file, at, `unknown group \`@${name}\`${suggestions.length ? `; did you mean \`${suggestions[0]}\`?` : ''}`, { suggestions });
+      return [];
+    }
+    this.occur(user
+      ? { kind: 'group', name, file, range: at, definition: { file: user.file, range: user.nameRange } }
+      : { kind: 'group', name, file, range: at });
+    const cached = this.groupExpansion.get(name);
+    if (cached === 'busy') {
+      this.report('group-cycle', file, at, `group \`@${name}\` contains itself`);
+      return [];
+    }
+    if (cached) return cached;
+    this.groupExpansion.set(name, 'busy');
+    let members: string[] = [];
+    if (user) {
+      if (user.list) {
+        const r = this.expandList(user.file, user.list);
+        members = r.names;
+      }
+    } else {
+      for (const m of builtin!.members) {
+        if (m.startsWith('@')) members.push(...this.expandGroup(file, m.slice(1), at));
+        else if (getSyscall(m)) members.push(m);
+      }
+    }
+    const unique = [...new Set(members)];
+    this.groupExpansion.set(name, unique);
+    return unique;
+  }
+
+  // ---- rules --------------------------------------------------------------------
+
+  private collectRules(): PolicyRule[] {
+    const rules: PolicyRule[] = [];
+    for (const p of this.placed) {
+      const s = p.statement;
+      if (s.kind !== 'RuleStatement') continue;
+      const { names, raw } = s.list ? this.expandList(p.file, s.list) : { names: [], raw: [] };
+      rules.push({ index: rules.length, file: p.file, statement: s, syscalls: [...new Set(names)], rawNumbers: [...new Set(raw)] });
+    }
+    return rules;
+  }
+
+  private buildTable(abi: Abi, rules: readonly PolicyRule[], settings: { defaultStmt?: PlacedStatement; badarchStmt?: PlacedStatement },
+    resolver: ExpressionResolver): AbiTable {
+    const actionOf = (p: PlacedStatement | undefined, fallback: ConcreteAction): ConcreteAction => {
+      const s = p?.statement;
+      if (!s || (s.kind !== 'DefaultStatement' && s.kind !== 'BadarchStatement') || !s.action) return fallback;
+      return resolveAction(s.action, p!.file, abi, resolver) ?? fallback;
+    };
+    const kill: ConcreteAction = { kind: 'kill_process', data: 0 };
+    const bySyscall = new Map<number, AbiRule[]>();
+    for (const rule of rules) {
+      const action = resolveAction(rule.statement.action, rule.file, abi, resolver);
+      if (!action) continue;
+      const targets: { name: string; nr: number; info: SyscallInfo | undefined }[] = [];
+      for (const name of rule.syscalls) {
+        const info = getSyscall(name)!;
+        const nr = info.numbers[abi];
+        if (nr !== undefined) targets.push({ name, nr, info });
+      }
+      for (const nr of rule.rawNumbers) targets.push({ name: `syscall(${nr})`, nr, info: getSyscallByNumberSafe(abi, nr) });
+      for (const t of targets) {
+        const scope: Scope = { abi, syscall: t.info, syscallLabel: t.name, ruleSyscalls: rule.syscalls, file: rule.file };
+        const condition = rule.statement.condition ? simplifyOrTrue(resolver.condition(rule.statement.condition, scope)) : TRUE;
+        let list = bySyscall.get(t.nr);
+        if (!list) bySyscall.set(t.nr, (list = []));
+        list.push({ rule, syscall: t.name, nr: t.nr, condition, action });
+      }
+    }
+    return {
+      abi,
+      defaultAction: actionOf(settings.defaultStmt, kill),
+      badarchAction: actionOf(settings.badarchStmt, kill),
+      bySyscall,
+    };
+  }
+}
+
+function simplifyOrTrue(c: ReturnType<ExpressionResolver['condition']>) {
+  return c ? simplify(c) : TRUE;
+}
+
+function getSyscallByNumberSafe(_abi: Abi, _nr: number): SyscallInfo | undefined {
+  // A raw number names no signature: only arg0..arg5 are usable.
+  return undefined;
+}
+
+/** The syscall people mean when they write a name an ABI lacks (`open` on aarch64). */
+function replacementFor(name: string, abis: readonly Abi[]): string[] {
+  const modern: Record<string, string> = {
+    open: 'openat', stat: 'newfstatat', lstat: 'newfstatat', access: 'faccessat', mkdir: 'mkdirat', rmdir: 'unlinkat',
+    unlink: 'unlinkat', rename: 'renameat2', link: 'linkat', symlink: 'symlinkat', readlink: 'readlinkat',
+    chmod: 'fchmodat', chown: 'fchownat', fork: 'clone', vfork: 'clone', pipe: 'pipe2', dup2: 'dup3', poll: 'ppoll',
+    select: 'pselect6', epoll_create: 'epoll_create1', epoll_wait: 'epoll_pwait', creat: 'openat', getdents: 'getdents64',
+    mmap2: 'mmap', time: 'clock_gettime', alarm: 'setitimer', pause: 'ppoll', utime: 'utimensat', utimes: 'utimensat',
+    signalfd: 'signalfd4', eventfd: 'eventfd2', inotify_init: 'inotify_init1', fstat64: 'fstat', stat64: 'newfstatat',
+  };
+  const m = modern[name];
+  if (m && abis.every((a) => getSyscall(m)?.numbers[a] !== undefined)) return [m];
+  return [];
+}
+
+const ACTION_KIND: Record<Action['name'], ActionKind> = {
+  allow: 'allow', log: 'log', notify: 'notify', kill: 'kill_process', kill_process: 'kill_process',
+  kill_thread: 'kill_thread', errno: 'errno', trap: 'trap', trace: 'trace',
+};
+
+/** Resolves an action for one ABI; undefined when its operand is invalid (already reported). */
+export function resolveAction(action: Action, file: string, abi: Abi, resolver: ExpressionResolver): ConcreteAction | undefined {
+  const kind = ACTION_KIND[action.name];
+  if (kind === 'errno') {
+    if (!action.argument) return undefined;
+    const v = resolver.errnoValue(action.argument, file, abi);
+    return v === undefined ? undefined : { kind, data: v };
+  }
+  if (kind === 'trap' || kind === 'trace') {
+    if (!action.argument) return kind === 'trap' ? { kind, data: 0 } : undefined;
+    const v = resolver.actionData(action.argument, file, abi, kind);
+    return v === undefined ? undefined : { kind, data: v };
+  }
+  return { kind, data: 0 };
+}
+
+// Re-exported for consumers that only need the shape.
+export type { Expression, Statement };
+export { abiInfo };

@@ -1,0 +1,150 @@
+/**
+ * Resolved conditions: what a rule's `if` means for one syscall on one ABI,
+ * after names became argument indexes and constants became numbers. This is
+ * the form the compiler lowers and the simulator evaluates (§6, §7).
+ */
+
+export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
+
+/** `(args[arg] & mask) OP value`, all unsigned, on `width` bits. */
+export interface Compare {
+  readonly kind: 'cmp';
+  readonly arg: number;
+  readonly width: 32 | 64;
+  /** Already reduced to `width` bits; all ones when there is no mask. */
+  readonly mask: bigint;
+  readonly op: CompareOp;
+  /** Already reduced to `width` bits (negative constants wrapped). */
+  readonly value: bigint;
+}
+
+export type Cond =
+  | { readonly kind: 'true' }
+  | { readonly kind: 'false' }
+  | Compare
+  | { readonly kind: 'and'; readonly items: readonly Cond[] }
+  | { readonly kind: 'or'; readonly items: readonly Cond[] }
+  | { readonly kind: 'not'; readonly item: Cond };
+
+export const TRUE: Cond = { kind: 'true' };
+export const FALSE: Cond = { kind: 'false' };
+
+export function maxOf(width: 32 | 64): bigint {
+  return width === 32 ? 0xffff_ffffn : 0xffff_ffff_ffff_ffffn;
+}
+
+/** Reduces a (possibly negative) integer to `width` bits, two's complement. */
+export function wrap(value: bigint, width: 32 | 64): bigint {
+  return BigInt.asUintN(width, value);
+}
+
+/** Evaluates a condition on the six raw 64-bit argument registers. */
+export function evaluate(cond: Cond, args: readonly bigint[]): boolean {
+  switch (cond.kind) {
+    case 'true': return true;
+    case 'false': return false;
+    case 'and': return cond.items.every((c) => evaluate(c, args));
+    case 'or': return cond.items.some((c) => evaluate(c, args));
+    case 'not': return !evaluate(cond.item, args);
+    case 'cmp': {
+      const raw = wrap(args[cond.arg] ?? 0n, cond.width) & cond.mask;
+      switch (cond.op) {
+        case '==': return raw === cond.value;
+        case '!=': return raw !== cond.value;
+        case '<': return raw < cond.value;
+        case '<=': return raw <= cond.value;
+        case '>': return raw > cond.value;
+        case '>=': return raw >= cond.value;
+      }
+    }
+  }
+}
+
+/** Decides a comparison at compile time when its operands allow it. */
+function foldCompare(c: Compare): Cond {
+  const max = c.mask; // the largest value `arg & mask` can take is bounded by the mask
+  switch (c.op) {
+    case '==': return (c.value & ~c.mask) !== 0n ? FALSE : c.mask === 0n ? (c.value === 0n ? TRUE : FALSE) : c;
+    case '!=': return (c.value & ~c.mask) !== 0n ? TRUE : c.mask === 0n ? (c.value === 0n ? FALSE : TRUE) : c;
+    case '<': return c.value === 0n ? FALSE : c.value > max ? TRUE : c;
+    case '<=': return c.value >= max ? TRUE : c;
+    case '>': return c.value >= max ? FALSE : c;
+    case '>=': return c.value === 0n ? TRUE : c.value > max ? FALSE : c;
+  }
+}
+
+/**
+ * Simplifies a condition: folds comparisons whose outcome is fixed and
+ * flattens and/or. Never changes the meaning (a property test checks it).
+ */
+export function simplify(cond: Cond): Cond {
+  switch (cond.kind) {
+    case 'true':
+    case 'false':
+      return cond;
+    case 'cmp':
+      return foldCompare(cond);
+    case 'not': {
+      const inner = simplify(cond.item);
+      if (inner.kind === 'true') return FALSE;
+      if (inner.kind === 'false') return TRUE;
+      if (inner.kind === 'not') return inner.item;
+      return { kind: 'not', item: inner };
+    }
+    case 'and':
+    case 'or': {
+      const absorbing = cond.kind === 'and' ? 'false' : 'true';
+      const neutral = cond.kind === 'and' ? 'true' : 'false';
+      const items: Cond[] = [];
+      for (const item of cond.items) {
+        const s = simplify(item);
+        if (s.kind === absorbing) return s;
+        if (s.kind === neutral) continue;
+        if (s.kind === cond.kind) items.push(...s.items);
+        else items.push(s);
+      }
+      if (items.length === 0) return cond.kind === 'and' ? TRUE : FALSE;
+      if (items.length === 1) return items[0]!;
+      return { kind: cond.kind, items };
+    }
+  }
+}
+
+/** Structural equality, for duplicate-rule detection. */
+export function sameCondition(a: Cond, b: Cond): boolean {
+  if (a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case 'true':
+    case 'false':
+      return true;
+    case 'cmp': {
+      const c = b as Compare;
+      return a.arg === c.arg && a.width === c.width && a.mask === c.mask && a.op === c.op && a.value === c.value;
+    }
+    case 'not':
+      return sameCondition(a.item, (b as { item: Cond }).item);
+    case 'and':
+    case 'or': {
+      const items = (b as { items: readonly Cond[] }).items;
+      return a.items.length === items.length && a.items.every((x, i) => sameCondition(x, items[i]!));
+    }
+  }
+}
+
+const hex = (v: bigint) => '0x' + v.toString(16);
+
+/** A compact text form, for tests, disassembly comments and hovers. */
+export function conditionToString(cond: Cond): string {
+  switch (cond.kind) {
+    case 'true': return 'true';
+    case 'false': return 'false';
+    case 'not': return `!(${conditionToString(cond.item)})`;
+    case 'and': return cond.items.map((c) => (c.kind === 'or' ? `(${conditionToString(c)})` : conditionToString(c))).join(' && ');
+    case 'or': return cond.items.map(conditionToString).join(' || ');
+    case 'cmp': {
+      const arg = `arg${cond.arg}${cond.width === 32 ? '.lo' : ''}`;
+      const lhs = cond.mask === maxOf(cond.width) ? arg : `(${arg} & ${hex(cond.mask)})`;
+      return `${lhs} ${cond.op} ${hex(cond.value)}`;
+    }
+  }
+}

@@ -1,0 +1,387 @@
+/**
+ * Resolves expressions: constant expressions to numbers (per ABI, since
+ * constants differ between ABIs) and conditions to `Cond` for one syscall
+ * on one ABI, with the type rules and width checks of §2b and §6.
+ */
+import { abiInfo, type Abi } from '../../kernel/abi';
+import { allConstants, constantValue, getConstant } from '../../kernel/constants';
+import { findArg, getSyscall } from '../../kernel/syscalls';
+import type { SyscallArg, SyscallInfo } from '../../kernel/types';
+import { SEMANTIC_CODES, type SemanticCode } from '../codes';
+import type { RelatedLocation } from '../diagnostics';
+import type { BinaryOperator, Expression, TextRange } from '../syntax/ast';
+import { FALSE, maxOf, simplify, TRUE, wrap, type Compare, type CompareOp, type Cond } from './condition';
+import type { DefineSymbol, DiagnosticSink, Occurrence } from './model';
+import { suggest } from './suggest';
+
+/** Where a condition is being resolved: one syscall of a rule on one ABI. */
+export interface Scope {
+  readonly abi: Abi;
+  /** Undefined for `syscall(N)`: only `arg0`..`arg5` are known there. */
+  readonly syscall: SyscallInfo | undefined;
+  readonly syscallLabel: string;
+  /** All syscalls of the rule, to explain a name that only some of them have. */
+  readonly ruleSyscalls: readonly string[];
+  readonly file: string;
+}
+
+export interface ResolverContext {
+  readonly sink: DiagnosticSink;
+  readonly defines: ReadonlyMap<string, DefineSymbol>;
+  readonly abis: readonly Abi[];
+  readonly occur: (o: Occurrence) => void;
+}
+
+type Value =
+  | { readonly t: 'int'; readonly v: bigint; readonly node: Expression }
+  | { readonly t: 'arg'; readonly index: number; readonly name: string; readonly info: SyscallArg | undefined;
+      readonly width: 32 | 64; readonly mask: bigint | undefined; readonly node: Expression }
+  | { readonly t: 'bool'; readonly c: Cond; readonly node: Expression }
+  | { readonly t: 'err' };
+
+const ERR: Value = { t: 'err' };
+const POINTER_KINDS = new Set(['path', 'string', 'buffer', 'pointer']);
+const FLIP: Record<CompareOp, CompareOp> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+
+export class ExpressionResolver {
+  private readonly defineValues = new Map<string, Map<Abi, bigint | null>>();
+  private readonly busy = new Set<string>();
+
+  constructor(private readonly ctx: ResolverContext) {}
+
+  private report(code: SemanticCode, file: string, range: TextRange, message: string,
+    extra?: { related?: RelatedLocation[]; suggestions?: string[] }): void {
+    this.ctx.sink.report(code, SEMANTIC_CODES[code].severity, file, range, message, extra);
+  }
+
+  // ---- public entry points -------------------------------------------------
+
+  /** Evaluates every define on every ABI once, so their errors show even when unused. */
+  checkDefines(duplicates: readonly { first: DefineSymbol; again: DefineSymbol }[] = []): void {
+    for (const name of this.ctx.defines.keys()) for (const abi of this.ctx.abis) this.defineValue(name, abi);
+    for (const { first, again } of duplicates) {
+      for (const abi of this.ctx.abis) {
+        const a = this.defineValue(first.name, abi);
+        const b = again.value ? this.constant(again.value, again.file, abi) : undefined;
+        if (a !== undefined && b !== undefined && a !== b) {
+          this.report('define-conflict', again.file, again.nameRange,
+            `\`${again.name}\` is already defined as ${a} (here ${b})`,
+            { related: [{ file: first.file, range: first.nameRange, message: 'first definition' }] });
+          break;
+        }
+      }
+      this.ctx.occur({ kind: 'define', name: again.name, file: again.file, range: again.nameRange,
+        definition: { file: first.file, range: first.nameRange } });
+    }
+  }
+
+  /** A constant integer expression (define values, `trap`/`trace` data). */
+  constant(expr: Expression, file: string, abi: Abi): bigint | undefined {
+    const v = this.value(expr, file, abi, undefined);
+    if (v.t === 'int') return v.v;
+    if (v.t === 'bool') this.report('type-mismatch', file, expr, 'expected an integer, found a condition');
+    if (v.t === 'arg') this.report('not-constant', file, expr, 'expected a constant expression');
+    return undefined;
+  }
+
+  /** The value of `errno(E)`: an errno name, a define or a number in 0..4095. */
+  errnoValue(expr: Expression, file: string, abi: Abi): number | undefined {
+    if (expr.kind === 'Identifier' && !this.ctx.defines.has(expr.name)) {
+      const info = getConstant(expr.name);
+      if (!info || info.message === undefined) {
+        const names = allConstants().filter((c) => c.message !== undefined).map((c) => c.name);
+        const suggestions = suggest(expr.name, names);
+        this.report('unknown-errno', file, expr, `unknown errno \`${expr.name}\`${suggestions.length ? `; did you mean \`${suggestions[0]}\`?` : ''}`, { suggestions });
+        return undefined;
+      }
+      this.ctx.occur({ kind: 'errno', name: expr.name, file, range: expr });
+      const v = info.values[abi];
+      if (v === undefined) {
+        this.report('unknown-errno', file, expr, `\`${expr.name}\` is not defined on ${abi}`);
+        return undefined;
+      }
+      return Number(v);
+    }
+    const v = this.constant(expr, file, abi);
+    if (v === undefined) return undefined;
+    if (v < 0n || v > 4095n) {
+      this.report('action-value-out-of-range', file, expr, `errno value ${v} is out of range (0..4095)`);
+      return undefined;
+    }
+    return Number(v);
+  }
+
+  /** The data of `trap(N)` / `trace(N)`: 0..65535. */
+  actionData(expr: Expression, file: string, abi: Abi, action: 'trap' | 'trace'): number | undefined {
+    const v = this.constant(expr, file, abi);
+    if (v === undefined) return undefined;
+    if (v < 0n || v > 0xffffn) {
+      this.report('action-value-out-of-range', file, expr, `${action} value ${v} is out of range (0..65535)`);
+      return undefined;
+    }
+    return Number(v);
+  }
+
+  /** A rule's condition for one syscall on one ABI; undefined when it has errors (already reported). */
+  condition(expr: Expression, scope: Scope): Cond | undefined {
+    const v = this.value(expr, scope.file, scope.abi, scope);
+    return this.toBool(v, scope.file);
+  }
+
+  // ---- defines -----------------------------------------------------------------
+
+  private defineValue(name: string, abi: Abi): bigint | undefined {
+    let perAbi = this.defineValues.get(name);
+    if (!perAbi) this.defineValues.set(name, (perAbi = new Map()));
+    const known = perAbi.get(abi);
+    if (known !== undefined) return known ?? undefined;
+    const sym = this.ctx.defines.get(name)!;
+    const key = `${name}\0${abi}`;
+    if (this.busy.has(key)) {
+      this.report('define-cycle', sym.file, sym.nameRange, `\`${name}\` is defined in terms of itself`);
+      perAbi.set(abi, null);
+      return undefined;
+    }
+    this.busy.add(key);
+    const v = sym.value ? this.constant(sym.value, sym.file, abi) : undefined;
+    this.busy.delete(key);
+    perAbi.set(abi, v ?? null);
+    return v;
+  }
+
+  // ---- values ------------------------------------------------------------------
+
+  private value(e: Expression, file: string, abi: Abi, scope: Scope | undefined): Value {
+    switch (e.kind) {
+      case 'IntegerLiteral':
+        return { t: 'int', v: e.value, node: e };
+      case 'ParenthesizedExpression': {
+        if (!e.expression) return ERR;
+        const inner = this.value(e.expression, file, abi, scope);
+        return inner.t === 'err' ? inner : { ...inner, node: e } as Value;
+      }
+      case 'Identifier':
+        return this.identifier(e, file, abi, scope);
+      case 'UnaryExpression': {
+        if (!e.operand) return ERR;
+        const v = this.value(e.operand, file, abi, scope);
+        if (v.t === 'err') return v;
+        if (e.operator === '!') {
+          const c = this.toBool(v, file);
+          return c ? { t: 'bool', c: { kind: 'not', item: c }, node: e } : ERR;
+        }
+        if (v.t === 'int') return { t: 'int', v: e.operator === '-' ? -v.v : ~v.v, node: e };
+        if (v.t === 'arg') {
+          this.report('unsupported-expression', file, e, `seccomp cannot compute \`${e.operator}\` of an argument; only \`argument & MASK\` can be compared`);
+          return ERR;
+        }
+        this.report('type-mismatch', file, e, `\`${e.operator}\` applies to integers, not to a condition (use \`!\`)`);
+        return ERR;
+      }
+      case 'InExpression': {
+        const subject = this.value(e.subject, file, abi, scope);
+        const values = e.values.map((x) => this.value(x, file, abi, scope));
+        if (subject.t === 'err' || values.some((x) => x.t === 'err')) return ERR;
+        if (subject.t !== 'arg') {
+          this.report(subject.t === 'bool' ? 'type-mismatch' : 'constant-condition', file, e.subject,
+            subject.t === 'bool' ? '`in` needs an argument on its left, not a condition' : '`in` needs an argument on its left; this set test is constant');
+          return ERR;
+        }
+        const items: Cond[] = [];
+        for (const x of values) {
+          if (x.t !== 'int') {
+            this.report(x.t === 'arg' ? 'argument-comparison' : 'type-mismatch', file, (x as { node: Expression }).node,
+              x.t === 'arg' ? 'seccomp cannot compare two arguments; the values of `in (…)` must be constants' : 'expected a constant');
+            return ERR;
+          }
+          const c = this.compare(e.negated ? '!=' : '==', subject, x, false, file);
+          if (!c) return ERR;
+          items.push(c);
+        }
+        const c: Cond = { kind: e.negated ? 'and' : 'or', items };
+        this.warnIfConstant(c, file, e);
+        return { t: 'bool', c, node: e };
+      }
+      case 'BinaryExpression':
+        return this.binary(e.operator, e, file, abi, scope);
+    }
+  }
+
+  private binary(op: BinaryOperator, e: Expression & { kind: 'BinaryExpression' }, file: string, abi: Abi, scope: Scope | undefined): Value {
+    if (!e.right) return ERR;
+    const l = this.value(e.left, file, abi, scope);
+    const r = this.value(e.right, file, abi, scope);
+    if (l.t === 'err' || r.t === 'err') return ERR;
+    if (op === '&&' || op === '||') {
+      const a = this.toBool(l, file);
+      const b = this.toBool(r, file);
+      if (!a || !b) return ERR;
+      return { t: 'bool', c: { kind: op === '&&' ? 'and' : 'or', items: [a, b] }, node: e };
+    }
+    if (op === '==' || op === '!=' || op === '<' || op === '<=' || op === '>' || op === '>=') {
+      if (l.t === 'bool' || r.t === 'bool') {
+        this.report('type-mismatch', file, (l.t === 'bool' ? l : r).node, 'a condition cannot be compared; compare an argument with a constant');
+        return ERR;
+      }
+      if (l.t === 'arg' && r.t === 'arg') {
+        this.report('argument-comparison', file, e, `seccomp cannot compare two arguments (\`${l.name}\` and \`${r.name}\`); compare each with a constant`);
+        return ERR;
+      }
+      if (l.t === 'int' && r.t === 'int') {
+        const holds = compareInts(op, l.v, r.v);
+        this.report('constant-condition', file, e, `this comparison of two constants is always ${holds}`);
+        return { t: 'bool', c: holds ? TRUE : FALSE, node: e };
+      }
+      const c = l.t === 'arg' ? this.compare(op, l, r as Value & { t: 'int' }, false, file)
+        : this.compare(op, r as Value & { t: 'arg' }, l as Value & { t: 'int' }, true, file);
+      if (!c) return ERR;
+      this.warnIfConstant(c, file, e);
+      return { t: 'bool', c, node: e };
+    }
+    // Integer operators.
+    if (l.t === 'bool' || r.t === 'bool') {
+      this.report('type-mismatch', file, (l.t === 'bool' ? l : r).node, `\`${op}\` applies to integers, not to a condition`);
+      return ERR;
+    }
+    if (l.t === 'int' && r.t === 'int') return { t: 'int', v: intOp(op, l.v, r.v), node: e };
+    if (op === '&' && (l.t === 'arg') !== (r.t === 'arg')) {
+      const arg = (l.t === 'arg' ? l : r) as Value & { t: 'arg' };
+      const mask = (l.t === 'arg' ? r : l) as Value & { t: 'int' };
+      if (!this.fits(mask, arg, file)) return ERR;
+      const m = wrap(mask.v, arg.width);
+      return { ...arg, mask: arg.mask === undefined ? m : arg.mask & m, node: e };
+    }
+    if (l.t === 'arg' && r.t === 'arg') {
+      this.report('argument-comparison', file, e, 'seccomp cannot combine two arguments; compare each with a constant');
+      return ERR;
+    }
+    this.report('unsupported-expression', file, e, `seccomp cannot compute \`${op}\` on an argument; only \`argument & MASK\` can be compared`);
+    return ERR;
+  }
+
+  private identifier(e: Expression & { kind: 'Identifier' }, file: string, abi: Abi, scope: Scope | undefined): Value {
+    const name = e.name;
+    if (scope) {
+      const found = scope.syscall ? findArg(scope.syscall, name) : rawArg(name);
+      if (found) {
+        const info = scope.syscall ? found.arg : undefined;
+        const width = info ? info.width[abi] : abiInfo(abi).registerBits;
+        this.ctx.occur({ kind: 'argument', name, index: found.index, syscalls: scope.ruleSyscalls.length ? scope.ruleSyscalls : [scope.syscallLabel], file, range: e });
+        if (info && POINTER_KINDS.has(info.kind)) {
+          this.report('pointer-argument', file, e, `\`${name}\` of \`${scope.syscallLabel}\` is a pointer: seccomp compares the address, not the ${info.kind === 'path' || info.kind === 'string' ? 'string' : 'memory'} it points to`);
+        }
+        return { t: 'arg', index: found.index, name, info, width, mask: undefined, node: e };
+      }
+      const owners = scope.ruleSyscalls.filter((s) => { const i = getSyscall(s); return i && findArg(i, name); });
+      if (owners.length > 0) {
+        this.report('condition-on-group-without-argument', file, e,
+          `\`${name}\` is an argument of ${owners.slice(0, 3).map((o) => `\`${o}\``).join(', ')} but not of \`${scope.syscallLabel}\`; use \`argN\` or split the rule`);
+        return ERR;
+      }
+    }
+    if (this.ctx.defines.has(name)) {
+      const sym = this.ctx.defines.get(name)!;
+      this.ctx.occur({ kind: 'define', name, file, range: e, definition: { file: sym.file, range: sym.nameRange } });
+      const v = this.defineValue(name, abi);
+      return v === undefined ? ERR : { t: 'int', v, node: e };
+    }
+    const info = getConstant(name);
+    if (info) {
+      this.ctx.occur({ kind: 'constant', name, file, range: e });
+      const v = constantValue(name, abi);
+      if (v === undefined) {
+        this.report('unknown-constant', file, e, `\`${name}\` is not defined on ${abi}`);
+        return ERR;
+      }
+      return { t: 'int', v, node: e };
+    }
+    const looksLikeArg = /^[a-z]/.test(name);
+    if (scope && looksLikeArg && scope.syscall) {
+      const args = scope.syscall.args.flatMap((a) => [a.name, ...a.aliases]);
+      const suggestions = suggest(name, args);
+      this.report('unknown-argument', file, e,
+        `\`${scope.syscallLabel}\` has no argument \`${name}\`; its arguments are ${scope.syscall.args.map((a) => `\`${a.name}\``).join(', ') || 'none'}`, { suggestions });
+      return ERR;
+    }
+    const candidates = [...this.ctx.defines.keys(), ...allConstants().map((c) => c.name)];
+    const suggestions = suggest(name, candidates);
+    this.report('unknown-constant', file, e, `unknown constant \`${name}\`${suggestions.length ? `; did you mean \`${suggestions[0]}\`?` : ''}`, { suggestions });
+    return ERR;
+  }
+
+  // ---- conditions ----------------------------------------------------------------
+
+  private toBool(v: Value, file: string): Cond | undefined {
+    if (v.t === 'err') return undefined;
+    if (v.t === 'bool') return v.c;
+    if (v.t === 'arg' && v.mask !== undefined) {
+      const c: Compare = { kind: 'cmp', arg: v.index, width: v.width, mask: v.mask, op: '!=', value: 0n };
+      this.warnIfConstant(c, file, v.node);
+      return c;
+    }
+    this.report('type-mismatch', file, v.node, v.t === 'arg'
+      ? `\`${v.name}\` is an integer, not a condition: compare it (\`${v.name} == …\`) or test bits (\`${v.name} & FLAG\`)`
+      : 'a constant is not a condition');
+    return undefined;
+  }
+
+  /** Checks that a constant fits the argument's width (§6). */
+  private fits(c: Value & { t: 'int' }, arg: Value & { t: 'arg' }, file: string): boolean {
+    const min = arg.width === 32 ? -(1n << 31n) : -(1n << 63n);
+    const max = maxOf(arg.width);
+    if (c.v < min || c.v > max) {
+      const type = arg.info ? `an \`${arg.info.type}\`` : 'a 32-bit register';
+      this.report('constant-out-of-range', file, c.node,
+        `${formatInt(c.v)} does not fit in ${arg.width} bits: \`${arg.name}\` is ${type}, compared on its low ${arg.width} bits`);
+      return false;
+    }
+    return true;
+  }
+
+  private compare(op: CompareOp, arg: Value & { t: 'arg' }, c: Value & { t: 'int' }, swapped: boolean, file: string): Compare | undefined {
+    if (!this.fits(c, arg, file)) return undefined;
+    return {
+      kind: 'cmp', arg: arg.index, width: arg.width,
+      mask: arg.mask ?? maxOf(arg.width), op: swapped ? FLIP[op] : op, value: wrap(c.v, arg.width),
+    };
+  }
+
+  private warnIfConstant(c: Cond, file: string, at: TextRange): void {
+    const s = simplify(c);
+    if (s.kind === 'true' || s.kind === 'false') {
+      this.report('constant-condition', file, at, `this condition is always ${s.kind}`);
+    }
+  }
+}
+
+function rawArg(name: string): { index: number } | undefined {
+  const m = /^arg([0-5])$/.exec(name);
+  return m ? { index: Number(m[1]) } : undefined;
+}
+
+function compareInts(op: CompareOp, a: bigint, b: bigint): boolean {
+  switch (op) {
+    case '==': return a === b;
+    case '!=': return a !== b;
+    case '<': return a < b;
+    case '<=': return a <= b;
+    case '>': return a > b;
+    case '>=': return a >= b;
+  }
+}
+
+/** Constant arithmetic is exact (bigint); widths apply only when compared with an argument. */
+function intOp(op: BinaryOperator, a: bigint, b: bigint): bigint {
+  switch (op) {
+    case '&': return a & b;
+    case '|': return a | b;
+    // Shifts beyond 64 bits cannot produce a usable constant; clamp to keep bigint small.
+    case '<<': return b > 128n || b < 0n ? 0n : a << b;
+    case '>>': return b > 128n || b < 0n ? (a < 0n ? -1n : 0n) : a >> b;
+    default: return 0n;
+  }
+}
+
+function formatInt(v: bigint): string {
+  return v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`;
+}

@@ -1,0 +1,146 @@
+/**
+ * The semantic model: one resolution of a policy's names, constants and
+ * rules that the checker, compiler, simulator, hover and trace attribution
+ * all share. Built once per root file; never throws; records diagnostics.
+ */
+import type { Abi } from '../../kernel/abi';
+import type { SyscallArg, SyscallInfo } from '../../kernel/types';
+import type {
+  Action, Expression, Identifier, ListItem, PolicyFile, RuleStatement, Statement, SyscallList, TextRange,
+} from '../syntax/ast';
+import type { PolicyDiagnostic, RelatedLocation, Severity } from '../diagnostics';
+import type { LineIndex } from '../text';
+import type { Cond } from './condition';
+
+export type ActionKind = 'allow' | 'log' | 'errno' | 'trap' | 'trace' | 'notify' | 'kill_thread' | 'kill_process';
+
+/** An action with its operand resolved for one ABI (`errno(EPERM)` → 1). */
+export interface ConcreteAction {
+  readonly kind: ActionKind;
+  /** errno value, or the `trap`/`trace` data; 0 otherwise. */
+  readonly data: number;
+}
+
+export interface SourceLocation {
+  readonly file: string;
+  readonly range: TextRange;
+}
+
+/** A parsed file of the policy (the root or an include). */
+export interface SourceFile {
+  readonly path: string;
+  readonly text: string;
+  readonly ast: PolicyFile;
+  readonly lines: LineIndex;
+}
+
+/** A statement after includes were spliced in place, with its file. */
+export interface PlacedStatement {
+  readonly file: string;
+  readonly statement: Statement;
+  /** Include depth: 0 in the root file. */
+  readonly depth: number;
+}
+
+/** One `ACTION LIST [if COND]` statement. */
+export interface PolicyRule {
+  /** Position in source order after splicing, from 0. */
+  readonly index: number;
+  readonly file: string;
+  readonly statement: RuleStatement;
+  /** Syscall names the list resolves to (groups expanded, `except` removed), in list order. */
+  readonly syscalls: readonly string[];
+  /** Raw numbers from `syscall(N)` items. */
+  readonly rawNumbers: readonly number[];
+}
+
+/** A rule as it applies to one syscall on one ABI. */
+export interface AbiRule {
+  readonly rule: PolicyRule;
+  /** Syscall name, or `syscall(N)` for raw numbers. */
+  readonly syscall: string;
+  readonly nr: number;
+  readonly condition: Cond;
+  readonly action: ConcreteAction;
+}
+
+/** Everything the compiler needs for one ABI. */
+export interface AbiTable {
+  readonly abi: Abi;
+  readonly defaultAction: ConcreteAction;
+  readonly badarchAction: ConcreteAction;
+  /** Rules per syscall number, in source order (first match wins). */
+  readonly bySyscall: ReadonlyMap<number, readonly AbiRule[]>;
+}
+
+export interface DefineSymbol {
+  readonly name: string;
+  readonly file: string;
+  readonly nameRange: TextRange;
+  readonly value: Expression | undefined;
+}
+
+export interface GroupSymbol {
+  readonly name: string;
+  readonly file: string;
+  readonly nameRange: TextRange;
+  readonly list: SyscallList | undefined;
+}
+
+/** What a name in the text refers to; drives hover, definition, rename and semantic tokens. */
+export type Occurrence = SourceLocation & (
+  | { readonly kind: 'syscall'; readonly name: string }
+  | { readonly kind: 'group'; readonly name: string; readonly definition?: SourceLocation }
+  | { readonly kind: 'define'; readonly name: string; readonly definition: SourceLocation }
+  | { readonly kind: 'constant'; readonly name: string }
+  | { readonly kind: 'argument'; readonly name: string; readonly index: number; readonly syscalls: readonly string[] }
+  | { readonly kind: 'abi'; readonly name: string }
+  | { readonly kind: 'errno'; readonly name: string }
+  | { readonly kind: 'include'; readonly target: string }
+);
+
+export interface PolicyModel {
+  readonly root: string;
+  /** Every file that was read, root first. */
+  readonly files: ReadonlyMap<string, SourceFile>;
+  readonly statements: readonly PlacedStatement[];
+  /** The ABIs the filter accepts, in `arch` order (default `x86_64`). */
+  readonly abis: readonly Abi[];
+  readonly defaultStatement: PlacedStatement | undefined;
+  readonly badarchStatement: PlacedStatement | undefined;
+  readonly rules: readonly PolicyRule[];
+  readonly defines: ReadonlyMap<string, DefineSymbol>;
+  readonly groups: ReadonlyMap<string, GroupSymbol>;
+  readonly tables: ReadonlyMap<Abi, AbiTable>;
+  readonly occurrences: readonly Occurrence[];
+  /** Syntax and semantic diagnostics of every file; the checks add more. */
+  readonly diagnostics: readonly PolicyDiagnostic[];
+}
+
+/** What the model needs from the outside world. */
+export interface PolicyHost {
+  /** Reads an included file; paths are absolute or relative to the CWD as given. */
+  readFile(path: string): { readonly text: string } | { readonly error: string };
+}
+
+/** Collects diagnostics, dropping exact repeats (per-ABI resolution repeats work). */
+export class DiagnosticSink {
+  readonly list: PolicyDiagnostic[] = [];
+  private readonly seen = new Set<string>();
+
+  add(d: PolicyDiagnostic): void {
+    const key = `${d.file}\0${d.range.start}\0${d.range.end}\0${d.code}\0${d.message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.list.push(d);
+  }
+
+  report(
+    code: string, severity: Severity, file: string, range: TextRange, message: string,
+    extra?: { related?: RelatedLocation[]; suggestions?: string[]; tags?: ('unnecessary' | 'deprecated')[] },
+  ): void {
+    this.add({ code, severity, file, range: { start: range.start, end: range.end }, message, ...extra });
+  }
+}
+
+export type { Action, Expression, Identifier, ListItem, SyscallArg, SyscallInfo };
