@@ -4,21 +4,31 @@
  */
 import { UsageError } from './args';
 import { runCheck } from './commands/check';
+import { runCompile } from './commands/compile';
+import { runSimulate } from './commands/simulate';
 
 export interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** Binary standard output (compile --format raw). */
+  writeBytes?(data: Uint8Array): void;
+  /** Whether standard output is a terminal. */
+  isTty?: boolean;
 }
 
 const USAGE = `usage: seccomp-policy COMMAND [OPTIONS] ...
 
 commands:
   check FILE...            report problems in policies (gcc-style or --json)
+  compile FILE             compile to seccomp-BPF (raw, C header, listing, JSON)
+  simulate FILE            show which action and rule a syscall gets
 
 Run 'seccomp-policy COMMAND --help' for a command's options.`;
 
 const COMMANDS: Record<string, (argv: readonly string[], io: Io) => number | Promise<number>> = {
   check: runCheck,
+  compile: runCompile,
+  simulate: runSimulate,
 };
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
@@ -41,6 +51,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
 /** The process entry (bin/seccomp-policy): real stdio, exit status via process.exitCode. */
 export function runCli(): void {
-  const io: Io = { out: (t) => process.stdout.write(t + '\n'), err: (t) => process.stderr.write(t + '\n') };
+  const io: Io = {
+    out: (t) => process.stdout.write(t + '\n'),
+    err: (t) => process.stderr.write(t + '\n'),
+    writeBytes: (b) => process.stdout.write(b),
+    isTty: process.stdout.isTTY === true,
+  };
   main(process.argv.slice(2), io).then((code) => { process.exitCode = code; });
 }

@@ -22,6 +22,7 @@ import { retValue } from './actions';
 import { emitCondition } from './conditions';
 import { buildTree, mergeSegments, type LeafTarget, type Segment, type Tree } from './dispatch';
 import { Emitter, type Label } from './emitter';
+import { removeUnreachable } from './optimize';
 import type { InstructionSource, Origin, RangeSource, SourceMap } from './sourcemap';
 
 export interface CompileOptions {
@@ -70,9 +71,10 @@ export function compilePolicy(model: PolicyModel, options: CompileOptions = {}):
     const name = groups[gi]!.abis.join('+');
     next = e.jump(BPF_JEQ, groups[gi]!.arch, entries[gi]!, next, { origin: { kind: 'dispatch' }, note: name });
   }
-  e.load(SECCOMP_DATA_ARCH, { origin: { kind: 'dispatch' }, note: 'arch' });
+  e.load(SECCOMP_DATA_ARCH, next, DISPATCH);
 
-  const { instructions, sources } = e.finish();
+  const finished = e.finish();
+  const { instructions, sources } = removeUnreachable(finished.instructions, finished.sources);
   ranges.sort((a, b) => ABIS.findIndex((x) => x.name === a.abi) - ABIS.findIndex((x) => x.name === b.abi) || a.first - b.first);
   const program: CompiledProgram = { instructions, sourceMap: { instructions: sources, ranges }, abis };
   if (instructions.length > BPF_MAXINSNS) return { ok: false, reason: 'too-large', length: instructions.length, program };
@@ -142,6 +144,7 @@ function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly 
       } else {
         const id = blocks.length;
         blocks.push({ id, abi: region.abi, nr, rules, table });
+        ranges.push({ abi: region.abi, first: nr, last: nr, origin: { kind: 'default', abi: region.abi } });
         segments.push({ first: nr, last: nr, target: { kind: 'block', id }, weight: 1 });
       }
       cursor = nr + 1;
@@ -153,7 +156,8 @@ function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly 
   const blockLabels = new Map<number, Label>();
   for (let b = blocks.length - 1; b >= 0; b--) {
     const blk = blocks[b]!;
-    let next = e.ret(retValue(blk.table.defaultAction), { kind: 'default', abi: blk.abi });
+    // The fall-through to default shares the by-number RET: `ranges` says default for this number.
+    let next = e.ret(retValue(blk.table.defaultAction), { kind: 'ranges' });
     for (let r = blk.rules.length - 1; r >= 0; r--) {
       const rule = blk.rules[r]!;
       const origin = origins.rule(rule.rule);
@@ -180,12 +184,12 @@ function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly 
       case 'split': {
         const above = emitTree(node.above);
         const below = emitTree(node.below);
-        return e.jump(BPF_JGE, node.at, above, below, DISPATCH);
+        const name = nameOf(abis, node.at);
+        return e.jump(BPF_JGE, node.at, above, below, name ? { origin: { kind: 'dispatch' }, note: `nr >= ${name}` } : DISPATCH);
       }
     }
   };
-  emitTree(tree);
-  return e.load(SECCOMP_DATA_NR, { origin: { kind: 'dispatch' }, note: 'nr' });
+  return e.load(SECCOMP_DATA_NR, emitTree(tree), DISPATCH);
 }
 
 const PERMITS = (a: ConcreteAction) => a.kind === 'allow' || a.kind === 'log';

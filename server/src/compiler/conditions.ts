@@ -59,25 +59,30 @@ function emitWord(e: Emitter, offset: number, mask: number, op: CompareOp, value
   if (op === '<=' && value >= mask) return t;
   if (op === '<' && value > mask) return t;
   if (op === '>=' && value > mask) return f;
-  let entry: Label;
+  let next: Label;
   const bit = mask !== U32 && (mask & (mask - 1)) === 0;
-  if (mask !== U32 && (op === '==' || op === '!=') && (value === 0 || (bit && value === mask))) {
+  const jset = mask !== U32 && (op === '==' || op === '!=') && (value === 0 || (bit && value === mask));
+  if (mask === U32 || jset) {
+    // A still holds the whole word after the jump: a target that starts by loading it again can be entered past that load.
+    t = e.skipReload(t, offset);
+    f = e.skipReload(f, offset);
+  }
+  if (jset) {
     // A bit test needs no `and`: jset jumps when any masked bit is set.
     const setMeansTrue = (op === '!=') === (value === 0);
-    e.jump(BPF_JSET, mask, setMeansTrue ? t : f, setMeansTrue ? f : t, src);
+    next = e.jump(BPF_JSET, mask, setMeansTrue ? t : f, setMeansTrue ? f : t, src);
   } else {
     switch (op) {
-      case '==': e.jump(BPF_JEQ, value, t, f, src); break;
-      case '!=': e.jump(BPF_JEQ, value, f, t, src); break;
-      case '>': e.jump(BPF_JGT, value, t, f, src); break;
-      case '>=': e.jump(BPF_JGE, value, t, f, src); break;
-      case '<': e.jump(BPF_JGE, value, f, t, src); break;
-      case '<=': e.jump(BPF_JGT, value, f, t, src); break;
+      case '==': next = e.jump(BPF_JEQ, value, t, f, src); break;
+      case '!=': next = e.jump(BPF_JEQ, value, f, t, src); break;
+      case '>': next = e.jump(BPF_JGT, value, t, f, src); break;
+      case '>=': next = e.jump(BPF_JGE, value, t, f, src); break;
+      case '<': next = e.jump(BPF_JGE, value, f, t, src); break;
+      default: next = e.jump(BPF_JGT, value, f, t, src); break;
     }
-    if (mask !== U32) e.and(mask, src);
+    if (mask !== U32) next = e.and(mask, next, src);
   }
-  entry = e.load(offset, src);
-  return entry;
+  return e.load(offset, next, src);
 }
 
 /** A 64-bit comparison: the high words decide unless equal, then the low words. */
@@ -120,6 +125,6 @@ function emitOrdered(e: Emitter, hiOff: number, hiMask: number, hi: number, loOf
   if (hi < hiMask) entry = e.jump(BPF_JGT, hi, t, eq, src);
   // Every jump folded away: nothing to load.
   if (entry === low || entry === f || entry === t) return entry;
-  if (hiMask !== U32) e.and(hiMask, src);
-  return e.load(hiOff, src);
+  if (hiMask !== U32) entry = e.and(hiMask, entry, src);
+  return e.load(hiOff, entry, src);
 }

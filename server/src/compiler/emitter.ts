@@ -19,6 +19,8 @@ export class Emitter {
   private readonly sources: InstructionSource[] = [];
   /** Shared RETs: value + origin → label. */
   private readonly rets = new Map<string, Label>();
+  /** Labels of `ld [offset]` instructions, by label. */
+  private readonly loads = new Map<Label, number>();
 
   /** Label of the next instruction to be emitted (which runs before everything emitted so far). */
   get here(): Label {
@@ -42,19 +44,34 @@ export class Emitter {
     return label;
   }
 
-  /** `ld [offset]` from seccomp_data. */
-  load(offset: number, source: InstructionSource): Label {
-    return this.push({ code: BPF_LD | BPF_W | BPF_ABS, jt: 0, jf: 0, k: offset }, source);
+  /** `ld [offset]` from seccomp_data, continuing at `next`. */
+  load(offset: number, next: Label, source: InstructionSource): Label {
+    this.fallTo(next, source);
+    const label = this.push({ code: BPF_LD | BPF_W | BPF_ABS, jt: 0, jf: 0, k: offset }, source);
+    this.loads.set(label, offset);
+    return label;
   }
 
-  and(mask: number, source: InstructionSource): Label {
+  /**
+   * Where to jump when A already holds word `offset` of seccomp_data: past
+   * the target's own load of that same word, which would change nothing.
+   */
+  skipReload(target: Label, offset: number): Label {
+    return this.loads.get(target) === offset ? target - 1 : target;
+  }
+
+  and(mask: number, next: Label, source: InstructionSource): Label {
+    this.fallTo(next, source);
     return this.push({ code: BPF_ALU | BPF_AND | BPF_K, jt: 0, jf: 0, k: mask >>> 0 }, source);
   }
 
-  /** An unconditional jump to `target` (none when it would fall through). */
-  goto(target: Label, source: InstructionSource): Label {
-    if (target === this.here - 1) return target;
-    return this.push({ code: BPF_JMP | BPF_JA | BPF_K, jt: 0, jf: 0, k: this.here - target - 1 }, source);
+  /**
+   * Makes the next instruction emitted continue at `target`: a straight-line
+   * instruction runs into whatever was emitted just before it, so when that
+   * is not `target`, a `ja` goes in between.
+   */
+  private fallTo(target: Label, source: InstructionSource): void {
+    if (target !== this.here - 1) this.push({ code: BPF_JMP | BPF_JA | BPF_K, jt: 0, jf: 0, k: this.here - target - 1 }, source);
   }
 
   /**

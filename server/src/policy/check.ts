@@ -8,7 +8,10 @@ import { buildPolicyModel, type RootSource } from './semantics/build';
 import type { PolicyHost, PolicyModel } from './semantics/model';
 
 export function checkModel(model: PolicyModel, extra: readonly PolicyDiagnostic[] = []): PolicyDiagnostic[] {
-  const all = [...model.diagnostics, ...lintPolicy(model), ...extra];
+  // Whole-policy lints judge what the policy decides; with errors the model is
+  // incomplete (unknown names dropped, no default), so they would mislead.
+  const broken = model.diagnostics.some((d) => d.severity === 'error');
+  const all = [...model.diagnostics, ...(broken ? [] : lintPolicy(model)), ...extra];
   const order = (f: string) => (f === model.root ? '' : f);
   return all.sort((a, b) => order(a.file).localeCompare(order(b.file)) || a.range.start - b.range.start || a.range.end - b.range.end);
 }

@@ -5,10 +5,10 @@
  * no file system and no `vscode`: I/O comes in through `ServiceHost`.
  */
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { checkModel } from '../policy/check';
 import type { PolicyDiagnostic } from '../policy/diagnostics';
 import { buildPolicyModel } from '../policy/semantics/build';
 import type { PolicyHost, PolicyModel } from '../policy/semantics/model';
+import { diagnoseModel } from './diagnose';
 import { toLspDiagnostics } from './validate';
 
 export interface PolicyDocument {
@@ -51,7 +51,7 @@ export function createPolicyService(params: { host: ServiceHost }): PolicyServic
     const hit = cache.get(doc.uri);
     if (hit && hit.version === doc.version && hit.text === doc.text) return hit.analysis;
     const model = buildPolicyModel({ path: doc.path, text: doc.text }, params.host);
-    const analysis = { model, diagnostics: checkModel(model) };
+    const analysis = { model, diagnostics: diagnoseModel(model) };
     cache.set(doc.uri, { version: doc.version, text: doc.text, analysis });
     return analysis;
   }

@@ -1,5 +1,6 @@
 /** `seccomp-policy check FILE...`: diagnostics, gcc style or JSON. */
-import { checkPolicy } from '../../policy/check';
+import { buildPolicyModel } from '../../policy/semantics/build';
+import { diagnoseModel } from '../../service/diagnose';
 import { parseArgs } from '../args';
 import { fsHost, readPolicyFile } from '../host';
 import { formatText, locate, type LocatedDiagnostic } from '../report';
@@ -24,7 +25,8 @@ export function runCheck(argv: readonly string[], io: Io): number {
       if (json) all.push(d); else io.err(`seccomp-policy: error: cannot read ${path}: ${read.error}`);
       continue;
     }
-    const { model, diagnostics } = checkPolicy({ path, text: read.text }, fsHost);
+    const model = buildPolicyModel({ path, text: read.text }, fsHost);
+    const diagnostics = diagnoseModel(model);
     for (const d of diagnostics) {
       if (d.severity === 'error') errors++;
       const located = locate(model, d);

@@ -4,7 +4,7 @@
  * portability hints of §8. They read the model; they never re-resolve.
  */
 import { getSyscall } from '../../kernel/syscalls';
-import { constantValue } from '../../kernel/constants';
+import { constantValue, errnoName } from '../../kernel/constants';
 import { SEMANTIC_CODES, type SemanticCode } from '../codes';
 import type { PolicyDiagnostic, RelatedLocation } from '../diagnostics';
 import type { TextRange } from '../syntax/ast';
@@ -133,7 +133,7 @@ function lintHints(model: PolicyModel, report: Report): void {
       const enosys = Number(constantValue('ENOSYS', abi) ?? 38n);
       if (!got || got.action.kind !== 'errno' || got.action.data === enosys) continue;
       const at = got.rule ? { file: got.rule.file, range: got.rule.statement.action } : defaultAt ? { file: defaultAt.file, range: defaultAt.statement } : undefined;
-      if (at) report('prefer-enosys', at.file, at.range, `\`${newer}\` gets errno ${got.action.data} while \`${older}\` is allowed: deny it with \`errno(ENOSYS)\` so libc falls back to \`${older}\``);
+      if (at) report('prefer-enosys', at.file, at.range, `\`${newer}\` gets errno(${errnoName(abi, got.action.data) ?? got.action.data}) while \`${older}\` is allowed: deny it with \`errno(ENOSYS)\` so libc falls back to \`${older}\``);
       break;
     }
   }

@@ -3,8 +3,8 @@
  * settings, defines and groups, then resolves every rule for every ABI.
  */
 import { ABIS, abiInfo, allAbiNames, lookupAbi, type Abi } from '../../kernel/abi';
-import { findArg, getSyscall, syscallNames } from '../../kernel/syscalls';
-import { allConstants, getConstant } from '../../kernel/constants';
+import { getSyscall, syscallNames } from '../../kernel/syscalls';
+import { getConstant } from '../../kernel/constants';
 import { allGroups, getGroup } from '../../kernel/groups';
 import type { SyscallInfo } from '../../kernel/types';
 import { SEMANTIC_CODES, type SemanticCode } from '../codes';

@@ -262,9 +262,10 @@ export class ExpressionResolver {
   private identifier(e: Expression & { kind: 'Identifier' }, file: string, abi: Abi, scope: Scope | undefined): Value {
     const name = e.name;
     if (scope) {
-      const found = scope.syscall ? findArg(scope.syscall, name) : rawArg(name);
+      const named = scope.syscall ? findArg(scope.syscall, name) : undefined;
+      const found = named ?? (scope.syscall ? undefined : rawArg(name));
       if (found) {
-        const info = scope.syscall ? found.arg : undefined;
+        const info = named?.arg;
         const width = info ? info.width[abi] : abiInfo(abi).registerBits;
         this.ctx.occur({ kind: 'argument', name, index: found.index, syscalls: scope.ruleSyscalls.length ? scope.ruleSyscalls : [scope.syscallLabel], file, range: e });
         if (info && POINTER_KINDS.has(info.kind)) {

@@ -1,0 +1,82 @@
+/** `seccomp-policy compile FILE [-o OUT] [--format raw|c|disasm|json] [--arch ABI[,ABI]]` */
+import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { lookupAbi, type Abi } from '../../kernel/abi';
+import { compilePolicy } from '../../compiler/compile';
+import { toCHeader, toDisassembly, toJson, toRaw } from '../../compiler/output';
+import { programStats } from '../../compiler/stats';
+import { parseArgs, UsageError } from '../args';
+import { describeFsError } from '../host';
+import { loadValidPolicy } from '../load';
+import type { Io } from '../main';
+
+export const COMPILE_USAGE = `usage: seccomp-policy compile FILE [-o OUT] [--format raw|c|disasm|json] [--arch ABI[,ABI...]]
+  raw     the program as the kernel takes it (struct sock_filter[], 8 bytes each)
+  c       a C header with the sock_filter array and its sock_fprog
+  disasm  an annotated listing: each instruction with its policy line
+  json    {abis, instructions: [{code, jt, jf, k}], sourceMap, stats}
+  --arch  compile for these ABIs only (default: the policy's arch)`;
+
+const FORMATS = ['raw', 'c', 'disasm', 'json'] as const;
+
+export function parseAbiList(text: string): Abi[] {
+  const abis: Abi[] = [];
+  for (const name of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const info = lookupAbi(name);
+    if (!info) throw new UsageError(`unknown ABI '${name}'`);
+    abis.push(info.name);
+  }
+  if (abis.length === 0) throw new UsageError('--arch needs an ABI name');
+  return abis;
+}
+
+export function runCompile(argv: readonly string[], io: Io & { isTty?: boolean; writeBytes?: (b: Uint8Array) => void }): number {
+  const args = parseArgs(argv, { output: { value: true, short: 'o' }, format: { value: true, short: 'f' }, arch: { value: true }, help: { short: 'h' } });
+  if (args.options.has('help')) { io.out(COMPILE_USAGE); return 0; }
+  if (args.positional.length !== 1) { io.err(`seccomp-policy compile: expected one policy file\n${COMPILE_USAGE}`); return 2; }
+  const format = (args.options.get('format') ?? 'raw') as string;
+  if (!(FORMATS as readonly string[]).includes(format)) { io.err(`seccomp-policy compile: unknown format '${format}' (raw, c, disasm, json)`); return 2; }
+  const out = args.options.get('output') as string | undefined;
+  if (format === 'raw' && !out && io.isTty) {
+    io.err('seccomp-policy compile: refusing to write binary BPF to a terminal; use -o FILE, redirect the output, or --format disasm to read it');
+    return 2;
+  }
+  const path = args.positional[0]!;
+  const model = loadValidPolicy(path, io, 'compile');
+  if (!model) return 1;
+  let abis: Abi[] | undefined;
+  if (args.options.has('arch')) {
+    abis = parseAbiList(args.options.get('arch') as string);
+    const missing = abis.filter((a) => !model.abis.includes(a));
+    if (missing.length) { io.err(`seccomp-policy compile: ${missing.join(', ')} is not in the policy's arch (${model.abis.join(', ')})`); return 2; }
+  }
+  const result = compilePolicy(model, abis ? { abis } : {});
+  if (!result.ok) {
+    io.err(`${path}: error: the filter needs ${result.length} instructions; the kernel accepts at most 4096 [filter-too-large]`);
+    return 1;
+  }
+  const program = result.program;
+  let data: string | Uint8Array;
+  switch (format) {
+    case 'raw': data = toRaw(program); break;
+    case 'c': data = toCHeader(program, basename(path).replace(/\.seccomp$/, '') + '_filter', path); break;
+    case 'disasm': data = toDisassembly(program) + '\n'; break;
+    default: data = toJson(program, programStats(program)) + '\n';
+  }
+  if (out) {
+    try {
+      writeFileSync(out, data);
+    } catch (e) {
+      io.err(`seccomp-policy compile: cannot write ${out}: ${describeFsError(e)}`);
+      return 1;
+    }
+    io.err(`${out}: ${program.instructions.length} instructions for ${program.abis.join(', ')}`);
+  } else if (typeof data === 'string') {
+    io.out(data.replace(/\n$/, ''));
+  } else if (io.writeBytes) {
+    io.writeBytes(data);
+  } else {
+    throw new Error('no binary output channel');
+  }
+  return 0;
+}

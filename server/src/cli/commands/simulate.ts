@@ -1,0 +1,109 @@
+/** `seccomp-policy simulate FILE --arch ABI --syscall NAME|NUMBER [--args A0,A1,...] [--json]` */
+import { abiInfo, type Abi } from '../../kernel/abi';
+import { constantValue, errnoName } from '../../kernel/constants';
+import { getSyscall, syscallByNumber } from '../../kernel/syscalls';
+import { actionOf } from '../../bpf/interpreter';
+import { compilePolicy } from '../../compiler/compile';
+import { explain } from '../../compiler/attribute';
+import type { Origin } from '../../compiler/sourcemap';
+import type { PolicyModel } from '../../policy/semantics/model';
+import { parseArgs, UsageError } from '../args';
+import { loadValidPolicy } from '../load';
+import type { Io } from '../main';
+import { parseAbiList } from './compile';
+
+export const SIMULATE_USAGE = `usage: seccomp-policy simulate FILE --arch ABI --syscall NAME|NUMBER [--args A0,A1,...] [--json]
+  Runs the compiled filter on one syscall and prints the action and the rule that decided it.
+  Arguments are numbers (decimal, 0x hex, negative) or constant names, combined with |.`;
+
+/** A number, a constant or `A|B|…`, as the value of a 64-bit register. */
+function parseValue(text: string, abi: Abi): bigint {
+  let v = 0n;
+  for (const part of text.split('|').map((s) => s.trim())) {
+    if (/^-?(0x[0-9a-f_]+|0o[0-7_]+|0b[01_]+|[0-9_]+)$/i.test(part)) {
+      const neg = part.startsWith('-');
+      const body = (neg ? part.slice(1) : part).replace(/_/g, '');
+      const n = BigInt(body.toLowerCase().startsWith('0o') ? '0o' + body.slice(2) : body);
+      v |= BigInt.asUintN(64, neg ? -n : n);
+    } else {
+      const c = constantValue(part, abi);
+      if (c === undefined) throw new UsageError(`'${part}' is not a number or a constant known on ${abi}`);
+      v |= BigInt.asUintN(64, c);
+    }
+  }
+  return v;
+}
+
+export function formatRet(ret: number, abi: Abi | undefined): string {
+  const a = actionOf(ret);
+  switch (a.action) {
+    case 'errno': return `errno(${(abi && errnoName(abi, a.data)) ?? a.data})`;
+    case 'trap': return a.data ? `trap(${a.data})` : 'trap';
+    case 'trace': return `trace(${a.data})`;
+    case 'user_notif': return 'notify';
+    default: return a.action;
+  }
+}
+
+export function describeOrigin(model: PolicyModel, origin: Origin): string {
+  switch (origin.kind) {
+    case 'rule': {
+      const rule = model.rules[origin.rule]!;
+      const text = model.files.get(rule.file)!.text.slice(rule.statement.start, rule.statement.end).replace(/\s+/g, ' ');
+      return `by rule at ${origin.file}:${origin.line} (${text})`;
+    }
+    case 'default': {
+      const d = model.defaultStatement;
+      if (!d) return 'by default';
+      const line = model.files.get(d.file)!.lines.positionAt(d.statement.start).line + 1;
+      return `by default at ${d.file}:${line}`;
+    }
+    case 'badarch': {
+      const b = model.badarchStatement;
+      if (!b) return 'by badarch (the ABI is not in the policy\'s arch)';
+      const line = model.files.get(b.file)!.lines.positionAt(b.statement.start).line + 1;
+      return `by badarch at ${b.file}:${line} (the ABI is not in the policy's arch)`;
+    }
+    default: return 'by the dispatch';
+  }
+}
+
+export function runSimulate(argv: readonly string[], io: Io): number {
+  const args = parseArgs(argv, { arch: { value: true }, syscall: { value: true }, args: { value: true }, json: {}, help: { short: 'h' } });
+  if (args.options.has('help')) { io.out(SIMULATE_USAGE); return 0; }
+  if (args.positional.length !== 1) { io.err(`seccomp-policy simulate: expected one policy file\n${SIMULATE_USAGE}`); return 2; }
+  if (!args.options.has('syscall')) { io.err(`seccomp-policy simulate: --syscall is required\n${SIMULATE_USAGE}`); return 2; }
+  const model = loadValidPolicy(args.positional[0]!, io, 'simulate');
+  if (!model) return 1;
+  const abi = args.options.has('arch') ? parseAbiList(args.options.get('arch') as string)[0]! : model.abis[0]!;
+  const sc = args.options.get('syscall') as string;
+  let nr: number;
+  let name: string | undefined;
+  if (/^(0x[0-9a-f]+|[0-9]+)$/i.test(sc)) {
+    nr = Number(sc);
+    name = syscallByNumber(abi, nr)?.name;
+  } else {
+    const info = getSyscall(sc);
+    if (!info) throw new UsageError(`unknown syscall '${sc}'`);
+    if (info.numbers[abi] === undefined) throw new UsageError(`'${sc}' does not exist on ${abi}`);
+    nr = info.numbers[abi]!;
+    name = sc;
+  }
+  const values = args.options.has('args') ? (args.options.get('args') as string).split(',').map((s) => parseValue(s, abi)) : [];
+  if (values.length > 6) throw new UsageError('a syscall has at most 6 arguments');
+  while (values.length < 6) values.push(0n);
+  const compiled = compilePolicy(model);
+  const program = compiled.program;
+  const e = explain(program, { arch: abiInfo(abi).auditArch, nr, instructionPointer: 0n, args: values });
+  const action = formatRet(e.ret, abi);
+  const why = describeOrigin(model, e.origin);
+  if (args.options.has('json')) {
+    io.out(JSON.stringify({
+      abi, syscall: name ?? null, nr, args: values.map((v) => '0x' + v.toString(16)), action, ret: e.ret,
+      origin: e.origin, steps: e.steps, explanation: `${action} ${why}`,
+    }, null, 2));
+  } else {
+    io.out(`${name ?? `syscall ${nr}`} on ${abi}: ${action} ${why}`);
+  }
+  return 0;
+}

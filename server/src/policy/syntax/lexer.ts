@@ -1,0 +1,376 @@
+/**
+ * The lexer of `.seccomp` files (spec §2). It never fails: a character or
+ * literal it cannot make sense of becomes a token flagged `malformed` (or an
+ * `invalid` token) plus a diagnostic, and lexing goes on.
+ *
+ * Newlines are tokens (`newline`); the parser decides where a newline ends a
+ * statement and where the statement continues. Comments are not tokens:
+ * they are collected separately for the formatter and folding.
+ *
+ * The lexer is a single linear pass over UTF-16 code units, without regular
+ * expressions on the text.
+ */
+import type { Comment, TextRange } from './ast';
+import type { SyntaxDiagnostic } from '../diagnostics';
+
+/**
+ * Every code the lexer and the parser report, with its meaning. Codes are
+ * stable (users filter on them), kebab-case and all of severity `error`.
+ */
+export const SYNTAX_CODES = {
+  // lexer
+  'invalid-character': 'a character that cannot start any token (`$`, `;`, a non-ASCII letter…)',
+  'unterminated-string': 'a string without its closing `"` on the same line',
+  'invalid-number': 'a malformed integer literal (`0x`, `12ab`, `0b102`, `1__0`, a decimal with a leading zero like `0755`)',
+  'invalid-escape': 'a backslash escape other than `\\"` and `\\\\` in a string',
+  'invalid-group-name': 'a group name not matching `@[a-z0-9][a-z0-9_-]*` (`@Foo`, a lone `@`)',
+  // parser
+  'expected-token': 'a specific punctuation or keyword is missing (`(`, `)`, `=`, `,`, `in`)',
+  'expected-expression': 'an operand or expression is missing',
+  'expected-syscall': 'a syscall list item (name, `@group`, `syscall(N)`) is missing',
+  'expected-action': 'an action is missing after `default` / `badarch`, or the word there is not an action',
+  'expected-abi': 'an ABI name is missing after `arch` or after a `,` in it',
+  'expected-string': '`include` is not followed by a quoted path',
+  'expected-identifier': '`define` is not followed by a name',
+  'expected-group-name': '`group` is not followed by an `@name`',
+  'expected-number': '`syscall(…)` does not contain a non-negative integer literal',
+  'expected-statement': 'a line starts with something that is not a word (a number, an operator, a string…)',
+  'unexpected-token': 'a token where the statement should end, or an operator used where it cannot be (`==` chained, `!` as an operand, `and`/`or`/`not` words)',
+  'unknown-statement': 'a line starts with a word that is neither a statement keyword nor an action',
+  'missing-list': 'a rule without any syscall',
+  'nesting-too-deep': 'parentheses nested deeper than the parser accepts (128)',
+} as const;
+
+export type SyntaxCode = keyof typeof SYNTAX_CODES;
+
+/**
+ * A syntax diagnostic that may carry "did you mean" fixes: replacement
+ * texts for its range, best first (as `PolicyDiagnostic.suggestions`).
+ */
+export interface ParseDiagnostic extends SyntaxDiagnostic {
+  readonly code: SyntaxCode;
+  readonly suggestions?: readonly string[];
+}
+
+export type Punctuator =
+  | '==' | '!=' | '<' | '<=' | '>' | '>=' | '<<' | '>>'
+  | '&' | '|' | '~' | '!' | '&&' | '||' | '-' | '=' | ',' | '(' | ')';
+
+export type TokenKind =
+  | 'identifier'
+  | 'group'     // `@name`
+  | 'integer'
+  | 'string'
+  | 'newline'   // `\n`, `\r\n` or `\r`
+  | 'invalid'   // a run of characters that start no token (already reported)
+  | 'eof'
+  | Punctuator;
+
+export interface Token extends TextRange {
+  readonly kind: TokenKind;
+  /** The source text of the token (empty for `eof`). */
+  readonly text: string;
+  /** `integer`: the value; 0n when malformed. */
+  readonly value?: bigint;
+  /** `string`: the value with escapes resolved; `group`: the name without `@`. */
+  readonly stringValue?: string;
+  /** The lexer reported an error for this token. */
+  readonly malformed?: boolean;
+}
+
+export interface LexResult {
+  /** All tokens, ending with one `eof` token. */
+  readonly tokens: Token[];
+  readonly comments: Comment[];
+  readonly diagnostics: ParseDiagnostic[];
+}
+
+const CH_TAB = 9, CH_LF = 10, CH_VT = 11, CH_FF = 12, CH_CR = 13, CH_SPACE = 32;
+const CH_BANG = 33, CH_QUOTE = 34, CH_HASH = 35, CH_AMP = 38, CH_LPAREN = 40, CH_RPAREN = 41;
+const CH_COMMA = 44, CH_MINUS = 45, CH_0 = 48, CH_9 = 57, CH_LT = 60, CH_EQ = 61, CH_GT = 62;
+const CH_AT = 64, CH_A = 65, CH_Z = 90, CH_BACKSLASH = 92, CH_UNDERSCORE = 95;
+const CH_a = 97, CH_z = 122, CH_PIPE = 124, CH_TILDE = 126, CH_BOM = 0xfeff;
+
+function isDigit(c: number): boolean {
+  return c >= CH_0 && c <= CH_9;
+}
+function isIdentStart(c: number): boolean {
+  return (c >= CH_a && c <= CH_z) || (c >= CH_A && c <= CH_Z) || c === CH_UNDERSCORE;
+}
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || isDigit(c);
+}
+function isGroupPart(c: number): boolean {
+  return isIdentPart(c) || c === CH_MINUS;
+}
+function isBlank(c: number): boolean {
+  return c === CH_SPACE || c === CH_TAB || c === CH_VT || c === CH_FF;
+}
+/** Characters that begin some token, blank or comment. */
+function startsSomething(c: number): boolean {
+  if (isIdentPart(c) || isBlank(c)) return true;
+  switch (c) {
+    case CH_LF: case CH_CR: case CH_HASH: case CH_QUOTE: case CH_AT:
+    case CH_BANG: case CH_AMP: case CH_LPAREN: case CH_RPAREN: case CH_COMMA:
+    case CH_MINUS: case CH_LT: case CH_EQ: case CH_GT: case CH_PIPE: case CH_TILDE:
+      return true;
+  }
+  return false;
+}
+
+const INVALID_CHAR_HINTS: Record<string, string> = {
+  ';': 'a statement ends at the end of its line; no `;` is needed',
+  "'": 'strings are written with double quotes: "…"',
+  '\u00a0': 'this is a non-breaking space; use an ordinary space',
+  '+': 'the operator `+` does not exist in conditions',
+  '*': 'the operator `*` does not exist; list the syscalls or use a `@group`',
+  '/': 'the operator `/` does not exist in conditions',
+  '%': 'the operator `%` does not exist in conditions',
+  '^': 'the operator `^` does not exist in conditions',
+};
+
+function showChars(s: string): string {
+  let out = '';
+  let n = 0;
+  for (const ch of s) {
+    if (n++ === 12) { out += '…'; break; }
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x20 || cp === 0x7f || (cp >= 0x80 && cp <= 0xa0) || cp === 0xad || (cp >= 0x2000 && cp <= 0x200f)
+      || cp === 0x2028 || cp === 0x2029 || cp === 0xfeff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      out += `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+const RADIX_NAMES: Record<number, string> = { 2: 'binary', 8: 'octal', 10: 'decimal', 16: 'hex' };
+
+function digitValue(c: number): number {
+  if (c >= CH_0 && c <= CH_9) return c - CH_0;
+  if (c >= CH_a && c <= CH_z) return c - CH_a + 10;
+  if (c >= CH_A && c <= CH_Z) return c - CH_A + 10;
+  return 99;
+}
+
+/** Checks one integer literal (a maximal run of `[A-Za-z0-9_]` that starts with a digit). */
+function checkNumber(word: string): { value: bigint; error?: string } {
+  let radix = 10;
+  let digitsStart = 0;
+  if (word.length >= 2 && word.charCodeAt(0) === CH_0) {
+    const p = word[1]!.toLowerCase();
+    if (p === 'x') radix = 16;
+    else if (p === 'o') radix = 8;
+    else if (p === 'b') radix = 2;
+    if (radix !== 10) digitsStart = 2;
+  }
+  const shown = word.length > 40 ? `${word.slice(0, 40)}…` : word;
+  if (digitsStart === word.length) {
+    return { value: 0n, error: `invalid number \`${shown}\`: expected ${RADIX_NAMES[radix]} digits after \`${word}\`` };
+  }
+  let clean = '';
+  let segStart = digitsStart;
+  for (let i = digitsStart; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c === CH_UNDERSCORE) {
+      const prevOk = i > digitsStart && digitValue(word.charCodeAt(i - 1)) < radix;
+      const nextOk = i + 1 < word.length && digitValue(word.charCodeAt(i + 1)) < radix;
+      if (!prevOk || !nextOk) {
+        return { value: 0n, error: `invalid number \`${shown}\`: \`_\` may only appear between two digits` };
+      }
+      clean += word.slice(segStart, i);
+      segStart = i + 1;
+    } else if (digitValue(c) >= radix) {
+      const ch = word[i]!;
+      const what = radix === 10 && i === digitsStart ? '' : ` \`${ch}\` is not a ${RADIX_NAMES[radix]} digit`;
+      return { value: 0n, error: `invalid number \`${shown}\`:${what || ' not a number'}` };
+    }
+  }
+  clean += word.slice(segStart);
+  if (radix === 10 && clean.length > 1 && clean.charCodeAt(0) === CH_0) {
+    const digits = clean.replace(/^0+/, '') || '0';
+    let octal = true;
+    for (let i = 0; i < digits.length; i++) if (digitValue(digits.charCodeAt(i)) >= 8) octal = false;
+    const fix = octal ? `write \`0o${digits}\` for octal or \`${digits}\` for decimal` : `write \`${digits}\``;
+    return { value: 0n, error: `invalid number \`${shown}\`: a decimal number cannot start with \`0\`; ${fix}` };
+  }
+  const prefix = radix === 16 ? '0x' : radix === 8 ? '0o' : radix === 2 ? '0b' : '';
+  return { value: BigInt(prefix + clean) };
+}
+
+function isGroupNameValid(name: string): boolean {
+  if (name.length === 0) return false;
+  const c0 = name.charCodeAt(0);
+  if (!((c0 >= CH_a && c0 <= CH_z) || isDigit(c0))) return false;
+  for (let i = 1; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (!((c >= CH_a && c <= CH_z) || isDigit(c) || c === CH_UNDERSCORE || c === CH_MINUS)) return false;
+  }
+  return true;
+}
+
+/** Splits `text` into tokens (ending with `eof`), comments and lexical diagnostics. */
+export function tokenize(text: string): LexResult {
+  const tokens: Token[] = [];
+  const comments: Comment[] = [];
+  const diagnostics: ParseDiagnostic[] = [];
+  const len = text.length;
+  const error = (code: SyntaxCode, message: string, start: number, end: number): void => {
+    diagnostics.push({ code, severity: 'error', message, range: { start, end } });
+  };
+  const punct = (kind: Punctuator, start: number, end: number): void => {
+    tokens.push({ kind, start, end, text: kind });
+  };
+
+  let i = len > 0 && text.charCodeAt(0) === CH_BOM ? 1 : 0;
+  while (i < len) {
+    const c = text.charCodeAt(i);
+    if (isBlank(c)) { i++; continue; }
+    const start = i;
+    if (c === CH_LF) { tokens.push({ kind: 'newline', start, end: i + 1, text: '\n' }); i++; continue; }
+    if (c === CH_CR) {
+      const end = i + 1 < len && text.charCodeAt(i + 1) === CH_LF ? i + 2 : i + 1;
+      tokens.push({ kind: 'newline', start, end, text: text.slice(start, end) });
+      i = end;
+      continue;
+    }
+    if (c === CH_HASH) {
+      let j = i + 1;
+      while (j < len) {
+        const d = text.charCodeAt(j);
+        if (d === CH_LF || d === CH_CR) break;
+        j++;
+      }
+      comments.push({ start, end: j, text: text.slice(start, j) });
+      i = j;
+      continue;
+    }
+    if (isIdentStart(c)) {
+      let j = i + 1;
+      while (j < len && isIdentPart(text.charCodeAt(j))) j++;
+      tokens.push({ kind: 'identifier', start, end: j, text: text.slice(start, j) });
+      i = j;
+      continue;
+    }
+    if (isDigit(c)) {
+      let j = i + 1;
+      while (j < len && isIdentPart(text.charCodeAt(j))) j++;
+      const word = text.slice(start, j);
+      const checked = checkNumber(word);
+      if (checked.error !== undefined) {
+        error('invalid-number', checked.error, start, j);
+        tokens.push({ kind: 'integer', start, end: j, text: word, value: checked.value, malformed: true });
+      } else {
+        tokens.push({ kind: 'integer', start, end: j, text: word, value: checked.value });
+      }
+      i = j;
+      continue;
+    }
+    if (c === CH_AT) {
+      let j = i + 1;
+      while (j < len && isGroupPart(text.charCodeAt(j))) j++;
+      const name = text.slice(i + 1, j);
+      const raw = text.slice(start, j);
+      if (isGroupNameValid(name)) {
+        tokens.push({ kind: 'group', start, end: j, text: raw, stringValue: name });
+      } else {
+        let message: string;
+        if (name.length === 0) message = 'expected a group name after `@`, like `@basic-io`';
+        else {
+          const lower = name.toLowerCase();
+          const fix = isGroupNameValid(lower) ? `; did you mean \`@${lower}\`?` : '';
+          message = `invalid group name \`${raw}\`: group names are lowercase letters, digits, \`_\` and \`-\`, starting with a letter or digit${fix}`;
+        }
+        error('invalid-group-name', message, start, j);
+        tokens.push({ kind: 'group', start, end: j, text: raw, stringValue: name, malformed: true });
+      }
+      i = j;
+      continue;
+    }
+    if (c === CH_QUOTE) {
+      let j = i + 1;
+      let value = '';
+      let seg = j;
+      let malformed = false;
+      let closed = false;
+      while (j < len) {
+        const d = text.charCodeAt(j);
+        if (d === CH_LF || d === CH_CR) break;
+        if (d === CH_QUOTE) { closed = true; break; }
+        if (d === CH_BACKSLASH) {
+          const e = j + 1 < len ? text.charCodeAt(j + 1) : -1;
+          if (e === CH_QUOTE || e === CH_BACKSLASH) {
+            value += text.slice(seg, j) + String.fromCharCode(e);
+            j += 2;
+            seg = j;
+            continue;
+          }
+          if (e === -1 || e === CH_LF || e === CH_CR) { j++; continue; }
+          const escEnd = e >= 0xd800 && e <= 0xdbff && j + 2 < len ? j + 3 : j + 2;
+          error('invalid-escape', `invalid escape \`${showChars(text.slice(j, escEnd))}\`: only \`\\"\` and \`\\\\\` are escapes in a string`, j, escEnd);
+          malformed = true;
+          j = escEnd; // the characters are kept as written
+          continue;
+        }
+        j++;
+      }
+      value += text.slice(seg, j);
+      if (closed) j++;
+      else {
+        error('unterminated-string', 'unterminated string: expected a closing `"` on the same line', start, j);
+        malformed = true;
+      }
+      tokens.push(malformed
+        ? { kind: 'string', start, end: j, text: text.slice(start, j), stringValue: value, malformed }
+        : { kind: 'string', start, end: j, text: text.slice(start, j), stringValue: value });
+      i = j;
+      continue;
+    }
+    const n = i + 1 < len ? text.charCodeAt(i + 1) : -1;
+    switch (c) {
+      case CH_EQ:
+        if (n === CH_EQ) punct('==', start, i + 2), i += 2; else punct('=', start, i + 1), i++;
+        continue;
+      case CH_BANG:
+        if (n === CH_EQ) punct('!=', start, i + 2), i += 2; else punct('!', start, i + 1), i++;
+        continue;
+      case CH_LT:
+        if (n === CH_EQ) punct('<=', start, i + 2), i += 2;
+        else if (n === CH_LT) punct('<<', start, i + 2), i += 2;
+        else punct('<', start, i + 1), i++;
+        continue;
+      case CH_GT:
+        if (n === CH_EQ) punct('>=', start, i + 2), i += 2;
+        else if (n === CH_GT) punct('>>', start, i + 2), i += 2;
+        else punct('>', start, i + 1), i++;
+        continue;
+      case CH_AMP:
+        if (n === CH_AMP) punct('&&', start, i + 2), i += 2; else punct('&', start, i + 1), i++;
+        continue;
+      case CH_PIPE:
+        if (n === CH_PIPE) punct('||', start, i + 2), i += 2; else punct('|', start, i + 1), i++;
+        continue;
+      case CH_TILDE: punct('~', start, i + 1); i++; continue;
+      case CH_MINUS: punct('-', start, i + 1); i++; continue;
+      case CH_COMMA: punct(',', start, i + 1); i++; continue;
+      case CH_LPAREN: punct('(', start, i + 1); i++; continue;
+      case CH_RPAREN: punct(')', start, i + 1); i++; continue;
+    }
+    // A run of characters that start nothing: one token, one diagnostic.
+    let j = i;
+    while (j < len) {
+      const d = text.charCodeAt(j);
+      if (startsSomething(d)) break;
+      j += d >= 0xd800 && d <= 0xdbff && j + 1 < len && (text.charCodeAt(j + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+    }
+    const bad = text.slice(start, j);
+    const hint = INVALID_CHAR_HINTS[bad];
+    const plural = bad.length > 1 && !(bad.length === 2 && bad.codePointAt(0)! > 0xffff);
+    error('invalid-character', `invalid character${plural ? 's' : ''} \`${showChars(bad)}\`${hint ? `: ${hint}` : ''}`, start, j);
+    tokens.push({ kind: 'invalid', start, end: j, text: bad, malformed: true });
+    i = j;
+  }
+  tokens.push({ kind: 'eof', start: len, end: len, text: '' });
+  return { tokens, comments, diagnostics };
+}
