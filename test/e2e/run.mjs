@@ -1,0 +1,357 @@
+#!/usr/bin/env node
+// The real-VS-Code end-to-end test, offline: code-server 4.100.3 (VS Code
+// 1.100.3) serves the workbench on a loopback port, Debian's Chromium shows
+// it, driven by playwright-core. Two phases:
+//
+//   1. suite: the workbench URL carries extensionDevelopmentPath (this
+//      repository) and extensionTestsPath (test/e2e/out/suite/index.js), so
+//      the remote extension host loads the extension for development and runs
+//      the mocha suite (test/e2e/suite/*.spec.ts); the workbench reports the
+//      result through window.codeAutomationExit.
+//   2. ui: a fresh workbench with the extension; a user's steps: open a
+//      policy (highlighting, language mode), open one with a misspelt
+//      syscall, show the Problems panel, hover the squiggle. Screenshots go to
+//      test/e2e/artifacts/.
+//
+// Prerequisites: `bash test/e2e/setup.sh` and `node scripts/build.mjs`.
+// Usage: node test/e2e/run.mjs [--phase suite|ui|all] [--headed]
+// Exit code 0 when every phase passed. code-server runs in its own process
+// group (setsid) and the whole group is killed on every way out.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { format } from 'node:util';
+import { buildSuite } from './build-suite.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+const artifacts = join(here, 'artifacts');
+const workspace = join(here, 'fixtures', 'workspace');
+const codeServerBin = join(here, 'node_modules', '.bin', 'code-server');
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const started = Date.now();
+
+const args = process.argv.slice(2);
+const phaseArg = args.includes('--phase') ? args[args.indexOf('--phase') + 1] : 'all';
+const headed = args.includes('--headed');
+if (!['suite', 'ui', 'all'].includes(phaseArg)) {
+  console.error('usage: node test/e2e/run.mjs [--phase suite|ui|all] [--headed]');
+  process.exit(2);
+}
+const SUITE_TIMEOUT_MS = 120_000;
+const UI_TIMEOUT_MS = 60_000;
+
+function log(msg) {
+  const line = `[e2e ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${msg}`;
+  console.log(line);
+  appendFileSync(join(artifacts, 'run.log'), line + '\n');
+}
+function fail(msg) {
+  console.error(`[e2e] ERROR: ${msg}`);
+  process.exit(1);
+}
+
+// ---- prerequisites ----------------------------------------------------------
+if (!existsSync(codeServerBin)) fail(`${codeServerBin} is missing: run \`bash test/e2e/setup.sh\` first`);
+if (!existsSync(chromiumPath)) fail(`${chromiumPath} is missing: run \`bash test/e2e/setup.sh\` (apt-get install chromium)`);
+for (const f of ['dist/extension.js', 'dist/server.js']) {
+  if (!existsSync(join(root, f))) fail(`${f} is missing: run \`node scripts/build.mjs\` first`);
+}
+const require = createRequire(join(here, 'package.json'));
+const { chromium } = require('playwright-core');
+
+rmSync(artifacts, { recursive: true, force: true });
+mkdirSync(artifacts, { recursive: true });
+
+const testsEntry = await buildSuite();
+log(`suite compiled: ${testsEntry}`);
+
+// ---- code-server ----------------------------------------------------------------
+const tmp = mkdtempSync(join(tmpdir(), 'seccomp-e2e-'));
+const userData = join(tmp, 'data');
+mkdirSync(join(userData, 'User'), { recursive: true });
+writeFileSync(join(tmp, 'config.yaml'), ''); // else it writes ~/.config/code-server/config.yaml
+writeFileSync(
+  join(userData, 'User', 'settings.json'),
+  JSON.stringify(
+    {
+      'workbench.startupEditor': 'none',
+      'workbench.welcomePage.walkthroughs.openOnInstall': false,
+      'workbench.tips.enabled': false,
+      'workbench.enableExperiments': false,
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      'chat.commandCenter.enabled': false,
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'extensions.ignoreRecommendations': true,
+      'telemetry.telemetryLevel': 'off',
+      'update.mode': 'none',
+      'security.workspace.trust.enabled': false,
+      'window.restoreWindows': 'none',
+      'files.hotExit': 'off',
+      'editor.minimap.enabled': false,
+      'editor.fontSize': 15,
+      'git.enabled': false,
+      'git.openRepositoryInParentFolders': 'never',
+    },
+    null,
+    2,
+  ),
+);
+
+// Keep code-server's logs and heartbeat, VS Code's device id and Chromium's
+// crash database in the temporary folder rather than in $HOME.
+const xdg = {
+  XDG_CONFIG_HOME: join(tmp, 'xdg', 'config'),
+  XDG_DATA_HOME: join(tmp, 'xdg', 'data'),
+  XDG_CACHE_HOME: join(tmp, 'xdg', 'cache'),
+  XDG_STATE_HOME: join(tmp, 'xdg', 'state'),
+};
+
+async function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+const csLog = openSync(join(artifacts, 'code-server.log'), 'a');
+const cs = spawn(
+  codeServerBin,
+  [
+    '--config', join(tmp, 'config.yaml'),
+    '--user-data-dir', userData,
+    '--extensions-dir', join(tmp, 'ext'),
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth', 'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    workspace,
+  ],
+  // detached: setsid(), so code-server and everything it starts (extension
+  // host, language server, file watcher) form one process group to kill.
+  { detached: true, stdio: ['ignore', csLog, csLog], env: { ...process.env, ...xdg } },
+);
+const pgid = cs.pid;
+writeFileSync(join(artifacts, 'code-server.pgid'), `${pgid}\n`);
+log(`code-server pid/pgid ${pgid} on ${base}`);
+let csExited = false;
+cs.on('exit', (code, sig) => {
+  csExited = true;
+  log(`code-server exited (${code ?? sig})`);
+});
+
+function killGroup(signal) {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false; // already gone
+  }
+}
+let cleanedUp = false;
+function cleanupSync() {
+  if (cleanedUp) return;
+  cleanedUp = true;
+  killGroup('SIGTERM');
+  // Give it a moment, then make sure (the file watcher may ignore SIGTERM).
+  const until = Date.now() + 1500;
+  while (Date.now() < until && killGroup(0)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  killGroup('SIGKILL');
+  rmSync(tmp, { recursive: true, force: true });
+}
+process.on('exit', cleanupSync);
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => process.exit(130));
+
+async function waitHealthy(timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (csExited) throw new Error('code-server exited while starting; see test/e2e/artifacts/code-server.log');
+    try {
+      const r = await fetch(`${base}/healthz`);
+      if (r.ok) return;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`code-server did not answer ${base}/healthz within ${timeoutMs} ms`);
+}
+
+function workbenchUrl(withTests) {
+  const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(root)],
+    ['skipWelcome', 'true'],
+  ];
+  if (withTests) payload.push(['extensionTestsPath', remote(testsEntry)]);
+  return `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+function withTimeout(promise, ms, what) {
+  let t;
+  return Promise.race([
+    promise,
+    new Promise((_, rej) => {
+      t = setTimeout(() => rej(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+    }),
+  ]).finally(() => clearTimeout(t));
+}
+
+// ---- phase 1: the mocha suite in the extension host ----------------------------
+// Workbench chatter that is not the suite's report (all of it is in suite.log).
+const NOISE = /open-vsx\.org|workbench\.js:\d+|Creating a socket|connection token|ChatSessionStore|\[Service Worker\]|additional builtin extensions/;
+async function runSuite(context) {
+  const page = await context.newPage();
+  const consoleLog = join(artifacts, 'suite-console.log');
+  page.on('console', (m) => appendFileSync(consoleLog, `[${m.type()}] ${m.text()}\n`));
+  page.on('pageerror', (e) => appendFileSync(consoleLog, `[pageerror] ${e.message}\n`));
+  let exited;
+  const exitCode = new Promise((res) => (exited = res));
+  await page.exposeFunction('codeAutomationLog', (type, args) => {
+    // The extension host's console, forwarded by the workbench: mocha's report.
+    const text = Array.isArray(args) ? format(...args) : String(args);
+    appendFileSync(join(artifacts, 'suite.log'), `[${type}] ${text}\n`);
+    for (const line of text.split('\n')) if (!NOISE.test(line)) console.log(`  | ${line}`);
+  });
+  await page.exposeFunction('codeAutomationExit', (code) => exited(Number(code)));
+  log('phase suite: loading the workbench with the extension and the test suite');
+  await page.goto(workbenchUrl(true));
+  const code = await withTimeout(exitCode, SUITE_TIMEOUT_MS, 'the extension-host test suite to finish');
+  await page.screenshot({ path: join(artifacts, 'suite-end.png') }).catch(() => {});
+  log(`phase suite: the workbench reported exit code ${code}`);
+  await page.close().catch(() => {});
+  return code === 0;
+}
+
+// ---- phase 2: a user's steps in the UI -----------------------------------------------
+async function openFile(page, name) {
+  await page.locator('.monaco-workbench').click({ position: { x: 600, y: 300 }, force: true }).catch(() => {});
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(name);
+  // Wait until the filtered list has focused the file: pressing Enter while
+  // the list still shows recently opened files would open another one.
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await page.locator(`.tabs-container .tab.active`, { hasText: name }).waitFor({ timeout: 15_000 });
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 15_000 });
+}
+
+async function runUi(context) {
+  const page = await context.newPage();
+  const consoleLog = join(artifacts, 'ui-console.log');
+  page.on('console', (m) => appendFileSync(consoleLog, `[${m.type()}] ${m.text()}\n`));
+  const checks = [];
+  const check = (name, ok, detail = '') => {
+    checks.push({ name, ok, detail });
+    log(`  ${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` (${detail})` : ''}`);
+    if (!ok) throw new Error(`UI check failed: ${name} ${detail}`);
+  };
+  log('phase ui: loading the workbench with the extension');
+  await page.goto(workbenchUrl(false));
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 30_000 }).catch(() => {});
+
+  // 1. A policy: highlighted by the grammar, language mode "Seccomp Policy".
+  await openFile(page, 'policy.seccomp');
+  const mode = page.locator('[id="status.editor.mode"]');
+  await mode.filter({ hasText: 'Seccomp Policy' }).waitFor({ timeout: 15_000 });
+  check('status bar shows the language mode', true, (await mode.innerText()).trim());
+  // The grammar gives tokens of many kinds; Monaco renders each colour as an mtkN class.
+  const colours = await page.waitForFunction(
+    () => {
+      const spans = document.querySelectorAll('.editor-instance .monaco-editor .view-lines span[class^="mtk"]');
+      const set = new Set([...spans].map((s) => s.className));
+      return set.size >= 6 ? set.size : false;
+    },
+    undefined,
+    { timeout: 15_000 },
+  );
+  check('the grammar colours the policy', true, `${await colours.jsonValue()} distinct token colours`);
+  await page.waitForTimeout(1500); // let the server's first diagnostics settle
+  await page.screenshot({ path: join(artifacts, 'editor-highlighting.png') });
+
+  // 2. A misspelt syscall: a squiggle, an entry in the Problems panel, a hover.
+  await openFile(page, 'misspelt.seccomp');
+  const squiggle = page.locator('.editor-instance .monaco-editor .squiggly-error').first();
+  await squiggle.waitFor({ state: 'attached', timeout: 30_000 });
+  check('the misspelt syscall is underlined as an error', true);
+  await page.keyboard.press('Control+Shift+M');
+  const problems = page.locator('.markers-panel');
+  await problems.waitFor({ state: 'visible', timeout: 15_000 });
+  const row = problems.locator('.monaco-list-row', { hasText: 'opnat' }).first();
+  await row.waitFor({ timeout: 30_000 });
+  check('the Problems panel lists the diagnostic', true, (await row.innerText()).replace(/\s+/g, ' ').trim());
+  await page.screenshot({ path: join(artifacts, 'problems-panel.png') });
+
+  // Hover the squiggle: the diagnostic's message in a hover.
+  const box = await squiggle.boundingBox();
+  if (box) {
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const hover = page.locator('.monaco-hover', { hasText: 'opnat' }).first();
+    const shown = await hover.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
+    check('hovering the squiggle shows the message', shown);
+    await page.screenshot({ path: join(artifacts, 'diagnostic-hover.png') });
+  } else {
+    check('hovering the squiggle shows the message', false, 'the squiggle has no box');
+  }
+  writeFileSync(join(artifacts, 'ui-checks.json'), JSON.stringify(checks, null, 2));
+  await page.close().catch(() => {});
+  return true;
+}
+
+// ---- main ---------------------------------------------------------------------
+let ok = true;
+let context;
+try {
+  await waitHealthy();
+  log('code-server is up');
+  context = await chromium.launchPersistentContext(join(tmp, 'chromium'), {
+    executablePath: chromiumPath,
+    headless: !headed,
+    viewport: { width: 1280, height: 800 },
+    env: { ...process.env, ...xdg },
+    args: [
+      '--disable-crash-reporter',
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+  const phases = phaseArg === 'all' ? ['suite', 'ui'] : [phaseArg];
+  for (const phase of phases) {
+    try {
+      const passed = phase === 'suite'
+        ? await runSuite(context)
+        : await withTimeout(runUi(context), UI_TIMEOUT_MS, 'the UI steps');
+      log(`phase ${phase}: ${passed ? 'PASSED' : 'FAILED'}`);
+      ok &&= passed;
+    } catch (err) {
+      log(`phase ${phase}: FAILED: ${err?.stack ?? err}`);
+      for (const p of context.pages()) await p.screenshot({ path: join(artifacts, `failure-${phase}.png`) }).catch(() => {});
+      ok = false;
+    }
+  }
+} catch (err) {
+  log(`FAILED: ${err?.stack ?? err}`);
+  ok = false;
+}
+log(`${ok ? 'PASSED' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s; artifacts in ${artifacts}`);
+// Exit now: closing the browser can stall for a minute. The exit handler kills
+// code-server's process group; playwright kills the browser it launched.
+process.exit(ok ? 0 : 1);

@@ -1,0 +1,115 @@
+/**
+ * Runs inside a real VS Code extension host with the extension loaded from
+ * the repository for development, and the folder test/e2e/fixtures/workspace
+ * open. Later issues add hover, completion, … here.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { suite, suiteSetup, suiteTeardown, test } from './mocha-tdd';
+
+const EXTENSION_NAME = 'seccomp-policy';
+
+function workspaceFile(...segments: string[]): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'a workspace folder is open (test/e2e/fixtures/workspace)');
+  return vscode.Uri.joinPath(folder.uri, ...segments);
+}
+
+function ourExtension(): vscode.Extension<unknown> {
+  const ext = vscode.extensions.all.find((e) => (e.packageJSON as { name?: string }).name === EXTENSION_NAME);
+  assert.ok(ext, `extension ${EXTENSION_NAME} is loaded`);
+  return ext;
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function misspeltDiagnostic(uri: vscode.Uri): vscode.Diagnostic | undefined {
+  return vscode.languages
+    .getDiagnostics(uri)
+    .find((d) => d.severity === vscode.DiagnosticSeverity.Error && d.message.includes('opnat'));
+}
+
+suite('Seccomp Policy extension', () => {
+  suiteSetup(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+  suiteTeardown(async () => {
+    // Leave the fixtures untouched on disk.
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('the seccomp language is registered', async () => {
+    const languages = await vscode.languages.getLanguages();
+    assert.ok(languages.includes('seccomp'), `languages: ${languages.join(', ')}`);
+  });
+
+  test('a .seccomp file opens with language id seccomp', async () => {
+    const doc = await vscode.workspace.openTextDocument(workspaceFile('policy.seccomp'));
+    await vscode.window.showTextDocument(doc);
+    assert.equal(doc.languageId, 'seccomp');
+  });
+
+  test('the extension activates for a .seccomp file and its language client runs', async () => {
+    const ext = ourExtension();
+    await waitFor('the extension to activate', () => ext.isActive);
+    const api = ext.exports as { client?: { isRunning(): boolean } } | undefined;
+    assert.ok(api?.client, 'activate() returns the API with the language client');
+    await waitFor('the language client to run', () => api.client!.isRunning());
+  });
+
+  test('the manifest contributes the settings and the restart command', async () => {
+    const config = vscode.workspace.getConfiguration('seccompPolicy');
+    assert.equal(config.get('trace.server'), 'off');
+    assert.deepEqual(config.get('abis'), []);
+    assert.equal(config.get('maxNumberOfProblems'), 1000);
+    assert.equal(config.get('inlayHints.syscallNumbers'), false);
+    const commands = await vscode.commands.getCommands(true);
+    assert.ok(commands.includes('seccompPolicy.restartServer'));
+  });
+
+  test('a misspelt syscall gets an error diagnostic at its place', async () => {
+    const uri = workspaceFile('misspelt.seccomp');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const d = await waitFor('the diagnostic for `opnat`', () => misspeltDiagnostic(uri));
+    const line = doc.lineAt(4).text;
+    assert.equal(line, 'allow opnat');
+    assert.equal(d.range.start.line, 4);
+    assert.equal(doc.getText(d.range), 'opnat', `range ${JSON.stringify(d.range)}`);
+  });
+
+  test('diagnostics follow edits of the unsaved document', async () => {
+    const uri = workspaceFile('misspelt.seccomp');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    const start = new vscode.Position(4, 'allow '.length);
+    const wrong = new vscode.Range(start, start.translate(0, 'opnat'.length));
+    assert.ok(await editor.edit((e) => e.replace(wrong, 'openat')));
+    await waitFor('the diagnostic to go away after the fix', () => misspeltDiagnostic(uri) === undefined);
+    const right = new vscode.Range(start, start.translate(0, 'openat'.length));
+    assert.ok(await editor.edit((e) => e.replace(right, 'opnat')));
+    await waitFor('the diagnostic to come back', () => misspeltDiagnostic(uri));
+    assert.ok(doc.isDirty);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    assert.ok(!doc.isDirty);
+  });
+
+  test('seccompPolicy.restartServer restarts the server and diagnostics come back', async () => {
+    const uri = workspaceFile('misspelt.seccomp');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    await waitFor('the diagnostic before the restart', () => misspeltDiagnostic(uri));
+    await vscode.commands.executeCommand('seccompPolicy.restartServer');
+    const api = ourExtension().exports as { client?: { isRunning(): boolean } };
+    await waitFor('the client to run again', () => api.client?.isRunning());
+    await waitFor('the diagnostic after the restart', () => misspeltDiagnostic(uri));
+  });
+});
