@@ -14,14 +14,14 @@
  * numbers on an x86_64-only filter simply fall in `badarch` segments.
  */
 import { ABIS, abiInfo, X32_SYSCALL_BIT, type Abi } from '../kernel/abi';
-import { BPF_JEQ, BPF_JGE, BPF_MAXINSNS, SECCOMP_DATA_ARCH, SECCOMP_DATA_NR, type Instruction } from '../bpf/instructions';
+import { BPF_JEQ, BPF_JGE, BPF_JSET, BPF_MAXINSNS, SECCOMP_DATA_ARCH, SECCOMP_DATA_NR, type Instruction } from '../bpf/instructions';
 import { syscallByNumber } from '../kernel/syscalls';
 import type { AbiRule, AbiTable, ConcreteAction, PolicyModel, PolicyRule } from '../policy/semantics/model';
 import { conditionToString } from '../policy/semantics/condition';
 import { retValue } from './actions';
 import { emitCondition } from './conditions';
 import { buildTree, mergeSegments, type LeafTarget, type Segment, type Tree } from './dispatch';
-import { Emitter, type Label } from './emitter';
+import { Emitter, type Label, type Target } from './emitter';
 import { removeUnreachable } from './optimize';
 import type { InstructionSource, Origin, RangeSource, SourceMap } from './sourcemap';
 
@@ -63,15 +63,14 @@ export function compilePolicy(model: PolicyModel, options: CompileOptions = {}):
   const entries: Label[] = new Array(groups.length);
   for (let gi = groups.length - 1; gi >= 0; gi--) {
     const g = groups[gi]!;
-    entries[gi] = emitGroup(e, model, g.arch, g.abis, badarch, origins, ranges, options.sizeWeight ?? 4);
+    entries[gi] = emitGroup(e, model, g.arch, g.abis, badarch, origins, ranges, options.sizeWeight ?? 16);
   }
   // Arch dispatch: jeq per arch, falling through to badarch.
-  let next = e.ret(badarch, { kind: 'badarch' });
+  let next: Target = { label: e.ret(badarch), origin: { kind: 'badarch' } };
   for (let gi = groups.length - 1; gi >= 0; gi--) {
-    const name = groups[gi]!.abis.join('+');
-    next = e.jump(BPF_JEQ, groups[gi]!.arch, entries[gi]!, next, { origin: { kind: 'dispatch' }, note: name });
+    next = { label: e.jump(BPF_JEQ, groups[gi]!.arch, { label: entries[gi]! }, next, { origin: { kind: 'dispatch' }, note: groups[gi]!.abis.join('+') }) };
   }
-  e.load(SECCOMP_DATA_ARCH, next, DISPATCH);
+  e.load(SECCOMP_DATA_ARCH, next.label, DISPATCH);
 
   const finished = e.finish();
   const { instructions, sources } = removeUnreachable(finished.instructions, finished.sources);
@@ -112,72 +111,68 @@ function regionsOf(arch: number): Region[] {
   return [{ first: 0, last: 0xffffffff, abi: ABIS.find((a) => a.auditArch === arch)!.name }];
 }
 
+interface Block { readonly id: number; readonly abi: Abi; readonly nr: number; readonly rules: readonly AbiRule[]; readonly table: AbiTable }
+
 function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly Abi[], badarch: number,
   origins: OriginFactory, ranges: RangeSource[], sizeWeight: number): Label {
   const segments: Segment[] = [];
-  const blocks: { id: number; abi: Abi; nr: number; rules: readonly AbiRule[]; table: AbiTable }[] = [];
+  const blocks: Block[] = [];
+  const x86only = arch === abiInfo('x86_64').auditArch && abis.includes('x86_64') && !abis.includes('x32');
   for (const region of regionsOf(arch)) {
     const table = abis.includes(region.abi) ? model.tables.get(region.abi) : undefined;
     if (!table) {
-      segments.push({ first: region.first, last: region.last, target: { kind: 'ret', value: badarch }, weight: 0 });
+      // An ABI the filter does not accept: `ranges` has no entry for it, which reads as badarch.
+      if (x86only && region.first === X32_SYSCALL_BIT) {
+        // x32 calls on an x86_64-only filter: one `jset` sorts all higher numbers.
+        const clear = retValue(model.tables.get('x86_64')!.defaultAction);
+        segments.push({ first: X32_SYSCALL_BIT, last: 0xffffffff, target: { kind: 'bit', bit: X32_SYSCALL_BIT, set: badarch, clear }, weight: 0 });
+        ranges.push({ abi: 'x86_64', first: 0x80000000, last: 0xbfffffff, origin: { kind: 'default', abi: 'x86_64' } });
+      } else if (!(x86only && region.first > X32_SYSCALL_BIT)) {
+        segments.push({ first: region.first, last: region.last, target: { kind: 'ret', value: badarch }, weight: 0 });
+      }
       continue;
     }
-    const dflt = retValue(table.defaultAction);
-    const known = new Set<number>();
-    for (let nr = 0; nr < 1024; nr++) if (syscallByNumber(region.abi, (region.first + nr) >>> 0)) known.add((region.first + nr) >>> 0);
-    const nrs = [...table.bySyscall.keys()].filter((n) => n >= region.first && n <= region.last).sort((a, b) => a - b);
-    let cursor = region.first;
-    const gap = (from: number, to: number) => {
-      if (from > to) return;
-      let weight = 0;
-      for (const n of known) if (n >= from && n <= to) weight += PERMITS(table.defaultAction) ? 1 : 0.25;
-      segments.push({ first: from, last: to, target: { kind: 'ret', value: dflt }, weight });
-      ranges.push({ abi: region.abi, first: from, last: to, origin: { kind: 'default', abi: region.abi } });
-    };
-    for (const nr of nrs) {
-      gap(cursor, nr - 1);
-      const rules = table.bySyscall.get(nr)!;
-      const first = rules[0]!;
-      if (first.condition.kind === 'true') {
-        segments.push({ first: nr, last: nr, target: { kind: 'ret', value: retValue(first.action) }, weight: PERMITS(first.action) ? 1 : 0.25 });
-        ranges.push({ abi: region.abi, first: nr, last: nr, origin: origins.rule(first.rule) });
-      } else {
-        const id = blocks.length;
-        blocks.push({ id, abi: region.abi, nr, rules, table });
-        ranges.push({ abi: region.abi, first: nr, last: nr, origin: { kind: 'default', abi: region.abi } });
-        segments.push({ first: nr, last: nr, target: { kind: 'block', id }, weight: 1 });
-      }
-      cursor = nr + 1;
-    }
-    gap(cursor, region.last);
+    if (x86only && region.first > X32_SYSCALL_BIT) continue; // covered by the bit test
+    addRegion(region, table, segments, blocks, ranges, origins);
   }
 
   // Condition blocks: rules of one syscall in source order, then default.
-  const blockLabels = new Map<number, Label>();
+  const blockEntries = new Map<number, Target>();
   for (let b = blocks.length - 1; b >= 0; b--) {
     const blk = blocks[b]!;
-    // The fall-through to default shares the by-number RET: `ranges` says default for this number.
-    let next = e.ret(retValue(blk.table.defaultAction), { kind: 'ranges' });
+    let next: Target = { label: e.ret(retValue(blk.table.defaultAction)), origin: { kind: 'default', abi: blk.abi } };
     for (let r = blk.rules.length - 1; r >= 0; r--) {
       const rule = blk.rules[r]!;
       const origin = origins.rule(rule.rule);
-      const hit = e.ret(retValue(rule.action), origin);
+      const hit: Target = { label: e.ret(retValue(rule.action)), origin };
       next = emitCondition(e, rule.condition, hit, next, { origin, note: `${rule.syscall}: ${conditionToString(rule.condition)}` });
     }
-    blockLabels.set(blk.id, next);
+    blockEntries.set(blk.id, next);
+    // Reached without a jump that says who decided only when the block folded to a RET.
+    ranges.push({ abi: blk.abi, first: blk.nr, last: blk.nr, origin: next.origin ?? { kind: 'default', abi: blk.abi } });
   }
 
   const tree = buildTree(mergeSegments(segments), sizeWeight);
-  const target = (t: LeafTarget): Label =>
-    t.kind === 'block' ? blockLabels.get(t.id)! : e.ret(t.value, { kind: 'ranges' });
-  const emitTree = (node: Tree): Label => {
+  const target = (t: LeafTarget): Target => {
+    switch (t.kind) {
+      case 'block': return blockEntries.get(t.id)!;
+      case 'ret': return { label: e.ret(t.value) };
+      case 'bit': {
+        // No edge origins: the number itself tells (x32 numbers read as badarch, the others by range).
+        const set: Target = { label: e.ret(t.set) };
+        const clear: Target = { label: e.ret(t.clear) };
+        return { label: e.jump(BPF_JSET, t.bit, set, clear, { origin: { kind: 'dispatch' }, note: 'x32 call?' }) };
+      }
+    }
+  };
+  const emitTree = (node: Tree): Target => {
     switch (node.kind) {
       case 'leaf': return target(node.target);
       case 'chain': {
         let next = target(node.otherwise);
         for (let k = node.tests.length - 1; k >= 0; k--) {
           const test = node.tests[k]!;
-          next = e.jump(BPF_JEQ, test.nr, target(test.target), next, { origin: { kind: 'dispatch' }, note: nameOf(abis, test.nr) });
+          next = { label: e.jump(BPF_JEQ, test.nr, target(test.target), next, { origin: { kind: 'dispatch' }, note: nameOf(abis, test.nr) }) };
         }
         return next;
       }
@@ -185,11 +180,45 @@ function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly 
         const above = emitTree(node.above);
         const below = emitTree(node.below);
         const name = nameOf(abis, node.at);
-        return e.jump(BPF_JGE, node.at, above, below, name ? { origin: { kind: 'dispatch' }, note: `nr >= ${name}` } : DISPATCH);
+        return { label: e.jump(BPF_JGE, node.at, above, below, name ? { origin: { kind: 'dispatch' }, note: `nr >= ${name}` } : DISPATCH) };
       }
     }
   };
-  return e.load(SECCOMP_DATA_NR, emitTree(tree), DISPATCH);
+  return e.load(SECCOMP_DATA_NR, emitTree(tree).label, DISPATCH);
+}
+
+/** Segments for one ABI's region: rule-less gaps get default, unconditional rules their RET, the rest blocks. */
+function addRegion(region: Region, table: AbiTable, segments: Segment[], blocks: Block[], ranges: RangeSource[], origins: OriginFactory): void {
+  const dflt = retValue(table.defaultAction);
+  const known: number[] = [];
+  for (let i = 0; i < 1024; i++) if (syscallByNumber(region.abi, (region.first + i) >>> 0)) known.push((region.first + i) >>> 0);
+  const weightOf = (from: number, to: number, perSyscall: number) => {
+    let n = 0;
+    for (const k of known) if (k >= from && k <= to) n++;
+    return n * perSyscall;
+  };
+  const nrs = [...table.bySyscall.keys()].filter((n) => n >= region.first && n <= region.last).sort((a, b) => a - b);
+  let cursor = region.first;
+  const gap = (from: number, to: number) => {
+    if (from > to) return;
+    segments.push({ first: from, last: to, target: { kind: 'ret', value: dflt }, weight: weightOf(from, to, PERMITS(table.defaultAction) ? 1 : 0.25) });
+    ranges.push({ abi: region.abi, first: from, last: to, origin: { kind: 'default', abi: region.abi } });
+  };
+  for (const nr of nrs) {
+    gap(cursor, nr - 1);
+    const rules = table.bySyscall.get(nr)!;
+    const first = rules[0]!;
+    if (first.condition.kind === 'true') {
+      segments.push({ first: nr, last: nr, target: { kind: 'ret', value: retValue(first.action) }, weight: PERMITS(first.action) ? 1 : 0.25 });
+      ranges.push({ abi: region.abi, first: nr, last: nr, origin: origins.rule(first.rule) });
+    } else {
+      const id = blocks.length;
+      blocks.push({ id, abi: region.abi, nr, rules, table });
+      segments.push({ first: nr, last: nr, target: { kind: 'block', id }, weight: 1 });
+    }
+    cursor = nr + 1;
+  }
+  gap(cursor, region.last);
 }
 
 const PERMITS = (a: ConcreteAction) => a.kind === 'allow' || a.kind === 'log';

@@ -6,14 +6,14 @@
  */
 import { BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JSET, argHighOffset, argLowOffset } from '../bpf/instructions';
 import type { Compare, CompareOp, Cond } from '../policy/semantics/condition';
-import type { Emitter, Label } from './emitter';
+import { sameTarget, type Emitter, type Label, type Target } from './emitter';
 import type { InstructionSource } from './sourcemap';
 
 const U32 = 0xffff_ffff;
 
 /** Emits `cond` so that it continues at `t` when true and `f` when false; returns its entry. */
-export function emitCondition(e: Emitter, cond: Cond, t: Label, f: Label, src: InstructionSource): Label {
-  if (t === f) return t;
+export function emitCondition(e: Emitter, cond: Cond, t: Target, f: Target, src: InstructionSource): Target {
+  if (sameTarget(t, f)) return t;
   switch (cond.kind) {
     case 'true': return t;
     case 'false': return f;
@@ -46,8 +46,8 @@ function holds(op: CompareOp, a: number, b: number): boolean {
 }
 
 /** `(word & mask) OP value` on one 32-bit word of seccomp_data. */
-function emitWord(e: Emitter, offset: number, mask: number, op: CompareOp, value: number, t: Label, f: Label, src: InstructionSource): Label {
-  if (t === f) return t;
+function emitWord(e: Emitter, offset: number, mask: number, op: CompareOp, value: number, t: Target, f: Target, src: InstructionSource): Target {
+  if (sameTarget(t, f)) return t;
   mask >>>= 0;
   value >>>= 0;
   // Outcomes fixed at compile time: a zero mask, or bounds no word can cross.
@@ -64,8 +64,8 @@ function emitWord(e: Emitter, offset: number, mask: number, op: CompareOp, value
   const jset = mask !== U32 && (op === '==' || op === '!=') && (value === 0 || (bit && value === mask));
   if (mask === U32 || jset) {
     // A still holds the whole word after the jump: a target that starts by loading it again can be entered past that load.
-    t = e.skipReload(t, offset);
-    f = e.skipReload(f, offset);
+    t = { ...t, label: e.skipReload(t.label, offset) };
+    f = { ...f, label: e.skipReload(f.label, offset) };
   }
   if (jset) {
     // A bit test needs no `and`: jset jumps when any masked bit is set.
@@ -82,11 +82,11 @@ function emitWord(e: Emitter, offset: number, mask: number, op: CompareOp, value
     }
     if (mask !== U32) next = e.and(mask, next, src);
   }
-  return e.load(offset, next, src);
+  return { label: e.load(offset, next, src) };
 }
 
 /** A 64-bit comparison: the high words decide unless equal, then the low words. */
-function emitWide(e: Emitter, c: Compare, t: Label, f: Label, src: InstructionSource): Label {
+function emitWide(e: Emitter, c: Compare, t: Target, f: Target, src: InstructionSource): Target {
   const hiMask = Number(c.mask >> 32n);
   const loMask = Number(c.mask & 0xffff_ffffn);
   const hi = Number(c.value >> 32n);
@@ -113,18 +113,21 @@ function emitWide(e: Emitter, c: Compare, t: Label, f: Label, src: InstructionSo
 
 /** `x > v` / `x >= v` on 64 bits: hi > vh → t; hi == vh → compare lo; else f. */
 function emitOrdered(e: Emitter, hiOff: number, hiMask: number, hi: number, loOff: number, loMask: number, lo: number,
-  op: '>' | '>=', t: Label, f: Label, src: InstructionSource): Label {
-  if (t === f) return t;
+  op: '>' | '>=', t: Target, f: Target, src: InstructionSource): Target {
+  if (sameTarget(t, f)) return t;
   if (hiMask === 0 && hi !== 0) return f; // the high word is always 0: below any bound with a high part
   if (hi > hiMask) return f; // the high word can never reach the bound
   const low = emitWord(e, loOff, loMask, op, lo, t, f, src);
   if (hiMask === 0) return low; // the high word is 0 and so is the bound's: the low words decide
   // A still holds the (masked) high word after the first jump, so no reload between them.
-  const eq = e.jump(BPF_JEQ, hi, low, f, src);
-  let entry = eq;
+  const before = e.here;
+  const eqLabel = e.jump(BPF_JEQ, hi, low, f, src);
+  // When the jump folded away, its "label" is one of the targets: keep that target's origin.
+  const eq: Target = eqLabel >= before ? { label: eqLabel } : eqLabel === low.label ? low : f;
+  let entry = eq.label;
   if (hi < hiMask) entry = e.jump(BPF_JGT, hi, t, eq, src);
   // Every jump folded away: nothing to load.
-  if (entry === low || entry === f || entry === t) return entry;
+  if (entry < before) return eq;
   if (hiMask !== U32) entry = e.and(hiMask, entry, src);
-  return e.load(hiOff, entry, src);
+  return { label: e.load(hiOff, entry, src) };
 }

@@ -9,7 +9,9 @@
 
 export type LeafTarget =
   | { readonly kind: 'ret'; readonly value: number }
-  | { readonly kind: 'block'; readonly id: number };
+  | { readonly kind: 'block'; readonly id: number }
+  /** One `jset`: numbers with `bit` set get `set`, the others `clear` (x32 calls on an x86_64-only filter). */
+  | { readonly kind: 'bit'; readonly bit: number; readonly set: number; readonly clear: number };
 
 export interface Segment {
   readonly first: number;
@@ -26,17 +28,29 @@ export type Tree =
   | { readonly kind: 'chain'; readonly tests: readonly { readonly nr: number; readonly target: LeafTarget }[]; readonly otherwise: LeafTarget };
 
 export function sameTarget(a: LeafTarget, b: LeafTarget): boolean {
-  return a.kind === b.kind && (a.kind === 'ret' ? a.value === (b as { value: number }).value : a.id === (b as { id: number }).id);
+  return keyOf(a) === keyOf(b);
 }
 
-/** Merges neighbours with the same RET (condition blocks never merge). */
+/**
+ * Merges neighbours with the same RET (condition blocks never merge). A
+ * run of `clear` numbers just below a bit-test segment joins it: those
+ * numbers have the bit clear, so the test sends them to `clear` anyway.
+ */
 export function mergeSegments(segments: readonly Segment[]): Segment[] {
   const out: Segment[] = [];
   for (const s of segments) {
     const prev = out[out.length - 1];
-    if (prev && prev.target.kind === 'ret' && sameTarget(prev.target, s.target) && prev.last + 1 === s.first) {
-      out[out.length - 1] = { first: prev.first, last: s.last, target: prev.target, weight: prev.weight + s.weight };
-    } else out.push(s);
+    if (prev && prev.last + 1 === s.first && prev.target.kind === 'ret') {
+      if (sameTarget(prev.target, s.target)) {
+        out[out.length - 1] = { first: prev.first, last: s.last, target: prev.target, weight: prev.weight + s.weight };
+        continue;
+      }
+      if (s.target.kind === 'bit' && s.target.clear === prev.target.value && (prev.first & s.target.bit) === 0 && (prev.last & s.target.bit) === 0 && prev.first >= 0 && prev.last < s.target.bit) {
+        out[out.length - 1] = { first: prev.first, last: s.last, target: s.target, weight: prev.weight + s.weight };
+        continue;
+      }
+    }
+    out.push(s);
   }
   return out;
 }
@@ -56,7 +70,7 @@ export function buildTree(segs: readonly Segment[], sizeWeight: number): Tree {
 }
 
 function keyOf(t: LeafTarget): string {
-  return t.kind === 'ret' ? `r${t.value}` : `b${t.id}`;
+  return t.kind === 'ret' ? `r${t.value}` : t.kind === 'block' ? `b${t.id}` : `s${t.bit}:${t.set}:${t.clear}`;
 }
 
 interface Chain { cost: number; tests: number[]; otherwise: number }

@@ -11,13 +11,29 @@ import type { InstructionSource, Origin } from './sourcemap';
 
 export type Label = number;
 
+/** A jump target, with what reaching it decides when it is a RET (for the source map). */
+export interface Target {
+  readonly label: Label;
+  readonly origin?: Origin;
+}
+
+export function sameOrigin(a: Origin | undefined, b: Origin | undefined): boolean {
+  if (!a || !b) return a === b;
+  return originKey(a) === originKey(b);
+}
+
+/** Two targets are interchangeable when they land in the same place and mean the same. */
+export function sameTarget(a: Target, b: Target): boolean {
+  return a.label === b.label && sameOrigin(a.origin, b.origin);
+}
+
 /** The furthest a conditional jump reaches (jt/jf are 8 bits). */
 const MAX_JUMP = 255;
 
 export class Emitter {
   private readonly code: Instruction[] = [];
   private readonly sources: InstructionSource[] = [];
-  /** Shared RETs: value + origin → label. */
+  /** Shared RETs: value → label. */
   private readonly rets = new Map<string, Label>();
   /** Labels of `ld [offset]` instructions, by label. */
   private readonly loads = new Map<Label, number>();
@@ -33,13 +49,17 @@ export class Emitter {
     return this.code.length - 1;
   }
 
-  /** A RET of `value`, shared with an earlier identical one when a jump from here can reach it. */
-  ret(value: number, origin: Origin): Label {
-    const key = `${value >>> 0}:${originKey(origin)}`;
+  /**
+   * A RET of `value`, shared with an earlier identical one while a jump from
+   * here can still reach it. Its own origin says "look the number up": who
+   * decided is carried by the edges that jump to it, or by the number.
+   */
+  ret(value: number): Label {
+    const key = String(value >>> 0);
     const known = this.rets.get(key);
     // Leave room for a few instructions emitted between now and the jump that uses it.
     if (known !== undefined && this.here - known - 1 <= MAX_JUMP - 8) return known;
-    const label = this.push({ code: BPF_RET | BPF_K, jt: 0, jf: 0, k: value >>> 0 }, { origin });
+    const label = this.push({ code: BPF_RET | BPF_K, jt: 0, jf: 0, k: value >>> 0 }, { origin: { kind: 'ranges' } });
     this.rets.set(key, label);
     return label;
   }
@@ -78,8 +98,15 @@ export class Emitter {
    * A conditional jump (`op` is BPF_JEQ/JGT/JGE/JSET). Equal targets need no
    * test at all; targets beyond 255 instructions get a `ja` trampoline.
    */
-  jump(op: number, k: number, jt: Label, jf: Label, source: InstructionSource): Label {
-    if (jt === jf) return jt;
+  jump(op: number, k: number, t: Target, f: Target, source: InstructionSource): Label {
+    let jt = t.label;
+    let jf = f.label;
+    // Same place, same meaning: no test needed. (Same RET for different rules still
+    // needs the jump, so the source map can tell who decided.)
+    if (sameTarget(t, f)) return jt;
+    // One RET, two meanings: give the true edge its own copy, so the path shows which edge ran.
+    if (jt === jf) jt = this.push({ ...this.code[jt]! }, this.sources[jt]!);
+    if (t.origin || f.origin) source = { ...source, edges: { ...(t.origin ? { true: t.origin } : {}), ...(f.origin ? { false: f.origin } : {}) } };
     if (this.here - jt - 1 > MAX_JUMP) jt = this.trampoline(jt, source);
     if (this.here - jf - 1 > MAX_JUMP) {
       jf = this.trampoline(jf, source);
@@ -91,7 +118,7 @@ export class Emitter {
   }
 
   private trampoline(target: Label, source: InstructionSource): Label {
-    return this.push({ code: BPF_JMP | BPF_JA | BPF_K, jt: 0, jf: 0, k: this.here - target - 1 }, { ...source, note: 'far jump' });
+    return this.push({ code: BPF_JMP | BPF_JA | BPF_K, jt: 0, jf: 0, k: this.here - target - 1 }, { origin: source.origin, note: 'far jump' });
   }
 
   get length(): number {
@@ -116,3 +143,4 @@ function originKey(o: Origin): string {
     default: return o.kind;
   }
 }
+

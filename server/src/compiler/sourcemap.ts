@@ -18,6 +18,12 @@ export interface InstructionSource {
   readonly origin: Origin;
   /** A short human note: the syscall or comparison this instruction tests. */
   readonly note?: string;
+  /**
+   * For a conditional jump straight to a (shared) RET: who decides when that
+   * edge is taken. RETs are shared by value, so the edge says which rule (or
+   * default) it was; attribution reads the last jump on the executed path.
+   */
+  readonly edges?: { readonly true?: Origin; readonly false?: Origin };
 }
 
 /** An unconditional decision for a run of syscall numbers on one ABI. */
