@@ -210,167 +210,197 @@ function isGroupNameValid(name: string): boolean {
   return true;
 }
 
-/** Splits `text` into tokens (ending with `eof`), comments and lexical diagnostics. */
-export function tokenize(text: string): LexResult {
-  const tokens: Token[] = [];
-  const comments: Comment[] = [];
-  const diagnostics: ParseDiagnostic[] = [];
-  const len = text.length;
-  const error = (code: SyntaxCode, message: string, start: number, end: number): void => {
-    diagnostics.push({ code, severity: 'error', message, range: { start, end } });
-  };
-  const punct = (kind: Punctuator, start: number, end: number): void => {
-    tokens.push({ kind, start, end, text: kind });
-  };
+/**
+ * An incremental lexer: `next()` returns one token at a time (then `eof`
+ * forever), so the parser holds only a small window of tokens. Comments and
+ * diagnostics accumulate as the text is read.
+ */
+export class Lexer {
+  readonly comments: Comment[] = [];
+  readonly diagnostics: ParseDiagnostic[] = [];
+  private i: number;
+  private readonly out: Token[] = [];
+  private readonly eof: Token;
 
-  let i = len > 0 && text.charCodeAt(0) === CH_BOM ? 1 : 0;
-  while (i < len) {
-    const c = text.charCodeAt(i);
-    if (isBlank(c)) { i++; continue; }
-    const start = i;
-    if (c === CH_LF) { tokens.push({ kind: 'newline', start, end: i + 1, text: '\n' }); i++; continue; }
-    if (c === CH_CR) {
-      const end = i + 1 < len && text.charCodeAt(i + 1) === CH_LF ? i + 2 : i + 1;
-      tokens.push({ kind: 'newline', start, end, text: text.slice(start, end) });
-      i = end;
-      continue;
-    }
-    if (c === CH_HASH) {
-      let j = i + 1;
-      while (j < len) {
-        const d = text.charCodeAt(j);
-        if (d === CH_LF || d === CH_CR) break;
-        j++;
+  constructor(private readonly text: string) {
+    this.i = text.length > 0 && text.charCodeAt(0) === CH_BOM ? 1 : 0;
+    this.eof = { kind: 'eof', start: text.length, end: text.length, text: '' };
+  }
+
+  private error(code: SyntaxCode, message: string, start: number, end: number): void {
+    this.diagnostics.push({ code, severity: 'error', message, range: { start, end } });
+  }
+
+  private punct(kind: Punctuator, start: number, end: number): void {
+    this.out.push({ kind, start, end, text: kind });
+  }
+
+  /** The next token; `eof` at the end (and on every later call). */
+  next(): Token {
+    const text = this.text;
+    const len = text.length;
+    const out = this.out;
+    let i = this.i;
+    while (i < len && out.length === 0) {
+      const c = text.charCodeAt(i);
+      if (isBlank(c)) { i++; continue; }
+      const start = i;
+      if (c === CH_LF) { out.push({ kind: 'newline', start, end: i + 1, text: '\n' }); i++; continue; }
+      if (c === CH_CR) {
+        const end = i + 1 < len && text.charCodeAt(i + 1) === CH_LF ? i + 2 : i + 1;
+        out.push({ kind: 'newline', start, end, text: text.slice(start, end) });
+        i = end;
+        continue;
       }
-      comments.push({ start, end: j, text: text.slice(start, j) });
-      i = j;
-      continue;
-    }
-    if (isIdentStart(c)) {
-      let j = i + 1;
-      while (j < len && isIdentPart(text.charCodeAt(j))) j++;
-      tokens.push({ kind: 'identifier', start, end: j, text: text.slice(start, j) });
-      i = j;
-      continue;
-    }
-    if (isDigit(c)) {
-      let j = i + 1;
-      while (j < len && isIdentPart(text.charCodeAt(j))) j++;
-      const word = text.slice(start, j);
-      const checked = checkNumber(word);
-      if (checked.error !== undefined) {
-        error('invalid-number', checked.error, start, j);
-        tokens.push({ kind: 'integer', start, end: j, text: word, value: checked.value, malformed: true });
-      } else {
-        tokens.push({ kind: 'integer', start, end: j, text: word, value: checked.value });
-      }
-      i = j;
-      continue;
-    }
-    if (c === CH_AT) {
-      let j = i + 1;
-      while (j < len && isGroupPart(text.charCodeAt(j))) j++;
-      const name = text.slice(i + 1, j);
-      const raw = text.slice(start, j);
-      if (isGroupNameValid(name)) {
-        tokens.push({ kind: 'group', start, end: j, text: raw, stringValue: name });
-      } else {
-        let message: string;
-        if (name.length === 0) message = 'expected a group name after `@`, like `@basic-io`';
-        else {
-          const lower = name.toLowerCase();
-          const fix = isGroupNameValid(lower) ? `; did you mean \`@${lower}\`?` : '';
-          message = `invalid group name \`${raw}\`: group names are lowercase letters, digits, \`_\` and \`-\`, starting with a letter or digit${fix}`;
+      if (c === CH_HASH) {
+        let j = i + 1;
+        while (j < len) {
+          const d = text.charCodeAt(j);
+          if (d === CH_LF || d === CH_CR) break;
+          j++;
         }
-        error('invalid-group-name', message, start, j);
-        tokens.push({ kind: 'group', start, end: j, text: raw, stringValue: name, malformed: true });
+        this.comments.push({ start, end: j, text: text.slice(start, j) });
+        i = j;
+        continue;
       }
-      i = j;
-      continue;
-    }
-    if (c === CH_QUOTE) {
-      let j = i + 1;
-      let value = '';
-      let seg = j;
-      let malformed = false;
-      let closed = false;
-      while (j < len) {
-        const d = text.charCodeAt(j);
-        if (d === CH_LF || d === CH_CR) break;
-        if (d === CH_QUOTE) { closed = true; break; }
-        if (d === CH_BACKSLASH) {
-          const e = j + 1 < len ? text.charCodeAt(j + 1) : -1;
-          if (e === CH_QUOTE || e === CH_BACKSLASH) {
-            value += text.slice(seg, j) + String.fromCharCode(e);
-            j += 2;
-            seg = j;
+      if (isIdentStart(c)) {
+        let j = i + 1;
+        while (j < len && isIdentPart(text.charCodeAt(j))) j++;
+        out.push({ kind: 'identifier', start, end: j, text: text.slice(start, j) });
+        i = j;
+        continue;
+      }
+      if (isDigit(c)) {
+        let j = i + 1;
+        while (j < len && isIdentPart(text.charCodeAt(j))) j++;
+        const word = text.slice(start, j);
+        const checked = checkNumber(word);
+        if (checked.error !== undefined) {
+          this.error('invalid-number', checked.error, start, j);
+          out.push({ kind: 'integer', start, end: j, text: word, value: checked.value, malformed: true });
+        } else {
+          out.push({ kind: 'integer', start, end: j, text: word, value: checked.value });
+        }
+        i = j;
+        continue;
+      }
+      if (c === CH_AT) {
+        let j = i + 1;
+        while (j < len && isGroupPart(text.charCodeAt(j))) j++;
+        const name = text.slice(i + 1, j);
+        const raw = text.slice(start, j);
+        if (isGroupNameValid(name)) {
+          out.push({ kind: 'group', start, end: j, text: raw, stringValue: name });
+        } else {
+          let message: string;
+          if (name.length === 0) message = 'expected a group name after `@`, like `@basic-io`';
+          else {
+            const lower = name.toLowerCase();
+            const fix = isGroupNameValid(lower) ? `; did you mean \`@${lower}\`?` : '';
+            message = `invalid group name \`${raw}\`: group names are lowercase letters, digits, \`_\` and \`-\`, starting with a letter or digit${fix}`;
+          }
+          this.error('invalid-group-name', message, start, j);
+          out.push({ kind: 'group', start, end: j, text: raw, stringValue: name, malformed: true });
+        }
+        i = j;
+        continue;
+      }
+      if (c === CH_QUOTE) {
+        let j = i + 1;
+        let value = '';
+        let seg = j;
+        let malformed = false;
+        let closed = false;
+        while (j < len) {
+          const d = text.charCodeAt(j);
+          if (d === CH_LF || d === CH_CR) break;
+          if (d === CH_QUOTE) { closed = true; break; }
+          if (d === CH_BACKSLASH) {
+            const e = j + 1 < len ? text.charCodeAt(j + 1) : -1;
+            if (e === CH_QUOTE || e === CH_BACKSLASH) {
+              value += text.slice(seg, j) + String.fromCharCode(e);
+              j += 2;
+              seg = j;
+              continue;
+            }
+            if (e === -1 || e === CH_LF || e === CH_CR) { j++; continue; }
+            const escEnd = e >= 0xd800 && e <= 0xdbff && j + 2 < len ? j + 3 : j + 2;
+            this.error('invalid-escape', `invalid escape \`${showChars(text.slice(j, escEnd))}\`: only \`\\"\` and \`\\\\\` are escapes in a string`, j, escEnd);
+            malformed = true;
+            j = escEnd; // the characters are kept as written
             continue;
           }
-          if (e === -1 || e === CH_LF || e === CH_CR) { j++; continue; }
-          const escEnd = e >= 0xd800 && e <= 0xdbff && j + 2 < len ? j + 3 : j + 2;
-          error('invalid-escape', `invalid escape \`${showChars(text.slice(j, escEnd))}\`: only \`\\"\` and \`\\\\\` are escapes in a string`, j, escEnd);
-          malformed = true;
-          j = escEnd; // the characters are kept as written
-          continue;
+          j++;
         }
-        j++;
+        value += text.slice(seg, j);
+        if (closed) j++;
+        else {
+          this.error('unterminated-string', 'unterminated string: expected a closing `"` on the same line', start, j);
+          malformed = true;
+        }
+        out.push(malformed
+          ? { kind: 'string', start, end: j, text: text.slice(start, j), stringValue: value, malformed }
+          : { kind: 'string', start, end: j, text: text.slice(start, j), stringValue: value });
+        i = j;
+        continue;
       }
-      value += text.slice(seg, j);
-      if (closed) j++;
-      else {
-        error('unterminated-string', 'unterminated string: expected a closing `"` on the same line', start, j);
-        malformed = true;
+      const n = i + 1 < len ? text.charCodeAt(i + 1) : -1;
+      switch (c) {
+        case CH_EQ:
+          if (n === CH_EQ) this.punct('==', start, i + 2), i += 2; else this.punct('=', start, i + 1), i++;
+          continue;
+        case CH_BANG:
+          if (n === CH_EQ) this.punct('!=', start, i + 2), i += 2; else this.punct('!', start, i + 1), i++;
+          continue;
+        case CH_LT:
+          if (n === CH_EQ) this.punct('<=', start, i + 2), i += 2;
+          else if (n === CH_LT) this.punct('<<', start, i + 2), i += 2;
+          else this.punct('<', start, i + 1), i++;
+          continue;
+        case CH_GT:
+          if (n === CH_EQ) this.punct('>=', start, i + 2), i += 2;
+          else if (n === CH_GT) this.punct('>>', start, i + 2), i += 2;
+          else this.punct('>', start, i + 1), i++;
+          continue;
+        case CH_AMP:
+          if (n === CH_AMP) this.punct('&&', start, i + 2), i += 2; else this.punct('&', start, i + 1), i++;
+          continue;
+        case CH_PIPE:
+          if (n === CH_PIPE) this.punct('||', start, i + 2), i += 2; else this.punct('|', start, i + 1), i++;
+          continue;
+        case CH_TILDE: this.punct('~', start, i + 1); i++; continue;
+        case CH_MINUS: this.punct('-', start, i + 1); i++; continue;
+        case CH_COMMA: this.punct(',', start, i + 1); i++; continue;
+        case CH_LPAREN: this.punct('(', start, i + 1); i++; continue;
+        case CH_RPAREN: this.punct(')', start, i + 1); i++; continue;
       }
-      tokens.push(malformed
-        ? { kind: 'string', start, end: j, text: text.slice(start, j), stringValue: value, malformed }
-        : { kind: 'string', start, end: j, text: text.slice(start, j), stringValue: value });
+      // A run of characters that start nothing: one token, one diagnostic.
+      let j = i;
+      while (j < len) {
+        const d = text.charCodeAt(j);
+        if (startsSomething(d)) break;
+        j += d >= 0xd800 && d <= 0xdbff && j + 1 < len && (text.charCodeAt(j + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+      }
+      const bad = text.slice(start, j);
+      const hint = INVALID_CHAR_HINTS[bad];
+      const plural = bad.length > 1 && !(bad.length === 2 && bad.codePointAt(0)! > 0xffff);
+      this.error('invalid-character', `invalid character${plural ? 's' : ''} \`${showChars(bad)}\`${hint ? `: ${hint}` : ''}`, start, j);
+      out.push({ kind: 'invalid', start, end: j, text: bad, malformed: true });
       i = j;
-      continue;
     }
-    const n = i + 1 < len ? text.charCodeAt(i + 1) : -1;
-    switch (c) {
-      case CH_EQ:
-        if (n === CH_EQ) punct('==', start, i + 2), i += 2; else punct('=', start, i + 1), i++;
-        continue;
-      case CH_BANG:
-        if (n === CH_EQ) punct('!=', start, i + 2), i += 2; else punct('!', start, i + 1), i++;
-        continue;
-      case CH_LT:
-        if (n === CH_EQ) punct('<=', start, i + 2), i += 2;
-        else if (n === CH_LT) punct('<<', start, i + 2), i += 2;
-        else punct('<', start, i + 1), i++;
-        continue;
-      case CH_GT:
-        if (n === CH_EQ) punct('>=', start, i + 2), i += 2;
-        else if (n === CH_GT) punct('>>', start, i + 2), i += 2;
-        else punct('>', start, i + 1), i++;
-        continue;
-      case CH_AMP:
-        if (n === CH_AMP) punct('&&', start, i + 2), i += 2; else punct('&', start, i + 1), i++;
-        continue;
-      case CH_PIPE:
-        if (n === CH_PIPE) punct('||', start, i + 2), i += 2; else punct('|', start, i + 1), i++;
-        continue;
-      case CH_TILDE: punct('~', start, i + 1); i++; continue;
-      case CH_MINUS: punct('-', start, i + 1); i++; continue;
-      case CH_COMMA: punct(',', start, i + 1); i++; continue;
-      case CH_LPAREN: punct('(', start, i + 1); i++; continue;
-      case CH_RPAREN: punct(')', start, i + 1); i++; continue;
-    }
-    // A run of characters that start nothing: one token, one diagnostic.
-    let j = i;
-    while (j < len) {
-      const d = text.charCodeAt(j);
-      if (startsSomething(d)) break;
-      j += d >= 0xd800 && d <= 0xdbff && j + 1 < len && (text.charCodeAt(j + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
-    }
-    const bad = text.slice(start, j);
-    const hint = INVALID_CHAR_HINTS[bad];
-    const plural = bad.length > 1 && !(bad.length === 2 && bad.codePointAt(0)! > 0xffff);
-    error('invalid-character', `invalid character${plural ? 's' : ''} \`${showChars(bad)}\`${hint ? `: ${hint}` : ''}`, start, j);
-    tokens.push({ kind: 'invalid', start, end: j, text: bad, malformed: true });
-    i = j;
+    this.i = i;
+    return out.pop() ?? this.eof;
   }
-  tokens.push({ kind: 'eof', start: len, end: len, text: '' });
-  return { tokens, comments, diagnostics };
+}
+
+/** Splits `text` into tokens (ending with `eof`), comments and lexical diagnostics. */
+export function tokenize(text: string): LexResult {
+  const lexer = new Lexer(text);
+  const tokens: Token[] = [];
+  for (;;) {
+    const t = lexer.next();
+    tokens.push(t);
+    if (t.kind === 'eof') break;
+  }
+  return { tokens, comments: lexer.comments, diagnostics: lexer.diagnostics };
 }

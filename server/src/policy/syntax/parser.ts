@@ -25,9 +25,9 @@
  * (`alow` → `allow`, `and` → `&&`, `net` → `@net`, `EPERM` → `errno(EPERM)`).
  */
 import type * as A from './ast';
-import { tokenize, SYNTAX_CODES, type ParseDiagnostic, type SyntaxCode, type Token, type TokenKind } from './lexer';
+import { Lexer, tokenize, SYNTAX_CODES, type ParseDiagnostic, type SyntaxCode, type Token, type TokenKind } from './lexer';
 
-export { tokenize, SYNTAX_CODES };
+export { Lexer, tokenize, SYNTAX_CODES };
 export type { ParseDiagnostic, SyntaxCode, Token, TokenKind };
 
 export interface ParseResult {
@@ -79,17 +79,17 @@ const STATEMENT_ALIASES: Readonly<Record<string, readonly string[]>> = {
 
 /** Parses a whole policy file. Never throws. */
 export function parsePolicy(text: string): ParseResult {
-  const lexed = tokenize(text);
-  const parser = new Parser(text, lexed.tokens, new Set(lexed.diagnostics.map((d) => d.range.start)));
+  const lexer = new Lexer(text);
+  const parser = new Parser(text, lexer);
   const statements = parser.parseStatements();
   const absorbed = parser.absorbed;
   const lexical = absorbed.length === 0
-    ? lexed.diagnostics
-    : lexed.diagnostics.filter((d) => !absorbed.some((a) => d.range.start >= a.start && d.range.end <= a.end));
+    ? lexer.diagnostics
+    : lexer.diagnostics.filter((d) => !absorbed.some((a) => d.range.start >= a.start && d.range.end <= a.end));
   const diagnostics = [...lexical, ...parser.diagnostics];
   diagnostics.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
   return {
-    file: { kind: 'PolicyFile', start: 0, end: text.length, statements, comments: lexed.comments },
+    file: { kind: 'PolicyFile', start: 0, end: text.length, statements, comments: lexer.comments },
     diagnostics,
   };
 }
@@ -217,24 +217,58 @@ class Parser {
   /** What may follow at the current point, for "unexpected token" messages. */
   private trailingHint = 'end of line';
 
+  /**
+   * The window of tokens still needed: `buf[k]` is token number `base + k`.
+   * Tokens before the current statement are dropped, so they die young.
+   */
+  private buf: Token[] = [];
+  private base = 0;
+  private eofToken: Token | undefined;
+  /** Where the lexer reported errors: the parser reports nothing more there. */
+  private readonly lexErrorStarts = new Set<number>();
+  private lexDiagnosticsSeen = 0;
+
   constructor(
     private readonly text: string,
-    private readonly tokens: readonly Token[],
-    /** Where the lexer reported errors: the parser reports nothing more there. */
-    private readonly lexErrorStarts: ReadonlySet<number>,
+    private readonly lexer: Lexer,
   ) {}
 
   // -------------------------------------------------------------- tokens
 
+  /** Token number `i` (`eof` past the end), lexing on demand. */
+  private at(i: number): Token {
+    const k = i - this.base;
+    while (k >= this.buf.length) {
+      if (this.eofToken) return this.eofToken;
+      const t = this.lexer.next();
+      this.buf.push(t);
+      const lexDiagnostics = this.lexer.diagnostics;
+      while (this.lexDiagnosticsSeen < lexDiagnostics.length) {
+        this.lexErrorStarts.add(lexDiagnostics[this.lexDiagnosticsSeen++]!.range.start);
+      }
+      if (t.kind === 'eof') this.eofToken = t;
+    }
+    return this.buf[k]!;
+  }
+
+  /** Forgets the tokens before the current statement. */
+  private release(): void {
+    const dead = this.pos - this.base;
+    if (dead >= 256) {
+      this.buf = this.buf.slice(dead);
+      this.base = this.pos;
+    }
+  }
+
   private peek(): Token {
     if (this.parenDepth > 0) this.skipNewlines();
-    return this.tokens[this.pos]!;
+    return this.at(this.pos);
   }
 
   /** The raw token after the current one (no newline skipping). */
   private peekNext(): Token {
-    const t = this.tokens[this.pos]!;
-    return t.kind === 'eof' ? t : this.tokens[this.pos + 1]!;
+    const t = this.at(this.pos);
+    return t.kind === 'eof' ? t : this.at(this.pos + 1);
   }
 
   private advance(): Token {
@@ -251,7 +285,7 @@ class Parser {
   private skipNewlines(): void {
     if (this.bailed || this.pos === this.noSkipAt) return;
     let i = this.pos;
-    while (this.tokens[i]!.kind === 'newline') i++;
+    while (this.at(i).kind === 'newline') i++;
     if (i === this.pos) return;
     if (this.startsStatement(i)) this.noSkipAt = this.pos;
     else this.pos = i;
@@ -259,9 +293,9 @@ class Parser {
 
   /** Does token `i` (first on its line) begin a statement rather than continue one? */
   private startsStatement(i: number): boolean {
-    const t = this.tokens[i]!;
+    const t = this.at(i);
     if (t.kind !== 'identifier') return false;
-    const n = this.tokens[i + 1] ?? t;
+    const n = this.at(i + 1);
     const isItem = canStartItem(n) && !(n.kind === 'identifier' && (n.text === 'in' || n.text === 'not'));
     switch (t.text) {
       case 'arch': case 'default': case 'badarch': case 'define':
@@ -331,7 +365,7 @@ class Parser {
     let depth = 0;
     let match = -1;
     for (let i = this.pos, n = 0; n < 1000; i++, n++) {
-      const k = this.tokens[i]!.kind;
+      const k = this.at(i).kind;
       if (k === 'newline' || k === 'eof') break;
       if (k === '(') depth++;
       else if (k === ')' && depth-- === 0) { match = i; break; }
@@ -348,7 +382,7 @@ class Parser {
     const tok = this.peek();
     this.report('nesting-too-deep', `expression nested more than ${MAX_NESTING} levels deep`, tok);
     this.bailed = true;
-    while (!isEnd(this.tokens[this.pos]!)) this.pos++;
+    while (!isEnd(this.at(this.pos))) this.pos++;
   }
 
   // -------------------------------------------------------------- statements
@@ -356,9 +390,10 @@ class Parser {
   parseStatements(): A.Statement[] {
     const statements: A.Statement[] = [];
     for (;;) {
-      const tok = this.tokens[this.pos]!;
+      const tok = this.at(this.pos);
       if (tok.kind === 'eof') break;
       if (tok.kind === 'newline') { this.pos++; continue; }
+      this.release();
       this.stmtStart = this.pos;
       this.stmtHasError = false;
       this.bailed = false;
@@ -375,7 +410,7 @@ class Parser {
 
   /** Reports and skips whatever is left of the statement. */
   private finishStatement(): void {
-    let tok = this.tokens[this.pos]!;
+    let tok = this.at(this.pos);
     if (isEnd(tok)) return;
     if (!this.stmtHasError && tok.kind !== 'invalid') {
       const why = tok.kind === '-' ? '; there is no subtraction, `-` only negates a value' : '';
@@ -383,20 +418,20 @@ class Parser {
     }
     let depth = 0;
     for (let i = this.stmtStart; i < this.pos; i++) {
-      const k = this.tokens[i]!.kind;
+      const k = this.at(i).kind;
       if (k === '(') depth++;
       else if (k === ')' && depth > 0) depth--;
     }
     for (;;) {
-      tok = this.tokens[this.pos]!;
+      tok = this.at(this.pos);
       if (tok.kind === 'eof') return;
       if (tok.kind === 'newline') {
-        const prev = this.tokens[this.pos - 1]!;
+        const prev = this.at(this.pos - 1);
         const continues = depth > 0 || CONTINUATION_TOKENS.has(prev.kind)
           || (prev.kind === 'identifier' && CONTINUATION_WORDS.has(prev.text));
         if (!continues || this.bailed) return;
         let j = this.pos;
-        while (this.tokens[j]!.kind === 'newline') j++;
+        while (this.at(j).kind === 'newline') j++;
         if (this.startsStatement(j)) return;
         this.pos = j;
         continue;
@@ -504,7 +539,7 @@ class Parser {
       // `include common/x.seccomp`, `include 'x'`: one error over the whole
       // unquoted path (lexer errors inside it are dropped), with the fix.
       let last = tok;
-      while (!isEnd(this.tokens[this.pos]!)) last = this.tokens[this.pos++]!;
+      while (!isEnd(this.at(this.pos))) last = this.at(this.pos++);
       const raw = this.text.slice(tok.start, last.end);
       const unquoted = raw.length >= 2 && raw[0] === "'" && raw[raw.length - 1] === "'" ? raw.slice(1, -1) : raw;
       const fixed = `"${unquoted.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
@@ -704,7 +739,7 @@ class Parser {
     }
     if (!canStartItem(tok)) return undefined;
     this.advance();
-    if (tok.text === 'syscall' && this.tokens[this.pos]!.kind === '(') {
+    if (tok.text === 'syscall' && this.at(this.pos).kind === '(') {
       this.advance();
       this.parenDepth++;
       let number: A.IntegerLiteral | undefined;
@@ -789,11 +824,11 @@ class Parser {
         break;
       }
       (ops ??= []).push(this.advance());
+      if (this.exprDepth + ops.length >= MAX_NESTING) {
+        this.bail();
+        return undefined;
+      }
       this.skipNewlines();
-    }
-    if (ops && this.exprDepth + ops.length >= MAX_NESTING) {
-      this.bail();
-      return undefined;
     }
     const depth = ops ? ops.length : 0;
     this.exprDepth += depth;
@@ -922,11 +957,11 @@ class Parser {
         break;
       }
       (ops ??= []).push(this.advance());
+      if (this.exprDepth + ops.length >= MAX_NESTING) {
+        this.bail();
+        return undefined;
+      }
       this.skipNewlines();
-    }
-    if (ops && this.exprDepth + ops.length >= MAX_NESTING) {
-      this.bail();
-      return undefined;
     }
     const depth = ops ? ops.length : 0;
     this.exprDepth += depth;
