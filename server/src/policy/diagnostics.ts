@@ -34,4 +34,6 @@ export interface SyntaxDiagnostic {
   readonly severity: Severity;
   readonly message: string;
   readonly range: TextRange;
+  /** Replacement texts for the range, best first (`alow` → `allow`). */
+  readonly suggestions?: readonly string[];
 }

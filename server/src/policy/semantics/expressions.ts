@@ -154,7 +154,8 @@ export class ExpressionResolver {
   private value(e: Expression, file: string, abi: Abi, scope: Scope | undefined): Value {
     switch (e.kind) {
       case 'IntegerLiteral':
-        return { t: 'int', v: e.value, node: e };
+        // A malformed literal was reported by the lexer; its value means nothing.
+        return e.malformed ? ERR : { t: 'int', v: e.value, node: e };
       case 'ParenthesizedExpression': {
         if (!e.expression) return ERR;
         const inner = this.value(e.expression, file, abi, scope);
