@@ -8,7 +8,6 @@ import { constantValue, errnoName } from '../../kernel/constants';
 import { SEMANTIC_CODES, type SemanticCode } from '../codes';
 import type { PolicyDiagnostic, RelatedLocation } from '../diagnostics';
 import type { TextRange } from '../syntax/ast';
-import { sameCondition } from '../semantics/condition';
 import { DiagnosticSink, type AbiRule, type ConcreteAction, type PolicyModel, type PolicyRule } from '../semantics/model';
 
 const PERMITTING = new Set(['allow', 'log']);
@@ -54,18 +53,39 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
     if (!f) fates.set(r, (f = { targets: 0, shadowed: 0, duplicate: 0, redundant: 0 }));
     return f;
   };
+  // Two entries of one syscall on one ABI with the same action and the same
+  // condition text (spacing aside) resolve to the same thing: a duplicate.
+  const keys = new Map<PolicyRule, string>();
+  const keyOf = (e: AbiRule) => {
+    let k = keys.get(e.rule);
+    if (k === undefined) {
+      const c = e.rule.statement.condition;
+      const text = c ? model.files.get(e.rule.file)!.text.slice(c.start, c.end).replace(/\s+/g, '') : '';
+      keys.set(e.rule, (k = text));
+    }
+    return `${e.action.kind}(${e.action.data})${k}`;
+  };
   for (const table of model.tables.values()) {
     for (const entries of table.bySyscall.values()) {
+      // Linear passes: the first entry per (action, condition), and whether anything later differs from default.
+      const firstByKey = new Map<string, AbiRule>();
+      const laterDiffers: boolean[] = new Array(entries.length);
+      let differs = false;
+      for (let i = entries.length - 1; i >= 0; i--) {
+        laterDiffers[i] = differs;
+        if (!same(entries[i]!.action, table.defaultAction)) differs = true;
+      }
       let decider: AbiRule | undefined;
       entries.forEach((entry, i) => {
         const f = fate(entry.rule);
         f.targets++;
-        const dup = entries.slice(0, i).find((e) => e.rule !== entry.rule && same(e.action, entry.action) && sameCondition(e.condition, entry.condition));
-        if (dup) { f.duplicate++; f.dupOf ??= dup.rule; }
+        const key = keyOf(entry);
+        const dup = firstByKey.get(key);
+        if (dup && dup.rule !== entry.rule) { f.duplicate++; f.dupOf ??= dup.rule; }
+        if (!dup) firstByKey.set(key, entry);
         if (decider && decider.rule !== entry.rule) { f.shadowed++; f.by ??= decider.rule; }
         // Redundant: same as default and nothing after it could decide otherwise.
-        const later = entries.slice(i + 1).some((e) => !same(e.action, table.defaultAction));
-        if (same(entry.action, table.defaultAction) && !later) f.redundant++;
+        if (same(entry.action, table.defaultAction) && !laterDiffers[i]) f.redundant++;
         if (!decider && entry.condition.kind === 'true') decider = entry;
       });
     }

@@ -22,6 +22,8 @@ import {
 import { dirname, resolvePath } from './paths';
 import { suggest } from './suggest';
 
+const OCCURRENCE_KINDS: readonly Occurrence['kind'][] = ['syscall', 'group', 'define', 'constant', 'argument', 'abi', 'errno', 'include'];
+
 /** Deeper include chains are an error (§3). */
 export const MAX_INCLUDE_DEPTH = 16;
 
@@ -39,7 +41,8 @@ class ModelBuilder {
   private readonly files = new Map<string, SourceFile>();
   private readonly placed: PlacedStatement[] = [];
   private readonly occurrences: Occurrence[] = [];
-  private readonly occurrenceKeys = new Set<string>();
+  /** Per file: `start * 8 + kind`, so each name use is recorded once whatever the ABI count. */
+  private readonly occurrenceKeys = new Map<string, Set<number>>();
   private readonly defines = new Map<string, import('./model').DefineSymbol>();
   private readonly groups = new Map<string, GroupSymbol>();
   private readonly groupExpansion = new Map<string, readonly string[] | 'busy'>();
@@ -59,6 +62,8 @@ class ModelBuilder {
     });
     resolver.checkDefines(this.duplicateDefines);
     const rules = this.collectRules();
+    // Groups no rule uses are expanded too, so their names resolve (and are checked) like every other list.
+    for (const g of this.groups.values()) this.expandGroup(g.file, g.name, g.nameRange);
     const tables = new Map<Abi, AbiTable>();
     for (const abi of this.abis) tables.set(abi, this.buildTable(abi, rules, settings, resolver));
     return {
@@ -73,6 +78,11 @@ class ModelBuilder {
       groups: this.groups,
       tables,
       occurrences: this.occurrences,
+      defineValues: resolver.defineValueTable(),
+      groupMembers: new Map([...this.groups.keys()].map((name) => {
+        const members = this.groupExpansion.get(name);
+        return [name, Array.isArray(members) ? members : []] as const;
+      })),
       diagnostics: this.sink.list,
     };
   }
@@ -83,9 +93,11 @@ class ModelBuilder {
   }
 
   private occur(o: Occurrence): void {
-    const key = `${o.file}\0${o.range.start}\0${o.kind}`;
-    if (this.occurrenceKeys.has(key)) return;
-    this.occurrenceKeys.add(key);
+    let seen = this.occurrenceKeys.get(o.file);
+    if (!seen) this.occurrenceKeys.set(o.file, (seen = new Set()));
+    const key = o.range.start * 8 + OCCURRENCE_KINDS.indexOf(o.kind);
+    if (seen.has(key)) return;
+    seen.add(key);
     this.occurrences.push(o);
   }
 
