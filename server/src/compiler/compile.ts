@@ -68,7 +68,7 @@ export function compilePolicy(model: PolicyModel, options: CompileOptions = {}):
   // Arch dispatch: jeq per arch, falling through to badarch.
   let next: Target = { label: e.ret(badarch), origin: { kind: 'badarch' } };
   for (let gi = groups.length - 1; gi >= 0; gi--) {
-    next = { label: e.jump(BPF_JEQ, groups[gi]!.arch, { label: entries[gi]! }, next, { origin: { kind: 'dispatch' }, note: groups[gi]!.abis.join('+') }) };
+    next = { label: e.jump(BPF_JEQ, groups[gi]!.arch, { label: entries[gi]! }, next, { origin: { kind: 'dispatch' }, note: `${groups[gi]!.abis.join(', ')} rules` }) };
   }
   e.load(SECCOMP_DATA_ARCH, next.label, DISPATCH);
 

@@ -2,7 +2,7 @@
  * The forms a compiled program is written in: the kernel's raw bytes, a C
  * header, an annotated listing, and JSON for tools.
  */
-import { ABIS, type Abi } from '../kernel/abi';
+import type { Abi } from '../kernel/abi';
 import { disassemble } from '../bpf/disassembler';
 import { encodeProgram, type Instruction } from '../bpf/instructions';
 import { syscallByNumber } from '../kernel/syscalls';
@@ -25,11 +25,6 @@ function syscallNamer(abis: readonly Abi[]) {
   };
 }
 
-function archNamer(arch: number): string | undefined {
-  const names = ABIS.filter((a) => a.auditArch === arch).map((a) => a.name);
-  return names.length ? names.join('/') : undefined;
-}
-
 function describe(origin: Origin, note: string | undefined): string | undefined {
   if (origin.kind === 'dispatch') return note;
   const where = origin.kind === 'ranges' ? 'decided by syscall number' : originLabel(origin);
@@ -40,7 +35,6 @@ export function toDisassembly(program: CompiledProgram): string {
   const src = program.sourceMap.instructions;
   return disassemble(program.instructions, {
     annotate: (pc) => describe(src[pc]!.origin, src[pc]!.note),
-    archName: archNamer,
   });
 }
 
