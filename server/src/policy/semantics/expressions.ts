@@ -5,7 +5,7 @@
  */
 import { abiInfo, type Abi } from '../../kernel/abi';
 import { allConstants, constantValue, getConstant } from '../../kernel/constants';
-import { findArg, getSyscall } from '../../kernel/syscalls';
+import { allSyscalls, findArg, getSyscall } from '../../kernel/syscalls';
 import type { SyscallArg, SyscallInfo } from '../../kernel/types';
 import { SEMANTIC_CODES, type SemanticCode } from '../codes';
 import type { RelatedLocation } from '../diagnostics';
@@ -73,6 +73,17 @@ export class ExpressionResolver {
       this.ctx.occur({ kind: 'define', name: again.name, file: again.file, range: again.nameRange,
         definition: { file: first.file, range: first.nameRange } });
     }
+  }
+
+  /** The value of every define on every ABI where it has one (after `checkDefines`). */
+  defineValueTable(): Map<string, Map<Abi, bigint>> {
+    const out = new Map<string, Map<Abi, bigint>>();
+    for (const [name, perAbi] of this.defineValues) {
+      const m = new Map<Abi, bigint>();
+      for (const [abi, v] of perAbi) if (v !== null) m.set(abi, v);
+      out.set(name, m);
+    }
+    return out;
   }
 
   /** A constant integer expression (define values, `trap`/`trace` data). */
@@ -297,6 +308,10 @@ export class ExpressionResolver {
       }
       return { t: 'int', v, node: e };
     }
+    if (!scope && (rawArg(name) || argumentNames().has(name))) {
+      this.report('not-constant', file, e, `\`${name}\` is a syscall argument; a constant is required here`);
+      return ERR;
+    }
     const looksLikeArg = /^[a-z]/.test(name);
     if (scope && looksLikeArg && scope.syscall) {
       const args = scope.syscall.args.flatMap((a) => [a.name, ...a.aliases]);
@@ -354,6 +369,16 @@ export class ExpressionResolver {
       this.report('constant-condition', file, at, `this condition is always ${s.kind}`);
     }
   }
+}
+
+let argNames: Set<string> | undefined;
+/** Every argument name and alias of every syscall, to explain an argument used where a constant must be. */
+function argumentNames(): Set<string> {
+  if (!argNames) {
+    argNames = new Set();
+    for (const s of allSyscalls()) for (const a of s.args) { argNames.add(a.name); for (const x of a.aliases) argNames.add(x); }
+  }
+  return argNames;
 }
 
 function rawArg(name: string): { index: number } | undefined {
