@@ -5,8 +5,13 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const { buildPolicyModel, diagnoseModel, syscallByNumber } = require('../dist/core.js');
 
+// Syscalls both ABIs have, not obsolete: a policy people would write has few diagnostics.
 const names = [];
-for (let nr = 0; nr < 335; nr++) { const s = syscallByNumber('x86_64', nr); if (s && s.name !== 'execve') names.push(s.name); }
+for (let nr = 0; nr < 335; nr++) {
+  const s = syscallByNumber('x86_64', nr);
+  const first = s?.args[0]?.kind;
+  if (s && s.name !== 'execve' && !s.obsolete && s.numbers.aarch64 !== undefined && ['fd', 'int', 'flags', 'pid', 'size'].includes(first)) names.push(s.name);
+}
 const actions = ['allow', 'errno(EPERM)', 'log', 'errno(ENOSYS)', 'trap(3)'];
 
 /** A realistic mix: rules with lists and conditions, defines, groups and comments. */
@@ -17,11 +22,11 @@ export function generatePolicy(lines) {
       case 0: out.push(`# section ${i}`); break;
       case 1: out.push(`define LIMIT_${i} = ${i} << 4 | 0x3`); break;
       case 2: out.push(`group @g${i} = ${names[i % names.length]}, ${names[(i * 7) % names.length]}, ${names[(i * 13) % names.length]}`); break;
-      case 3: out.push(`allow openat if flags & O_ACCMODE == O_RDONLY && dirfd == AT_FDCWD`); break;
-      case 4: out.push(`${actions[i % actions.length]} ioctl if request in (TCGETS, TIOCGWINSZ, FIONREAD)`); break;
+      case 3: out.push(`allow openat if flags & O_ACCMODE == O_RDONLY && dirfd == ${i}`); break;
+      case 4: out.push(`${actions[i % actions.length]} ioctl if request in (TCGETS, TIOCGWINSZ, ${0x5400 + i})`); break;
       case 5: out.push(`allow mmap if !(prot & PROT_EXEC) || length < LIMIT_${i - 4}`); break;
-      case 6: out.push(`${actions[i % actions.length]} @g${i - 4}`); break;
-      default: out.push(`allow ${names[i % names.length]}, ${names[(i * 3) % names.length]}`);
+      case 6: out.push(`${actions[i % actions.length]} @g${i - 4} if arg0 == ${i}`); break;
+      default: out.push(`log ${names[i % names.length]} if arg0 == ${i}`);
     }
   }
   return out.join('\n') + '\n';

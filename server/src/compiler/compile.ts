@@ -15,13 +15,12 @@
  */
 import { ABIS, abiInfo, X32_SYSCALL_BIT, type Abi } from '../kernel/abi';
 import { BPF_JEQ, BPF_JGE, BPF_JSET, BPF_MAXINSNS, SECCOMP_DATA_ARCH, SECCOMP_DATA_NR, type Instruction } from '../bpf/instructions';
-import { syscallByNumber } from '../kernel/syscalls';
+import { allSyscalls, syscallByNumber } from '../kernel/syscalls';
 import type { AbiRule, AbiTable, ConcreteAction, PolicyModel, PolicyRule } from '../policy/semantics/model';
-import { conditionToString } from '../policy/semantics/condition';
 import { retValue } from './actions';
 import { emitCondition } from './conditions';
 import { buildTree, mergeSegments, type LeafTarget, type Segment, type Tree } from './dispatch';
-import { Emitter, type Label, type Target } from './emitter';
+import { Emitter, ProgramTooLarge, type Label, type Target } from './emitter';
 import { removeUnreachable } from './optimize';
 import type { InstructionSource, Origin, RangeSource, SourceMap } from './sourcemap';
 
@@ -40,13 +39,35 @@ export interface CompiledProgram {
 
 export type CompileResult =
   | { readonly ok: true; readonly program: CompiledProgram }
-  | { readonly ok: false; readonly reason: 'too-large'; readonly length: number; readonly program: CompiledProgram };
+  /**
+   * `exact`: the whole program was built and `length` is its size. Otherwise
+   * compiling stopped once it passed `length`, and `program` is empty.
+   */
+  | { readonly ok: false; readonly reason: 'too-large'; readonly length: number; readonly exact: boolean; readonly program: CompiledProgram };
+
+/**
+ * Emission stops past this: dead-code removal never shrinks a program by a
+ * quarter, so anything longer cannot end up within the kernel's 4096.
+ */
+const EMIT_LIMIT = Math.ceil(BPF_MAXINSNS * 1.25);
 
 const DISPATCH: InstructionSource = { origin: { kind: 'dispatch' } };
 
 export function compilePolicy(model: PolicyModel, options: CompileOptions = {}): CompileResult {
+  try {
+    return compileUnchecked(model, options);
+  } catch (e) {
+    if (e instanceof ProgramTooLarge) {
+      const empty: CompiledProgram = { instructions: [], sourceMap: { instructions: [], ranges: [] }, abis: options.abis ?? model.abis };
+      return { ok: false, reason: 'too-large', length: e.length, exact: false, program: empty };
+    }
+    throw e;
+  }
+}
+
+function compileUnchecked(model: PolicyModel, options: CompileOptions): CompileResult {
   const abis = (options.abis ?? model.abis).filter((a) => model.tables.has(a));
-  const e = new Emitter();
+  const e = new Emitter(EMIT_LIMIT);
   const ranges: RangeSource[] = [];
   const badarch = retValue(model.tables.get(abis[0] ?? model.abis[0]!)?.badarchAction ?? { kind: 'kill_process', data: 0 });
   const origins = new OriginFactory(model);
@@ -76,7 +97,7 @@ export function compilePolicy(model: PolicyModel, options: CompileOptions = {}):
   const { instructions, sources } = removeUnreachable(finished.instructions, finished.sources);
   ranges.sort((a, b) => ABIS.findIndex((x) => x.name === a.abi) - ABIS.findIndex((x) => x.name === b.abi) || a.first - b.first);
   const program: CompiledProgram = { instructions, sourceMap: { instructions: sources, ranges }, abis };
-  if (instructions.length > BPF_MAXINSNS) return { ok: false, reason: 'too-large', length: instructions.length, program };
+  if (instructions.length > BPF_MAXINSNS) return { ok: false, reason: 'too-large', length: instructions.length, exact: true, program };
   return { ok: true, program };
 }
 
@@ -145,7 +166,7 @@ function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly 
       const rule = blk.rules[r]!;
       const origin = origins.rule(rule.rule);
       const hit: Target = { label: e.ret(retValue(rule.action)), origin };
-      next = emitCondition(e, rule.condition, hit, next, { origin, note: `${rule.syscall}: ${conditionToString(rule.condition)}` });
+      next = emitCondition(e, rule.condition, hit, next, { origin, note: rule.syscall });
     }
     blockEntries.set(blk.id, next);
     // Reached without a jump that says who decided only when the block folded to a RET.
@@ -190,13 +211,9 @@ function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly 
 /** Segments for one ABI's region: rule-less gaps get default, unconditional rules their RET, the rest blocks. */
 function addRegion(region: Region, table: AbiTable, segments: Segment[], blocks: Block[], ranges: RangeSource[], origins: OriginFactory): void {
   const dflt = retValue(table.defaultAction);
-  const known: number[] = [];
-  for (let i = 0; i < 1024; i++) if (syscallByNumber(region.abi, (region.first + i) >>> 0)) known.push((region.first + i) >>> 0);
-  const weightOf = (from: number, to: number, perSyscall: number) => {
-    let n = 0;
-    for (const k of known) if (k >= from && k <= to) n++;
-    return n * perSyscall;
-  };
+  const known = knownNumbers(region.abi);
+  // Syscalls that exist in [from, to]: two binary searches over the sorted numbers.
+  const weightOf = (from: number, to: number, perSyscall: number) => (lowerBound(known, to + 1) - lowerBound(known, from)) * perSyscall;
   const nrs = [...table.bySyscall.keys()].filter((n) => n >= region.first && n <= region.last).sort((a, b) => a - b);
   let cursor = region.first;
   const gap = (from: number, to: number) => {
@@ -222,6 +239,23 @@ function addRegion(region: Region, table: AbiTable, segments: Segment[], blocks:
 }
 
 const PERMITS = (a: ConcreteAction) => a.kind === 'allow' || a.kind === 'log';
+
+const knownCache = new Map<Abi, number[]>();
+/** The syscall numbers an ABI has, sorted (x32's include the x32 bit). */
+function knownNumbers(abi: Abi): number[] {
+  let list = knownCache.get(abi);
+  if (!list) {
+    list = allSyscalls().map((s) => s.numbers[abi]).filter((n): n is number => n !== undefined).sort((a, b) => a - b);
+    knownCache.set(abi, list);
+  }
+  return list;
+}
+
+function lowerBound(sorted: readonly number[], value: number): number {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid]! < value) lo = mid + 1; else hi = mid; }
+  return lo;
+}
 
 function nameOf(abis: readonly Abi[], nr: number): string | undefined {
   for (const abi of abis) {

@@ -30,7 +30,17 @@ export function sameTarget(a: Target, b: Target): boolean {
 /** The furthest a conditional jump reaches (jt/jf are 8 bits). */
 const MAX_JUMP = 255;
 
+/** Thrown when a program grows past the emitter's limit; compilePolicy reports it. */
+export class ProgramTooLarge extends Error {
+  constructor(readonly length: number) {
+    super(`program longer than ${length} instructions`);
+  }
+}
+
 export class Emitter {
+  /** Stop early past this many instructions: the kernel takes 4096, so a huge policy need not be compiled in full. */
+  constructor(private readonly limit = Infinity) {}
+
   private readonly code: Instruction[] = [];
   private readonly sources: InstructionSource[] = [];
   /** Shared RETs: value → label. */
@@ -44,6 +54,7 @@ export class Emitter {
   }
 
   private push(ins: Instruction, source: InstructionSource): Label {
+    if (this.code.length >= this.limit) throw new ProgramTooLarge(this.code.length);
     this.code.push(ins);
     this.sources.push(source);
     return this.code.length - 1;

@@ -6,12 +6,12 @@
 import { BPF_JA, BPF_JMP, type Instruction } from '../bpf/instructions';
 import type { InstructionSource } from './sourcemap';
 
-function successors(ins: Instruction, pc: number): number[] {
+function pushSuccessors(stack: number[], ins: Instruction, pc: number): void {
   const cls = ins.code & 0x07;
-  if (cls === 0x06) return [];
-  if (cls !== BPF_JMP) return [pc + 1];
-  if ((ins.code & 0xf0) === BPF_JA) return [pc + 1 + ins.k];
-  return [pc + 1 + ins.jt, pc + 1 + ins.jf];
+  if (cls === 0x06) return;
+  if (cls !== BPF_JMP) stack.push(pc + 1);
+  else if ((ins.code & 0xf0) === BPF_JA) stack.push(pc + 1 + ins.k);
+  else stack.push(pc + 1 + ins.jt, pc + 1 + ins.jf);
 }
 
 export function removeUnreachable(code: readonly Instruction[], sources: readonly InstructionSource[]):
@@ -22,7 +22,7 @@ export function removeUnreachable(code: readonly Instruction[], sources: readonl
     const pc = stack.pop()!;
     if (pc >= code.length || live[pc]) continue;
     live[pc] = 1;
-    stack.push(...successors(code[pc]!, pc));
+    pushSuccessors(stack, code[pc]!, pc);
   }
   const newPc = new Int32Array(code.length + 1);
   let n = 0;

@@ -17,15 +17,14 @@ export function diagnoseModel(model: PolicyModel): PolicyDiagnostic[] {
   const result = compilePolicy(model);
   if (!result.ok) {
     const arch = model.statements.find((p) => p.file === model.root && p.statement.kind === 'ArchStatement');
-    const perAbi = model.abis.map((abi) => {
-      const one = compilePolicy(model, { abis: [abi] });
-      return `${abi}: ${one.program.instructions.length}`;
-    });
+    const count = (r: ReturnType<typeof compilePolicy>) => (r.ok ? `${r.program.instructions.length}` : r.exact ? `${r.length}` : `over ${r.length}`);
+    const perAbi = model.abis.length > 1 ? ` (${model.abis.map((abi) => `${abi}: ${count(compilePolicy(model, { abis: [abi] }))}`).join(', ')})` : '';
     extra.push({
       code: 'filter-too-large', severity: SEMANTIC_CODES['filter-too-large'].severity, file: model.root,
       range: arch ? { start: arch.statement.start, end: arch.statement.end } : { start: 0, end: 0 },
-      message: `the filter needs ${result.length} BPF instructions; the kernel accepts at most ${BPF_MAXINSNS} (${perAbi.join(', ')}). Merge rules, use groups, or split the policy per ABI`,
+      message: `the filter needs ${result.exact ? '' : 'more than '}${result.length} BPF instructions; the kernel accepts at most ${BPF_MAXINSNS}${perAbi}. Merge rules, use groups, or split the policy per ABI`,
     });
   }
+  if (extra.length === 0) return diagnostics;
   return checkModel(model, extra);
 }

@@ -52,7 +52,7 @@ export function runCompile(argv: readonly string[], io: Io & { isTty?: boolean; 
   }
   const result = compilePolicy(model, abis ? { abis } : {});
   if (!result.ok) {
-    io.err(`${path}: error: the filter needs ${result.length} instructions; the kernel accepts at most 4096 [filter-too-large]`);
+    io.err(`${path}: error: the filter needs ${result.exact ? '' : 'more than '}${result.length} instructions; the kernel accepts at most 4096 [filter-too-large]`);
     return 1;
   }
   const program = result.program;

@@ -1,0 +1,141 @@
+/**
+ * The classic strict-mode example, end to end: test/fixtures/kernel/strict.seccomp
+ * (`default kill_process`, allow rt_sigreturn, read, write, exit, exit_group)
+ * is compiled by the CLI with `--format c`, and test/fixtures/kernel/strict.c
+ * includes the header, installs `strict_filter_prog` with
+ * prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ...) and writes a line. Then
+ * exit_group(0) ends it with status 0, while a printf (stdio needs
+ * fstat/newfstatat and brk) gets it killed by SIGSYS. Where gcc -m32 works,
+ * the same program is built 32-bit against a policy for x86_64 and i386.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../..');
+const FIXTURES = join(ROOT, 'test/fixtures/kernel');
+const CLI = join(ROOT, 'bin/seccomp-policy');
+
+let dir = '';
+let skipReason: string | undefined;
+let skip32: string | undefined;
+
+before(() => {
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    skipReason = 'kernel tests need x86_64 Linux';
+    return;
+  }
+  if (spawnSync('gcc', ['--version']).status !== 0) {
+    skipReason = 'gcc not found';
+    return;
+  }
+  if (!existsSync(join(ROOT, 'dist/cli.js'))) {
+    const b = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, encoding: 'utf8' });
+    if (b.status !== 0) throw new Error(`node scripts/build.mjs failed:\n${b.stderr}`);
+  }
+  dir = mkdtempSync(join(tmpdir(), 'strict-mode-'));
+  const probe = join(dir, 'm32probe');
+  const p = spawnSync('gcc', ['-m32', '-x', 'c', '-o', probe, '-'], { input: 'int main(void) { return 0; }\n', encoding: 'utf8' });
+  if (p.status !== 0) skip32 = `gcc -m32 cannot build programs (install gcc-multilib): ${p.stderr.trim().split('\n')[0]}`;
+  else if (spawnSync(probe).status !== 0) skip32 = 'cannot run 32-bit programs (kernel without IA32 emulation?)';
+});
+
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function skipped(t: { skip: (reason: string) => void }): boolean {
+  if (skipReason !== undefined) {
+    t.skip(skipReason);
+    return true;
+  }
+  return false;
+}
+
+/** `seccomp-policy compile POLICY --format c -o OUT`; returns the header text. */
+function compileHeader(policy: string, out: string): string {
+  const r = spawnSync(process.execPath, [CLI, 'compile', policy, '--format', 'c', '-o', out], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 0, `compile failed: ${r.stderr}`);
+  return readFileSync(out, 'utf8');
+}
+
+function buildProgram(name: string, header: string, prog: string, m32: boolean): string {
+  const exe = join(dir, name);
+  const r = spawnSync('gcc', [
+    '-std=c11', '-O2', '-Wall', '-Wextra', '-Werror', ...(m32 ? ['-m32'] : []),
+    `-DFILTER_H="${header}"`, `-DFILTER_PROG=${prog}`, '-o', exe, join(FIXTURES, 'strict.c'),
+  ], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `gcc failed:\n${r.stderr}`);
+  return exe;
+}
+
+function assertExits(exe: string): void {
+  const r = spawnSync(exe, ['exit'], { encoding: 'utf8' });
+  assert.equal(r.signal, null, `exit variant: killed by ${r.signal}; stderr ${r.stderr}`);
+  assert.equal(r.status, 0, `exit variant: status ${r.status}; stderr ${r.stderr}`);
+  assert.equal(r.stdout, 'filter installed\n', 'write(2) works under the filter');
+}
+
+function assertKilledByPrintf(exe: string): void {
+  // stdout a pipe
+  const r = spawnSync(exe, ['printf'], { encoding: 'utf8' });
+  assert.equal(r.signal, 'SIGSYS', `printf variant (pipe): expected death by SIGSYS, got status ${r.status} signal ${r.signal}; stderr ${r.stderr}`);
+  assert.equal(r.status, null);
+  assert.equal(r.stdout, 'filter installed\n', 'the line written before printf arrived, the printf did not');
+  // stdout a regular file
+  const file = join(dir, `out-${Math.random().toString(36).slice(2)}.txt`);
+  const fd = openSync(file, 'w');
+  try {
+    const f = spawnSync(exe, ['printf'], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+    assert.equal(f.signal, 'SIGSYS', `printf variant (file): expected death by SIGSYS, got status ${f.status} signal ${f.signal}; stderr ${f.stderr}`);
+  } finally {
+    closeSync(fd);
+  }
+  assert.equal(readFileSync(file, 'utf8'), 'filter installed\n');
+}
+
+test('strict mode: the header the CLI writes is named after the file and has the struct sock_fprog', (t) => {
+  if (skipped(t)) return;
+  const header = compileHeader(join(FIXTURES, 'strict.seccomp'), join(dir, 'strict.h'));
+  assert.match(header, /static const struct sock_filter strict_filter\[\] = \{/);
+  assert.match(header, /static const struct sock_fprog strict_filter_prog = \{/);
+  assert.match(header, /BPF_STMT\(BPF_LD \| BPF_W \| BPF_ABS/);
+  assert.match(header, /BPF_JUMP\(/);
+  assert.match(header, /Generated by seccomp-policy from .*strict\.seccomp/);
+  assert.match(header, /SECCOMP_RET_ALLOW/);
+  assert.match(header, /SECCOMP_RET_KILL_PROCESS/);
+});
+
+test('strict mode: write works, exit_group(0) exits with status 0, printf is killed by SIGSYS (x86_64)', (t) => {
+  if (skipped(t)) return;
+  compileHeader(join(FIXTURES, 'strict.seccomp'), join(dir, 'strict.h'));
+  const exe = buildProgram('strict', join(dir, 'strict.h'), 'strict_filter_prog', false);
+  assertExits(exe);
+  assertKilledByPrintf(exe);
+});
+
+test('strict mode: the same with a 32-bit program and a filter for x86_64 and i386 (-m32)', (t) => {
+  if (skipped(t)) return;
+  if (skip32) {
+    t.skip(skip32);
+    return;
+  }
+  const header = compileHeader(join(FIXTURES, 'strict-multi.seccomp'), join(dir, 'strict-multi.h'));
+  assert.match(header, /strict_multi_filter_prog/);
+  const exe32 = buildProgram('strict32', join(dir, 'strict-multi.h'), 'strict_multi_filter_prog', true);
+  assertExits(exe32);
+  assertKilledByPrintf(exe32);
+  // and the 64-bit build with the same two-ABI header
+  const exe64 = buildProgram('strict64', join(dir, 'strict-multi.h'), 'strict_multi_filter_prog', false);
+  assertExits(exe64);
+  assertKilledByPrintf(exe64);
+  // a 32-bit program under the x86_64-only filter dies at its first syscall (badarch: kill_process)
+  compileHeader(join(FIXTURES, 'strict.seccomp'), join(dir, 'strict.h'));
+  const foreign = buildProgram('strict32-badarch', join(dir, 'strict.h'), 'strict_filter_prog', true);
+  const r = spawnSync(foreign, ['exit'], { encoding: 'utf8' });
+  assert.equal(r.signal, 'SIGSYS', `expected badarch kill, got status ${r.status} signal ${r.signal}`);
+  assert.equal(r.stdout, '', 'not even the write got through');
+});
