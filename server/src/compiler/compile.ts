@@ -132,6 +132,15 @@ function regionsOf(arch: number): Region[] {
   return [{ first: 0, last: 0xffffffff, abi: ABIS.find((a) => a.auditArch === arch)!.name }];
 }
 
+/** The RET a block folded to (it matters only then), else its default. */
+function blockRet(blk: Block, entry: Target): number {
+  if (entry.origin?.kind === 'rule') {
+    const hit = blk.rules.find((r) => r.rule.index === (entry.origin as { rule: number }).rule);
+    if (hit) return retValue(hit.action);
+  }
+  return retValue(blk.table.defaultAction);
+}
+
 interface Block { readonly id: number; readonly abi: Abi; readonly nr: number; readonly rules: readonly AbiRule[]; readonly table: AbiTable }
 
 function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly Abi[], badarch: number,
@@ -147,7 +156,7 @@ function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly 
         // x32 calls on an x86_64-only filter: one `jset` sorts all higher numbers.
         const clear = retValue(model.tables.get('x86_64')!.defaultAction);
         segments.push({ first: X32_SYSCALL_BIT, last: 0xffffffff, target: { kind: 'bit', bit: X32_SYSCALL_BIT, set: badarch, clear }, weight: 0 });
-        ranges.push({ abi: 'x86_64', first: 0x80000000, last: 0xbfffffff, origin: { kind: 'default', abi: 'x86_64' } });
+        ranges.push({ abi: 'x86_64', first: 0x80000000, last: 0xbfffffff, origin: { kind: 'default', abi: 'x86_64' }, ret: clear });
       } else if (!(x86only && region.first > X32_SYSCALL_BIT)) {
         segments.push({ first: region.first, last: region.last, target: { kind: 'ret', value: badarch }, weight: 0 });
       }
@@ -170,7 +179,7 @@ function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly 
     }
     blockEntries.set(blk.id, next);
     // Reached without a jump that says who decided only when the block folded to a RET.
-    ranges.push({ abi: blk.abi, first: blk.nr, last: blk.nr, origin: next.origin ?? { kind: 'default', abi: blk.abi } });
+    ranges.push({ abi: blk.abi, first: blk.nr, last: blk.nr, origin: next.origin ?? { kind: 'default', abi: blk.abi }, ret: blockRet(blk, next) });
   }
 
   const tree = buildTree(mergeSegments(segments), sizeWeight);
@@ -219,7 +228,7 @@ function addRegion(region: Region, table: AbiTable, segments: Segment[], blocks:
   const gap = (from: number, to: number) => {
     if (from > to) return;
     segments.push({ first: from, last: to, target: { kind: 'ret', value: dflt }, weight: weightOf(from, to, PERMITS(table.defaultAction) ? 1 : 0.25) });
-    ranges.push({ abi: region.abi, first: from, last: to, origin: { kind: 'default', abi: region.abi } });
+    ranges.push({ abi: region.abi, first: from, last: to, origin: { kind: 'default', abi: region.abi }, ret: dflt });
   };
   for (const nr of nrs) {
     gap(cursor, nr - 1);
@@ -227,7 +236,7 @@ function addRegion(region: Region, table: AbiTable, segments: Segment[], blocks:
     const first = rules[0]!;
     if (first.condition.kind === 'true') {
       segments.push({ first: nr, last: nr, target: { kind: 'ret', value: retValue(first.action) }, weight: PERMITS(first.action) ? 1 : 0.25 });
-      ranges.push({ abi: region.abi, first: nr, last: nr, origin: origins.rule(first.rule) });
+      ranges.push({ abi: region.abi, first: nr, last: nr, origin: origins.rule(first.rule), ret: retValue(first.action) });
     } else {
       const id = blocks.length;
       blocks.push({ id, abi: region.abi, nr, rules, table });

@@ -7,7 +7,7 @@ import { disassemble } from '../bpf/disassembler';
 import { encodeProgram, type Instruction } from '../bpf/instructions';
 import { syscallByNumber } from '../kernel/syscalls';
 import type { CompiledProgram } from './compile';
-import { originLabel, type Origin } from './sourcemap';
+import { originLabel } from './sourcemap';
 import type { ProgramStats } from './stats';
 
 export function toRaw(program: CompiledProgram): Uint8Array {
@@ -25,16 +25,32 @@ function syscallNamer(abis: readonly Abi[]) {
   };
 }
 
-function describe(origin: Origin, note: string | undefined): string | undefined {
+/** The lines a shared RET at `pc` stands for: the ranges that return its value, and the edges that jump to it. */
+function sharedRetLabel(program: CompiledProgram, pc: number): string {
+  const value = program.instructions[pc]!.k;
+  const labels: string[] = [];
+  const add = (l: string) => { if (!labels.includes(l)) labels.push(l); };
+  for (const r of program.sourceMap.ranges) if (r.ret === value) add(r.origin.kind === 'default' ? 'default' : originLabel(r.origin));
+  program.instructions.forEach((ins, from) => {
+    const edges = program.sourceMap.instructions[from]!.edges;
+    if (!edges) return;
+    if (edges.true && from + 1 + ins.jt === pc) add(edges.true.kind === 'default' ? 'default' : originLabel(edges.true));
+    if (edges.false && from + 1 + ins.jf === pc) add(edges.false.kind === 'default' ? 'default' : originLabel(edges.false));
+  });
+  if (labels.length === 0) return 'badarch';
+  return labels.length > 4 ? `${labels.slice(0, 4).join(', ')}, …` : labels.join(', ');
+}
+
+function describe(program: CompiledProgram, pc: number): string | undefined {
+  const { origin, note } = program.sourceMap.instructions[pc]!;
   if (origin.kind === 'dispatch') return note;
-  const where = origin.kind === 'ranges' ? 'decided by syscall number' : originLabel(origin);
+  const where = origin.kind === 'ranges' ? sharedRetLabel(program, pc) : originLabel(origin);
   return note ? `${note} — ${where}` : where;
 }
 
 export function toDisassembly(program: CompiledProgram): string {
-  const src = program.sourceMap.instructions;
   return disassemble(program.instructions, {
-    annotate: (pc) => describe(src[pc]!.origin, src[pc]!.note),
+    annotate: (pc) => describe(program, pc),
   });
 }
 
@@ -93,7 +109,8 @@ export function toCHeader(program: CompiledProgram, name: string, sourceName: st
   let lastBlock = '';
   program.instructions.forEach((ins, pc) => {
     const o = src[pc]!.origin;
-    const block = o.kind === 'rule' ? `${o.file}:${o.line}` : o.kind === 'default' ? `default (${o.abi})` : o.kind === 'badarch' ? 'badarch' : o.kind === 'ranges' ? 'by syscall number' : 'dispatch';
+    const block = o.kind === 'rule' ? `${o.file}:${o.line}` : o.kind === 'default' ? `default (${o.abi})` : o.kind === 'badarch' ? 'badarch'
+      : o.kind === 'ranges' ? sharedRetLabel(program, pc) : 'dispatch';
     if (block !== lastBlock) { lines.push(`\t/* ${block.replace(/\*\//g, '* /')} */`); lastBlock = block; }
     const isJump = (ins.code & 0x07) === 5 && (ins.code & 0xf0) !== 0;
     const stmt = isJump ? `BPF_JUMP(${codeExpr(ins.code)}, ${kExpr(ins)}, ${ins.jt}, ${ins.jf}),` : `BPF_STMT(${codeExpr(ins.code)}, ${kExpr(ins)}),`;

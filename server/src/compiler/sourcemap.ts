@@ -32,6 +32,8 @@ export interface RangeSource {
   readonly first: number;
   readonly last: number;
   readonly origin: Origin;
+  /** The value the filter returns for these numbers (when no condition decides). */
+  readonly ret: number;
 }
 
 export interface SourceMap {
