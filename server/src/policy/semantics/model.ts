@@ -113,6 +113,10 @@ export interface PolicyModel {
   readonly groups: ReadonlyMap<string, GroupSymbol>;
   readonly tables: ReadonlyMap<Abi, AbiTable>;
   readonly occurrences: readonly Occurrence[];
+  /** The value of each `define` per ABI (absent where it has errors); for hovers. */
+  readonly defineValues?: ReadonlyMap<string, ReadonlyMap<Abi, bigint>>;
+  /** The syscalls each user group stands for (nested groups flattened), for hovers. */
+  readonly groupMembers?: ReadonlyMap<string, readonly string[]>;
   /** Syntax and semantic diagnostics of every file; the checks add more. */
   readonly diagnostics: readonly PolicyDiagnostic[];
 }
