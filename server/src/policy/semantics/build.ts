@@ -3,7 +3,7 @@
  * settings, defines and groups, then resolves every rule for every ABI.
  */
 import { ABIS, abiInfo, allAbiNames, lookupAbi, type Abi } from '../../kernel/abi';
-import { getSyscall, syscallNames } from '../../kernel/syscalls';
+import { findArg, getSyscall, syscallNames } from '../../kernel/syscalls';
 import { getConstant } from '../../kernel/constants';
 import { allGroups, getGroup } from '../../kernel/groups';
 import type { SyscallInfo } from '../../kernel/types';
@@ -12,7 +12,7 @@ import type { RelatedLocation } from '../diagnostics';
 import type { Action, Expression, ListItem, Statement, SyscallList, TextRange } from '../syntax/ast';
 import { parsePolicy } from '../syntax/parser';
 import { LineIndex } from '../text';
-import { simplify, TRUE } from './condition';
+import { simplify, TRUE, type Cond } from './condition';
 import { ExpressionResolver, type Scope } from './expressions';
 import {
   DiagnosticSink, type AbiRule, type AbiTable, type ActionKind, type ConcreteAction, type DefineSymbol,
@@ -357,9 +357,22 @@ class ModelBuilder {
         if (nr !== undefined) targets.push({ name, nr, info });
       }
       for (const nr of rule.rawNumbers) targets.push({ name: `syscall(${nr})`, nr, info: getSyscallByNumberSafe(abi, nr) });
+      // Syscalls of a rule whose named arguments sit at the same places with the
+      // same widths and kinds get the same condition: resolve it once for them.
+      const names = rule.statement.condition ? identifierNames(rule.statement.condition) : [];
+      const resolved = new Map<string, Cond>();
       for (const t of targets) {
-        const scope: Scope = { abi, syscall: t.info, syscallLabel: t.name, ruleSyscalls: rule.syscalls, file: rule.file };
-        const condition = rule.statement.condition ? simplifyOrTrue(resolver.condition(rule.statement.condition, scope)) : TRUE;
+        let condition: Cond = TRUE;
+        if (rule.statement.condition) {
+          const key = t.info ? names.map((n) => { const a = findArg(t.info!, n); return a ? `${a.index}:${a.arg.width[abi]}:${a.arg.kind}` : '-'; }).join(',') : `raw`;
+          const known = resolved.get(key);
+          if (known) condition = known;
+          else {
+            const scope: Scope = { abi, syscall: t.info, syscallLabel: t.name, ruleSyscalls: rule.syscalls, file: rule.file };
+            condition = simplifyOrTrue(resolver.condition(rule.statement.condition, scope));
+            resolved.set(key, condition);
+          }
+        }
         let list = bySyscall.get(t.nr);
         if (!list) bySyscall.set(t.nr, (list = []));
         list.push({ rule, syscall: t.name, nr: t.nr, condition, action });
@@ -372,6 +385,24 @@ class ModelBuilder {
       bySyscall,
     };
   }
+}
+
+/** The distinct identifiers of an expression (arguments, constants, defines). */
+function identifierNames(e: Expression): string[] {
+  const out = new Set<string>();
+  const walk = (x: Expression | undefined): void => {
+    if (!x) return;
+    switch (x.kind) {
+      case 'Identifier': out.add(x.name); break;
+      case 'BinaryExpression': walk(x.left); walk(x.right); break;
+      case 'UnaryExpression': walk(x.operand); break;
+      case 'ParenthesizedExpression': walk(x.expression); break;
+      case 'InExpression': walk(x.subject); x.values.forEach(walk); break;
+      default: break;
+    }
+  };
+  walk(e);
+  return [...out];
 }
 
 function simplifyOrTrue(c: ReturnType<ExpressionResolver['condition']>) {
