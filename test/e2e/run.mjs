@@ -10,15 +10,16 @@
 //      result through window.codeAutomationExit.
 //   2. ui: a fresh workbench with the extension; a user's steps: open a
 //      policy (highlighting, language mode), open one with a misspelt
-//      syscall, show the Problems panel, hover the squiggle. Screenshots go to
-//      test/e2e/artifacts/.
+//      syscall, show the Problems panel, hover the squiggle, hover a syscall.
+//      Screenshots go to test/e2e/artifacts/; the syscall hover is also
+//      copied to docs/images/hover.png for the README.
 //
 // Prerequisites: `bash test/e2e/setup.sh` and `node scripts/build.mjs`.
 // Usage: node test/e2e/run.mjs [--phase suite|ui|all] [--headed]
 // Exit code 0 when every phase passed. code-server runs in its own process
 // group (setsid) and the whole group is killed on every way out.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -285,6 +286,24 @@ async function runUi(context) {
   check('the grammar colours the policy', true, `${await colours.jsonValue()} distinct token colours`);
   await page.waitForTimeout(1500); // let the server's first diagnostics settle
   await page.screenshot({ path: join(artifacts, 'editor-highlighting.png') });
+
+  // Hover a syscall: the server's documentation (signature, numbers per ABI, note, man page).
+  const word = page.locator('.editor-instance .view-lines span', { hasText: /^openat$/ }).first();
+  await word.waitFor({ timeout: 15_000 });
+  const wordBox = await word.boundingBox();
+  if (wordBox) {
+    await page.mouse.move(wordBox.x + wordBox.width / 2, wordBox.y + wordBox.height / 2);
+    const syscallHover = page.locator('.monaco-hover', { hasText: 'int openat(' }).first();
+    const shown = await syscallHover.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false);
+    check('hovering a syscall shows its documentation', shown);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: join(artifacts, 'hover.png') });
+    mkdirSync(join(root, 'docs', 'images'), { recursive: true });
+    copyFileSync(join(artifacts, 'hover.png'), join(root, 'docs', 'images', 'hover.png'));
+    await page.mouse.move(5, 5);
+  } else {
+    check('hovering a syscall shows its documentation', false, 'the word has no box');
+  }
 
   // 2. A misspelt syscall: a squiggle, an entry in the Problems panel, a hover.
   await openFile(page, 'misspelt.seccomp');

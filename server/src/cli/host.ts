@@ -3,7 +3,7 @@
  * Refuses what cannot be a policy (directories, devices, huge or binary
  * files) with a short reason instead of hanging or throwing.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { PolicyHost } from '../policy/semantics/model';
 
 /** Larger files are refused: a policy is text written by people. */
@@ -12,7 +12,8 @@ export const MAX_POLICY_BYTES = 16 * 1024 * 1024;
 export function readPolicyFile(path: string): { text: string } | { error: string } {
   let fd: number | undefined;
   try {
-    fd = openSync(path, 'r');
+    // O_NONBLOCK: opening a FIFO must not wait for a writer (the fstat below refuses it).
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const st = fstatSync(fd);
     if (st.isDirectory()) return { error: 'is a directory' };
     if (!st.isFile()) return { error: 'not a regular file' };

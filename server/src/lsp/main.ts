@@ -1,17 +1,39 @@
 /**
  * The language server process: vscode-languageserver wiring only. Works
  * over IPC (VS Code) and `--stdio` (Neovim, Helix, Emacs). Every answer
- * comes from the pure service in server/src/service.
+ * comes from the pure service in server/src/service; this file maps
+ * requests to it, keeps settings, and decides when diagnostics are sent.
+ *
+ * Robustness: every handler catches what the service throws and answers
+ * with an empty result (logged); positions are clamped by the service; the
+ * host refuses directories, devices, FIFOs and binary files without
+ * blocking (cli/host.ts).
  */
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
-  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type InitializeResult,
+  CodeActionKind, createConnection, LSPErrorCodes, ResponseError, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments,
+  TextDocumentSyncKind, type ClientCapabilities, type Connection, type InitializeParams, type InitializeResult,
+  type TextEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { lookupAbi, type Abi } from '../kernel/abi';
 import { readPolicyFile } from '../cli/host';
-import { createPolicyService, type PolicyDocument } from '../service/service';
+import { FIX_ALL_KIND, getCodeActions } from '../service/codeActions';
+import { formatEdits, formatError } from '../service/formatting';
+import {
+  createPolicyService, SEMANTIC_TOKENS_LEGEND, type DirectoryEntry, type LintLevel, type PolicyDocument, type ServiceSettings,
+} from '../service/service';
 
-const connection = createConnection(ProposedFeatures.all);
+const SERVER_INFO = { name: 'seccomp-language-server', version: '0.1.0' };
+/** The settings section (`seccompPolicy.*`). */
+const SECTION = 'seccompPolicy';
+/** Push diagnostics wait this long after the last edit (a client may set `initializationOptions.diagnosticDelay`). */
+const DEFAULT_DEBOUNCE_MS = 150;
+/** At most this many entries are offered when completing an include path. */
+const MAX_DIRECTORY_ENTRIES = 1000;
+
+const connection: Connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 
 function pathOf(uri: string): string {
@@ -29,6 +51,14 @@ const service = createPolicyService({
       for (const d of documents.all()) if (pathOf(d.uri) === path) return { text: d.getText() };
       return readPolicyFile(path);
     },
+    listDirectory(path): DirectoryEntry[] | undefined {
+      try {
+        return readdirSync(path, { withFileTypes: true }).slice(0, MAX_DIRECTORY_ENTRIES)
+          .map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
+      } catch {
+        return undefined;
+      }
+    },
   },
 });
 
@@ -36,17 +66,115 @@ function toPolicyDocument(d: TextDocument): PolicyDocument {
   return { uri: d.uri, path: pathOf(d.uri), version: d.version, text: d.getText() };
 }
 
-connection.onInitialize((): InitializeResult => ({
-  capabilities: {
-    textDocumentSync: TextDocumentSyncKind.Incremental,
-  },
-  serverInfo: { name: 'seccomp-language-server', version: '0.1.0' },
-}));
+// ---- client capabilities and settings -----------------------------------------------
+
+let pullDiagnostics = false;
+let diagnosticRefresh = false;
+let configurationPull = false;
+let configurationRegistration = false;
+let inlayHintRefresh = false;
+let semanticTokensRefresh = false;
+let debounceMs = DEFAULT_DEBOUNCE_MS;
+
+const LEVELS: readonly LintLevel[] = ['off', 'hint', 'information', 'warning', 'error'];
+
+/** Reads `seccompPolicy.*` settings defensively: whatever is malformed keeps its default. */
+function parseSettings(raw: unknown): Partial<ServiceSettings> {
+  if (!raw || typeof raw !== 'object') return {};
+  const r = raw as Record<string, unknown>;
+  const get = (path: string): unknown => {
+    if (path in r) return r[path];
+    return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), r);
+  };
+  const out: { -readonly [K in keyof ServiceSettings]?: ServiceSettings[K] } = {};
+  const abis = get('abis');
+  if (Array.isArray(abis)) {
+    out.abis = [...new Set(abis.map((a) => (typeof a === 'string' ? lookupAbi(a)?.name : undefined)).filter((a): a is Abi => !!a))];
+  }
+  const max = get('maxNumberOfProblems');
+  if (typeof max === 'number' && max >= 1) out.maxNumberOfProblems = Math.floor(max);
+  const numbers = get('inlayHints.syscallNumbers');
+  if (typeof numbers === 'boolean') out.inlayHints = { syscallNumbers: numbers };
+  const level = (v: unknown, dflt: LintLevel): LintLevel => (typeof v === 'string' && LEVELS.includes(v as LintLevel) ? v as LintLevel : dflt);
+  const dangerous = get('lint.dangerous');
+  const hints = get('lint.hints');
+  if (dangerous !== undefined || hints !== undefined) {
+    out.lint = { dangerous: level(dangerous, service.settings.lint.dangerous), hints: level(hints, service.settings.lint.hints) };
+  }
+  return out;
+}
+
+function applySettings(raw: unknown): void {
+  service.configure(parseSettings(raw));
+  refreshAll();
+}
+
+async function pullSettings(): Promise<void> {
+  if (!configurationPull) return;
+  try {
+    applySettings(await connection.workspace.getConfiguration(SECTION));
+  } catch (e) {
+    connection.console.error(`could not read the settings: ${(e as Error)?.message ?? e}`);
+  }
+}
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const caps: ClientCapabilities = params.capabilities ?? {};
+  pullDiagnostics = !!caps.textDocument?.diagnostic;
+  diagnosticRefresh = !!caps.workspace?.diagnostics?.refreshSupport;
+  configurationPull = !!caps.workspace?.configuration;
+  configurationRegistration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
+  inlayHintRefresh = !!caps.workspace?.inlayHint?.refreshSupport;
+  semanticTokensRefresh = !!caps.workspace?.semanticTokens?.refreshSupport;
+  const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
+  if (typeof init.diagnosticDelay === 'number' && init.diagnosticDelay >= 0) debounceMs = init.diagnosticDelay;
+  service.configure(parseSettings(init[SECTION] ?? init.settings ?? init));
+  const prepareSupport = !!caps.textDocument?.rename?.prepareSupport;
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      hoverProvider: true,
+      completionProvider: { triggerCharacters: ['@', '(', '"', '/'], resolveProvider: true },
+      definitionProvider: true,
+      referencesProvider: true,
+      renameProvider: prepareSupport ? { prepareProvider: true } : true,
+      documentSymbolProvider: { label: 'Seccomp policy' },
+      foldingRangeProvider: true,
+      selectionRangeProvider: true,
+      semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true, range: false },
+      inlayHintProvider: true,
+      codeLensProvider: { resolveProvider: false },
+      documentFormattingProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      ...(pullDiagnostics ? { diagnosticProvider: { identifier: 'seccomp', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
+    },
+    serverInfo: SERVER_INFO,
+  };
+});
+
+connection.onInitialized(() => {
+  if (configurationPull && configurationRegistration) {
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION }).catch(() => undefined);
+  }
+  void pullSettings();
+});
+
+connection.onDidChangeConfiguration((params) => {
+  if (configurationPull) void pullSettings();
+  else {
+    const s = (params?.settings ?? {}) as Record<string, unknown>;
+    applySettings(s[SECTION] ?? s);
+  }
+});
+
+// ---- diagnostics ------------------------------------------------------------------------
 
 const pending = new Map<string, NodeJS.Timeout>();
-const DEBOUNCE_MS = 150;
+/** Bumped on every change that may alter any document's diagnostics (pull result ids). */
+let generation = 0;
 
-function validateSoon(doc: TextDocument, delay = DEBOUNCE_MS): void {
+function validateSoon(doc: TextDocument, delay = debounceMs): void {
+  if (pullDiagnostics) return;
   clearTimeout(pending.get(doc.uri));
   pending.set(doc.uri, setTimeout(() => {
     pending.delete(doc.uri);
@@ -61,21 +189,169 @@ function validateSoon(doc: TextDocument, delay = DEBOUNCE_MS): void {
   }, delay));
 }
 
-documents.onDidOpen((e) => validateSoon(e.document, 0));
-documents.onDidChangeContent((e) => {
+/** After settings or files on disk changed: every open document is checked again. */
+function refreshAll(): void {
+  generation++;
   service.invalidate();
-  validateSoon(e.document);
-  // Files that include the edited one see the change too.
-  const path = pathOf(e.document.uri);
+  if (pullDiagnostics) {
+    if (diagnosticRefresh) void connection.languages.diagnostics.refresh().then(undefined, () => undefined);
+  } else for (const d of documents.all()) validateSoon(d, 0);
+  if (inlayHintRefresh) void connection.languages.inlayHint.refresh().then(undefined, () => undefined);
+  if (semanticTokensRefresh) void connection.languages.semanticTokens.refresh();
+}
+
+/** Open documents that include `path` (directly or not), from their last analyses. */
+function dependantsOf(path: string, except: string): TextDocument[] {
+  const out: TextDocument[] = [];
   for (const other of documents.all()) {
-    if (other.uri !== e.document.uri && service.includedFiles(toPolicyDocument(other)).includes(path)) validateSoon(other);
+    if (other.uri === except) continue;
+    try {
+      if (service.includedFiles(toPolicyDocument(other)).includes(path)) out.push(other);
+    } catch {
+      // A document that cannot be analysed includes nothing we know of.
+    }
   }
+  return out;
+}
+
+documents.onDidOpen((e) => {
+  generation++;
+  validateSoon(e.document, 0);
+  refreshDependants(e.document.uri);
+});
+documents.onDidChangeContent((e) => {
+  generation++;
+  validateSoon(e.document);
+  refreshDependants(e.document.uri);
 });
 documents.onDidClose((e) => {
+  generation++;
   clearTimeout(pending.get(e.document.uri));
+  pending.delete(e.document.uri);
   service.invalidate(e.document.uri);
-  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  refreshDependants(e.document.uri);
 });
+
+/** Files that include the edited one see the change too. */
+function refreshDependants(uri: string): void {
+  const dependants = dependantsOf(pathOf(uri), uri);
+  if (dependants.length === 0) return;
+  for (const d of dependants) service.invalidate(d.uri);
+  if (pullDiagnostics) {
+    if (diagnosticRefresh) void connection.languages.diagnostics.refresh().then(undefined, () => undefined);
+  } else for (const d of dependants) validateSoon(d);
+}
+
+connection.onDidChangeWatchedFiles(() => refreshAll());
+
+connection.languages.diagnostics.on((params) => guard('diagnostics', { kind: 'full' as const, items: [] }, () => {
+  const doc = documents.get(params.textDocument.uri);
+  if (!doc) return { kind: 'full' as const, items: [] };
+  const resultId = `${generation}:${doc.version}`;
+  if (params.previousResultId === resultId) return { kind: 'unchanged' as const, resultId };
+  return { kind: 'full' as const, resultId, items: service.doValidation(toPolicyDocument(doc)) };
+}));
+
+// ---- requests -------------------------------------------------------------------------------
+
+/**
+ * Runs a handler; on an exception logs it and answers with `fallback`. With
+ * `refusals`, a RenameRefused becomes an error response carrying its message.
+ */
+function guard<T>(what: string, fallback: T, run: () => T, refusals = false): T {
+  try {
+    return run();
+  } catch (e) {
+    if (refusals && e instanceof RenameRefused) throw new ResponseError(LSPErrorCodes.RequestFailed, e.message);
+    connection.console.error(`${what} failed: ${(e as Error)?.stack ?? e}`);
+    return fallback;
+  }
+}
+
+/** The open document a request is about, or undefined (unknown or malformed parameters). */
+function docOf(params: unknown): PolicyDocument | undefined {
+  const uri = (params as { textDocument?: { uri?: unknown } } | undefined)?.textDocument?.uri;
+  if (typeof uri !== 'string') return undefined;
+  const d = documents.get(uri);
+  return d ? toPolicyDocument(d) : undefined;
+}
+
+connection.onHover((p) => guard('hover', null, () => {
+  const doc = docOf(p);
+  return doc ? service.doHover(doc, p.position) : null;
+}));
+connection.onCompletion((p) => guard('completion', { isIncomplete: false, items: [] }, () => {
+  const doc = docOf(p);
+  return doc ? service.doComplete(doc, p.position) : { isIncomplete: false, items: [] };
+}));
+connection.onCompletionResolve((item) => guard('completion resolve', item, () => service.doResolveCompletion(item)));
+connection.onDefinition((p) => guard('definition', null, () => {
+  const doc = docOf(p);
+  return doc ? service.findDefinition(doc, p.position) : null;
+}));
+connection.onReferences((p) => guard('references', [], () => {
+  const doc = docOf(p);
+  return doc ? service.findReferences(doc, p.position, !!p.context?.includeDeclaration) : [];
+}));
+connection.onPrepareRename((p) => guard('prepare rename', null, () => {
+  const doc = docOf(p);
+  if (!doc) return null;
+  const r = service.prepareRename(doc, p.position);
+  if ('error' in r) throw new RenameRefused(r.error);
+  return r;
+}, true));
+connection.onRenameRequest((p) => guard('rename', null, () => {
+  const doc = docOf(p);
+  if (!doc) return null;
+  const r = service.doRename(doc, p.position, String(p.newName ?? ''));
+  if ('error' in r) throw new RenameRefused(r.error);
+  return r;
+}, true));
+connection.onDocumentSymbol((p) => guard('document symbols', [], () => {
+  const doc = docOf(p);
+  return doc ? service.findDocumentSymbols(doc) : [];
+}));
+connection.onFoldingRanges((p) => guard('folding ranges', [], () => {
+  const doc = docOf(p);
+  return doc ? service.getFoldingRanges(doc) : [];
+}));
+connection.onSelectionRanges((p) => guard('selection ranges', [], () => {
+  const doc = docOf(p);
+  return doc && Array.isArray(p.positions) ? service.getSelectionRanges(doc, p.positions) : [];
+}));
+connection.languages.semanticTokens.on((p) => guard('semantic tokens', { data: [] }, () => {
+  const doc = docOf(p);
+  return doc ? service.getSemanticTokens(doc) : { data: [] };
+}));
+connection.languages.inlayHint.on((p) => guard('inlay hints', [], () => {
+  const doc = docOf(p);
+  return doc && p.range ? service.getInlayHints(doc, p.range) : [];
+}));
+connection.onCodeLens((p) => guard('code lens', [], () => {
+  const doc = docOf(p);
+  return doc ? service.getCodeLenses(doc) : [];
+}));
+connection.onDocumentFormatting((p) => guard('formatting', [] as TextEdit[], () => {
+  const doc = docOf(p);
+  if (!doc) return [];
+  const why = formatError(doc);
+  if (why) {
+    connection.console.info(`${doc.uri}: ${why}`);
+    return [];
+  }
+  return formatEdits(doc);
+}));
+connection.onCodeAction((p) => guard('code actions', [], () => {
+  const doc = docOf(p);
+  if (!doc || !p.range) return [];
+  const analysis = service.analyze(doc);
+  if (analysis.skipped) return [];
+  return getCodeActions(analysis, doc, p.range, { diagnostics: p.context?.diagnostics ?? [], ...(p.context?.only ? { only: p.context.only } : {}) });
+}));
+
+/** A refusal the client shows to the user (rename of a built-in name, an invalid new name). */
+class RenameRefused extends Error {}
 
 documents.listen(connection);
 connection.listen();

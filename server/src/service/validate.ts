@@ -1,8 +1,36 @@
-/** Turns the checker's diagnostics into LSP diagnostics for one document. */
+/**
+ * Turns the checker's diagnostics into LSP diagnostics for one document,
+ * applying the editor's settings: lint levels, the problem limit, and the
+ * include-only fragment rule (docs/policy-language.md §3).
+ */
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver-types';
 import type { PolicyDiagnostic, Severity } from '../policy/diagnostics';
-import type { Analysis, PolicyDocument } from './service';
+import type { PolicyModel } from '../policy/semantics/model';
+import type { Analysis, LintLevel, PolicyDocument, ServiceSettings } from './service';
 import { rangeOf, uriOf } from './positions';
+
+/** The hints that `lint.hints` governs (`lint.dangerous` governs `dangerous-syscall`). */
+const HINT_CODES: ReadonlySet<string> = new Set([
+  'redundant-rule', 'syscall-missing-on-abi', 'prefer-enosys', 'execve-denied', 'obsolete-syscall',
+]);
+
+/**
+ * A file with no `arch`, `default` or `badarch` statement is an include-only
+ * fragment: it is not reported for lacking a `default`.
+ */
+export function isFragment(model: PolicyModel): boolean {
+  return !model.statements.some((p) => p.file === model.root
+    && (p.statement.kind === 'ArchStatement' || p.statement.kind === 'DefaultStatement' || p.statement.kind === 'BadarchStatement'));
+}
+
+/** The severity a diagnostic is shown with under the settings, or undefined to drop it. */
+function levelFor(d: PolicyDiagnostic, settings: ServiceSettings): Severity | undefined {
+  let level: LintLevel | undefined;
+  if (d.code === 'dangerous-syscall') level = settings.lint.dangerous;
+  else if (HINT_CODES.has(d.code)) level = settings.lint.hints;
+  if (level === undefined) return d.severity;
+  return level === 'off' ? undefined : level;
+}
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -11,14 +39,25 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-export function toLspDiagnostics(analysis: Analysis, doc: PolicyDocument, max: number): Diagnostic[] {
+export function toLspDiagnostics(analysis: Analysis, doc: PolicyDocument, settings: ServiceSettings): Diagnostic[] {
   const { model } = analysis;
+  const max = settings.maxNumberOfProblems;
+  if (analysis.skipped) {
+    return [{
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      severity: DiagnosticSeverity.Warning, source: 'seccomp', code: 'document-too-large', message: analysis.skipped,
+    }];
+  }
+  const fragment = isFragment(model);
   const out: Diagnostic[] = [];
   // Problems inside included files are summarised on the include that brings them in.
   const fromIncludes = new Map<number, PolicyDiagnostic[]>();
   for (const d of analysis.diagnostics) {
     if (d.file === doc.path) {
-      out.push(toLsp(d));
+      if (fragment && d.code === 'missing-default') continue;
+      const severity = levelFor(d, settings);
+      if (severity) out.push(toLsp(severity === d.severity ? d : { ...d, severity }));
+      if (out.length >= max) break;
       continue;
     }
     if (d.severity !== 'error') continue;

@@ -1,7 +1,8 @@
 /**
  * Runs inside a real VS Code extension host with the extension loaded from
  * the repository for development, and the folder test/e2e/fixtures/workspace
- * open. Later issues add hover, completion, … here.
+ * open: activation, diagnostics, the restart command, and the language
+ * features as VS Code's own providers see them (hover, completion).
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -19,6 +20,21 @@ function ourExtension(): vscode.Extension<unknown> {
   const ext = vscode.extensions.all.find((e) => (e.packageJSON as { name?: string }).name === EXTENSION_NAME);
   assert.ok(ext, `extension ${EXTENSION_NAME} is loaded`);
   return ext;
+}
+
+/** Retries an async probe until it gives a value (the server may still be starting). */
+async function waitForAsync<T>(what: string, probe: () => Thenable<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function hoverText(h: vscode.Hover): string {
+  return h.contents.map((c) => (typeof c === 'string' ? c : c.value)).join('\n');
 }
 
 async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
@@ -72,6 +88,8 @@ suite('Seccomp Policy extension', () => {
     assert.deepEqual(config.get('abis'), []);
     assert.equal(config.get('maxNumberOfProblems'), 1000);
     assert.equal(config.get('inlayHints.syscallNumbers'), false);
+    assert.equal(config.get('lint.dangerous'), 'information');
+    assert.equal(config.get('lint.hints'), 'information');
     const commands = await vscode.commands.getCommands(true);
     assert.ok(commands.includes('seccompPolicy.restartServer'));
   });
@@ -101,6 +119,50 @@ suite('Seccomp Policy extension', () => {
     assert.ok(doc.isDirty);
     await vscode.commands.executeCommand('workbench.action.files.revert');
     assert.ok(!doc.isDirty);
+  });
+
+  test('hovering a syscall shows its signature, numbers and man page', async () => {
+    const uri = workspaceFile('policy.seccomp');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const offset = doc.getText().indexOf('allow openat') + 'allow op'.length;
+    const position = doc.positionAt(offset);
+    const text = await waitForAsync('a hover on openat', async () => {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position);
+      const t = hovers.map(hoverText).join('\n');
+      return /int openat\(/.test(t) ? t : undefined;
+    });
+    assert.match(text, /x86_64 257 · aarch64 56/);
+    assert.match(text, /man7\.org\/linux\/man-pages\/man2\/openat\.2\.html/);
+  });
+
+  test('hovering a constant shows its value per ABI', async () => {
+    const uri = workspaceFile('policy.seccomp');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const position = doc.positionAt(doc.getText().indexOf('CLONE_NEWUSER') + 2);
+    const text = await waitForAsync('a hover on CLONE_NEWUSER', async () => {
+      const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position);
+      return hovers.length ? hovers.map(hoverText).join('\n') : undefined;
+    });
+    assert.match(text, /`CLONE_NEWUSER` = 0x10000000 \(268435456\)/);
+  });
+
+  test('completion after an action offers syscalls and groups; inside `if`, the fitting constants', async () => {
+    const doc = await vscode.workspace.openTextDocument({
+      language: 'seccomp',
+      content: 'arch x86_64\ndefault errno(EPERM)\nallow \nallow socket if domain == \n',
+    });
+    await vscode.window.showTextDocument(doc);
+    const labels = (list: vscode.CompletionList) => list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    const afterAction = await waitForAsync('syscall completions', async () => {
+      const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(2, 6));
+      return list.items.length > 100 ? labels(list) : undefined;
+    });
+    for (const want of ['openat', 'read', '@basic-io']) assert.ok(afterAction.includes(want), want);
+    const domain = labels(await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, new vscode.Position(3, 26)));
+    assert.ok(domain.includes('AF_INET') && domain.includes('AF_UNIX'), domain.slice(0, 10).join(', '));
+    assert.ok(!domain.includes('O_CREAT'));
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
   test('seccompPolicy.restartServer restarts the server and diagnostics come back', async () => {

@@ -1,0 +1,194 @@
+// The language server as an editor sees it: drives the bundled server
+// (node dist/server.js --stdio) over JSON-RPC and prints p50/p95 latencies.
+//
+//   start → first diagnostics   spawn to the first publishDiagnostics of a
+//                                small policy (target < 300 ms)
+//   diagnostics after an edit    a one-character edit in a 5,000-line policy
+//                                to its diagnostics: pulled (didChange then
+//                                textDocument/diagnostic, as VS Code does) and
+//                                pushed with the debounce set to 0
+//                                (target p50 < 30 ms)
+//   hover / completion           on the 5,000-line policy (targets p50 < 5 ms
+//                                and < 10 ms)
+//   memory                       the server's RSS at the end
+//
+// Run: node bench/lsp.mjs [--lines N] [--runs N]   (after node scripts/build.mjs)
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { largePolicy } from './policies/gen-large.mjs';
+
+const require = createRequire(import.meta.url);
+const rpc = require('vscode-jsonrpc/node');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const server = join(root, 'dist', 'server.js');
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
+const LINES = opt('--lines', 5000);
+const RUNS = opt('--runs', 40);
+const SMALL = readFileSync(join(root, 'test/e2e/fixtures/workspace/policy.seccomp'), 'utf8');
+const LARGE = largePolicy(LINES);
+
+function start({ pull }) {
+  const t0 = performance.now();
+  const proc = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(proc.stdout), new rpc.StreamMessageWriter(proc.stdin));
+  const listeners = new Set();
+  conn.onNotification('textDocument/publishDiagnostics', (p) => {
+    for (const l of listeners) l(p);
+  });
+  conn.onRequest('workspace/diagnostic/refresh', () => null);
+  conn.onRequest('workspace/configuration', (p) => p.items.map(() => null));
+  conn.listen();
+  const capabilities = pull ? { textDocument: { diagnostic: {} } } : {};
+  return {
+    t0, proc, conn,
+    /** Resolves with the first publish for `uri` at `version`. */
+    published(uri, version) {
+      return new Promise((resolve) => {
+        const l = (p) => {
+          if (p.uri === uri && (version === undefined || p.version === version)) {
+            listeners.delete(l);
+            resolve(p);
+          }
+        };
+        listeners.add(l);
+      });
+    },
+    async init() {
+      await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities, initializationOptions: { diagnosticDelay: 0 } });
+      await conn.sendNotification('initialized', {});
+    },
+    open(uri, text) {
+      return conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'seccomp', version: 1, text } });
+    },
+    async stop() {
+      await conn.sendRequest('shutdown');
+      await conn.sendNotification('exit');
+      conn.dispose();
+    },
+  };
+}
+
+function rssMb(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+const rows = [];
+function report(name, xs, target) {
+  const p50 = pct(xs, 50);
+  const p95 = pct(xs, 95);
+  rows.push({ name, p50, p95, target, ok: target === undefined || p50 < target });
+}
+
+/** A position in LARGE on the n-th occurrence of `needle` (plus `delta`). */
+function positions(needle, delta, count) {
+  const out = [];
+  const lines = LARGE.split('\n');
+  for (let l = 0; l < lines.length && out.length < count; l++) {
+    const c = lines[l].indexOf(needle);
+    if (c >= 0) out.push({ line: l, character: c + delta });
+  }
+  return out;
+}
+
+// ---- start to first diagnostics (a fresh process each time) -----------------------
+const startTimes = [];
+const startLarge = [];
+for (let i = 0; i < 8; i++) {
+  const s = start({ pull: false });
+  const uri = 'file:///bench/small.seccomp';
+  const got = s.published(uri);
+  await s.init();
+  await s.open(uri, SMALL);
+  await got;
+  startTimes.push(performance.now() - s.t0);
+  const big = 'file:///bench/large.seccomp';
+  const t = performance.now();
+  const gotBig = s.published(big);
+  await s.open(big, LARGE);
+  await gotBig;
+  startLarge.push(performance.now() - t);
+  await s.stop();
+}
+report('start → first diagnostics (small policy)', startTimes, 300);
+report(`first diagnostics of a ${LINES}-line policy (cold)`, startLarge);
+
+// ---- edits, hover, completion on the large policy ---------------------------------
+async function session(pull) {
+  const s = start({ pull });
+  await s.init();
+  const uri = 'file:///bench/large.seccomp';
+  const first = s.published(uri);
+  await s.open(uri, LARGE);
+  if (pull) await s.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+  else await first;
+  // Toggle one character in a comment line far down the file: a full re-analysis each time.
+  const line = LARGE.split('\n').findIndex((l, i) => i > LINES / 2 && l.startsWith('# Rules for part'));
+  const times = [];
+  let version = 1;
+  for (let i = 0; i < RUNS + 5; i++) {
+    version++;
+    const text = i % 2 === 0 ? 'X' : '';
+    const range = i % 2 === 0
+      ? { start: { line, character: 2 }, end: { line, character: 2 } }
+      : { start: { line, character: 2 }, end: { line, character: 3 } };
+    const t = performance.now();
+    const got = pull ? undefined : s.published(uri, version);
+    await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text }] });
+    if (pull) await s.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+    else await got;
+    if (i >= 5) times.push(performance.now() - t);
+  }
+  return { s, uri, times };
+}
+
+const pulled = await session(true);
+report(`diagnostics after an edit, pulled (${LINES} lines)`, pulled.times, 30);
+await pulled.s.stop();
+
+const pushed = await session(false);
+report(`diagnostics after an edit, pushed, no debounce (${LINES} lines)`, pushed.times, 30);
+const { s, uri } = pushed;
+
+const hoverAt = [...positions('allow ', 7, 20), ...positions(' in (', -2, 10), ...positions('define LIMIT_', 9, 10)];
+const hover = [];
+for (let i = 0; i < Math.max(RUNS, 100); i++) {
+  const t = performance.now();
+  await s.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: hoverAt[i % hoverAt.length] });
+  hover.push(performance.now() - t);
+}
+report('hover', hover, 5);
+
+const completeAt = [...positions('allow ', 6, 10), ...positions(' in (', 5, 10), ...positions('# Rules', 0, 10)];
+const completion = [];
+let items = 0;
+for (let i = 0; i < Math.max(RUNS, 100); i++) {
+  const t = performance.now();
+  const list = await s.conn.sendRequest('textDocument/completion', { textDocument: { uri }, position: completeAt[i % completeAt.length] });
+  completion.push(performance.now() - t);
+  items = Math.max(items, list.items.length);
+}
+report(`completion (up to ${items} items)`, completion, 10);
+const rss = rssMb(s.proc.pid);
+await s.stop();
+
+console.log(`Language server over stdio: ${LINES}-line policy (${(LARGE.length / 1024).toFixed(0)} KiB), ${RUNS} runs, node ${process.version}`);
+const w = Math.max(...rows.map((r) => r.name.length));
+for (const r of rows) {
+  const target = r.target === undefined ? '' : `  target p50 < ${r.target} ms ${r.ok ? 'ok' : 'MISSED'}`;
+  console.log(`  ${r.name.padEnd(w)}  p50 ${r.p50.toFixed(1).padStart(7)} ms  p95 ${r.p95.toFixed(1).padStart(7)} ms${target}`);
+}
+console.log(`  ${'server RSS at the end'.padEnd(w)}  ${rss.toFixed(0)} MB`);
