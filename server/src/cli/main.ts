@@ -5,6 +5,7 @@
 import { UsageError } from './args';
 import { runCheck } from './commands/check';
 import { runCompile } from './commands/compile';
+import { runFmt } from './commands/fmt';
 import { runSimulate } from './commands/simulate';
 
 export interface Io {
@@ -21,6 +22,7 @@ const USAGE = `usage: seccomp-policy COMMAND [OPTIONS] ...
 commands:
   check FILE...            report problems in policies (gcc-style or --json)
   compile FILE             compile to seccomp-BPF (raw, C header, listing, JSON)
+  fmt FILE...              format policies (print, --check or --write)
   simulate FILE            show which action and rule a syscall gets
 
 Run 'seccomp-policy COMMAND --help' for a command's options.`;
@@ -28,6 +30,7 @@ Run 'seccomp-policy COMMAND --help' for a command's options.`;
 const COMMANDS: Record<string, (argv: readonly string[], io: Io) => number | Promise<number>> = {
   check: runCheck,
   compile: runCompile,
+  fmt: runFmt,
   simulate: runSimulate,
 };
 
