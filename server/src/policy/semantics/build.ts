@@ -359,12 +359,12 @@ class ModelBuilder {
       for (const nr of rule.rawNumbers) targets.push({ name: `syscall(${nr})`, nr, info: getSyscallByNumberSafe(abi, nr) });
       // Syscalls of a rule whose named arguments sit at the same places with the
       // same widths and kinds get the same condition: resolve it once for them.
-      const names = rule.statement.condition ? identifierNames(rule.statement.condition) : [];
+      const names = rule.statement.condition && targets.length > 1 ? identifierNames(rule.statement.condition) : [];
       const resolved = new Map<string, Cond>();
       for (const t of targets) {
         let condition: Cond = TRUE;
         if (rule.statement.condition) {
-          const key = t.info ? names.map((n) => { const a = findArg(t.info!, n); return a ? `${a.index}:${a.arg.width[abi]}:${a.arg.kind}` : '-'; }).join(',') : `raw`;
+          const key = targets.length === 1 ? '' : t.info ? names.map((n) => { const a = findArg(t.info!, n); return a ? `${a.index}:${a.arg.width[abi]}:${a.arg.kind}` : '-'; }).join(',') : `raw`;
           const known = resolved.get(key);
           if (known) condition = known;
           else {
