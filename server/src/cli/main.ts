@@ -7,6 +7,8 @@ import { runCheck } from './commands/check';
 import { runCompile } from './commands/compile';
 import { runFmt } from './commands/fmt';
 import { runSimulate } from './commands/simulate';
+import { runRun } from './commands/run';
+import { runLearn } from './commands/learn';
 
 export interface Io {
   out(text: string): void;
@@ -24,6 +26,8 @@ commands:
   compile FILE             compile to seccomp-BPF (raw, C header, listing, JSON)
   fmt FILE...              format policies (print, --check or --write)
   simulate FILE            show which action and rule a syscall gets
+  run FILE -- CMD...       run a program under the policy and trace every syscall
+  learn -- CMD...          write the policy one run of a program needs
 
 Run 'seccomp-policy COMMAND --help' for a command's options.`;
 
@@ -32,6 +36,8 @@ const COMMANDS: Record<string, (argv: readonly string[], io: Io) => number | Pro
   compile: runCompile,
   fmt: runFmt,
   simulate: runSimulate,
+  run: runRun,
+  learn: runLearn,
 };
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {

@@ -1,0 +1,95 @@
+/**
+ * `seccomp-policy learn [-o OUT.seccomp] [--arch ABI,...] [--timeout S] -- CMD [ARGS...]`:
+ * runs the program traced with no filter and writes the smallest policy
+ * that lets that run happen: one rule per syscall seen, `default kill_process`.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import type { Abi } from '../../kernel/abi';
+import { buildPolicyModel } from '../../policy/semantics/build';
+import { diagnoseModel } from '../../service/diagnose';
+import type { DoneEvent, ErrorEvent } from '../../trace/events';
+import { LearnCollector, learnPolicy } from '../../trace/learn';
+import { parseArgs, UsageError } from '../args';
+import { describeFsError } from '../host';
+import type { Io } from '../main';
+import { parseAbiList } from './compile';
+import { EXIT, helperFailure, locateHelper, parsePositive, traceWithHelper } from './run';
+
+export const LEARN_USAGE = `usage: seccomp-policy learn [OPTIONS] -- CMD [ARGS...]
+  Runs CMD traced, with no filter, and writes the smallest policy that lets that
+  run happen again: one rule per syscall it made (grouped, with call counts),
+  default kill_process, arch from the ABIs it used.
+
+options:
+  -o, --output FILE        write the policy to FILE (default: standard output)
+  --force                  overwrite FILE if it exists
+  --arch ABI[,ABI...]      the policy's arch (default: the ABIs the run used)
+  --no-conditions          no argument conditions (socket domains, open access modes)
+  --timeout S              kill the program after S seconds (exit 124, no policy)
+  --max-procs N            kill the program beyond N processes and threads (exit 125)
+
+Exit status: 0 when the policy was written (a warning says if the program failed);
+2 bad usage; 69 tracing is not possible here; 124/125/126/127 as for run.`;
+
+export async function runLearn(argv: readonly string[], io: Io): Promise<number> {
+  const args = parseArgs(argv, {
+    output: { value: true, short: 'o' }, arch: { value: true }, timeout: { value: true }, 'max-procs': { value: true },
+    'no-conditions': {}, force: {}, help: { short: 'h' },
+  });
+  if (args.options.has('help')) { io.out(LEARN_USAGE); return 0; }
+  if (args.positional.length) throw new UsageError(`unexpected argument '${args.positional[0]}' (put the command after \`--\`)`);
+  if (!args.rest || args.rest.length === 0) throw new UsageError('expected a command after `--` (seccomp-policy learn -- CMD [ARGS...])');
+  const abis: Abi[] | undefined = args.options.has('arch') ? parseAbiList(args.options.get('arch') as string) : undefined;
+  const timeout = args.options.has('timeout') ? parsePositive('timeout', args.options.get('timeout') as string, false) : undefined;
+  const maxProcs = args.options.has('max-procs') ? parsePositive('max-procs', args.options.get('max-procs') as string, true) : undefined;
+  const out = args.options.get('output') as string | undefined;
+  if (out !== undefined && existsSync(out) && !args.options.has('force')) {
+    io.err(`seccomp-policy learn: ${out} exists; use --force to overwrite it`);
+    return EXIT.usage;
+  }
+  const helper = locateHelper(io, 'learn');
+  if (!helper) return EXIT.unsupported;
+
+  const collector = new LearnCollector();
+  const session: { error?: ErrorEvent; done?: DoneEvent } = {};
+  const r = await traceWithHelper({ helper, command: args.rest, mode: 'permissive', timeout, maxProcs, strings: 0, buffers: 0, programStdout: out === undefined ? 'stderr' : 'inherit' }, (e) => {
+    collector.handle(e);
+    if (e.type === 'error') session.error = e;
+    if (e.type === 'done') session.done = e;
+  }, () => {});
+  const failure = helperFailure(r, session, 'learn', helper);
+  if (failure) {
+    if (failure.message) io.err(failure.message);
+    return failure.code;
+  }
+  const done = session.done!;
+  if (done.reason === 'timeout' || done.reason === 'max-procs') {
+    io.err(`seccomp-policy learn: the run was cut short (${done.reason}); no policy written`);
+    return done.status;
+  }
+  const learned = learnPolicy(collector, { abis, date: new Date().toISOString().slice(0, 10) });
+
+  // The policy must be valid: check it as `check` would.
+  const model = buildPolicyModel({ path: out ?? 'learned.seccomp', text: learned.text }, { readFile: () => ({ error: 'includes are not used' }) });
+  const errors = diagnoseModel(model).filter((d) => d.severity === 'error');
+  if (errors.length) {
+    io.err(`seccomp-policy learn: internal error: the learned policy has errors: ${errors.map((d) => d.message).join('; ')}`);
+    return EXIT.internal;
+  }
+  if (out !== undefined) {
+    try {
+      writeFileSync(out, learned.text);
+    } catch (e) {
+      io.err(`seccomp-policy learn: cannot write ${out}: ${describeFsError(e)}`);
+      return EXIT.usage;
+    }
+  } else {
+    io.out(learned.text.replace(/\n$/, ''));
+  }
+  const program = done.program;
+  const status = program >= 128 ? `was killed by signal ${program - 128}` : `exited with ${program}`;
+  io.err(`seccomp-policy learn: ${learned.rules} rules from ${collector.syscalls} syscalls (${collector.tasks.size} task${collector.tasks.size === 1 ? '' : 's'})${out !== undefined ? `; wrote ${out}` : ''}`);
+  if (program !== 0) io.err(`seccomp-policy learn: warning: the program ${status}; the policy allows what this failing run did`);
+  if (learned.dropped.length) io.err(`seccomp-policy learn: warning: left out (ABIs not in --arch): ${learned.dropped.join(', ')}`);
+  return 0;
+}

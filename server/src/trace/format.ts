@@ -1,0 +1,309 @@
+/**
+ * strace-style text for events: `openat(AT_FDCWD, "/etc/passwd",
+ * O_RDONLY|O_CLOEXEC) = 3`, `= -1 ENOENT (No such file or directory)`,
+ * `--- SIGSYS {…} ---`, `+++ exited with 0 +++`. One printer per argument
+ * kind of the syscall database. Pure. (Written from strace's output
+ * format, not its code.)
+ */
+import { abiInfo, ABIS, type Abi } from '../kernel/abi';
+import { constantValue } from '../kernel/constants';
+import { syscallByNumber } from '../kernel/syscalls';
+import type { SyscallArg, SyscallInfo } from '../kernel/types';
+import { decodeEnum, decodeFlags, enumTable, errnoText, flagTable, signalText } from './decode';
+import type { ExitEvent, KilledEvent, SignalEvent, StopEvent, SyscallEvent } from './events';
+
+export interface FormatOptions {
+  /** Bytes of a string or buffer argument shown before `...` (strace -s; default 32). Paths are shown whole. */
+  readonly stringLimit?: number;
+}
+
+const DEFAULT_STRING_LIMIT = 32;
+
+/** Syscalls whose return value is an address. */
+const POINTER_RETURNS = new Set(['mmap', 'mmap2', 'brk', 'mremap', 'shmat']);
+/** `int` arguments that hold addresses. */
+const ADDRESS_NAMES = new Set(['addr', 'start', 'stack', 'tls', 'new_address', 'old_address', 'brk', 'arg']);
+
+
+/**
+ * A C string literal for bytes given as a latin1 string: printable ASCII as
+ * is, the usual escapes, other bytes in octal (`\0`, `\177`, `\33[`).
+ */
+export function quote(bytes: string, limit: number, truncated: boolean): string {
+  let out = '"';
+  const n = Math.min(bytes.length, limit);
+  for (let i = 0; i < n; i++) {
+    const c = bytes.charCodeAt(i);
+    if (c >= 0x20 && c < 0x7f) {
+      if (c === 0x22) out += '\\"';
+      else if (c === 0x5c) out += '\\\\';
+      else out += bytes[i];
+      continue;
+    }
+    switch (c) {
+      case 0x0a: out += '\\n'; continue;
+      case 0x09: out += '\\t'; continue;
+      case 0x0d: out += '\\r'; continue;
+      case 0x0b: out += '\\v'; continue;
+      case 0x0c: out += '\\f'; continue;
+    }
+    // Shortest octal, unless the next character is a digit (it would join the escape).
+    const next = i + 1 < n ? bytes.charCodeAt(i + 1) : 0;
+    const oct = c.toString(8);
+    out += '\\' + (next >= 0x30 && next <= 0x37 ? oct.padStart(3, '0') : oct);
+  }
+  out += '"';
+  if (truncated || bytes.length > limit) out += '...';
+  return out;
+}
+
+function hex(v: bigint | number): string {
+  return '0x' + v.toString(16);
+}
+
+/** The register as an unsigned value of `width` bits. */
+function unsigned(reg: string, width: 32 | 64): bigint {
+  const v = BigInt(reg);
+  return width === 32 ? v & 0xffffffffn : v;
+}
+
+function signedOf(v: bigint, width: 32 | 64): bigint {
+  return BigInt.asIntN(width, v);
+}
+
+/** Fast path for small registers: a number when the value fits 32 bits unsigned, else undefined. */
+function small(reg: string): number | undefined {
+  return reg.length <= 10 ? parseInt(reg, 16) : undefined;
+}
+
+function int32(reg: string): number {
+  const s = small(reg);
+  const low = s !== undefined ? s : parseInt(reg.slice(reg.length - 8), 16);
+  return low | 0;
+}
+
+function pointer(reg: string): string {
+  return reg === '0x0' ? 'NULL' : reg;
+}
+
+function octalMode(v: bigint, abi: Abi): string {
+  const type = v & 0o170000n;
+  const perm = v & ~0o170000n;
+  const permText = perm === 0n ? '000' : ('0' + perm.toString(8)).padStart(3, '0');
+  if (type === 0n) return permText;
+  const names: Record<string, string> = { '49152': 'S_IFSOCK', '40960': 'S_IFLNK', '32768': 'S_IFREG', '24576': 'S_IFBLK', '16384': 'S_IFDIR', '8192': 'S_IFCHR', '4096': 'S_IFIFO' };
+  void abi;
+  const tn = names[type.toString()];
+  return tn ? `${tn}|${permText}` : '0' + v.toString(8);
+}
+
+/** F_GETFD, F_GETFL, F_GETOWN, F_GETSIG, F_GETLEASE, F_GETPIPE_SZ, F_GET_SEALS. */
+const FCNTL_NO_ARG = new Set([1, 3, 9, 11, 1025, 1032, 1034]);
+
+const openBits = new Map<Abi, [number, number]>();
+/** Whether open flags carry O_CREAT or O_TMPFILE (the mode argument is used). */
+function takesMode(abi: Abi, flags: number): boolean {
+  let b = openBits.get(abi);
+  if (!b) openBits.set(abi, (b = [Number(constantValue('O_CREAT', abi) ?? 0x40n), Number(constantValue('O_TMPFILE', abi) ?? 0x410000n)]));
+  return (flags & b[0]) !== 0 || (flags & b[1]) === b[1];
+}
+
+export class SyscallFormatter {
+  private readonly limit: number;
+
+  constructor(options: FormatOptions = {}) {
+    this.limit = options.stringLimit ?? DEFAULT_STRING_LIMIT;
+  }
+
+  /** The syscall's name on the event's ABI, or `syscall_0x…`. */
+  nameOf(e: Pick<SyscallEvent, 'abi' | 'nr'>, abi: Abi | undefined): string {
+    const info = abi ? syscallByNumber(abi, e.nr >>> 0) : undefined;
+    return info ? info.name : `syscall_${hex(e.nr >>> 0)}`;
+  }
+
+  /** `name(args) = ret` for a syscall event. */
+  call(e: SyscallEvent, abi: Abi | undefined): string {
+    const info = abi ? syscallByNumber(abi, e.nr >>> 0) : undefined;
+    const name = info ? info.name : `syscall_${hex(e.nr >>> 0)}`;
+    return `${name}(${this.args(e, info, abi)}) = ${this.ret(e, info, abi)}`;
+  }
+
+  args(e: SyscallEvent, info: SyscallInfo | undefined, abi: Abi | undefined): string {
+    if (!info || !abi) return e.args.map((a) => hex(BigInt(a))).join(', ');
+    const parts: string[] = [];
+    let n = info.args.length;
+    // open/openat take a mode only with O_CREAT or O_TMPFILE (strace leaves it out otherwise).
+    if ((info.name === 'openat' || info.name === 'open') && !takesMode(abi, int32(e.args[info.name === 'openat' ? 2 : 1] ?? '0x0'))) n--;
+    // fcntl's getters take no third argument.
+    if (info.name === 'fcntl' && FCNTL_NO_ARG.has(int32(e.args[1] ?? '0x0'))) n = 2;
+    for (let i = 0; i < n; i++) parts.push(this.arg(e, info, abi, i));
+    return parts.join(', ');
+  }
+
+  private stringArg(e: SyscallEvent, i: number, limit: number): string | undefined {
+    const s = e.str?.[String(i)];
+    if (s === undefined) return undefined;
+    if (s === null) return pointer(e.args[i] ?? '0x0');
+    return quote(s, limit, e.truncated?.includes(i) ?? false);
+  }
+
+  arg(e: SyscallEvent, info: SyscallInfo, abi: Abi, i: number): string {
+    const a: SyscallArg = info.args[i]!;
+    const reg = e.args[i] ?? '0x0';
+    const width = a.width[abi];
+    // execve(path, argv, envp): the argument vector as an array.
+    if (e.argv && ((info.name === 'execve' && i === 1) || (info.name === 'execveat' && i === 2))) return this.argvText(e);
+    switch (a.kind) {
+      case 'fd': return String(int32(reg));
+      case 'dirfd': {
+        const v = int32(reg);
+        return v === -100 ? 'AT_FDCWD' : String(v);
+      }
+      case 'path': return this.stringArg(e, i, 4096) ?? pointer(reg);
+      case 'string': return this.stringArg(e, i, this.limit) ?? pointer(reg);
+      case 'buffer': {
+        const b = e.buf?.[String(i)];
+        if (b === undefined) return pointer(reg);
+        const total = e.ret !== null && !e.errno ? Number(e.ret) : b.length;
+        return quote(b, this.limit, total > Math.min(b.length, this.limit));
+      }
+      case 'pointer': return pointer(reg);
+      case 'flags': {
+        if (info.name === 'clone' && i !== 0) return pointer(reg);
+        const t = flagTable(abi, info.name, i, a);
+        return decodeFlags(t, unsigned(reg, width));
+      }
+      case 'enum': {
+        if (info.name === 'futex' && i === 1) return this.futexOp(abi, a, reg);
+        if (a.constants.length === 0) return String(signedOf(unsigned(reg, width), width));
+        const v = unsigned(reg, width);
+        return decodeEnum(enumTable(abi, info.name, i, a), v, a.signed ? signedOf(v, width) : v);
+      }
+      case 'mode': return octalMode(unsigned(reg, width), abi);
+      case 'size': {
+        const v = unsigned(reg, width);
+        return a.signed ? String(signedOf(v, width)) : String(v);
+      }
+      case 'offset': return String(signedOf(unsigned(reg, width), width));
+      case 'pid': return String(signedOf(unsigned(reg, width), width));
+      case 'uid': {
+        const v = unsigned(reg, width);
+        return v === (width === 32 ? 0xffffffffn : 0xffffffffffffffffn) ? '-1' : String(v);
+      }
+      case 'signal': return signalText(abi, signedOf(unsigned(reg, width), width));
+      case 'int': {
+        if (info.name === 'fcntl' && i === 2) return this.fcntlArg(e, abi, reg);
+        if (ADDRESS_NAMES.has(a.name) && width === 64) return pointer(reg);
+        const v = unsigned(reg, width);
+        return a.signed ? String(signedOf(v, width)) : v >= 0x100000000n ? hex(v) : String(v);
+      }
+    }
+  }
+
+  /** FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME: the command, its private bit, the clock bit. */
+  private futexOp(abi: Abi, a: SyscallArg, reg: string): string {
+    const v = int32(reg);
+    const table = enumTable(abi, 'futex', 1, a);
+    const cmd = table.names.get(BigInt(v & 0x7f));
+    if (!cmd) return String(v);
+    let out = cmd + (v & 0x80 ? '_PRIVATE' : '');
+    if (v & 0x100) out += '|FUTEX_CLOCK_REALTIME';
+    const rest = v & ~0x1ff;
+    if (rest) out += '|0x' + (rest >>> 0).toString(16);
+    return out;
+  }
+
+  private fcntlArg(e: SyscallEvent, abi: Abi, reg: string): string {
+    const cmd = int32(e.args[1] ?? '0x0');
+    if (cmd === 2) return BigInt(reg) === 1n ? 'FD_CLOEXEC' : String(BigInt(reg)); // F_SETFD
+    if (cmd === 4) return decodeFlags(flagTable(abi, 'open', 1, { constants: ['O_'] }), unsigned(reg, 32)); // F_SETFL
+    return String(signedOf(unsigned(reg, 64), 64));
+  }
+
+  private argvText(e: SyscallEvent): string {
+    const items = (e.argv ?? []).map((s) => quote(s, this.limit, false));
+    if (e.argv_truncated) items.push('...');
+    return `[${items.join(', ')}]`;
+  }
+
+  /** `3`, `-1 ENOENT (No such file or directory)`, `?`, `0x7f…` for addresses. */
+  ret(e: SyscallEvent, info: SyscallInfo | undefined, abi: Abi | undefined): string {
+    if (e.ret === null || e.noreturn) return '?';
+    if (e.errno) {
+      const t = errnoText(abi ?? 'x86_64', e.errno);
+      const head = t.restart ? '?' : '-1';
+      return t.message ? `${head} ${t.name} (${t.message})` : `${head} ${t.name}`;
+    }
+    if (info && POINTER_RETURNS.has(info.name)) {
+      const v = BigInt(e.ret);
+      return hex(BigInt.asUintN(abi && abiInfo(abi).registerBits === 32 ? 32 : 64, v));
+    }
+    if (info && info.name === 'fcntl' && abi) {
+      const cmd = int32(e.args[1] ?? '0x0');
+      const v = BigInt(e.ret);
+      if (cmd === 3) return `${hex(v)} (flags ${decodeFlags(flagTable(abi, 'open', 1, { constants: ['O_'] }), v)})`; // F_GETFL
+      if (cmd === 1) return v === 1n ? '0x1 (flags FD_CLOEXEC)' : hex(v); // F_GETFD
+    }
+    return e.ret;
+  }
+}
+
+// ---- signals, stops, exits --------------------------------------------------
+
+const SI_CODES: Readonly<Record<number, string>> = {
+  0: 'SI_USER', 0x80: 'SI_KERNEL', [-1]: 'SI_QUEUE', [-2]: 'SI_TIMER', [-3]: 'SI_MESGQ', [-4]: 'SI_ASYNCIO', [-5]: 'SI_SIGIO', [-6]: 'SI_TKILL',
+};
+const CODES_BY_SIGNAL: Readonly<Record<string, readonly string[]>> = {
+  SIGCHLD: ['', 'CLD_EXITED', 'CLD_KILLED', 'CLD_DUMPED', 'CLD_TRAPPED', 'CLD_STOPPED', 'CLD_CONTINUED'],
+  SIGSEGV: ['', 'SEGV_MAPERR', 'SEGV_ACCERR', 'SEGV_BNDERR', 'SEGV_PKUERR', 'SEGV_ACCADI', 'SEGV_ADIDERR', 'SEGV_ADIPERR', 'SEGV_MTEAERR', 'SEGV_MTESERR', 'SEGV_CPERR'],
+  SIGBUS: ['', 'BUS_ADRALN', 'BUS_ADRERR', 'BUS_OBJERR', 'BUS_MCEERR_AR', 'BUS_MCEERR_AO'],
+  SIGILL: ['', 'ILL_ILLOPC', 'ILL_ILLOPN', 'ILL_ILLADR', 'ILL_ILLTRP', 'ILL_PRVOPC', 'ILL_PRVREG', 'ILL_COPROC', 'ILL_BADSTK', 'ILL_BADIADDR'],
+  SIGFPE: ['', 'FPE_INTDIV', 'FPE_INTOVF', 'FPE_FLTDIV', 'FPE_FLTOVF', 'FPE_FLTUND', 'FPE_FLTRES', 'FPE_FLTINV', 'FPE_FLTSUB'],
+  SIGTRAP: ['', 'TRAP_BRKPT', 'TRAP_TRACE', 'TRAP_BRANCH', 'TRAP_HWBKPT', 'TRAP_UNK', 'TRAP_PERF'],
+  SIGSYS: ['', 'SYS_SECCOMP', 'SYS_USER_DISPATCH'],
+  SIGPOLL: ['', 'POLL_IN', 'POLL_OUT', 'POLL_MSG', 'POLL_ERR', 'POLL_PRI', 'POLL_HUP'],
+};
+
+function auditArchName(arch: number): string {
+  const abi = ABIS.find((a) => a.auditArch === arch && a.name !== 'x32');
+  if (!abi) return hex(arch >>> 0);
+  return { x86_64: 'AUDIT_ARCH_X86_64', i386: 'AUDIT_ARCH_I386', aarch64: 'AUDIT_ARCH_AARCH64', arm: 'AUDIT_ARCH_ARM', riscv64: 'AUDIT_ARCH_RISCV64', x32: 'AUDIT_ARCH_X86_64' }[abi.name];
+}
+
+/** `--- SIGSYS {si_signo=SIGSYS, si_code=SYS_SECCOMP, …} ---` */
+export function formatSignal(e: SignalEvent, abi: Abi): string {
+  const name = signalText(abi, e.sig);
+  const fields = [`si_signo=${name}`];
+  const byKind = CODES_BY_SIGNAL[name === 'SIGIO' ? 'SIGPOLL' : name];
+  const code = e.code > 0 && byKind && byKind[e.code] ? byKind[e.code]! : SI_CODES[e.code] ?? String(e.code);
+  fields.push(`si_code=${code}`);
+  if (e.errno) fields.push(`si_errno=${e.errno}`);
+  if (e.code <= 0 && e.sender !== undefined) fields.push(`si_pid=${e.sender}`, `si_uid=${e.uid ?? 0}`);
+  if (name === 'SIGSYS' && e.code === 1) {
+    if (e.call_addr !== undefined) fields.push(`si_call_addr=${e.call_addr}`);
+    if (e.syscall !== undefined) {
+      const sabi = e.arch !== undefined ? ABIS.find((a) => a.auditArch === e.arch)?.name : abi;
+      const info = sabi ? syscallByNumber(e.arch === 0xc000003e && (e.syscall & 0x40000000) ? 'x32' : sabi, e.syscall >>> 0) : undefined;
+      fields.push(`si_syscall=${info ? '__NR_' + info.name : e.syscall}`);
+    }
+    if (e.arch !== undefined) fields.push(`si_arch=${auditArchName(e.arch)}`);
+  } else if (name === 'SIGCHLD' && e.child !== undefined) {
+    fields.push(`si_pid=${e.child}`);
+    if (e.status !== undefined) fields.push(`si_status=${e.code === 2 || e.code === 3 ? signalText(abi, e.status) : e.status}`);
+  } else if (e.addr !== undefined) {
+    fields.push(`si_addr=${pointer(e.addr)}`);
+  }
+  return `--- ${name} {${fields.join(', ')}} ---${e.emulated ? ' (emulated by the tracer)' : ''}`;
+}
+
+export function formatStop(e: StopEvent, abi: Abi): string {
+  return `--- stopped by ${signalText(abi, e.sig)} ---`;
+}
+
+export function formatExit(e: ExitEvent): string {
+  return `+++ exited with ${e.status} +++`;
+}
+
+export function formatKilled(e: KilledEvent, abi: Abi): string {
+  return `+++ killed by ${signalText(abi, e.signal)}${e.core ? ' (core dumped)' : ''} +++`;
+}
