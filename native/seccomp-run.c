@@ -74,6 +74,7 @@ static struct {
 	size_t buffers;
 	size_t max_argv;
 	bool pin;
+	bool die_with_parent;
 	char **cmd;
 } opt = {
 	.filter_fd = -1,
@@ -172,7 +173,7 @@ static const char usage_text[] =
 	"usage: seccomp-run [--filter FILE | --filter-fd N] [--events FILE | --events-fd N]\n"
 	"                   [--mode enforce|permissive] [--install before-exec|after-exec]\n"
 	"                   [--only-decisions [--actions A0,A1,...]] [--timeout S] [--max-procs N]\n"
-	"                   [--strings N] [--buffers N] [--no-pin] -- COMMAND [ARGS...]\n";
+	"                   [--strings N] [--buffers N] [--no-pin] [--die-with-parent] -- COMMAND [ARGS...]\n";
 
 static long parse_long(const char *name, const char *s, long lo, long hi)
 {
@@ -266,6 +267,8 @@ static void parse_args(int argc, char **argv)
 			opt.buffers = (size_t)parse_long(a, VALUE(), 0, 4096);
 		else if (FLAG("--no-pin"))
 			opt.pin = false;
+		else if (FLAG("--die-with-parent"))
+			opt.die_with_parent = true;
 		else if (FLAG("--help")) {
 			fputs(usage_text, stdout);
 			exit(0);
@@ -1268,6 +1271,15 @@ int main(int argc, char **argv)
 {
 	/* Errors before the stream is open go to stderr only. */
 	parse_args(argc, argv);
+	/* When the process that started us dies (a CLI killed with SIGKILL), die too: EXITKILL then
+	 * takes every traced process with us. The parent may already be gone: check after arming. */
+	if (opt.die_with_parent) {
+		pid_t parent = getppid();
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+			die(EXIT_INTERNAL, "prctl(PR_SET_PDEATHSIG): %s", strerror(errno));
+		if (getppid() != parent)
+			die(EXIT_INTERNAL, "the parent process exited before the trace started");
+	}
 	open_events();
 	load_filter();
 	build_index();

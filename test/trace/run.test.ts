@@ -8,6 +8,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawn, spawnSync } from 'node:child_process';
 import { ROOT, alive, cli, cliAsync, hasCommand, jsonLines, policyFile, prepare, skipReason, sleep, tfx, work, type Json } from './harness';
 
 const skip = skipReason;
@@ -341,10 +342,26 @@ describe('robustness', { skip }, () => {
       const code = await closed;
       assert.equal(code, 128 + (sig === 'SIGINT' ? 2 : 15));
       assert.match(stderr, /interrupted .*the traced program was killed/);
-      await sleep(200);
+      await sleep(300);
       for (const pid of new Set(pids)) assert.ok(!alive(pid), `pid ${pid} survived`);
     });
   }
+
+  test('SIGKILL to our CLI mid-run: the helper dies with it and takes the program along', async () => {
+    // No chance to clean up here: the helper's parent-death signal does it.
+    const p = policyFile('default allow\n');
+    const marker = `${30 + Math.floor(Math.random() * 1000) / 1000}`; // a unique `sleep` argument to find the process by
+    // Our own stdio, not pipes: a broken pipe must not be what ends the helper here.
+    const child = spawn(process.execPath, [join(ROOT, 'bin/seccomp-policy'), 'run', '-o', join(work(), 'sigkill.txt'), p, '--', 'sleep', marker], { stdio: 'ignore' });
+    const closed = new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+    const running = () => spawnSync('pgrep', ['-f', `^sleep ${marker}$`]).status === 0;
+    for (let i = 0; i < 50 && !running(); i++) await sleep(100);
+    assert.ok(running(), 'the program started');
+    child.kill('SIGKILL');
+    assert.equal(await closed, null);
+    for (let i = 0; i < 20 && running(); i++) await sleep(100);
+    assert.ok(!running(), 'the traced program survived its tracer');
+  });
 
   test('a fork bomb under --max-procs ends cleanly', () => {
     const p = policyFile('default allow\n');

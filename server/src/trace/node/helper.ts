@@ -71,6 +71,8 @@ export function helperArgs(o: HelperOptions): string[] {
   if (o.timeout !== undefined) args.push('--timeout', String(o.timeout));
   if (o.maxProcs !== undefined) args.push('--max-procs', String(o.maxProcs));
   if (o.noPin) args.push('--no-pin');
+  // If this process is killed outright (SIGKILL), the helper and the program go with it.
+  args.push('--die-with-parent');
   if (o.strings !== undefined) args.push('--strings', String(o.strings));
   if (o.buffers !== undefined) args.push('--buffers', String(o.buffers));
   args.push('--', ...o.command);
