@@ -5,7 +5,7 @@
  * garbage in the upper half of the register cannot change the outcome.
  */
 import { BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JSET, argHighOffset, argLowOffset } from '../bpf/instructions';
-import type { Compare, CompareOp, Cond } from '../policy/semantics/condition';
+import { holds, type Compare, type CompareOp, type Cond } from '../policy/semantics/condition';
 import { sameTarget, type Emitter, type Label, type Target } from './emitter';
 import type { InstructionSource } from './sourcemap';
 
@@ -31,17 +31,6 @@ export function emitCondition(e: Emitter, cond: Cond, t: Target, f: Target, src:
     case 'cmp':
       return cond.width === 32 ? emitWord(e, argLowOffset(cond.arg), Number(cond.mask), cond.op, Number(cond.value), t, f, src)
         : emitWide(e, cond, t, f, src);
-  }
-}
-
-function holds(op: CompareOp, a: number, b: number): boolean {
-  switch (op) {
-    case '==': return a === b;
-    case '!=': return a !== b;
-    case '<': return a < b;
-    case '<=': return a <= b;
-    case '>': return a > b;
-    case '>=': return a >= b;
   }
 }
 

@@ -38,6 +38,18 @@ export function wrap(value: bigint, width: 32 | 64): bigint {
   return BigInt.asUintN(width, value);
 }
 
+/** `a OP b` for two numbers of the same kind (the one definition of the six operators). */
+export function holds<T extends number | bigint>(op: CompareOp, a: T, b: T): boolean {
+  switch (op) {
+    case '==': return a === b;
+    case '!=': return a !== b;
+    case '<': return a < b;
+    case '<=': return a <= b;
+    case '>': return a > b;
+    case '>=': return a >= b;
+  }
+}
+
 /** Evaluates a condition on the six raw 64-bit argument registers. */
 export function evaluate(cond: Cond, args: readonly bigint[]): boolean {
   switch (cond.kind) {
@@ -47,15 +59,7 @@ export function evaluate(cond: Cond, args: readonly bigint[]): boolean {
     case 'or': return cond.items.some((c) => evaluate(c, args));
     case 'not': return !evaluate(cond.item, args);
     case 'cmp': {
-      const raw = wrap(args[cond.arg] ?? 0n, cond.width) & cond.mask;
-      switch (cond.op) {
-        case '==': return raw === cond.value;
-        case '!=': return raw !== cond.value;
-        case '<': return raw < cond.value;
-        case '<=': return raw <= cond.value;
-        case '>': return raw > cond.value;
-        case '>=': return raw >= cond.value;
-      }
+      return holds(cond.op, wrap(args[cond.arg] ?? 0n, cond.width) & cond.mask, cond.value);
     }
   }
 }

@@ -10,7 +10,7 @@ import type { SyscallArg, SyscallInfo } from '../../kernel/types';
 import { SEMANTIC_CODES, type SemanticCode } from '../codes';
 import type { RelatedLocation } from '../diagnostics';
 import type { BinaryOperator, Expression, TextRange } from '../syntax/ast';
-import { FALSE, maxOf, simplify, TRUE, wrap, type Compare, type CompareOp, type Cond } from './condition';
+import { FALSE, holds, maxOf, simplify, TRUE, wrap, type Compare, type CompareOp, type Cond } from './condition';
 import type { DefineSymbol, DiagnosticSink, Occurrence } from './model';
 import { suggest } from './suggest';
 
@@ -240,9 +240,9 @@ export class ExpressionResolver {
         return ERR;
       }
       if (l.t === 'int' && r.t === 'int') {
-        const holds = compareInts(op, l.v, r.v);
-        this.report('constant-condition', file, e, `this comparison of two constants is always ${holds}`);
-        return { t: 'bool', c: holds ? TRUE : FALSE, node: e };
+        const always = holds(op, l.v, r.v);
+        this.report('constant-condition', file, e, `this comparison of two constants is always ${always}`);
+        return { t: 'bool', c: always ? TRUE : FALSE, node: e };
       }
       const c = l.t === 'arg' ? this.compare(op, l, r as Value & { t: 'int' }, false, file)
         : this.compare(op, r as Value & { t: 'arg' }, l as Value & { t: 'int' }, true, file);
@@ -384,17 +384,6 @@ function argumentNames(): Set<string> {
 function rawArg(name: string): { index: number } | undefined {
   const m = /^arg([0-5])$/.exec(name);
   return m ? { index: Number(m[1]) } : undefined;
-}
-
-function compareInts(op: CompareOp, a: bigint, b: bigint): boolean {
-  switch (op) {
-    case '==': return a === b;
-    case '!=': return a !== b;
-    case '<': return a < b;
-    case '<=': return a <= b;
-    case '>': return a > b;
-    case '>=': return a >= b;
-  }
 }
 
 /** Constant arithmetic is exact (bigint); widths apply only when compared with an argument. */
