@@ -17,6 +17,7 @@ import { ABIS, abiInfo, X32_SYSCALL_BIT, type Abi } from '../kernel/abi';
 import { BPF_JEQ, BPF_JGE, BPF_JSET, BPF_MAXINSNS, SECCOMP_DATA_ARCH, SECCOMP_DATA_NR, type Instruction } from '../bpf/instructions';
 import { allSyscalls, syscallByNumber } from '../kernel/syscalls';
 import type { AbiRule, AbiTable, ConcreteAction, PolicyModel, PolicyRule } from '../policy/semantics/model';
+import { conditionToString } from '../policy/semantics/condition';
 import { retValue } from './actions';
 import { emitCondition } from './conditions';
 import { buildTree, mergeSegments, type LeafTarget, type Segment, type Tree } from './dispatch';
@@ -82,9 +83,10 @@ function compileUnchecked(model: PolicyModel, options: CompileOptions): CompileR
   }
 
   const entries: Label[] = new Array(groups.length);
+  const sharedBlocks = new Map<string, Target>();
   for (let gi = groups.length - 1; gi >= 0; gi--) {
     const g = groups[gi]!;
-    entries[gi] = emitGroup(e, model, g.arch, g.abis, badarch, origins, ranges, options.sizeWeight ?? 16);
+    entries[gi] = emitGroup(e, model, g.arch, g.abis, badarch, origins, ranges, options.sizeWeight ?? 16, sharedBlocks);
   }
   // Arch dispatch: jeq per arch, falling through to badarch.
   let next: Target = { label: e.ret(badarch), origin: { kind: 'badarch' } };
@@ -144,7 +146,7 @@ function blockRet(blk: Block, entry: Target): number {
 interface Block { readonly id: number; readonly abi: Abi; readonly nr: number; readonly rules: readonly AbiRule[]; readonly table: AbiTable }
 
 function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly Abi[], badarch: number,
-  origins: OriginFactory, ranges: RangeSource[], sizeWeight: number): Label {
+  origins: OriginFactory, ranges: RangeSource[], sizeWeight: number, sharedBlocks: Map<string, Target>): Label {
   const segments: Segment[] = [];
   const blocks: Block[] = [];
   const x86only = arch === abiInfo('x86_64').auditArch && abis.includes('x86_64') && !abis.includes('x32');
@@ -156,7 +158,7 @@ function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly 
         // x32 calls on an x86_64-only filter: one `jset` sorts all higher numbers.
         const clear = retValue(model.tables.get('x86_64')!.defaultAction);
         segments.push({ first: X32_SYSCALL_BIT, last: 0xffffffff, target: { kind: 'bit', bit: X32_SYSCALL_BIT, set: badarch, clear }, weight: 0 });
-        ranges.push({ abi: 'x86_64', first: 0x80000000, last: 0xbfffffff, origin: { kind: 'default', abi: 'x86_64' }, ret: clear });
+        ranges.push({ abi: 'x86_64', first: 0x80000000, last: 0xbfffffff, origin: { kind: 'default' }, ret: clear });
       } else if (!(x86only && region.first > X32_SYSCALL_BIT)) {
         segments.push({ first: region.first, last: region.last, target: { kind: 'ret', value: badarch }, weight: 0 });
       }
@@ -170,7 +172,15 @@ function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly 
   const blockEntries = new Map<number, Target>();
   for (let b = blocks.length - 1; b >= 0; b--) {
     const blk = blocks[b]!;
-    let next: Target = { label: e.ret(retValue(blk.table.defaultAction)), origin: { kind: 'default', abi: blk.abi } };
+    // Syscalls (of this ABI or another) whose rules compile to the same code share one block.
+    const key = `${retValue(blk.table.defaultAction)}|${blk.rules.map((r) => `${r.rule.index}:${retValue(r.action)}:${conditionToString(r.condition)}`).join('|')}`;
+    const same = sharedBlocks.get(key);
+    if (same) {
+      blockEntries.set(blk.id, same);
+      ranges.push({ abi: blk.abi, first: blk.nr, last: blk.nr, origin: same.origin ?? { kind: 'default' }, ret: blockRet(blk, same) });
+      continue;
+    }
+    let next: Target = { label: e.ret(retValue(blk.table.defaultAction)), origin: { kind: 'default' } };
     for (let r = blk.rules.length - 1; r >= 0; r--) {
       const rule = blk.rules[r]!;
       const origin = origins.rule(rule.rule);
@@ -178,8 +188,9 @@ function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly 
       next = emitCondition(e, rule.condition, hit, next, { origin, note: rule.syscall });
     }
     blockEntries.set(blk.id, next);
+    sharedBlocks.set(key, next);
     // Reached without a jump that says who decided only when the block folded to a RET.
-    ranges.push({ abi: blk.abi, first: blk.nr, last: blk.nr, origin: next.origin ?? { kind: 'default', abi: blk.abi }, ret: blockRet(blk, next) });
+    ranges.push({ abi: blk.abi, first: blk.nr, last: blk.nr, origin: next.origin ?? { kind: 'default' }, ret: blockRet(blk, next) });
   }
 
   const tree = buildTree(mergeSegments(segments), sizeWeight);
@@ -228,7 +239,7 @@ function addRegion(region: Region, table: AbiTable, segments: Segment[], blocks:
   const gap = (from: number, to: number) => {
     if (from > to) return;
     segments.push({ first: from, last: to, target: { kind: 'ret', value: dflt }, weight: weightOf(from, to, PERMITS(table.defaultAction) ? 1 : 0.25) });
-    ranges.push({ abi: region.abi, first: from, last: to, origin: { kind: 'default', abi: region.abi }, ret: dflt });
+    ranges.push({ abi: region.abi, first: from, last: to, origin: { kind: 'default' }, ret: dflt });
   };
   for (const nr of nrs) {
     gap(cursor, nr - 1);

@@ -150,7 +150,7 @@ export class Emitter {
 function originKey(o: Origin): string {
   switch (o.kind) {
     case 'rule': return `r${o.rule}`;
-    case 'default': return `d${o.abi}`;
+    case 'default': return 'd';
     default: return o.kind;
   }
 }

@@ -109,7 +109,7 @@ export function toCHeader(program: CompiledProgram, name: string, sourceName: st
   let lastBlock = '';
   program.instructions.forEach((ins, pc) => {
     const o = src[pc]!.origin;
-    const block = o.kind === 'rule' ? `${o.file}:${o.line}` : o.kind === 'default' ? `default (${o.abi})` : o.kind === 'badarch' ? 'badarch'
+    const block = o.kind === 'rule' ? `${o.file}:${o.line}` : o.kind === 'default' ? 'default' : o.kind === 'badarch' ? 'badarch'
       : o.kind === 'ranges' ? sharedRetLabel(program, pc) : 'dispatch';
     if (block !== lastBlock) { lines.push(`\t/* ${block.replace(/\*\//g, '* /')} */`); lastBlock = block; }
     const isJump = (ins.code & 0x07) === 5 && (ins.code & 0xf0) !== 0;

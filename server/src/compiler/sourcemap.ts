@@ -7,7 +7,8 @@ import type { Abi } from '../kernel/abi';
 
 export type Origin =
   | { readonly kind: 'rule'; readonly rule: number; readonly file: string; readonly line: number; readonly column: number }
-  | { readonly kind: 'default'; readonly abi: Abi }
+  /** The policy's `default` (the ABI is the event's; `explain` reports it). */
+  | { readonly kind: 'default' }
   | { readonly kind: 'badarch' }
   /** A RET shared by merged syscall ranges: look the number up in `ranges`. */
   | { readonly kind: 'ranges' }
