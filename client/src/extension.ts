@@ -1,10 +1,12 @@
 /**
  * The VS Code extension entry point. A thin client: it starts the bundled
  * language server (see languageClient.ts) for `seccomp` documents and offers
- * a command to restart it. All language features come from the server.
+ * commands to restart it, compile a policy and test-run a program under it.
+ * All language features come from the server; compiling and running from the CLI.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerCommands } from './commands';
 import { createLanguageClient } from './languageClient';
 
 export const OUTPUT_CHANNEL_NAME = 'Seccomp Policy';
@@ -23,6 +25,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Seccom
   context.subscriptions.push(output);
 
   client = createLanguageClient(context, output);
+  registerCommands(context, output);
   context.subscriptions.push(
     vscode.commands.registerCommand(RESTART_COMMAND, async () => {
       if (!client) return;

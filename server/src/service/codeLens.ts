@@ -13,7 +13,7 @@ import type { Analysis, FeatureContext } from './service';
 export const COMPILE_COMMAND = 'seccompPolicy.compile';
 export const TEST_RUN_COMMAND = 'seccompPolicy.testRun';
 
-const sizes = new WeakMap<Analysis, { abi: string; length: number }[]>();
+const sizes = new WeakMap<Analysis, { abi: string; length: number; atLeast: boolean }[]>();
 
 export function getCodeLenses(ctx: FeatureContext): CodeLens[] {
   const { analysis, doc } = ctx;
@@ -26,10 +26,14 @@ export function getCodeLenses(ctx: FeatureContext): CodeLens[] {
   }
   let perAbi = sizes.get(analysis);
   if (!perAbi) {
-    perAbi = model.abis.map((abi) => ({ abi, length: compilePolicy(model, { abis: [abi] }).program.instructions.length }));
+    perAbi = model.abis.map((abi) => {
+      const r = compilePolicy(model, { abis: [abi] });
+      // A program far over the limit is not built in full: its length is a lower bound.
+      return { abi, length: r.ok ? r.program.instructions.length : r.length, atLeast: !r.ok && !r.exact };
+    });
     sizes.set(analysis, perAbi);
   }
-  const title = 'BPF: ' + perAbi.map((s) => `${s.abi} ${s.length}${s.length > BPF_MAXINSNS ? ' (too large)' : ''}`).join(' · ') + ' instructions';
+  const title = 'BPF: ' + perAbi.map((s) => `${s.abi} ${s.atLeast ? 'over ' : ''}${s.length}${s.length > BPF_MAXINSNS ? ' (too large)' : ''}`).join(' · ') + ' instructions';
   return [
     { range, command: { title, command: COMPILE_COMMAND, arguments: args } },
     { range, command: { title: 'Test run…', command: TEST_RUN_COMMAND, arguments: args } },

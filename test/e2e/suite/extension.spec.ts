@@ -165,6 +165,29 @@ suite('Seccomp Policy extension', () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
+  test('seccompPolicy.compile shows the annotated BPF listing of the policy', async () => {
+    const uri = workspaceFile('policy.seccomp');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    await vscode.commands.executeCommand('seccompPolicy.compile', uri.toString());
+    const listing = await waitFor('the listing', () =>
+      vscode.workspace.textDocuments.find((d) => d.isUntitled && d.getText().startsWith('0000: ld [4]')));
+    assert.match(listing.getText(), /policy\.seccomp:\d+/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('the code lens offers the filter size and a test run', async () => {
+    const uri = workspaceFile('policy.seccomp');
+    const lenses = await waitForAsync('code lenses', async () => {
+      const list = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+      return list && list.length >= 2 ? list : undefined;
+    });
+    const commands = lenses.map((l) => l.command?.command);
+    assert.ok(commands.includes('seccompPolicy.compile') && commands.includes('seccompPolicy.testRun'), commands.join(', '));
+    const known = await vscode.commands.getCommands(true);
+    assert.ok(known.includes('seccompPolicy.testRun'), 'the test-run command is registered');
+    assert.match(lenses.find((l) => l.command?.command === 'seccompPolicy.compile')!.command!.title, /^BPF: x86_64 \d+/);
+  });
+
   test('seccompPolicy.restartServer restarts the server and diagnostics come back', async () => {
     const uri = workspaceFile('misspelt.seccomp');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
