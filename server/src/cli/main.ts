@@ -60,6 +60,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
 /** The process entry (bin/seccomp-policy): real stdio, exit status via process.exitCode. */
 export function runCli(): void {
+  // A reader that went away (`| head`) is not an error: stop quietly, as Unix tools do.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   const io: Io = {
     out: (t) => process.stdout.write(t + '\n'),
     err: (t) => process.stderr.write(t + '\n'),

@@ -20,7 +20,7 @@ import {
   type SourceFile,
 } from './model';
 import { dirname, resolvePath } from './paths';
-import { suggest } from './suggest';
+import { suggest, SuggestionCache } from './suggest';
 
 const OCCURRENCE_KINDS: readonly Occurrence['kind'][] = ['syscall', 'group', 'define', 'constant', 'argument', 'abi', 'errno', 'include'];
 
@@ -47,6 +47,7 @@ class ModelBuilder {
   private readonly groups = new Map<string, GroupSymbol>();
   private readonly groupExpansion = new Map<string, readonly string[] | 'busy'>();
   private abis: Abi[] = ['x86_64'];
+  private readonly suggestions = new SuggestionCache();
 
   constructor(private readonly root: RootSource, private readonly host: PolicyHost) {}
 
@@ -265,7 +266,7 @@ class ModelBuilder {
   private checkSyscallName(file: string, name: string, at: TextRange): boolean {
     const info = getSyscall(name);
     if (!info) {
-      const suggestions = suggest(name, syscallNames());
+      const suggestions = this.suggestions.get('syscall', name, syscallNames);
       this.report('unknown-syscall', file, at, `unknown syscall \`${name}\`${suggestions.length ? `; did you mean \`${suggestions[0]}\`?` : ''}`, { suggestions });
       return false;
     }
@@ -293,8 +294,7 @@ class ModelBuilder {
     const user = this.groups.get(name);
     const builtin = user ? undefined : getGroup(`@${name}`);
     if (!user && !builtin) {
-      const candidates = [...this.groups.keys(), ...allGroups().map((g) => g.name.slice(1))];
-      const suggestions = suggest(name, candidates).map((s) => `@${s}`);
+      const suggestions = this.suggestions.get('group', name, () => [...this.groups.keys(), ...allGroups().map((g) => g.name.slice(1))]).map((s) => `@${s}`);
       this.report('unknown-group', file, at, `unknown group \`@${name}\`${suggestions.length ? `; did you mean \`${suggestions[0]}\`?` : ''}`, { suggestions });
       return [];
     }

@@ -12,7 +12,7 @@ import type { RelatedLocation } from '../diagnostics';
 import type { BinaryOperator, Expression, TextRange } from '../syntax/ast';
 import { FALSE, holds, maxOf, simplify, TRUE, wrap, type Compare, type CompareOp, type Cond } from './condition';
 import type { DefineSymbol, DiagnosticSink, Occurrence } from './model';
-import { suggest } from './suggest';
+import { SuggestionCache } from './suggest';
 
 /** Where a condition is being resolved: one syscall of a rule on one ABI. */
 export interface Scope {
@@ -46,6 +46,7 @@ const FLIP: Record<CompareOp, CompareOp> = { '==': '==', '!=': '!=', '<': '>', '
 export class ExpressionResolver {
   private readonly defineValues = new Map<string, Map<Abi, bigint | null>>();
   private readonly busy = new Set<string>();
+  private readonly suggestions = new SuggestionCache();
 
   constructor(private readonly ctx: ResolverContext) {}
 
@@ -100,8 +101,7 @@ export class ExpressionResolver {
     if (expr.kind === 'Identifier' && !this.ctx.defines.has(expr.name)) {
       const info = getConstant(expr.name);
       if (!info || info.message === undefined) {
-        const names = allConstants().filter((c) => c.message !== undefined).map((c) => c.name);
-        const suggestions = suggest(expr.name, names);
+        const suggestions = this.suggestions.get('errno', expr.name, () => allConstants().filter((c) => c.message !== undefined).map((c) => c.name));
         this.report('unknown-errno', file, expr, `unknown errno \`${expr.name}\`${suggestions.length ? `; did you mean \`${suggestions[0]}\`?` : ''}`, { suggestions });
         return undefined;
       }
@@ -315,13 +315,12 @@ export class ExpressionResolver {
     const looksLikeArg = /^[a-z]/.test(name);
     if (scope && looksLikeArg && scope.syscall) {
       const args = scope.syscall.args.flatMap((a) => [a.name, ...a.aliases]);
-      const suggestions = suggest(name, args);
+      const suggestions = this.suggestions.get(`arg:${scope.syscall.name}`, name, () => args);
       this.report('unknown-argument', file, e,
         `\`${scope.syscallLabel}\` has no argument \`${name}\`; its arguments are ${scope.syscall.args.map((a) => `\`${a.name}\``).join(', ') || 'none'}`, { suggestions });
       return ERR;
     }
-    const candidates = [...this.ctx.defines.keys(), ...allConstants().map((c) => c.name)];
-    const suggestions = suggest(name, candidates);
+    const suggestions = this.suggestions.get('constant', name, () => [...this.ctx.defines.keys(), ...allConstants().map((c) => c.name)]);
     this.report('unknown-constant', file, e, `unknown constant \`${name}\`${suggestions.length ? `; did you mean \`${suggestions[0]}\`?` : ''}`, { suggestions });
     return ERR;
   }

@@ -43,3 +43,19 @@ export function suggest(name: string, candidates: Iterable<string>, max = 3): st
   scored.sort((x, y) => x.d - y.d);
   return scored.slice(0, max).map((s) => s.name);
 }
+
+/**
+ * Suggestions memoised per (kind, name): one model asks for the same unknown
+ * name at every place it is written, and the candidate lists are large.
+ * `candidates` is called only on a miss.
+ */
+export class SuggestionCache {
+  private readonly cache = new Map<string, string[]>();
+
+  get(kind: string, name: string, candidates: () => Iterable<string>): string[] {
+    const key = `${kind}\0${name}`;
+    let hit = this.cache.get(key);
+    if (!hit) this.cache.set(key, (hit = suggest(name, candidates())));
+    return hit;
+  }
+}
