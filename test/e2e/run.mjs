@@ -11,8 +11,9 @@
 //   2. ui: a fresh workbench with the extension; a user's steps: open a
 //      policy (highlighting, language mode), open one with a misspelt
 //      syscall, show the Problems panel, hover the squiggle, hover a syscall.
-//      Screenshots go to test/e2e/artifacts/; the syscall hover is also
-//      copied to docs/images/hover.png for the README.
+//      Screenshots go to test/e2e/artifacts/; with UPDATE_SCREENSHOTS=1 the
+//      syscall hover is also copied to docs/images/hover.png for the README
+//      (not by default, so a test run never changes tracked files).
 //
 // Prerequisites: `bash test/e2e/setup.sh` and `node scripts/build.mjs`.
 // Usage: node test/e2e/run.mjs [--phase suite|ui|all] [--headed]
@@ -298,8 +299,10 @@ async function runUi(context) {
     check('hovering a syscall shows its documentation', shown);
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(artifacts, 'hover.png') });
-    mkdirSync(join(root, 'docs', 'images'), { recursive: true });
-    copyFileSync(join(artifacts, 'hover.png'), join(root, 'docs', 'images', 'hover.png'));
+    if (process.env.UPDATE_SCREENSHOTS === '1') {
+      mkdirSync(join(root, 'docs', 'images'), { recursive: true });
+      copyFileSync(join(artifacts, 'hover.png'), join(root, 'docs', 'images', 'hover.png'));
+    }
     await page.mouse.move(5, 5);
   } else {
     check('hovering a syscall shows its documentation', false, 'the word has no box');
