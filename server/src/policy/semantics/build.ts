@@ -41,8 +41,8 @@ class ModelBuilder {
   private readonly files = new Map<string, SourceFile>();
   private readonly placed: PlacedStatement[] = [];
   private readonly occurrences: Occurrence[] = [];
-  /** Per file: `start * 8 + kind`, so each name use is recorded once whatever the ABI count. */
-  private readonly occurrenceKeys = new Map<string, Set<number>>();
+  /** Per file, per offset: a bit per occurrence kind, so each name use is recorded once whatever the ABI count. */
+  private readonly occurrenceBits = new Map<string, Uint8Array>();
   private readonly defines = new Map<string, import('./model').DefineSymbol>();
   private readonly groups = new Map<string, GroupSymbol>();
   private readonly groupExpansion = new Map<string, readonly string[] | 'busy'>();
@@ -94,11 +94,12 @@ class ModelBuilder {
   }
 
   private occur(o: Occurrence): void {
-    let seen = this.occurrenceKeys.get(o.file);
-    if (!seen) this.occurrenceKeys.set(o.file, (seen = new Set()));
-    const key = o.range.start * 8 + OCCURRENCE_KINDS.indexOf(o.kind);
-    if (seen.has(key)) return;
-    seen.add(key);
+    let bits = this.occurrenceBits.get(o.file);
+    if (!bits) this.occurrenceBits.set(o.file, (bits = new Uint8Array((this.files.get(o.file)?.text.length ?? 0) + 1)));
+    const bit = 1 << OCCURRENCE_KINDS.indexOf(o.kind);
+    const at = Math.min(o.range.start, bits.length - 1);
+    if (bits[at]! & bit) return;
+    bits[at] = bits[at]! | bit;
     this.occurrences.push(o);
   }
 
