@@ -22,7 +22,7 @@ import { toDisassembly, toRaw } from '../../server/src/compiler/output';
 import { decide } from '../../server/src/policy/semantics/decide';
 import { abiInfo, type Abi } from '../../server/src/kernel/abi';
 import {
-  BAD_FD, actionFromRet, calibrate, underOuterFilter, bogus, buildRunner, compileText, describe, expectedOutcome, prng, runInKernel, seenArgs, sys,
+  BAD_FD, actionFromRet, calibrate, underOuterFilter, bogus, buildRunner, probeKernel, compileText, describe, expectedOutcome, prng, runInKernel, seenArgs, sys,
   SYSCALLS, pick, randomArgValue, randomConst, type KEvent, type KernelFacts, type Kind, type R,
   type Runner, type SysSpec,
 } from './harness';
@@ -46,24 +46,16 @@ before(() => {
   }
   r64 = b;
   outer = underOuterFilter();
-  // Probe: can we install filters at all, do x32 calls run, does int $0x80 work from 64-bit code?
   const allow = encodeProgram([stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)]);
-  let probe: string[];
-  try {
-    probe = runInKernel(dir, r64, allow, [sys('x86_64', 'getpid'), sys('x32', 'getpid'), sys('i386', 'getpid')]).outcomes;
-  } catch (err) {
-    skipReason = `seccomp filters unavailable: ${(err as Error).message}`;
+  const probe = probeKernel(dir, r64, allow);
+  if ('skip' in probe) {
+    skipReason = probe.skip;
     return;
   }
-  if (probe[0] !== 'ret:self') {
-    skipReason = `seccomp filters unavailable (probe: ${probe[0]})`;
-    return;
-  }
-  facts.x32 = probe[1] === 'ret:self';
-  int80 = probe[2] === 'ret:self';
-  const b32 = buildRunner(dir, 32);
-  if ('skip' in b32) skip32 = b32.skip;
-  else r32 = b32;
+  facts.x32 = probe.x32;
+  int80 = probe.int80;
+  r32 = probe.r32;
+  skip32 = probe.skip32;
 });
 
 after(() => {

@@ -690,3 +690,31 @@ export function calibrate(dir: string, runner: Runner, events: readonly KEvent[]
   events.forEach((e, i) => (k.outcomes[i] === ranOutcome(e, k.info, facts) ? kept : dropped).push(e));
   return { kept, dropped };
 }
+
+export interface KernelProbe {
+  /** x32 syscalls run (CONFIG_X86_X32_ABI); else they return ENOSYS after the filter allows them. */
+  readonly x32: boolean;
+  /** `int $0x80` works from 64-bit code (i386 calls from the 64-bit runner). */
+  readonly int80: boolean;
+  /** The -m32 runner, or why there is none. */
+  readonly r32: Runner | undefined;
+  readonly skip32: string | undefined;
+}
+
+/** Can filters be installed at all, do x32 calls run, does int $0x80 work; and the 32-bit runner. */
+export function probeKernel(dir: string, r64: Runner, allowFilter: Uint8Array): KernelProbe | { skip: string } {
+  let probe: string[];
+  try {
+    probe = runInKernel(dir, r64, allowFilter, [sys('x86_64', 'getpid'), sys('x32', 'getpid'), sys('i386', 'getpid')]).outcomes;
+  } catch (err) {
+    return { skip: `seccomp filters unavailable: ${(err as Error).message}` };
+  }
+  if (probe[0] !== 'ret:self') return { skip: `seccomp filters unavailable (probe: ${probe[0]})` };
+  const b32 = buildRunner(dir, 32);
+  return {
+    x32: probe[1] === 'ret:self',
+    int80: probe[2] === 'ret:self',
+    r32: 'skip' in b32 ? undefined : b32,
+    skip32: 'skip' in b32 ? b32.skip : undefined,
+  };
+}

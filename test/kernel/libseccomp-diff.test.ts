@@ -34,7 +34,7 @@ import { abiOfEvent, decide } from '../../server/src/policy/semantics/decide';
 import { abiInfo, type Abi } from '../../server/src/kernel/abi';
 import { syscallNumber } from '../../server/src/kernel/syscalls';
 import {
-  BAD_FD, SYSCALLS, actionFromRet, calibrate, underOuterFilter, buildRunner, bogus, compileText, describe, expectedOutcome, pick, prng, rand32,
+  BAD_FD, SYSCALLS, actionFromRet, calibrate, underOuterFilter, buildRunner, probeKernel, bogus, compileText, describe, expectedOutcome, pick, prng, rand32,
   randomArgValue, randomConst, runInKernel, seenArgs, sys, u64, type ArgSpec, type KEvent, type KernelFacts, type Kind,
   type R, type Runner, type SysSpec,
 } from './harness';
@@ -230,22 +230,15 @@ before(() => {
   const cc = spawnSync('gcc', ['-std=c11', '-O2', '-Wall', '-Wextra', '-Werror', '-o', lsc, join(dir, 'lsc.c'), '-lseccomp'], { encoding: 'utf8' });
   if (cc.status !== 0) throw new Error(`gcc (libseccomp helper) failed:\n${cc.stderr}`);
   const allow = toRaw(compileText('arch x86_64, i386\ndefault allow\n').program);
-  let probe: string[];
-  try {
-    probe = runInKernel(dir, r64, allow, [sys('x86_64', 'getpid'), sys('x32', 'getpid'), sys('i386', 'getpid')]).outcomes;
-  } catch (err) {
-    skipReason = `seccomp filters unavailable: ${(err as Error).message}`;
+  const probe = probeKernel(dir, r64, allow);
+  if ('skip' in probe) {
+    skipReason = probe.skip;
     return;
   }
-  if (probe[0] !== 'ret:self') {
-    skipReason = `seccomp filters unavailable (probe: ${probe[0]})`;
-    return;
-  }
-  facts.x32 = probe[1] === 'ret:self';
-  int80 = probe[2] === 'ret:self';
-  const b32 = buildRunner(dir, 32);
-  if ('skip' in b32) skip32 = b32.skip;
-  else r32 = b32;
+  facts.x32 = probe.x32;
+  int80 = probe.int80;
+  r32 = probe.r32;
+  skip32 = probe.skip32;
 });
 
 after(() => {

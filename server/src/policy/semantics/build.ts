@@ -2,14 +2,14 @@
  * Builds the PolicyModel from a root file: splices includes, collects
  * settings, defines and groups, then resolves every rule for every ABI.
  */
-import { ABIS, abiInfo, allAbiNames, lookupAbi, type Abi } from '../../kernel/abi';
+import { ABIS, allAbiNames, lookupAbi, type Abi } from '../../kernel/abi';
 import { findArg, getSyscall, syscallNames } from '../../kernel/syscalls';
 import { getConstant } from '../../kernel/constants';
 import { allGroups, getGroup } from '../../kernel/groups';
 import type { SyscallInfo } from '../../kernel/types';
 import { SEMANTIC_CODES, type SemanticCode } from '../codes';
 import type { RelatedLocation } from '../diagnostics';
-import type { Action, Expression, ListItem, Statement, SyscallList, TextRange } from '../syntax/ast';
+import type { Action, Expression, ListItem, SyscallList, TextRange } from '../syntax/ast';
 import { parsePolicy } from '../syntax/parser';
 import { LineIndex } from '../text';
 import { simplify, TRUE, type Cond } from './condition';
@@ -357,7 +357,7 @@ class ModelBuilder {
         const nr = info.numbers[abi];
         if (nr !== undefined) targets.push({ name, nr, info });
       }
-      for (const nr of rule.rawNumbers) targets.push({ name: `syscall(${nr})`, nr, info: getSyscallByNumberSafe(abi, nr) });
+      for (const nr of rule.rawNumbers) targets.push({ name: `syscall(${nr})`, nr, info: undefined }); // a raw number has no signature: only argN
       // Syscalls of a rule whose named arguments sit at the same places with the
       // same widths and kinds get the same condition: resolve it once for them.
       const names = rule.statement.condition && targets.length > 1 ? identifierNames(rule.statement.condition) : [];
@@ -410,10 +410,6 @@ function simplifyOrTrue(c: ReturnType<ExpressionResolver['condition']>) {
   return c ? simplify(c) : TRUE;
 }
 
-function getSyscallByNumberSafe(_abi: Abi, _nr: number): SyscallInfo | undefined {
-  // A raw number names no signature: only arg0..arg5 are usable.
-  return undefined;
-}
 
 /** The syscall people mean when they write a name an ABI lacks (`open` on aarch64). */
 function replacementFor(name: string, abis: readonly Abi[]): string[] {
@@ -451,6 +447,3 @@ export function resolveAction(action: Action, file: string, abi: Abi, resolver: 
   return { kind, data: 0 };
 }
 
-// Re-exported for consumers that only need the shape.
-export type { Expression, Statement };
-export { abiInfo };

@@ -4,10 +4,7 @@
  * all share. Built once per root file; never throws; records diagnostics.
  */
 import type { Abi } from '../../kernel/abi';
-import type { SyscallArg, SyscallInfo } from '../../kernel/types';
-import type {
-  Action, Expression, Identifier, ListItem, PolicyFile, RuleStatement, Statement, SyscallList, TextRange,
-} from '../syntax/ast';
+import type { Expression, PolicyFile, RuleStatement, Statement, SyscallList, TextRange } from '../syntax/ast';
 import type { PolicyDiagnostic, RelatedLocation, Severity } from '../diagnostics';
 import type { LineIndex } from '../text';
 import type { Cond } from './condition';
@@ -147,4 +144,3 @@ export class DiagnosticSink {
   }
 }
 
-export type { Action, Expression, Identifier, ListItem, SyscallArg, SyscallInfo };
