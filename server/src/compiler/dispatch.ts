@@ -4,7 +4,10 @@
  * block); neighbours with the same RET merge. A search tree over the
  * segments is then chosen by dynamic programming to minimise a weighted
  * sum of size and path length: `jge` splits, or short `jeq` chains that
- * peel single-number holes off a run with one target.
+ * peel single-number holes off a run with one target. With a profile, a
+ * few very hot numbers may also be tested first, before the tree: a hot
+ * syscall inside a long run of allowed ones is otherwise as deep as the
+ * run, since the tree only splits where the target changes.
  */
 
 export type LeafTarget =
@@ -25,7 +28,15 @@ export type Tree =
   | { readonly kind: 'leaf'; readonly target: LeafTarget }
   | { readonly kind: 'split'; readonly at: number; readonly below: Tree; readonly above: Tree }
   /** `jeq` tests for single numbers, in order, then `otherwise`. */
-  | { readonly kind: 'chain'; readonly tests: readonly { readonly nr: number; readonly target: LeafTarget }[]; readonly otherwise: LeafTarget };
+  | { readonly kind: 'chain'; readonly tests: readonly { readonly nr: number; readonly target: LeafTarget }[]; readonly otherwise: LeafTarget }
+  /** `jeq` tests for hot numbers before a whole subtree (which still decides them correctly). */
+  | { readonly kind: 'hot'; readonly tests: readonly { readonly nr: number; readonly target: LeafTarget }[]; readonly then: Tree };
+
+/** One number the profile found hot, with its share of its segment's weight. */
+export interface Hot {
+  readonly nr: number;
+  readonly weight: number;
+}
 
 export function sameTarget(a: LeafTarget, b: LeafTarget): boolean {
   return keyOf(a) === keyOf(b);
@@ -59,14 +70,49 @@ export function mergeSegments(segments: readonly Segment[]): Segment[] {
 const MAX_CHAIN = 6;
 /** Above this many segments the cubic search gives way to weighted halving. */
 const MAX_DP_SEGMENTS = 160;
+/** Most hot numbers tested before the tree: each one costs every other call a step. */
+const MAX_HOT = 4;
 
 /**
  * Chooses the tree. `sizeWeight` trades one instruction against one step
  * of path length weighted by segment weights (larger favours smaller code).
+ * `hot` (numbers inside `segs`, whose weight their segments include) are
+ * candidates for tests before the tree, taken hottest first while they pay.
  */
-export function buildTree(segs: readonly Segment[], sizeWeight: number): Tree {
+export function buildTree(segs: readonly Segment[], sizeWeight: number, hot: readonly Hot[] = []): Tree {
   if (segs.length === 0) throw new Error('no segments');
-  return segs.length <= MAX_DP_SEGMENTS ? optimalTree(segs, sizeWeight) : halvingTree(segs, 0, segs.length - 1);
+  if (segs.length > MAX_DP_SEGMENTS) return halvingTree(segs, 0, segs.length - 1);
+  const best = optimalTree(segs, sizeWeight);
+  if (hot.length === 0) return best.tree;
+  const candidates = [...hot].sort((a, b) => b.weight - a.weight || a.nr - b.nr).slice(0, MAX_HOT);
+  const total = segs.reduce((s, x) => s + x.weight, 0);
+  let pick = { cost: best.cost, tree: best.tree };
+  for (let k = 1; k <= candidates.length; k++) {
+    const peeled = candidates.slice(0, k);
+    // A peeled number never reaches the tree: its weight leaves its segment.
+    const reduced = segs.map((s) => {
+      let weight = s.weight;
+      for (const h of peeled) if (h.nr >= s.first && h.nr <= s.last) weight -= h.weight;
+      return { ...s, weight: Math.max(0, weight) };
+    });
+    const rest = optimalTree(reduced, sizeWeight);
+    let cost = sizeWeight * k + rest.cost;
+    let peeledWeight = 0;
+    peeled.forEach((h, i) => { cost += h.weight * (i + 1); peeledWeight += h.weight; });
+    cost += Math.max(0, total - peeledWeight) * k;
+    if (cost < pick.cost) {
+      const tests = peeled.map((h) => ({ nr: h.nr, target: segs[segmentOf(segs, h.nr)]!.target }));
+      pick = { cost, tree: { kind: 'hot', tests, then: rest.tree } };
+    }
+  }
+  return pick.tree;
+}
+
+/** Index of the segment holding `nr` (segments are sorted and cover the numbers they are asked about). */
+function segmentOf(segs: readonly Segment[], nr: number): number {
+  let lo = 0, hi = segs.length - 1;
+  while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (segs[mid]!.first <= nr) lo = mid; else hi = mid - 1; }
+  return lo;
 }
 
 function keyOf(t: LeafTarget): string {
@@ -106,7 +152,8 @@ function chainFor(segs: readonly Segment[], i: number, j: number, lambda: number
   return { cost, tests, otherwise: mainIndex };
 }
 
-function optimalTree(segs: readonly Segment[], lambda: number): Tree {
+/** The tree of least cost (λ·jumps + Σ weight·depth), and that cost. */
+function optimalTree(segs: readonly Segment[], lambda: number): { tree: Tree; cost: number } {
   const n = segs.length;
   const prefix = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) prefix[i + 1] = prefix[i]! + segs[i]!.weight;
@@ -141,7 +188,7 @@ function optimalTree(segs: readonly Segment[], lambda: number): Tree {
     }
     return { kind: 'split', at: segs[c]!.first, below: build(i, c - 1), above: build(c, j) };
   };
-  return build(0, n - 1);
+  return { tree: build(0, n - 1), cost: cost[n - 1]! };
 }
 
 /** For very large policies: split where the weight halves (linearithmic). */
