@@ -5,7 +5,9 @@
 //
 //   node scripts/gen-kernel-tables.mjs                 # fetches linux-libc-dev with apt-get
 //   node scripts/gen-kernel-tables.mjs --headers DIR   # DIR: an unpacked package (holds usr/lib/linux/uapi)
-//   options: --out DIR (default server/src/kernel/generated), --man DIR (default /usr/share/man/man2)
+//   options: --out DIR (default server/src/kernel/generated), --man DIR (default /usr/share/man/man2),
+//            --no-constants (keep constants.ts: needs no cross compilers; numbers, signatures,
+//            argument layouts and the helper's tables are still regenerated)
 //
 // Needs: gcc (x86_64, with -m32/-mx32), aarch64-linux-gnu-gcc,
 // arm-linux-gnueabihf-gcc, riscv64-linux-gnu-gcc (Debian: gcc-aarch64-linux-gnu
@@ -22,6 +24,7 @@ import { readManPrototypes, bestPrototype } from './kernel/manpages.mjs';
 import { KERNEL_PARAMS, SAME_AS, MAN_NAME, NAME_OVERRIDES } from './kernel/signature-overrides.mjs';
 import { ARG_HINTS, classify, isSigned, width64 } from './kernel/arg-kinds.mjs';
 import { readSyscallTables } from './kernel/syscall-tables.mjs';
+import { layoutFor, MULTIPLEXERS } from './kernel/abi-layout.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ABIS = ['x86_64', 'i386', 'x32', 'aarch64', 'arm', 'riscv64']; // order of abi.ts ABI_NAMES
@@ -37,14 +40,15 @@ const COMPILERS = {
 };
 
 function parseArgs(argv) {
-  const opts = { headers: undefined, out: join(ROOT, 'server/src/kernel/generated'), man: '/usr/share/man/man2' };
+  const opts = { headers: undefined, out: join(ROOT, 'server/src/kernel/generated'), man: '/usr/share/man/man2', constants: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--headers') opts.headers = resolve(argv[++i]);
     else if (a === '--out') opts.out = resolve(argv[++i]);
     else if (a === '--man') opts.man = resolve(argv[++i]);
+    else if (a === '--no-constants') opts.constants = false;
     else if (a === '--help' || a === '-h') {
-      console.log('usage: gen-kernel-tables.mjs [--headers DIR] [--out DIR] [--man DIR]');
+      console.log('usage: gen-kernel-tables.mjs [--headers DIR] [--out DIR] [--man DIR] [--no-constants]');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -223,11 +227,41 @@ function emitConstants(constants, messages, versions) {
     `export const ERRNO_MESSAGES: Readonly<Record<string, string>> = {\n${msgRows.join('\n')}\n};\n`;
 }
 
+/**
+ * Argument layouts that differ from "argument i in register i", per ABI that
+ * has the call (scripts/kernel/abi-layout.mjs holds the rules and their
+ * kernel sources).
+ */
+function emitLayout(sigs, tables, versions) {
+  const rows = [];
+  for (const s of sigs) {
+    for (const abi of ABIS) {
+      if (!tables[abi].has(s.name)) continue;
+      const l = layoutFor({ name: s.name, args: s.args.map((a) => ({ name: a.name, type: a.type })) }, abi);
+      if (!l) continue;
+      const places = l.places.map((p) => (p === null ? 'null' : Array.isArray(p) ? `[${p[0]}, ${p[1]}]` : String(p)));
+      const reasons = l.reasons.some((r) => r !== null) ? `, [${l.reasons.map((r) => (r === null ? 'null' : q(r))).join(', ')}]` : '';
+      rows.push(`  [${q(s.name)}, ${q(abi)}, [${places.join(', ')}]${reasons}],`);
+    }
+  }
+  const mux = Object.keys(MULTIPLEXERS).sort().map((k) => `  ${k}: ${q(MULTIPLEXERS[k])},`);
+  return header('Argument layouts per ABI: which registers (seccomp_data.args) each parameter of signatures.ts occupies, ' +
+      'where that is not "parameter i in register i" (rules and kernel sources: scripts/kernel/abi-layout.mjs).', versions) +
+    '\n/**\n * A place: a register index; [lo, hi] for a 64-bit value split over two 32-bit registers\n' +
+    ' * (low word in lo); null where seccomp cannot see the parameter on that ABI.\n */\n' +
+    'export type ArgPlaceRow = number | readonly [number, number] | null;\n' +
+    '/** [syscall, ABI, place of each parameter in signature order, why a null place is unseen]. */\n' +
+    'export type LayoutRow = readonly [string, string, readonly ArgPlaceRow[], (readonly (string | null)[])?];\n\n' +
+    `export const ARG_LAYOUTS: readonly LayoutRow[] = [\n${rows.join('\n')}\n];\n\n` +
+    '/** Calls that multiplex many operations behind one number: what seccomp can and cannot check. */\n' +
+    `export const MULTIPLEXERS: Readonly<Record<string, string>> = {\n${mux.join('\n')}\n};\n`;
+}
+
 // ---------------------------------------------------------------- main
 
 function main() {
   const opts = parseArgs(process.argv.slice(2));
-  checkCompilers();
+  if (opts.constants) checkCompilers();
   const root = opts.headers ?? fetchHeaders();
   const fetched = opts.headers === undefined;
   const uapi = join(root, 'usr/lib/linux/uapi');
@@ -247,21 +281,25 @@ function main() {
     console.error(`arity differs (man names used as a prefix):\n  ${report.arity.join('\n  ')}`);
   }
 
-  const constants = collectConstants(ABIS.map((abi) => ({ abi, ...COMPILERS[abi] })), uapi, include);
-  const errnoNames = [...constants.keys()].filter((n) => constants.get(n).family === 'E').sort();
-  const errnoNumbers = [...new Set(errnoNames.map((n) => Number(constants.get(n).values.get('x86_64'))))].sort((a, b) => a - b);
-  const byNumber = errnoMessages(errnoNumbers);
+  let constants;
   const messages = {};
-  for (const n of errnoNames) messages[n] = byNumber[String(Number(constants.get(n).values.get('x86_64')))];
+  if (opts.constants) {
+    constants = collectConstants(ABIS.map((abi) => ({ abi, ...COMPILERS[abi] })), uapi, include);
+    const errnoNames = [...constants.keys()].filter((n) => constants.get(n).family === 'E').sort();
+    const errnoNumbers = [...new Set(errnoNames.map((n) => Number(constants.get(n).values.get('x86_64'))))].sort((a, b) => a - b);
+    const byNumber = errnoMessages(errnoNumbers);
+    for (const n of errnoNames) messages[n] = byNumber[String(Number(constants.get(n).values.get('x86_64')))];
+  }
 
   mkdirSync(opts.out, { recursive: true });
   const sigVersions = [...versions, manpagesVersion()];
   writeFileSync(join(opts.out, 'syscall-numbers.ts'), emitNumbers(tables, versions));
   writeFileSync(join(opts.out, 'signatures.ts'), emitSignatures(sigs, sigVersions));
-  writeFileSync(join(opts.out, 'constants.ts'), emitConstants(constants, messages, versions));
+  writeFileSync(join(opts.out, 'arg-layout.ts'), emitLayout(sigs, tables, sigVersions));
+  if (constants) writeFileSync(join(opts.out, 'constants.ts'), emitConstants(constants, messages, versions));
   if (fetched) rmSync(dirname(root), { recursive: true, force: true });
   const counts = ABIS.map((a) => `${a} ${tables[a].size}`).join(', ');
-  console.log(`syscalls: ${allNames.length} names (${counts}); constants: ${constants.size}; written to ${opts.out}`);
+  console.log(`syscalls: ${allNames.length} names (${counts}); constants: ${constants ? constants.size : 'kept'}; written to ${opts.out}`);
 }
 
 main();

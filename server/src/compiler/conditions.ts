@@ -2,7 +2,9 @@
  * Lowers resolved conditions to BPF, kafel style: `and`/`or` thread the
  * true/false targets, `not` swaps them, and each comparison becomes checks
  * on 32-bit words. A 32-bit argument is compared on its low word only, so
- * garbage in the upper half of the register cannot change the outcome.
+ * garbage in the upper half of the register cannot change the outcome; a
+ * 64-bit value split over two registers on a 32-bit ABI is compared on the
+ * low words of both.
  */
 import { BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JSET, argHighOffset, argLowOffset } from '../bpf/instructions';
 import { holds, type Compare, type CompareOp, type Cond } from '../policy/semantics/condition';
@@ -80,7 +82,8 @@ function emitWide(e: Emitter, c: Compare, t: Target, f: Target, src: Instruction
   const loMask = Number(c.mask & 0xffff_ffffn);
   const hi = Number(c.value >> 32n);
   const lo = Number(c.value & 0xffff_ffffn);
-  const hiOff = argHighOffset(c.arg);
+  // A value split over two registers (32-bit ABIs) has its high word in the low word of `hi`.
+  const hiOff = c.hi !== undefined ? argLowOffset(c.hi) : argHighOffset(c.arg);
   const loOff = argLowOffset(c.arg);
   switch (c.op) {
     case '==': {

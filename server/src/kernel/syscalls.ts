@@ -4,10 +4,11 @@
  * generated into kernel/generated/ by scripts/gen-kernel-tables.mjs.
  */
 import { abiInfo, type Abi } from './abi';
-import type { SyscallArg, SyscallInfo } from './types';
+import type { ArgPlace, SyscallArg, SyscallInfo } from './types';
 import { SYSCALL_DOCS } from './docs/syscall-docs';
 import { ABI_COLUMNS, SYSCALL_NUMBERS } from './generated/syscall-numbers';
 import { SIGNATURES, type ArgRow } from './generated/signatures';
+import { ARG_LAYOUTS, MULTIPLEXERS, type ArgPlaceRow } from './generated/arg-layout';
 
 interface Db {
   readonly list: readonly SyscallInfo[];
@@ -24,14 +25,37 @@ function widths(w64: 32 | 64): Readonly<Record<Abi, 32 | 64>> {
   return out;
 }
 
-function toArg(row: ArgRow): SyscallArg {
+function toArg(row: ArgRow, index: number, layout: Partial<Record<Abi, readonly ArgPlace[]>>): SyscallArg {
   const [name, aliases, type, kind, signed, w64, constants] = row;
-  return { name, aliases, type, kind, signed: signed === 1, width: widths(w64), constants };
+  const width = { ...widths(w64) };
+  // A 64-bit value split over a register pair is compared on all 64 bits.
+  for (const abi of ABI_COLUMNS) if (layout[abi]?.[index]?.kind === 'pair') width[abi] = 64;
+  return { name, aliases, type, kind, signed: signed === 1, width, constants };
+}
+
+const REG: readonly ArgPlace[] = [0, 1, 2, 3, 4, 5].map((reg) => ({ kind: 'reg', reg }));
+
+function toPlace(p: ArgPlaceRow, reason: string | null | undefined): ArgPlace {
+  if (p === null) return { kind: 'none', reason: reason ?? 'seccomp cannot see this argument on this ABI' };
+  if (typeof p === 'number') return REG[p]!;
+  return { kind: 'pair', lo: p[0], hi: p[1] };
+}
+
+/** syscall → ABI → places, for the calls whose layout is not "parameter i in register i". */
+function layoutRows(): Map<string, Map<Abi, readonly ArgPlace[]>> {
+  const out = new Map<string, Map<Abi, readonly ArgPlace[]>>();
+  for (const [name, abi, places, reasons] of ARG_LAYOUTS) {
+    let m = out.get(name);
+    if (!m) out.set(name, (m = new Map()));
+    m.set(abi as Abi, places.map((p, i) => toPlace(p, reasons?.[i])));
+  }
+  return out;
 }
 
 function load(): Db {
   if (db) return db;
   const sigs = new Map(SIGNATURES.map((s) => [s[0], s] as const));
+  const layouts = layoutRows();
   const list: SyscallInfo[] = [];
   const byName = new Map<string, SyscallInfo>();
   const byNumber = new Map<Abi, Map<number, SyscallInfo>>();
@@ -44,11 +68,19 @@ function load(): Db {
       if (n !== null && n !== undefined) numbers[abi] = n;
     });
     const sig = sigs.get(name);
+    const rows = sig ? sig[2] : [];
+    const layout: Partial<Record<Abi, readonly ArgPlace[]>> = {};
+    for (const abi of ABI_COLUMNS) {
+      if (numbers[abi] === undefined) continue;
+      layout[abi] = layouts.get(name)?.get(abi) ?? rows.map((_, i) => REG[i]!);
+    }
     const doc = Object.prototype.hasOwnProperty.call(SYSCALL_DOCS, name) ? SYSCALL_DOCS[name] : undefined;
     const info: SyscallInfo = {
       name,
       numbers,
-      args: sig ? sig[2].map(toArg) : [],
+      args: rows.map((r, i) => toArg(r, i, layout)),
+      layout,
+      ...(Object.prototype.hasOwnProperty.call(MULTIPLEXERS, name) ? { multiplexer: MULTIPLEXERS[name] } : {}),
       signature: sig ? sig[1] : `long ${name}(void)`,
       summary: doc?.summary ?? '',
       note: doc?.note ?? '',
@@ -112,20 +144,74 @@ function genericArg(index: number): SyscallArg {
   return arg;
 }
 
+/** A parameter (or a positional register) of a syscall, placed on one ABI. */
+export interface ArgRef {
+  /**
+   * Position in `sys.args` of the parameter; for `argN` with no single
+   * parameter in register N, N itself (and `arg` is a generic register).
+   */
+  readonly index: number;
+  readonly arg: SyscallArg;
+  /** Where it sits on the ABI asked for. */
+  readonly place: ArgPlace;
+  /** True for `arg0`…`arg5`: the register at that position, whatever the parameter names. */
+  readonly positional: boolean;
+}
+
+/** The place of `sys.args[index]` on `abi` (identity when the ABI lacks the call). */
+export function argPlace(sys: SyscallInfo, index: number, abi: Abi): ArgPlace {
+  return sys.layout[abi]?.[index] ?? REG[index] ?? { kind: 'none', reason: 'no such register' };
+}
+
+/** The parameter that alone occupies register `reg` on `abi`, if any. */
+export function argInRegister(sys: SyscallInfo, reg: number, abi: Abi): number | undefined {
+  const places = sys.layout[abi] ?? sys.args.map((_, i) => REG[i]!);
+  const i = places.findIndex((p) => p.kind === 'reg' && p.reg === reg);
+  return i >= 0 && i < sys.args.length ? i : undefined;
+}
+
+/** True for the untyped register findArg gives for `argN` where no parameter sits alone. */
+export function isGenericArg(arg: SyscallArg): boolean {
+  return genericArgs.get(Number(arg.name.slice(3))) === arg;
+}
+
 /**
- * Finds an argument of `sys` by its documented name, one of its aliases
- * (the kernel's name), or positionally as `arg0`…`arg5`. A positional name
- * beyond the signature's arity gives a generic register-wide argument.
+ * Finds an argument of `sys` for `abi` (default x86_64): `arg0`…`arg5` are
+ * always the register at that position, on every syscall and ABI (even
+ * where a man page names a parameter `arg2`, as prctl's does); any other
+ * name is a documented parameter name or one of its aliases (the kernel's
+ * name), placed by the ABI's layout.
  */
-export function findArg(sys: SyscallInfo, name: string): { index: number; arg: SyscallArg } | undefined {
-  const byName = sys.args.findIndex((a) => a.name === name);
-  if (byName >= 0) return { index: byName, arg: sys.args[byName]! };
-  const byAlias = sys.args.findIndex((a) => a.aliases.includes(name));
-  if (byAlias >= 0) return { index: byAlias, arg: sys.args[byAlias]! };
+export function findArg(sys: SyscallInfo, name: string, abi: Abi = 'x86_64'): ArgRef | undefined {
   const m = /^arg([0-5])$/.exec(name);
   if (m) {
-    const index = Number(m[1]);
-    return { index, arg: sys.args[index] ?? genericArg(index) };
+    const reg = Number(m[1]);
+    const i = argInRegister(sys, reg, abi);
+    // The parameter in that register gives its kind and width; a half of a
+    // split value or an unused register is a plain register of the ABI's width.
+    return i !== undefined ? { index: i, arg: sys.args[i]!, place: REG[reg]!, positional: true }
+      : { index: reg, arg: genericArg(reg), place: REG[reg]!, positional: true };
   }
-  return undefined;
+  let index = sys.args.findIndex((a) => a.name === name);
+  if (index < 0) index = sys.args.findIndex((a) => a.aliases.includes(name));
+  if (index < 0) return undefined;
+  return { index, arg: sys.args[index]!, place: argPlace(sys, index, abi), positional: false };
+}
+
+/** The value of a parameter from the six raw registers, as the kernel assembles it. */
+export function argValue(args: readonly bigint[], place: ArgPlace): bigint | undefined {
+  switch (place.kind) {
+    case 'reg': return args[place.reg] ?? 0n;
+    case 'pair': return (BigInt.asUintN(32, args[place.hi] ?? 0n) << 32n) | BigInt.asUintN(32, args[place.lo] ?? 0n);
+    case 'none': return undefined;
+  }
+}
+
+/** `args[2]`, `args[3..4]` (low, high): a place in a few characters, for hovers and messages. */
+export function placeText(place: ArgPlace): string {
+  switch (place.kind) {
+    case 'reg': return `args[${place.reg}]`;
+    case 'pair': return `args[${place.lo}] (low) + args[${place.hi}] (high)`;
+    case 'none': return 'not visible';
+  }
 }

@@ -38,7 +38,8 @@ export interface SyscallArg {
   readonly signed: boolean;
   /**
    * Width in bits the kernel reads, per ABI: 32 for int-sized types, 64 for
-   * long/pointer-sized types on 64-bit ABIs. Every 32-bit ABI is 32.
+   * long/pointer-sized types on 64-bit ABIs. On a 32-bit ABI, 64 only for a
+   * 64-bit type (loff_t, u64) split over a register pair, else 32.
    */
   readonly width: Readonly<Record<Abi, 32 | 64>>;
   /**
@@ -49,11 +50,28 @@ export interface SyscallArg {
   readonly constants: readonly string[];
 }
 
+/**
+ * Where one parameter sits on one ABI (seccomp_data.args is per register,
+ * not per C parameter): one register; a 64-bit value split over two 32-bit
+ * registers, low word in `lo`; or nowhere seccomp can see it, with why.
+ */
+export type ArgPlace =
+  | { readonly kind: 'reg'; readonly reg: number }
+  | { readonly kind: 'pair'; readonly lo: number; readonly hi: number }
+  | { readonly kind: 'none'; readonly reason: string };
+
 export interface SyscallInfo {
   readonly name: string;
   /** Number on each ABI that has it (x32 numbers include 0x40000000). */
   readonly numbers: Readonly<Partial<Record<Abi, number>>>;
   readonly args: readonly SyscallArg[];
+  /**
+   * Per ABI that has the call, the place of each entry of `args`
+   * (kernel/generated/arg-layout.ts). Use `argPlace`/`findArg` from syscalls.ts.
+   */
+  readonly layout: Readonly<Partial<Record<Abi, readonly ArgPlace[]>>>;
+  /** For a multiplexer (socketcall, ipc): what seccomp can check of it. */
+  readonly multiplexer?: string;
   /** C prototype, e.g. `int openat(int dirfd, const char *pathname, int flags, mode_t mode)`. */
   readonly signature: string;
   /** One line in our own words. */

@@ -37,6 +37,7 @@ export const SEMANTIC_CODES = {
   'group-conflict': { severity: 'error', layer: 300, summary: 'A group defined twice.' },
   'group-cycle': { severity: 'error', layer: 300, summary: 'A group that contains itself, directly or not.' },
   'invalid-syscall-number': { severity: 'error', layer: 300, summary: '`syscall(N)` with a number outside 0..0x7fffffff.' },
+  'argument-not-visible': { severity: 'error', layer: 300, summary: 'A condition on an argument that seccomp cannot see on some ABI of the policy (behind a pointer, as i386 `mmap` (90) and `select` (82) take theirs, or absent there).' },
   'condition-on-group-without-argument': { severity: 'error', layer: 300, summary: 'A named argument used in a rule whose syscalls do not all have it.' },
   // Warnings
   'unreachable-rule': { severity: 'warning', layer: 300, summary: 'A rule that an earlier rule for the same syscalls always decides first.' },
@@ -50,6 +51,7 @@ export const SEMANTIC_CODES = {
   'prefer-enosys': { severity: 'information', layer: 300, summary: 'clone3/openat2/faccessat2 denied with an errno other than ENOSYS while the older call is allowed.' },
   'execve-denied': { severity: 'information', layer: 300, summary: 'The policy does not allow `execve`, so a program cannot be started under it.' },
   'obsolete-syscall': { severity: 'information', layer: 300, summary: 'A syscall kept only for old binaries.' },
+  'positional-argument-name': { severity: 'information', layer: 300, summary: '`argN` on a syscall whose man page names another parameter `argN` (prctl): `argN` is always register N.' },
   'dangerous-syscall': { severity: 'information', layer: 300, summary: 'An allowance that weakens a sandbox (ptrace, bpf, mount, unconditional ioctl, …).' },
   // Compiler limits
   'filter-too-large': { severity: 'error', layer: 400, summary: 'The compiled filter for some ABI needs more than 4096 instructions.' },

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SEMANTIC_CODES } from '../../../server/src/policy/codes';
 import { buildPolicyModel } from '../../../server/src/policy/semantics/build';
-import { diagnoseModel } from '../../../server/src/service/diagnose';
+import { diagnoseModel } from '../../../server/src/compiler/diagnose';
 import { memoryHost } from '../../helpers/policy';
 
 const H = 'default kill_process\nallow execve\n';
@@ -34,6 +34,8 @@ const CASES: Record<keyof typeof SEMANTIC_CODES, [string, string, Record<string,
   'group-conflict': [H + 'group @g = read\ngroup @g = write\n', '@g'],
   'group-cycle': [H + 'group @a = @b\ngroup @b = @a\nallow @a\n', '@a'],
   'invalid-syscall-number': [H + 'allow syscall(0x80000000)\n', '0x80000000'],
+  'argument-not-visible': ['arch i386\n' + H + 'allow mmap if prot == 0\n', 'prot'],
+  'positional-argument-name': [H + 'allow prctl if arg4 == 0\n', 'arg4'],
   'condition-on-group-without-argument': [H + 'allow openat, read if flags == 0\n', 'flags'],
   'unreachable-rule': [H + 'allow read\nerrno(EPERM) read if fd == 1\n', 'errno(EPERM) read if fd == 1'],
   'duplicate-rule': [H + 'allow read if fd == 1\nallow read if fd == 1\n', 'allow read if fd == 1'],

@@ -3,7 +3,7 @@
  * settings, defines and groups, then resolves every rule for every ABI.
  */
 import { ABIS, allAbiNames, lookupAbi, type Abi } from '../../kernel/abi';
-import { findArg, getSyscall, syscallNames } from '../../kernel/syscalls';
+import { findArg, getSyscall, isGenericArg, syscallNames } from '../../kernel/syscalls';
 import { getConstant } from '../../kernel/constants';
 import { allGroups, getGroup } from '../../kernel/groups';
 import type { SyscallInfo } from '../../kernel/types';
@@ -365,7 +365,7 @@ class ModelBuilder {
       for (const t of targets) {
         let condition: Cond = TRUE;
         if (rule.statement.condition) {
-          const key = targets.length === 1 ? '' : t.info ? names.map((n) => { const a = findArg(t.info!, n); return a ? `${a.index}:${a.arg.width[abi]}:${a.arg.kind}` : '-'; }).join(',') : `raw`;
+          const key = targets.length === 1 ? '' : t.info ? names.map((n) => argKey(t.info!, n, abi)).join(',') : `raw`;
           const known = resolved.get(key);
           if (known) condition = known;
           else {
@@ -386,6 +386,19 @@ class ModelBuilder {
       bySyscall,
     };
   }
+}
+
+/**
+ * What resolving the name `n` for `sys` on `abi` depends on: its place, width
+ * and kind, and for a positional name the man page's collision hint.
+ */
+function argKey(sys: SyscallInfo, n: string, abi: Abi): string {
+  const a = findArg(sys, n, abi);
+  if (!a) return '-';
+  const p = a.place;
+  const where = p.kind === 'reg' ? `${p.reg}` : p.kind === 'pair' ? `${p.lo}+${p.hi}` : `none:${p.reason}`;
+  const named = a.positional && sys.args.some((x) => x.name === n || x.aliases.includes(n)) ? `:${sys.name}` : '';
+  return `${where}:${a.arg.width[abi]}:${a.arg.kind}:${isGenericArg(a.arg) ? 'g' : a.arg.type}${named}`;
 }
 
 /** The distinct identifiers of an expression (arguments, constants, defines). */

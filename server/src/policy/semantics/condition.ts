@@ -6,10 +6,18 @@
 
 export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
 
-/** `(args[arg] & mask) OP value`, all unsigned, on `width` bits. */
+/**
+ * `(args[arg] & mask) OP value`, all unsigned, on `width` bits. With `hi`, a
+ * 64-bit value split over two 32-bit registers (a loff_t on i386 or arm):
+ * its low word is the low word of `args[arg]` and its high word the low
+ * word of `args[hi]`.
+ */
 export interface Compare {
   readonly kind: 'cmp';
+  /** The register (for a split value: the one holding the low word). */
   readonly arg: number;
+  /** The register holding the high word of a split 64-bit value. */
+  readonly hi?: number;
   readonly width: 32 | 64;
   /** Already reduced to `width` bits; all ones when there is no mask. */
   readonly mask: bigint;
@@ -50,6 +58,12 @@ export function holds<T extends number | bigint>(op: CompareOp, a: T, b: T): boo
   }
 }
 
+/** The value a comparison reads from the six raw 64-bit argument registers. */
+export function operand(c: Compare, args: readonly bigint[]): bigint {
+  if (c.hi !== undefined) return (wrap(args[c.hi] ?? 0n, 32) << 32n) | wrap(args[c.arg] ?? 0n, 32);
+  return wrap(args[c.arg] ?? 0n, c.width);
+}
+
 /** Evaluates a condition on the six raw 64-bit argument registers. */
 export function evaluate(cond: Cond, args: readonly bigint[]): boolean {
   switch (cond.kind) {
@@ -59,7 +73,7 @@ export function evaluate(cond: Cond, args: readonly bigint[]): boolean {
     case 'or': return cond.items.some((c) => evaluate(c, args));
     case 'not': return !evaluate(cond.item, args);
     case 'cmp': {
-      return holds(cond.op, wrap(args[cond.arg] ?? 0n, cond.width) & cond.mask, cond.value);
+      return holds(cond.op, operand(cond, args) & cond.mask, cond.value);
     }
   }
 }
@@ -123,7 +137,7 @@ export function sameCondition(a: Cond, b: Cond): boolean {
       return true;
     case 'cmp': {
       const c = b as Compare;
-      return a.arg === c.arg && a.width === c.width && a.mask === c.mask && a.op === c.op && a.value === c.value;
+      return a.arg === c.arg && a.hi === c.hi && a.width === c.width && a.mask === c.mask && a.op === c.op && a.value === c.value;
     }
     case 'not':
       return sameCondition(a.item, (b as { item: Cond }).item);
@@ -146,7 +160,7 @@ export function conditionToString(cond: Cond): string {
     case 'and': return cond.items.map((c) => (c.kind === 'or' ? `(${conditionToString(c)})` : conditionToString(c))).join(' && ');
     case 'or': return cond.items.map(conditionToString).join(' || ');
     case 'cmp': {
-      const arg = `arg${cond.arg}${cond.width === 32 ? '.lo' : ''}`;
+      const arg = cond.hi !== undefined ? `arg${cond.hi}.lo:arg${cond.arg}.lo` : `arg${cond.arg}${cond.width === 32 ? '.lo' : ''}`;
       const lhs = cond.mask === maxOf(cond.width) ? arg : `(${arg} & ${hex(cond.mask)})`;
       return `${lhs} ${cond.op} ${hex(cond.value)}`;
     }

@@ -5,7 +5,7 @@
  */
 import { abiInfo, type Abi } from '../../kernel/abi';
 import { allConstants, constantValue, getConstant } from '../../kernel/constants';
-import { allSyscalls, findArg, getSyscall } from '../../kernel/syscalls';
+import { allSyscalls, argInRegister, findArg, getSyscall, isGenericArg } from '../../kernel/syscalls';
 import type { SyscallArg, SyscallInfo } from '../../kernel/types';
 import { SEMANTIC_CODES, type SemanticCode } from '../codes';
 import type { RelatedLocation } from '../diagnostics';
@@ -34,7 +34,7 @@ export interface ResolverContext {
 
 type Value =
   | { readonly t: 'int'; readonly v: bigint; readonly node: Expression }
-  | { readonly t: 'arg'; readonly index: number; readonly name: string; readonly info: SyscallArg | undefined;
+  | { readonly t: 'arg'; readonly index: number; readonly hi?: number; readonly name: string; readonly info: SyscallArg | undefined;
       readonly width: 32 | 64; readonly mask: bigint | undefined; readonly node: Expression }
   | { readonly t: 'bool'; readonly c: Cond; readonly node: Expression }
   | { readonly t: 'err' };
@@ -274,16 +274,23 @@ export class ExpressionResolver {
   private identifier(e: Expression & { kind: 'Identifier' }, file: string, abi: Abi, scope: Scope | undefined): Value {
     const name = e.name;
     if (scope) {
-      const named = scope.syscall ? findArg(scope.syscall, name) : undefined;
+      const named = scope.syscall ? findArg(scope.syscall, name, abi) : undefined;
       const found = named ?? (scope.syscall ? undefined : rawArg(name));
       if (found) {
-        const info = named?.arg;
-        const width = info ? info.width[abi] : abiInfo(abi).registerBits;
+        const info = named && !isGenericArg(named.arg) ? named.arg : undefined;
+        const place = named?.place ?? { kind: 'reg' as const, reg: found.index };
         this.ctx.occur({ kind: 'argument', name, index: found.index, syscalls: scope.ruleSyscalls.length ? scope.ruleSyscalls : [scope.syscallLabel], file, range: e });
+        if (place.kind === 'none') {
+          this.report('argument-not-visible', file, e, place.reason);
+          return ERR;
+        }
+        if (named?.positional && scope.syscall) this.positionalNameHint(scope.syscall, name, file, e);
+        const width = info ? info.width[abi] : abiInfo(abi).registerBits;
         if (info && POINTER_KINDS.has(info.kind)) {
           this.report('pointer-argument', file, e, `\`${name}\` of \`${scope.syscallLabel}\` is a pointer: seccomp compares the address, not the ${info.kind === 'path' || info.kind === 'string' ? 'string' : 'memory'} it points to`);
         }
-        return { t: 'arg', index: found.index, name, info, width, mask: undefined, node: e };
+        const reg = place.kind === 'pair' ? place.lo : place.reg;
+        return { t: 'arg', index: reg, ...(place.kind === 'pair' ? { hi: place.hi } : {}), name, info, width, mask: undefined, node: e };
       }
       const owners = scope.ruleSyscalls.filter((s) => { const i = getSyscall(s); return i && findArg(i, name); });
       if (owners.length > 0) {
@@ -331,7 +338,7 @@ export class ExpressionResolver {
     if (v.t === 'err') return undefined;
     if (v.t === 'bool') return v.c;
     if (v.t === 'arg' && v.mask !== undefined) {
-      const c: Compare = { kind: 'cmp', arg: v.index, width: v.width, mask: v.mask, op: '!=', value: 0n };
+      const c: Compare = { kind: 'cmp', arg: v.index, ...(v.hi !== undefined ? { hi: v.hi } : {}), width: v.width, mask: v.mask, op: '!=', value: 0n };
       this.warnIfConstant(c, file, v.node);
       return c;
     }
@@ -357,9 +364,27 @@ export class ExpressionResolver {
   private compare(op: CompareOp, arg: Value & { t: 'arg' }, c: Value & { t: 'int' }, swapped: boolean, file: string): Compare | undefined {
     if (!this.fits(c, arg, file)) return undefined;
     return {
-      kind: 'cmp', arg: arg.index, width: arg.width,
+      kind: 'cmp', arg: arg.index, ...(arg.hi !== undefined ? { hi: arg.hi } : {}), width: arg.width,
       mask: arg.mask ?? maxOf(arg.width), op: swapped ? FLIP[op] : op, value: wrap(c.v, arg.width),
     };
+  }
+
+  /**
+   * `argN` is always register N; where the man page names a parameter `argK`
+   * (prctl's `arg2`…`arg5`), say which register that parameter is, since the
+   * two readings differ.
+   */
+  private positionalNameHint(sys: SyscallInfo, name: string, file: string, at: TextRange): void {
+    const doc = sys.args.findIndex((a) => a.name === name || a.aliases.includes(name));
+    if (doc < 0) return;
+    const reg = Number(name.slice(3));
+    const abi = scopeAbiOf(sys);
+    const place = sys.layout[abi]?.[doc];
+    const docReg = place?.kind === 'reg' ? place.reg : doc;
+    if (docReg === reg) return;
+    const here = argInRegister(sys, reg, abi);
+    this.report('positional-argument-name', file, at,
+      `\`${name}\` is register ${reg} here (\`argN\` always names register N); the man page's \`${name}\` of \`${sys.name}\` is register ${docReg}, \`arg${docReg}\`${here !== undefined ? ` (register ${reg} holds the man page's \`${sys.args[here]!.name}\`)` : ''}`);
   }
 
   private warnIfConstant(c: Cond, file: string, at: TextRange): void {
@@ -368,6 +393,11 @@ export class ExpressionResolver {
       this.report('constant-condition', file, at, `this condition is always ${s.kind}`);
     }
   }
+}
+
+/** An ABI where `sys` exists, to read where its documented parameters sit (argN-named ones are never moved). */
+function scopeAbiOf(sys: SyscallInfo): Abi {
+  return (Object.keys(sys.numbers)[0] as Abi | undefined) ?? 'x86_64';
 }
 
 let argNames: Set<string> | undefined;
