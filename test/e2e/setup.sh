@@ -10,6 +10,10 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$HERE"
 
+# --check: only say whether everything is installed (exit 0) or what is missing (exit 1).
+CHECK=0
+[ "${1:-}" = "--check" ] && CHECK=1
+
 say() { echo "[e2e setup] $*"; }
 die() { echo "[e2e setup] ERROR: $*" >&2; exit 1; }
 
@@ -18,6 +22,15 @@ missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v rg >/dev/null 2>&1 || missing+=(ripgrep)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || missing+=(libkrb5-dev)
+if [ "$CHECK" = 1 ]; then
+  [ ${#missing[@]} -eq 0 ] || { echo "missing Debian packages: ${missing[*]}"; exit 1; }
+  stamp_of() { cat package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1; }
+  if [ -f node_modules/.e2e-setup-stamp ] && [ "$(cat node_modules/.e2e-setup-stamp)" = "$(stamp_of)" ] && [ -x node_modules/.bin/code-server ]; then
+    exit 0
+  fi
+  echo "code-server, playwright-core and mocha are not installed in test/e2e/node_modules"
+  exit 1
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]} and no apt-get to install them"
   SUDO=""

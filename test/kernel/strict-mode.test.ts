@@ -14,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { blocker, machine } from '../helpers/machine';
 
 const ROOT = resolve(__dirname, '../..');
 const FIXTURES = join(ROOT, 'test/fixtures/kernel');
@@ -24,23 +25,15 @@ let skipReason: string | undefined;
 let skip32: string | undefined;
 
 before(() => {
-  if (process.platform !== 'linux' || process.arch !== 'x64') {
-    skipReason = 'kernel tests need x86_64 Linux';
-    return;
-  }
-  if (spawnSync('gcc', ['--version']).status !== 0) {
-    skipReason = 'gcc not found';
-    return;
-  }
+  // Found by trying (test/helpers/machine.ts); under CI a missing tool fails instead of skipping.
+  skipReason = blocker(machine.linuxX64(), machine.gcc());
+  if (skipReason !== undefined) return;
   if (!existsSync(join(ROOT, 'dist/cli.js'))) {
     const b = spawnSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, encoding: 'utf8' });
     if (b.status !== 0) throw new Error(`node scripts/build.mjs failed:\n${b.stderr}`);
   }
   dir = mkdtempSync(join(tmpdir(), 'strict-mode-'));
-  const probe = join(dir, 'm32probe');
-  const p = spawnSync('gcc', ['-m32', '-x', 'c', '-o', probe, '-'], { input: 'int main(void) { return 0; }\n', encoding: 'utf8' });
-  if (p.status !== 0) skip32 = `gcc -m32 cannot build programs (install gcc-multilib): ${p.stderr.trim().split('\n')[0]}`;
-  else if (spawnSync(probe).status !== 0) skip32 = 'cannot run 32-bit programs (kernel without IA32 emulation?)';
+  skip32 = blocker(machine.runI386());
 });
 
 after(() => {

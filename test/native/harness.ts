@@ -147,13 +147,4 @@ export function helperBuilt(): boolean {
   return existsSync(HELPER);
 }
 
-/** `pid` is alive (kill(pid, 0) succeeds) and not a zombie. */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const r = spawnSync('sh', ['-c', `grep -q '^State:.*Z' /proc/${pid}/status`]);
-  return r.status !== 0;
-}
+export { alive } from '../helpers/processes';

@@ -1,6 +1,6 @@
 /**
  * Property tests: random text and random mutations of valid policies never
- * make the lexer or parser throw, always finish quickly, and always give
+ * make the lexer or parser throw, always finish, and always give
  * well-formed ranges (see `checkRanges`). Deterministic: every case has its
  * own seed, printed on failure; rerun one case with
  * `SYNTAX_FUZZ_SEED=<seed> node --import tsx --test test/unit/syntax/fuzz.test.ts`
@@ -139,16 +139,12 @@ function mutate(rng: Rng, text: string): string {
 const BASE_SEED = Number(process.env.SYNTAX_FUZZ_BASE ?? 0x5ecc0);
 const SCALE = Number(process.env.SYNTAX_FUZZ_SCALE ?? 1);
 const ONLY = process.env.SYNTAX_FUZZ_SEED ? Number(process.env.SYNTAX_FUZZ_SEED) : undefined;
-const TIME_LIMIT_MS = 100;
 
 function check(seed: number, text: string): void {
   let ok = false;
   try {
-    const t0 = performance.now();
-    const r = parsePolicy(text);
-    const ms = performance.now() - t0;
-    assert.ok(ms < TIME_LIMIT_MS, `took ${ms.toFixed(1)} ms for ${text.length} characters`);
-    checkRanges(text, r);
+    // Speed is measured in bench/check.mjs, not asserted here: a loaded machine must not fail a test.
+    checkRanges(text, parsePolicy(text));
     ok = true;
   } finally {
     if (!ok) {
@@ -159,7 +155,6 @@ function check(seed: number, text: string): void {
 }
 
 function cases(count: number, stream: number, make: (rng: Rng) => string): void {
-  parsePolicy(SPEC_EXAMPLE.repeat(20)); // warm up the JIT before timing
   for (let i = 0; i < count * SCALE; i++) {
     const seed = (BASE_SEED + stream * 1_000_000 + i) >>> 0;
     if (ONLY !== undefined && seed !== ONLY) continue;
@@ -198,15 +193,13 @@ describe('parser properties', () => {
     }
   });
 
-  it('parses a 10,000-line policy quickly', () => {
+  it('parses a 10,000-line policy clean, every statement kept', () => {
     const lines: string[] = [];
     for (let i = 0; lines.length < 10_000; i++) lines.push(...SPEC_EXAMPLE.split('\n').slice(1, -1));
     const text = lines.slice(0, 10_000).join('\n');
-    parsePolicy(text);
-    const t0 = performance.now();
     const r = parsePolicy(text);
-    const ms = performance.now() - t0;
     assert.equal(r.diagnostics.length, 0);
-    assert.ok(ms < 200, `10,000 lines took ${ms.toFixed(1)} ms`);
+    const once = parsePolicy(SPEC_EXAMPLE.split('\n').slice(1, -1).join('\n'));
+    assert.ok(r.file.statements.length >= once.file.statements.length * Math.floor(10_000 / (SPEC_EXAMPLE.split('\n').length - 2)));
   });
 });

@@ -55,12 +55,13 @@ describe('LineIndex', () => {
     assert.deepEqual(li.rangeAt({ start: 1, end: 4 }), { start: { line: 0, character: 1 }, end: { line: 1, character: 2 } });
   });
 
-  it('is fast on large texts (binary search)', () => {
+  it('maps offsets in large texts', () => {
     const text = 'allow read, write if fd == 1\n'.repeat(100000);
-    const t0 = performance.now();
     const li = new LineIndex(text);
-    for (let i = 0; i < 100000; i++) li.positionAt((i * 7919) % text.length);
-    assert.ok(performance.now() - t0 < 1000);
+    for (let i = 0; i < 1000; i++) {
+      const off = (i * 7919) % text.length;
+      assert.deepEqual(li.positionAt(off), { line: Math.floor(off / 29), character: off % 29 });
+    }
     assert.deepEqual(li.positionAt(29 * 5000 + 3), { line: 5000, character: 3 });
   });
 });
