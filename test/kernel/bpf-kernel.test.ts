@@ -14,14 +14,16 @@ import { join } from 'node:path';
 import {
   BPF_A, BPF_ABS, BPF_ADD, BPF_ALU, BPF_AND, BPF_DIV, BPF_IMM, BPF_JA, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JMP,
   BPF_JSET, BPF_K, BPF_LD, BPF_LDX, BPF_LEN, BPF_LSH, BPF_MEM, BPF_MISC, BPF_MUL, BPF_NEG, BPF_OR, BPF_RET,
-  BPF_RSH, BPF_ST, BPF_STX, BPF_SUB, BPF_TAX, BPF_TXA, BPF_W, BPF_X, BPF_XOR, BPF_MAXINSNS,
-  SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_KILL_THREAD, SECCOMP_RET_LOG,
-  SECCOMP_RET_TRACE, SECCOMP_RET_TRAP, SECCOMP_RET_USER_NOTIF,
-  encodeProgram, jump, stmt, type Instruction,
+  BPF_RSH, BPF_ST, BPF_STX, BPF_SUB, BPF_TAX, BPF_TXA, BPF_W, BPF_X, BPF_XOR, BPF_MAXINSNS, encodeProgram,
+  jump, stmt, type Instruction,
 } from '../../server/src/bpf/instructions';
-import { actionOf, runProgram, type SeccompData } from '../../server/src/bpf/interpreter';
+import { runProgram, type SeccompData } from '../../server/src/bpf/interpreter';
 import { validateProgram } from '../../server/src/bpf/validator';
 import { disassemble } from '../../server/src/bpf/disassembler';
+import {
+  SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_KILL_THREAD, SECCOMP_RET_LOG,
+  SECCOMP_RET_TRACE, SECCOMP_RET_TRAP, SECCOMP_RET_USER_NOTIF, actionOf,
+} from '../../server/src/kernel/seccomp';
 
 // ---------------------------------------------------------------------------
 // The C helper (C11, built with -Wall -Wextra -Werror).

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeProgram, stmt, BPF_RET, BPF_K, SECCOMP_RET_ALLOW } from '../../server/src/bpf/instructions';
+import { encodeProgram, stmt, BPF_RET, BPF_K } from '../../server/src/bpf/instructions';
 import { explain } from '../../server/src/compiler/attribute';
 import { toDisassembly, toRaw } from '../../server/src/compiler/output';
 import { decide } from '../../server/src/policy/semantics/decide';
@@ -26,6 +26,7 @@ import {
   SYSCALLS, pick, randomArgValue, randomConst, type KEvent, type KernelFacts, type Kind, type R,
   type Runner, type SysSpec,
 } from './harness';
+import { SECCOMP_RET_ALLOW } from '../../server/src/kernel/seccomp';
 
 let dir = '';
 let r64: Runner | undefined;

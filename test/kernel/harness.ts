@@ -22,8 +22,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { actionOf } from '../../server/src/bpf/interpreter';
-import { BPF_K, BPF_RET, SECCOMP_RET_ALLOW, encodeProgram, stmt } from '../../server/src/bpf/instructions';
+import { BPF_K, BPF_RET, encodeProgram, stmt } from '../../server/src/bpf/instructions';
 import { abiInfo, type Abi } from '../../server/src/kernel/abi';
 import { syscallNumber } from '../../server/src/kernel/syscalls';
 import { buildPolicyModel } from '../../server/src/policy/semantics/build';
@@ -31,6 +30,7 @@ import { diagnoseModel } from '../../server/src/service/diagnose';
 import { compilePolicy, type CompiledProgram } from '../../server/src/compiler/compile';
 import type { PolicyModel } from '../../server/src/policy/semantics/model';
 import { memoryHost } from '../helpers/policy';
+import { actionOf, SECCOMP_RET_ALLOW } from '../../server/src/kernel/seccomp';
 
 export const RUNNER_C = String.raw`/*
  * Kernel-in-the-loop runner for the compiler tests (built at test time).

@@ -30,7 +30,7 @@ import { validateProgram } from '../../server/src/bpf/validator';
 import { disassemble } from '../../server/src/bpf/disassembler';
 import { explain } from '../../server/src/compiler/attribute';
 import { toDisassembly, toRaw } from '../../server/src/compiler/output';
-import { abiOfEvent, decide } from '../../server/src/policy/semantics/decide';
+import { decide } from '../../server/src/policy/semantics/decide';
 import { abiInfo, type Abi } from '../../server/src/kernel/abi';
 import { syscallNumber } from '../../server/src/kernel/syscalls';
 import {
@@ -38,6 +38,7 @@ import {
   randomArgValue, randomConst, runInKernel, seenArgs, sys, u64, type ArgSpec, type KEvent, type KernelFacts, type Kind,
   type R, type Runner, type SysSpec,
 } from './harness';
+import { abiOfEvent } from '../../server/src/kernel/seccomp';
 
 // ---------------------------------------------------------------------------
 // The libseccomp side (C11, -Wall -Wextra -Werror, linked with -lseccomp).

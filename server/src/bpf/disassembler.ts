@@ -14,8 +14,10 @@
  * knowledge comes from a small forward analysis of what A holds on every path.
  */
 
-import { describeDataOffset, type Instruction } from './instructions';
-import { formatAction } from './interpreter';
+import {
+  ALU_OP_NAMES, BPF_ALU, BPF_JA, BPF_JMP, BPF_NEG, describeDataOffset, JMP_OP_NAMES, type Instruction,
+} from './instructions';
+import { formatAction } from '../kernel/seccomp';
 
 export interface DisassembleOptions {
   /** Extra text for an instruction, e.g. the policy line it came from. */
@@ -29,26 +31,6 @@ export interface DisassembleOptions {
 function hex(k: number): string {
   return '0x' + (k >>> 0).toString(16);
 }
-
-const ALU_NAMES: Record<number, string> = {
-  0x00: 'add',
-  0x10: 'sub',
-  0x20: 'mul',
-  0x30: 'div',
-  0x40: 'or',
-  0x50: 'and',
-  0x60: 'lsh',
-  0x70: 'rsh',
-  0x90: 'mod',
-  0xa0: 'xor',
-};
-
-const JMP_NAMES: Record<number, string> = {
-  0x10: 'jeq',
-  0x20: 'jgt',
-  0x30: 'jge',
-  0x40: 'jset',
-};
 
 /** The bpf_asm-style text of one instruction at `pc` (jump targets absolute). */
 export function formatInstruction(ins: Instruction, pc: number): string {
@@ -101,11 +83,12 @@ export function formatInstruction(ins: Instruction, pc: number): string {
   const cls = code & 0x07;
   const op = code & 0xf0;
   const x = (code & 0x08) !== 0;
-  if (cls === 0x04 && code <= 0xff && ALU_NAMES[op] !== undefined) {
-    return `${ALU_NAMES[op]} ${x ? 'x' : '#' + hex(k)}`;
+  // neg and ja take no operand; their one valid form is a case above.
+  if (cls === BPF_ALU && code <= 0xff && op !== BPF_NEG && ALU_OP_NAMES[op] !== undefined) {
+    return `${ALU_OP_NAMES[op]} ${x ? 'x' : '#' + hex(k)}`;
   }
-  if (cls === 0x05 && code <= 0xff && JMP_NAMES[op] !== undefined) {
-    return `${JMP_NAMES[op]} ${x ? 'x' : '#' + hex(k)}, ${pc + 1 + jt}, ${pc + 1 + jf}`;
+  if (cls === BPF_JMP && code <= 0xff && op !== BPF_JA && JMP_OP_NAMES[op] !== undefined) {
+    return `${JMP_OP_NAMES[op]} ${x ? 'x' : '#' + hex(k)}, ${pc + 1 + jt}, ${pc + 1 + jf}`;
   }
   return `.insn ${hex(code)}, ${jt}, ${jf}, ${hex(k)}`;
 }

@@ -1,8 +1,8 @@
 /**
  * Classic BPF (cBPF) as used by seccomp: the instruction type, opcode
  * constants (include/uapi/linux/bpf_common.h, include/uapi/linux/filter.h),
- * seccomp return values (include/uapi/linux/seccomp.h), the layout of
- * `struct seccomp_data`, and the binary form of `struct sock_filter`.
+ * the layout of `struct seccomp_data`, and the binary form of
+ * `struct sock_filter`. Seccomp's return values are in kernel/seccomp.ts.
  *
  * This layer knows nothing about policies.
  */
@@ -98,32 +98,36 @@ export function bpfMiscOp(code: number): number {
   return code & 0xf8;
 }
 
+// ---- names --------------------------------------------------------------------
+// One spelling of each field value, bpf_asm's (`ld`, `jeq`, `abs`); the C
+// macro is the same name in upper case after `BPF_` (`BPF_JEQ`). The
+// disassembler prints the first, the C header output the second.
+
+export const CLASS_NAMES: Readonly<Record<number, string>> = {
+  [BPF_LD]: 'ld', [BPF_LDX]: 'ldx', [BPF_ST]: 'st', [BPF_STX]: 'stx',
+  [BPF_ALU]: 'alu', [BPF_JMP]: 'jmp', [BPF_RET]: 'ret', [BPF_MISC]: 'misc',
+};
+export const SIZE_NAMES: Readonly<Record<number, string>> = { [BPF_W]: 'w', [BPF_H]: 'h', [BPF_B]: 'b' };
+export const MODE_NAMES: Readonly<Record<number, string>> = {
+  [BPF_IMM]: 'imm', [BPF_ABS]: 'abs', [BPF_IND]: 'ind', [BPF_MEM]: 'mem', [BPF_LEN]: 'len', [BPF_MSH]: 'msh',
+};
+export const ALU_OP_NAMES: Readonly<Record<number, string>> = {
+  [BPF_ADD]: 'add', [BPF_SUB]: 'sub', [BPF_MUL]: 'mul', [BPF_DIV]: 'div', [BPF_OR]: 'or', [BPF_AND]: 'and',
+  [BPF_LSH]: 'lsh', [BPF_RSH]: 'rsh', [BPF_NEG]: 'neg', [BPF_MOD]: 'mod', [BPF_XOR]: 'xor',
+};
+export const JMP_OP_NAMES: Readonly<Record<number, string>> = {
+  [BPF_JA]: 'ja', [BPF_JEQ]: 'jeq', [BPF_JGT]: 'jgt', [BPF_JGE]: 'jge', [BPF_JSET]: 'jset',
+};
+
+/** The C macro of a field value's name: `jeq` → `BPF_JEQ`. */
+export function macroName(name: string): string {
+  return `BPF_${name.toUpperCase()}`;
+}
+
 /** Maximum number of instructions in one program (filter.h). */
 export const BPF_MAXINSNS = 4096;
 /** Number of 32-bit scratch memory words M[0..15] (filter.h). */
 export const BPF_MEMWORDS = 16;
-
-// ---- seccomp return values (seccomp.h) --------------------------------------
-export const SECCOMP_RET_KILL_PROCESS = 0x80000000;
-export const SECCOMP_RET_KILL_THREAD = 0x00000000;
-/** Old name of KILL_THREAD. */
-export const SECCOMP_RET_KILL = SECCOMP_RET_KILL_THREAD;
-export const SECCOMP_RET_TRAP = 0x00030000;
-export const SECCOMP_RET_ERRNO = 0x00050000;
-export const SECCOMP_RET_USER_NOTIF = 0x7fc00000;
-export const SECCOMP_RET_TRACE = 0x7ff00000;
-export const SECCOMP_RET_LOG = 0x7ffc0000;
-export const SECCOMP_RET_ALLOW = 0x7fff0000;
-
-/** Mask for the full action (upper 16 bits). */
-export const SECCOMP_RET_ACTION_FULL = 0xffff0000;
-/** Legacy action mask, without the KILL_PROCESS sign bit. */
-export const SECCOMP_RET_ACTION = 0x7fff0000;
-/** Mask for the 16 bits of return data. */
-export const SECCOMP_RET_DATA = 0x0000ffff;
-
-/** Largest errno the kernel passes on; larger ERRNO data is capped to it. */
-export const MAX_ERRNO = 4095;
 
 // ---- struct seccomp_data ----------------------------------------------------
 /** Offset of `int nr`. */

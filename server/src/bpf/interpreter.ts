@@ -28,20 +28,7 @@
  * guessing.
  */
 
-import {
-  MAX_ERRNO,
-  SECCOMP_RET_ACTION_FULL,
-  SECCOMP_RET_ALLOW,
-  SECCOMP_RET_DATA,
-  SECCOMP_RET_ERRNO,
-  SECCOMP_RET_KILL_PROCESS,
-  SECCOMP_RET_KILL_THREAD,
-  SECCOMP_RET_LOG,
-  SECCOMP_RET_TRACE,
-  SECCOMP_RET_TRAP,
-  SECCOMP_RET_USER_NOTIF,
-  type Instruction,
-} from './instructions';
+import type { Instruction } from './instructions';
 
 /** `struct seccomp_data`, as the kernel fills it for one system call. */
 export interface SeccompData {
@@ -337,88 +324,4 @@ export function runProgramOnWords(insns: readonly Instruction[], words: Uint32Ar
   const result: RunResult = { action: ret >>> 0, steps };
   if (path !== undefined) result.path = path;
   return result;
-}
-
-// ---- interpreting the return value ------------------------------------------
-
-export type SeccompActionName =
-  | 'kill_process'
-  | 'kill_thread'
-  | 'trap'
-  | 'errno'
-  | 'user_notif'
-  | 'trace'
-  | 'log'
-  | 'allow'
-  | 'unknown';
-
-export interface SeccompAction {
-  /** The action named by the upper 16 bits; 'unknown' if the kernel has no such action. */
-  action: SeccompActionName;
-  /** The low 16 bits (SECCOMP_RET_DATA), as returned. */
-  data: number;
-  /**
-   * What the kernel actually does: same as `action`, except that unknown
-   * actions fall into the `default:` case of __seccomp_filter, which kills
-   * the whole process (like KILL_PROCESS).
-   */
-  effective: Exclude<SeccompActionName, 'unknown'>;
-}
-
-/** Splits a filter's return value the way kernel/seccomp.c __seccomp_filter does. */
-export function actionOf(ret: number): SeccompAction {
-  const full = (ret & SECCOMP_RET_ACTION_FULL) >>> 0;
-  const data = ret & SECCOMP_RET_DATA;
-  let action: SeccompActionName;
-  switch (full) {
-    case SECCOMP_RET_KILL_PROCESS:
-      action = 'kill_process';
-      break;
-    case SECCOMP_RET_KILL_THREAD:
-      action = 'kill_thread';
-      break;
-    case SECCOMP_RET_TRAP:
-      action = 'trap';
-      break;
-    case SECCOMP_RET_ERRNO:
-      action = 'errno';
-      break;
-    case SECCOMP_RET_USER_NOTIF:
-      action = 'user_notif';
-      break;
-    case SECCOMP_RET_TRACE:
-      action = 'trace';
-      break;
-    case SECCOMP_RET_LOG:
-      action = 'log';
-      break;
-    case SECCOMP_RET_ALLOW:
-      action = 'allow';
-      break;
-    default:
-      return { action: 'unknown', data, effective: 'kill_process' };
-  }
-  return { action, data, effective: action };
-}
-
-/**
- * A short human-readable form of a return value: `allow`, `log`,
- * `kill_process`, `kill_thread`, `user_notif`, `errno(1)`, `trap(5)`,
- * `trace(7)`; data is shown only for the actions that pass it on. ERRNO data
- * above MAX_ERRNO is shown as the kernel delivers it: `errno(4095)`.
- * Unknown actions: `unknown(0x12340000) → kill_process`.
- */
-export function formatAction(ret: number): string {
-  const { action, data } = actionOf(ret);
-  switch (action) {
-    case 'errno':
-      return `errno(${Math.min(data, MAX_ERRNO)})`;
-    case 'trap':
-    case 'trace':
-      return `${action}(${data})`;
-    case 'unknown':
-      return `unknown(0x${(ret >>> 0).toString(16).padStart(8, '0')}) → kill_process`;
-    default:
-      return action;
-  }
 }

@@ -9,7 +9,7 @@
 import type { Abi } from '../kernel/abi';
 import { BPF_JA, BPF_JMP } from '../bpf/instructions';
 import { runProgram, type SeccompData } from '../bpf/interpreter';
-import { abiOfEvent } from '../policy/semantics/decide';
+import { abiOfEvent } from '../kernel/seccomp';
 import type { CompiledProgram } from './compile';
 import type { Origin } from './sourcemap';
 

@@ -13,12 +13,12 @@
  * 0x40000000, so their segments are laid side by side in one tree, and x32
  * numbers on an x86_64-only filter simply fall in `badarch` segments.
  */
-import { ABIS, abiInfo, X32_SYSCALL_BIT, type Abi } from '../kernel/abi';
+import { ABIS, abiInfo, type Abi } from '../kernel/abi';
+import { retValue, X32_SYSCALL_BIT } from '../kernel/seccomp';
 import { BPF_JEQ, BPF_JGE, BPF_JSET, BPF_MAXINSNS, SECCOMP_DATA_ARCH, SECCOMP_DATA_NR, type Instruction } from '../bpf/instructions';
 import { allSyscalls, syscallByNumber } from '../kernel/syscalls';
 import type { AbiRule, AbiTable, ConcreteAction, PolicyModel, PolicyRule } from '../policy/semantics/model';
 import { conditionToString } from '../policy/semantics/condition';
-import { retValue } from './actions';
 import { emitCondition } from './conditions';
 import { buildTree, mergeSegments, type LeafTarget, type Segment, type Tree } from './dispatch';
 import { Emitter, ProgramTooLarge, type Label, type Target } from './emitter';

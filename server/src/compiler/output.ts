@@ -4,7 +4,11 @@
  */
 import type { Abi } from '../kernel/abi';
 import { disassemble } from '../bpf/disassembler';
-import { encodeProgram, type Instruction } from '../bpf/instructions';
+import {
+  ALU_OP_NAMES, BPF_A, BPF_ALU, BPF_JA, BPF_JEQ, BPF_JMP, BPF_K, BPF_LD, BPF_LDX, BPF_RET, BPF_X, bpfClass, bpfMode, bpfOp,
+  bpfRval, bpfSize, bpfSrc, CLASS_NAMES, encodeProgram, JMP_OP_NAMES, macroName, MODE_NAMES, SIZE_NAMES, type Instruction,
+} from '../bpf/instructions';
+import { retConstantName, SECCOMP_RET_DATA } from '../kernel/seccomp';
 import { syscallByNumber } from '../kernel/syscalls';
 import type { CompiledProgram } from './compile';
 import { originLabel } from './sourcemap';
@@ -30,12 +34,12 @@ function sharedRetLabel(program: CompiledProgram, pc: number): string {
   const value = program.instructions[pc]!.k;
   const labels: string[] = [];
   const add = (l: string) => { if (!labels.includes(l)) labels.push(l); };
-  for (const r of program.sourceMap.ranges) if (r.ret === value) add(r.origin.kind === 'default' ? 'default' : originLabel(r.origin));
+  for (const r of program.sourceMap.ranges) if (r.ret === value) add(originLabel(r.origin));
   program.instructions.forEach((ins, from) => {
     const edges = program.sourceMap.instructions[from]!.edges;
     if (!edges) return;
-    if (edges.true && from + 1 + ins.jt === pc) add(edges.true.kind === 'default' ? 'default' : originLabel(edges.true));
-    if (edges.false && from + 1 + ins.jf === pc) add(edges.false.kind === 'default' ? 'default' : originLabel(edges.false));
+    if (edges.true && from + 1 + ins.jt === pc) add(originLabel(edges.true));
+    if (edges.false && from + 1 + ins.jf === pc) add(originLabel(edges.false));
   });
   if (labels.length === 0) return 'badarch';
   return labels.length > 4 ? `${labels.slice(0, 4).join(', ')}, …` : labels.join(', ');
@@ -54,42 +58,33 @@ export function toDisassembly(program: CompiledProgram): string {
   });
 }
 
-const CLASS: Record<number, string> = { 0: 'BPF_LD', 1: 'BPF_LDX', 2: 'BPF_ST', 3: 'BPF_STX', 4: 'BPF_ALU', 5: 'BPF_JMP', 6: 'BPF_RET', 7: 'BPF_MISC' };
-const JMP: Record<number, string> = { 0x00: 'BPF_JA', 0x10: 'BPF_JEQ', 0x20: 'BPF_JGT', 0x30: 'BPF_JGE', 0x40: 'BPF_JSET' };
-const ALU: Record<number, string> = { 0x00: 'BPF_ADD', 0x10: 'BPF_SUB', 0x20: 'BPF_MUL', 0x30: 'BPF_DIV', 0x40: 'BPF_OR', 0x50: 'BPF_AND', 0x60: 'BPF_LSH', 0x70: 'BPF_RSH', 0x80: 'BPF_NEG', 0xa0: 'BPF_XOR' };
-const RET_NAMES: [number, string][] = [
-  [0x80000000, 'SECCOMP_RET_KILL_PROCESS'], [0x7fff0000, 'SECCOMP_RET_ALLOW'], [0x7ffc0000, 'SECCOMP_RET_LOG'],
-  [0x7ff00000, 'SECCOMP_RET_TRACE'], [0x7fc00000, 'SECCOMP_RET_USER_NOTIF'], [0x00050000, 'SECCOMP_RET_ERRNO'],
-  [0x00030000, 'SECCOMP_RET_TRAP'], [0x00000000, 'SECCOMP_RET_KILL_THREAD'],
-];
-
+/** `BPF_LD | BPF_W | BPF_ABS`: an opcode as the C macros that make it. */
 function codeExpr(code: number): string {
-  const cls = code & 0x07;
-  const parts = [CLASS[cls]!];
-  if (cls === 0 || cls === 1) {
-    parts.push(['BPF_W', 'BPF_H', 'BPF_B', 'BPF_DW'][(code >> 3) & 3]!);
-    parts.push(({ 0x00: 'BPF_IMM', 0x20: 'BPF_ABS', 0x40: 'BPF_IND', 0x60: 'BPF_MEM', 0x80: 'BPF_LEN', 0xa0: 'BPF_MSH' } as Record<number, string>)[code & 0xe0]!);
-  } else if (cls === 4) {
-    parts.push(ALU[code & 0xf0]!, code & 0x08 ? 'BPF_X' : 'BPF_K');
-  } else if (cls === 5) {
-    parts.push(JMP[code & 0xf0]!);
-    if ((code & 0xf0) !== 0) parts.push(code & 0x08 ? 'BPF_X' : 'BPF_K');
-  } else if (cls === 6) {
-    parts.push(code & 0x10 ? 'BPF_A' : 'BPF_K');
+  const cls = bpfClass(code);
+  const parts = [CLASS_NAMES[cls]!];
+  if (cls === BPF_LD || cls === BPF_LDX) {
+    parts.push(SIZE_NAMES[bpfSize(code)] ?? 'dw', MODE_NAMES[bpfMode(code)]!);
+  } else if (cls === BPF_ALU) {
+    parts.push(ALU_OP_NAMES[bpfOp(code)]!, bpfSrc(code) === BPF_X ? 'x' : 'k');
+  } else if (cls === BPF_JMP) {
+    parts.push(JMP_OP_NAMES[bpfOp(code)]!);
+    if (bpfOp(code) !== BPF_JA) parts.push(bpfSrc(code) === BPF_X ? 'x' : 'k');
+  } else if (cls === BPF_RET) {
+    parts.push(bpfRval(code) === BPF_A ? 'a' : 'k');
   }
-  return parts.join(' | ');
+  return parts.map(macroName).join(' | ');
 }
 
+/** `SECCOMP_RET_ERRNO | 1`: a return value as the kernel's constants. */
 function retExpr(k: number): string {
-  const action = (k & 0xffff0000) >>> 0;
-  const data = k & 0xffff;
-  const name = RET_NAMES.find(([v]) => v === action)?.[1];
+  const name = retConstantName(k);
   if (!name) return `0x${k.toString(16)}`;
+  const data = k & SECCOMP_RET_DATA;
   return data ? `${name} | ${data}` : name;
 }
 
 function kExpr(ins: Instruction): string {
-  if ((ins.code & 0x07) === 6 && (ins.code & 0x10) === 0) return retExpr(ins.k);
+  if (bpfClass(ins.code) === BPF_RET && bpfRval(ins.code) === BPF_K) return retExpr(ins.k);
   return `0x${(ins.k >>> 0).toString(16)}`;
 }
 
@@ -109,12 +104,11 @@ export function toCHeader(program: CompiledProgram, name: string, sourceName: st
   let lastBlock = '';
   program.instructions.forEach((ins, pc) => {
     const o = src[pc]!.origin;
-    const block = o.kind === 'rule' ? `${o.file}:${o.line}` : o.kind === 'default' ? 'default' : o.kind === 'badarch' ? 'badarch'
-      : o.kind === 'ranges' ? sharedRetLabel(program, pc) : 'dispatch';
+    const block = o.kind === 'ranges' ? sharedRetLabel(program, pc) : originLabel(o);
     if (block !== lastBlock) { lines.push(`\t/* ${block.replace(/\*\//g, '* /')} */`); lastBlock = block; }
-    const isJump = (ins.code & 0x07) === 5 && (ins.code & 0xf0) !== 0;
+    const isJump = bpfClass(ins.code) === BPF_JMP && bpfOp(ins.code) !== BPF_JA;
     const stmt = isJump ? `BPF_JUMP(${codeExpr(ins.code)}, ${kExpr(ins)}, ${ins.jt}, ${ins.jf}),` : `BPF_STMT(${codeExpr(ins.code)}, ${kExpr(ins)}),`;
-    const note = (ins.code & 0xf0) === 0x10 && (ins.code & 0x07) === 5 && src[pc]!.origin.kind === 'dispatch' ? namer(ins.k) : src[pc]!.note;
+    const note = bpfClass(ins.code) === BPF_JMP && bpfOp(ins.code) === BPF_JEQ && src[pc]!.origin.kind === 'dispatch' ? namer(ins.k) : src[pc]!.note;
     lines.push(`\t/* ${String(pc).padStart(4, '0')} */ ${stmt}${note ? ` /* ${note.replace(/\*\//g, '* /')} */` : ''}`);
   });
   lines.push('};', '', `static const struct sock_fprog ${id}_prog = {`,

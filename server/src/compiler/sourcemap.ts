@@ -4,6 +4,7 @@
  * is what lets the trace say which line of the policy decided a syscall.
  */
 import type { Abi } from '../kernel/abi';
+import type { PlacedStatement, PolicyModel } from '../policy/semantics/model';
 
 export type Origin =
   | { readonly kind: 'rule'; readonly rule: number; readonly file: string; readonly line: number; readonly column: number }
@@ -44,12 +45,45 @@ export interface SourceMap {
   readonly ranges: readonly RangeSource[];
 }
 
-export function originLabel(o: Origin): string {
-  switch (o.kind) {
-    case 'rule': return `${o.file}:${o.line}`;
-    case 'default': return 'default';
-    case 'badarch': return 'badarch';
+/** `file:line` of a statement the model placed. */
+function statementPlace(model: PolicyModel, placed: PlacedStatement): string {
+  return `${placed.file}:${model.files.get(placed.file)!.lines.positionAt(placed.statement.start).line + 1}`;
+}
+
+/**
+ * Where the policy says what an origin decides: `file:line` of the rule, or
+ * of the `default` or `badarch` statement when there is a model and the
+ * policy wrote one; undefined otherwise.
+ */
+export function originPlace(origin: Origin, model: PolicyModel | undefined): string | undefined {
+  switch (origin.kind) {
+    case 'rule': return `${origin.file}:${origin.line}`;
+    case 'default': return model?.defaultStatement && statementPlace(model, model.defaultStatement);
+    case 'badarch': return model?.badarchStatement && statementPlace(model, model.badarchStatement);
+    default: return undefined;
+  }
+}
+
+/**
+ * An origin as one label, the same in listings, the trace, `simulate` and
+ * the CLI: `file:line`, `file:line (default)` (with a model that knows the
+ * statement), `default`, `badarch`, `by syscall number`, `dispatch`.
+ */
+export function originLabel(origin: Origin, model?: PolicyModel): string {
+  const place = originPlace(origin, model);
+  switch (origin.kind) {
+    case 'rule': return place!;
+    case 'default':
+    case 'badarch': return place ? `${place} (${origin.kind})` : origin.kind;
     case 'ranges': return 'by syscall number';
     case 'dispatch': return 'dispatch';
   }
+}
+
+/** The policy text behind an origin (its rule, or the `default` statement), on one line. */
+export function originText(origin: Origin, model: PolicyModel | undefined): string | undefined {
+  if (!model) return undefined;
+  const placed = origin.kind === 'rule' ? model.rules[origin.rule] : origin.kind === 'default' ? model.defaultStatement : undefined;
+  if (!placed) return undefined;
+  return model.files.get(placed.file)!.text.slice(placed.statement.start, placed.statement.end).replace(/\s+/g, ' ').trim();
 }

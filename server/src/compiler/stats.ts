@@ -4,7 +4,7 @@
  */
 import { abiInfo, type Abi } from '../kernel/abi';
 import { runProgram } from '../bpf/interpreter';
-import { SECCOMP_RET_ACTION_FULL, SECCOMP_RET_ALLOW, SECCOMP_RET_LOG } from '../bpf/instructions';
+import { SECCOMP_RET_ACTION_FULL, SECCOMP_RET_ALLOW, SECCOMP_RET_LOG } from '../kernel/seccomp';
 import { allSyscalls } from '../kernel/syscalls';
 import type { CompiledProgram } from './compile';
 

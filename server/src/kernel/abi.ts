@@ -7,7 +7,7 @@ export type Abi = 'x86_64' | 'i386' | 'x32' | 'aarch64' | 'arm' | 'riscv64';
 
 export interface AbiInfo {
   readonly name: Abi;
-  /** `seccomp_data.arch` for this ABI. x32 shares x86_64's value. */
+  /** `seccomp_data.arch` for this ABI. x32 shares x86_64's value (seccomp.ts tells them apart). */
   readonly auditArch: number;
   /** Register width: 64 for x86_64/x32/aarch64/riscv64, 32 for i386/arm. */
   readonly registerBits: 32 | 64;
@@ -16,9 +16,6 @@ export interface AbiInfo {
   /** Debian cross compiler triplet, for tools that build per-ABI probes. */
   readonly triplet: string;
 }
-
-/** Bit set in every x32 syscall number (arch/x86/include/uapi/asm/unistd.h). */
-export const X32_SYSCALL_BIT = 0x40000000;
 
 export const ABIS: readonly AbiInfo[] = [
   { name: 'x86_64', auditArch: 0xc000003e, registerBits: 64, aliases: ['amd64'], triplet: 'x86_64-linux-gnu' },

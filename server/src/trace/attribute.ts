@@ -10,12 +10,12 @@
  * SIGSYS, death) agrees with the attributed action.
  */
 import type { Abi } from '../kernel/abi';
-import { BPF_ABS, BPF_LD, BPF_W, MAX_ERRNO } from '../bpf/instructions';
-import { actionOf, runProgramOnWords, type SeccompActionName } from '../bpf/interpreter';
+import { BPF_ABS, BPF_LD, BPF_W } from '../bpf/instructions';
+import { runProgramOnWords } from '../bpf/interpreter';
+import { abiOfEvent, actionOf, MAX_ERRNO, type SeccompActionName } from '../kernel/seccomp';
 import { explain } from '../compiler/attribute';
 import type { CompiledProgram } from '../compiler/compile';
 import type { Origin } from '../compiler/sourcemap';
-import { abiOfEvent } from '../policy/semantics/decide';
 import type { SyscallEvent } from './events';
 
 export interface Decision {

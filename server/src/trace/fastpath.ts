@@ -5,7 +5,8 @@
  * values that the helper gets as `--actions`. Allowed syscalls then never
  * stop the program. Pure.
  */
-import { BPF_K, BPF_RET, SECCOMP_RET_ACTION_FULL, SECCOMP_RET_ALLOW, SECCOMP_RET_TRACE, type Instruction } from '../bpf/instructions';
+import { BPF_K, BPF_RET, type Instruction } from '../bpf/instructions';
+import { SECCOMP_RET_ACTION_FULL, SECCOMP_RET_ALLOW, SECCOMP_RET_TRACE } from '../kernel/seccomp';
 import type { CompiledProgram } from '../compiler/compile';
 
 export interface DecisionsProgram {

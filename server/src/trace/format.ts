@@ -5,7 +5,8 @@
  * kind of the syscall database. Pure. (Written from strace's output
  * format, not its code.)
  */
-import { abiInfo, ABIS, type Abi } from '../kernel/abi';
+import { abiInfo, type Abi } from '../kernel/abi';
+import { abiOfEvent, auditArchName } from '../kernel/seccomp';
 import { constantValue } from '../kernel/constants';
 import { syscallByNumber } from '../kernel/syscalls';
 import type { SyscallArg, SyscallInfo } from '../kernel/types';
@@ -264,12 +265,6 @@ const CODES_BY_SIGNAL: Readonly<Record<string, readonly string[]>> = {
   SIGPOLL: ['', 'POLL_IN', 'POLL_OUT', 'POLL_MSG', 'POLL_ERR', 'POLL_PRI', 'POLL_HUP'],
 };
 
-function auditArchName(arch: number): string {
-  const abi = ABIS.find((a) => a.auditArch === arch && a.name !== 'x32');
-  if (!abi) return hex(arch >>> 0);
-  return { x86_64: 'AUDIT_ARCH_X86_64', i386: 'AUDIT_ARCH_I386', aarch64: 'AUDIT_ARCH_AARCH64', arm: 'AUDIT_ARCH_ARM', riscv64: 'AUDIT_ARCH_RISCV64', x32: 'AUDIT_ARCH_X86_64' }[abi.name];
-}
-
 /** `--- SIGSYS {si_signo=SIGSYS, si_code=SYS_SECCOMP, …} ---` */
 export function formatSignal(e: SignalEvent, abi: Abi): string {
   const name = signalText(abi, e.sig);
@@ -282,11 +277,11 @@ export function formatSignal(e: SignalEvent, abi: Abi): string {
   if (name === 'SIGSYS' && e.code === 1) {
     if (e.call_addr !== undefined) fields.push(`si_call_addr=${e.call_addr}`);
     if (e.syscall !== undefined) {
-      const sabi = e.arch !== undefined ? ABIS.find((a) => a.auditArch === e.arch)?.name : abi;
-      const info = sabi ? syscallByNumber(e.arch === 0xc000003e && (e.syscall & 0x40000000) ? 'x32' : sabi, e.syscall >>> 0) : undefined;
+      const sabi = e.arch !== undefined ? abiOfEvent(e.arch, e.syscall) : abi;
+      const info = sabi ? syscallByNumber(sabi, e.syscall >>> 0) : undefined;
       fields.push(`si_syscall=${info ? '__NR_' + info.name : e.syscall}`);
     }
-    if (e.arch !== undefined) fields.push(`si_arch=${auditArchName(e.arch)}`);
+    if (e.arch !== undefined) fields.push(`si_arch=${auditArchName(e.arch) ?? hex(e.arch >>> 0)}`);
   } else if (name === 'SIGCHLD' && e.child !== undefined) {
     fields.push(`si_pid=${e.child}`);
     if (e.status !== undefined) fields.push(`si_status=${e.code === 2 || e.code === 3 ? signalText(abi, e.status) : e.status}`);

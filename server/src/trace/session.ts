@@ -5,11 +5,11 @@
  * that what the kernel did agrees with the attribution. Pure: the CLI feeds
  * it the helper's stream and writes what it returns.
  */
-import { ABIS, type Abi } from '../kernel/abi';
+import type { Abi } from '../kernel/abi';
+import { abiOfArch, actionText } from '../kernel/seccomp';
 import { syscallByNumber } from '../kernel/syscalls';
-import { errnoName } from '../kernel/constants';
 import type { CompiledProgram } from '../compiler/compile';
-import type { Origin } from '../compiler/sourcemap';
+import { originLabel, originText, type Origin } from '../compiler/sourcemap';
 import type { PolicyModel } from '../policy/semantics/model';
 import { Attributor, disagreement, eventAbi, type Decision } from './attribute';
 import type { DoneEvent, ErrorEvent, HelloEvent, LimitEvent, SyscallEvent, TraceEvent } from './events';
@@ -70,54 +70,6 @@ interface Pending {
   readonly decision: Decision;
   readonly name: string;
   seccompSigsys: boolean;
-}
-
-/** `errno(EPERM)`, `trap(5)`, `notify`, `kill_process`… (the language's spelling). */
-export function actionText(ret: number, abi: Abi | undefined): string {
-  const full = (ret & 0xffff0000) >>> 0;
-  const data = ret & 0xffff;
-  switch (full) {
-    case 0x7fff0000: return 'allow';
-    case 0x7ffc0000: return 'log';
-    case 0x80000000: return 'kill_process';
-    case 0x00000000: return 'kill_thread';
-    case 0x7fc00000: return 'notify';
-    case 0x7ff00000: return `trace(${data})`;
-    case 0x00030000: return data ? `trap(${data})` : 'trap';
-    case 0x00050000: return `errno(${(abi && errnoName(abi, data)) ?? data})`;
-    default: return `unknown(0x${(ret >>> 0).toString(16)})`;
-  }
-}
-
-/** `file:line`, `file:line (default)`, `badarch`. */
-export function originLabel(origin: Origin, model: PolicyModel | undefined): string {
-  switch (origin.kind) {
-    case 'rule': return `${origin.file}:${origin.line}`;
-    case 'default': {
-      const d = model?.defaultStatement;
-      if (!d || !model) return 'default';
-      return `${d.file}:${model.files.get(d.file)!.lines.positionAt(d.statement.start).line + 1} (default)`;
-    }
-    case 'badarch': {
-      const b = model?.badarchStatement;
-      if (!b || !model) return 'badarch';
-      return `${b.file}:${model.files.get(b.file)!.lines.positionAt(b.statement.start).line + 1} (badarch)`;
-    }
-    default: return origin.kind;
-  }
-}
-
-function ruleText(origin: Origin, model: PolicyModel | undefined): string | undefined {
-  if (origin.kind === 'rule' && model) {
-    const rule = model.rules[origin.rule];
-    if (!rule) return undefined;
-    return model.files.get(rule.file)!.text.slice(rule.statement.start, rule.statement.end).replace(/\s+/g, ' ').trim();
-  }
-  if (origin.kind === 'default' && model?.defaultStatement) {
-    const d = model.defaultStatement;
-    return model.files.get(d.file)!.text.slice(d.statement.start, d.statement.end).replace(/\s+/g, ' ').trim();
-  }
-  return undefined;
 }
 
 const JSON_HIGH = /[\u007f-\u00ff]/g;
@@ -310,7 +262,7 @@ export class TraceSession {
     if (cur) { cur.count++; return; }
     this.denied.set(key, {
       name, abi, action: actionText(d.ret, d.abi ?? abi), ret: d.ret, origin: d.origin, where,
-      rule: ruleText(d.origin, this.options.model), count: 1, firstPid: e.pid, applied,
+      rule: originText(d.origin, this.options.model), count: 1, firstPid: e.pid, applied,
     });
   }
 
@@ -399,7 +351,7 @@ export class TraceSession {
 
 /** The ABI of the helper (its audit arch), for printing signals. */
 export function hostAbiOf(hello: HelloEvent | undefined): Abi {
-  return ABIS.find((a) => a.auditArch === hello?.abi && a.name !== 'x32')?.name ?? 'x86_64';
+  return (hello && abiOfArch(hello.abi)) ?? 'x86_64';
 }
 
 /** For messages: a syscall name on an ABI. */

@@ -2,12 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BPF_ABS, BPF_ALU, BPF_JEQ, BPF_JMP, BPF_K, BPF_LD, BPF_RET, BPF_W, BPF_A, BPF_X, BPF_MISC, BPF_TXA,
-  BPF_MAXINSNS, SECCOMP_DATA_SIZE, SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO, SECCOMP_RET_KILL_PROCESS,
-  SECCOMP_RET_TRAP, SECCOMP_RET_USER_NOTIF, SECCOMP_RET_TRACE, SECCOMP_RET_LOG, SECCOMP_RET_KILL_THREAD,
-  SECCOMP_RET_ACTION_FULL, SECCOMP_RET_DATA, BPF_NEG, BPF_LEN, BPF_LDX, BPF_MEM, BPF_ST, BPF_STX, BPF_IMM, BPF_JSET,
-  argLowOffset, argHighOffset, describeDataOffset, decodeProgram, encodeProgram, jump, stmt,
-  bpfClass, bpfOp, bpfSrc, bpfSize, bpfMode,
+  BPF_MAXINSNS, SECCOMP_DATA_SIZE, BPF_NEG, BPF_LEN, BPF_LDX, BPF_MEM, BPF_ST, BPF_STX, BPF_IMM, BPF_JSET,
+  argLowOffset, argHighOffset, describeDataOffset, decodeProgram, encodeProgram, jump, stmt, bpfClass, bpfOp,
+  bpfSrc, bpfSize, bpfMode,
 } from '../../../server/src/bpf/instructions';
+import { SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO } from '../../../server/src/kernel/seccomp';
 
 test('opcode constants match linux/filter.h', () => {
   assert.equal(BPF_LD | BPF_W | BPF_ABS, 0x20);
@@ -29,19 +28,6 @@ test('opcode constants match linux/filter.h', () => {
   assert.equal(bpfSrc(0x4d), BPF_X);
   assert.equal(bpfSize(0x28), 0x08);
   assert.equal(bpfMode(0x28), BPF_ABS);
-});
-
-test('seccomp return values and masks', () => {
-  assert.equal(SECCOMP_RET_KILL_PROCESS, 0x80000000);
-  assert.equal(SECCOMP_RET_KILL_THREAD, 0);
-  assert.equal(SECCOMP_RET_TRAP, 0x00030000);
-  assert.equal(SECCOMP_RET_ERRNO, 0x00050000);
-  assert.equal(SECCOMP_RET_USER_NOTIF, 0x7fc00000);
-  assert.equal(SECCOMP_RET_TRACE, 0x7ff00000);
-  assert.equal(SECCOMP_RET_LOG, 0x7ffc0000);
-  assert.equal(SECCOMP_RET_ALLOW, 0x7fff0000);
-  assert.equal(SECCOMP_RET_ACTION_FULL, 0xffff0000);
-  assert.equal(SECCOMP_RET_DATA, 0xffff);
 });
 
 test('seccomp_data offsets', () => {

@@ -3,13 +3,15 @@ import assert from 'node:assert/strict';
 import {
   BPF_ABS, BPF_ADD, BPF_ALU, BPF_AND, BPF_DIV, BPF_IMM, BPF_JA, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JMP, BPF_JSET,
   BPF_K, BPF_LD, BPF_LDX, BPF_LEN, BPF_LSH, BPF_MEM, BPF_MISC, BPF_MOD, BPF_MUL, BPF_NEG, BPF_OR, BPF_RET,
-  BPF_RSH, BPF_ST, BPF_STX, BPF_SUB, BPF_TAX, BPF_TXA, BPF_W, BPF_X, BPF_XOR, BPF_A,
-  SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_TRAP,
-  jump, stmt, type Instruction,
+  BPF_RSH, BPF_ST, BPF_STX, BPF_SUB, BPF_TAX, BPF_TXA, BPF_W, BPF_X, BPF_XOR, BPF_A, jump, stmt,
+  type Instruction,
 } from '../../../server/src/bpf/instructions';
 import {
-  BpfRuntimeError, actionOf, formatAction, runProgram, runProgramOnWords, seccompDataWords, type SeccompData,
+  BpfRuntimeError, runProgram, runProgramOnWords, seccompDataWords, type SeccompData,
 } from '../../../server/src/bpf/interpreter';
+import {
+  SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_TRAP, actionOf, formatAction,
+} from '../../../server/src/kernel/seccomp';
 
 const DATA: SeccompData = {
   nr: 39,

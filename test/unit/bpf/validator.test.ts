@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import {
   BPF_ABS, BPF_ALU, BPF_DIV, BPF_JA, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JMP, BPF_JSET, BPF_K, BPF_LD, BPF_LDX,
   BPF_LEN, BPF_LSH, BPF_MEM, BPF_MOD, BPF_RET, BPF_RSH, BPF_ST, BPF_STX, BPF_W, BPF_X, BPF_A, BPF_IMM,
-  BPF_MAXINSNS, BPF_H, BPF_B, BPF_IND, BPF_MSH, BPF_NEG, BPF_MISC, BPF_TAX, BPF_TXA, BPF_ADD,
-  SECCOMP_RET_ALLOW, jump, stmt, type Instruction,
+  BPF_MAXINSNS, BPF_H, BPF_B, BPF_IND, BPF_MSH, BPF_NEG, BPF_MISC, BPF_TAX, BPF_TXA, BPF_ADD, jump, stmt,
+  type Instruction,
 } from '../../../server/src/bpf/instructions';
 import { SECCOMP_OPCODES, validateProgram } from '../../../server/src/bpf/validator';
+import { SECCOMP_RET_ALLOW } from '../../../server/src/kernel/seccomp';
 
 const RET = stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 const RET_A = stmt(BPF_RET | BPF_A);

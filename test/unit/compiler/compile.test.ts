@@ -3,12 +3,13 @@ import assert from 'node:assert/strict';
 import { abiInfo, type Abi } from '../../../server/src/kernel/abi';
 import { getSyscall } from '../../../server/src/kernel/syscalls';
 import { validateProgram } from '../../../server/src/bpf/validator';
-import { actionOf, runProgram } from '../../../server/src/bpf/interpreter';
+import { runProgram } from '../../../server/src/bpf/interpreter';
 import { explain } from '../../../server/src/compiler/attribute';
 import { compilePolicy } from '../../../server/src/compiler/compile';
 import { toDisassembly } from '../../../server/src/compiler/output';
 import { programStats } from '../../../server/src/compiler/stats';
 import { compileText, modelOf } from '../../helpers/compile';
+import { actionOf } from '../../../server/src/kernel/seccomp';
 
 function run(program: Parameters<typeof explain>[0], abi: Abi, name: string, args: bigint[] = []) {
   const nr = getSyscall(name)!.numbers[abi]!;

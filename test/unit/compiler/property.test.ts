@@ -5,11 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ABIS, abiInfo, X32_SYSCALL_BIT, type Abi } from '../../../server/src/kernel/abi';
+import { ABIS, abiInfo, type Abi } from '../../../server/src/kernel/abi';
 import { getSyscall } from '../../../server/src/kernel/syscalls';
 import { validateProgram } from '../../../server/src/bpf/validator';
 import { explain } from '../../../server/src/compiler/attribute';
-import { retValue } from '../../../server/src/compiler/actions';
+import { retValue, X32_SYSCALL_BIT } from '../../../server/src/kernel/seccomp';
 import { decide } from '../../../server/src/policy/semantics/decide';
 import { compilePolicy } from '../../../server/src/compiler/compile';
 import { modelOf } from '../../helpers/compile';

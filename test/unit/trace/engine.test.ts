@@ -9,9 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ABIS, abiInfo } from '../../../server/src/kernel/abi';
 import { getSyscall } from '../../../server/src/kernel/syscalls';
-import { runProgram, actionOf } from '../../../server/src/bpf/interpreter';
+import { runProgram } from '../../../server/src/bpf/interpreter';
 import { validateProgram } from '../../../server/src/bpf/validator';
-import { SECCOMP_RET_TRACE } from '../../../server/src/bpf/instructions';
 import { explain } from '../../../server/src/compiler/attribute';
 import { rewriteForDecisions, actionsArgument } from '../../../server/src/trace/fastpath';
 import { Attributor } from '../../../server/src/trace/attribute';
@@ -20,6 +19,7 @@ import { TraceSession } from '../../../server/src/trace/session';
 import { LearnCollector, learnPolicy } from '../../../server/src/trace/learn';
 import { compileText, modelOf } from '../../helpers/compile';
 import { Random, seedFromEnv } from '../../helpers/random';
+import { actionOf, SECCOMP_RET_TRACE } from '../../../server/src/kernel/seccomp';
 
 const FIXTURES = join(__dirname, 'fixtures');
 const SYSCALLS = ['read', 'write', 'openat', 'close', 'mmap', 'ioctl', 'socket', 'clone', 'getpid', 'kill', 'getppid', 'uname', 'exit_group', 'execve', 'open'];

@@ -1,11 +1,11 @@
 /** `seccomp-policy simulate FILE --arch ABI --syscall NAME|NUMBER [--args A0,A1,...] [--json]` */
 import { abiInfo, type Abi } from '../../kernel/abi';
-import { constantValue, errnoName } from '../../kernel/constants';
+import { constantValue } from '../../kernel/constants';
 import { getSyscall, syscallByNumber } from '../../kernel/syscalls';
-import { actionOf } from '../../bpf/interpreter';
+import { actionText } from '../../kernel/seccomp';
 import { compilePolicy } from '../../compiler/compile';
 import { explain } from '../../compiler/attribute';
-import type { Origin } from '../../compiler/sourcemap';
+import { originPlace, originText, type Origin } from '../../compiler/sourcemap';
 import type { PolicyModel } from '../../policy/semantics/model';
 import { parseArgs, UsageError } from '../args';
 import { loadValidPolicy } from '../load';
@@ -34,36 +34,12 @@ function parseValue(text: string, abi: Abi): bigint {
   return v;
 }
 
-export function formatRet(ret: number, abi: Abi | undefined): string {
-  const a = actionOf(ret);
-  switch (a.action) {
-    case 'errno': return `errno(${(abi && errnoName(abi, a.data)) ?? a.data})`;
-    case 'trap': return a.data ? `trap(${a.data})` : 'trap';
-    case 'trace': return `trace(${a.data})`;
-    case 'user_notif': return 'notify';
-    default: return a.action;
-  }
-}
-
 export function describeOrigin(model: PolicyModel, origin: Origin): string {
+  const place = originPlace(origin, model);
   switch (origin.kind) {
-    case 'rule': {
-      const rule = model.rules[origin.rule]!;
-      const text = model.files.get(rule.file)!.text.slice(rule.statement.start, rule.statement.end).replace(/\s+/g, ' ');
-      return `by rule at ${origin.file}:${origin.line} (${text})`;
-    }
-    case 'default': {
-      const d = model.defaultStatement;
-      if (!d) return 'by default';
-      const line = model.files.get(d.file)!.lines.positionAt(d.statement.start).line + 1;
-      return `by default at ${d.file}:${line}`;
-    }
-    case 'badarch': {
-      const b = model.badarchStatement;
-      if (!b) return 'by badarch (the ABI is not in the policy\'s arch)';
-      const line = model.files.get(b.file)!.lines.positionAt(b.statement.start).line + 1;
-      return `by badarch at ${b.file}:${line} (the ABI is not in the policy's arch)`;
-    }
+    case 'rule': return `by rule at ${place} (${originText(origin, model)})`;
+    case 'default': return place ? `by default at ${place}` : 'by default';
+    case 'badarch': return `by badarch${place ? ` at ${place}` : ''} (the ABI is not in the policy's arch)`;
     default: return 'by the dispatch';
   }
 }
@@ -95,7 +71,7 @@ export function runSimulate(argv: readonly string[], io: Io): number {
   const compiled = compilePolicy(model);
   const program = compiled.program;
   const e = explain(program, { arch: abiInfo(abi).auditArch, nr, instructionPointer: 0n, args: values });
-  const action = formatRet(e.ret, abi);
+  const action = actionText(e.ret, abi);
   const why = describeOrigin(model, e.origin);
   if (args.options.has('json')) {
     io.out(JSON.stringify({

@@ -2,7 +2,8 @@
  * §7 of the spec, evaluated directly on the model: the reference meaning
  * that the compiled BPF must reproduce (the property tests compare them).
  */
-import { ABIS, X32_SYSCALL_BIT, type Abi } from '../../kernel/abi';
+import type { Abi } from '../../kernel/abi';
+import { abiOfEvent } from '../../kernel/seccomp';
 import { evaluate } from './condition';
 import type { AbiRule, ConcreteAction, PolicyModel } from './model';
 
@@ -25,12 +26,6 @@ export interface Decision {
   readonly origin: DecisionOrigin;
   /** The ABI the event was matched as, when the policy accepts it. */
   readonly abi: Abi | undefined;
-}
-
-/** The ABI a syscall event belongs to: x86_64's arch with the x32 bit is x32. */
-export function abiOfEvent(arch: number, nr: number): Abi | undefined {
-  if (arch === 0xc000003e) return (nr & X32_SYSCALL_BIT) !== 0 ? 'x32' : 'x86_64';
-  return ABIS.find((a) => a.auditArch === arch)?.name;
 }
 
 export function decide(model: PolicyModel, event: SyscallEvent): Decision {

@@ -8,8 +8,9 @@ import type { Expression, PolicyFile, RuleStatement, Statement, SyscallList, Tex
 import type { PolicyDiagnostic, RelatedLocation, Severity } from '../diagnostics';
 import type { LineIndex } from '../text';
 import type { Cond } from './condition';
+import type { ActionKind } from '../../kernel/seccomp';
 
-export type ActionKind = 'allow' | 'log' | 'errno' | 'trap' | 'trace' | 'notify' | 'kill_thread' | 'kill_process';
+export type { ActionKind };
 
 /** An action with its operand resolved for one ABI (`errno(EPERM)` → 1). */
 export interface ConcreteAction {

@@ -6,6 +6,7 @@
  * The parser never fails: missing pieces are `undefined` (and a syntax
  * diagnostic says why), so consumers must tolerate partial nodes.
  */
+import type { ActionName } from '../../kernel/seccomp';
 
 /** Half-open range of offsets `[start, end)` into one file's text. */
 export interface TextRange {
@@ -61,9 +62,8 @@ export interface SyscallList extends NodeBase {
   readonly exceptKeyword: TextRange | undefined;
 }
 
-export type ActionName =
-  | 'allow' | 'log' | 'notify' | 'kill' | 'kill_process' | 'kill_thread'
-  | 'errno' | 'trap' | 'trace';
+/** The action names are seccomp's (kernel/seccomp.ts), which the kernel docs share without the syntax tree. */
+export type { ActionName };
 
 export interface Action extends NodeBase {
   readonly kind: 'Action';
