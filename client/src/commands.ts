@@ -1,85 +1,140 @@
 /**
- * The extension's commands over the bundled CLI (bin/seccomp-policy): compile a
- * policy and show the annotated listing, and test-run a program under a
- * policy in a terminal. The CLI does the work; this file only asks and shows.
+ * The extension's commands. Each acts on a seccomp policy (resolvePolicy),
+ * asks the language server for what it needs, and shows the answer; none
+ * starts a process or saves a file behind the user's back.
  */
-import { execFile } from 'node:child_process';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { splitCommandLine } from './commandLine';
+import { compileRequest, type CompileFormat, type RunMode } from '../../server/src/lsp/ext';
+import type { CompiledDocuments } from './compiled';
+import type { Coverage } from './coverage';
+import { learnPolicy } from './learn';
+import { showNotRunnable } from './notRunnable';
+import type { TracePanel } from './panel/tracePanel';
+import { resolvePolicy } from './policyTarget';
+import type { Runs, TestRunOptions } from './runs';
+import { errorText, type Server } from './server';
+import type { SyscallDocs } from './syscallDocs';
 
-export const COMPILE_COMMAND = 'seccompPolicy.compile';
-export const TEST_RUN_COMMAND = 'seccompPolicy.testRun';
-/** The CLI's entry script (dist/cli.js only defines it; this runs it). */
-const CLI = 'bin/seccomp-policy';
-const LAST_COMMAND_KEY = 'seccompPolicy.lastTestRunCommand';
+export const COMMANDS = {
+  testRun: 'seccompPolicy.testRun',
+  testRunPermissive: 'seccompPolicy.testRunPermissive',
+  learn: 'seccompPolicy.learn',
+  compile: 'seccompPolicy.compile',
+  showSyscallDoc: 'seccompPolicy.showSyscallDoc',
+  restartServer: 'seccompPolicy.restartServer',
+  stopRun: 'seccompPolicy.stopRun',
+  showTrace: 'seccompPolicy.showTrace',
+  clearCoverage: 'seccompPolicy.clearCoverage',
+  openExamples: 'seccompPolicy.openExamples',
+  showOutput: 'seccompPolicy.showOutput',
+} as const;
 
-/** The policy a command acts on: the argument (from a code lens) or the active editor. */
-async function policyDocument(arg: unknown): Promise<vscode.TextDocument | undefined> {
-  const uri = typeof arg === 'string' ? vscode.Uri.parse(arg) : arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
-  if (!uri) {
-    void vscode.window.showErrorMessage('Seccomp Policy: open a .seccomp file first.');
-    return undefined;
-  }
-  const doc = await vscode.workspace.openTextDocument(uri);
-  if (doc.uri.scheme !== 'file') {
-    void vscode.window.showErrorMessage('Seccomp Policy: save the policy to a file first.');
-    return undefined;
-  }
-  // The CLI reads the file from disk: compile what the user sees.
-  if (doc.isDirty && !(await doc.save())) return undefined;
-  return doc;
+export interface CommandDeps {
+  readonly server: Server;
+  readonly runs: Runs;
+  readonly panel: TracePanel;
+  readonly compiled: CompiledDocuments;
+  readonly docs: SyscallDocs;
+  readonly coverage: Coverage;
+  readonly state: vscode.Memento;
+  readonly extensionUri: vscode.Uri;
+  readonly restart: () => Promise<void>;
+  readonly output: vscode.OutputChannel;
 }
 
-export function registerCommands(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): void {
-  const cli = context.asAbsolutePath(CLI);
+const FORMATS: readonly { label: string; description: string; format: CompileFormat }[] = [
+  { label: 'Disassembly', description: 'annotated listing beside the policy, each instruction linked to its line', format: 'disasm' },
+  { label: 'C header', description: 'a sock_filter array and its sock_fprog', format: 'c' },
+  { label: 'JSON', description: 'instructions, source map and path lengths', format: 'json' },
+  { label: 'Raw', description: 'the bytes seccomp(2) takes, saved to a file', format: 'raw' },
+];
+
+function isFormat(v: unknown): v is CompileFormat {
+  return v === 'disasm' || v === 'c' || v === 'json' || v === 'raw';
+}
+
+export function registerCommands(context: vscode.ExtensionContext, d: CommandDeps): void {
+  const run = (mode: RunMode) => async (arg?: unknown, options?: TestRunOptions) => {
+    const doc = await resolvePolicy(arg);
+    return doc ? d.runs.testRun(doc, mode, options ?? {}) : undefined;
+  };
   context.subscriptions.push(
-    vscode.commands.registerCommand(COMPILE_COMMAND, async (arg?: unknown) => {
-      const doc = await policyDocument(arg);
-      if (!doc) return;
-      const listing = await new Promise<{ stdout: string; stderr: string; code: number }>((resolve) => {
-        execFile(process.execPath, [cli, 'compile', doc.uri.fsPath, '--format', 'disasm'], { maxBuffer: 64 * 1024 * 1024 },
-          (err, stdout, stderr) => resolve({ stdout, stderr, code: err ? (typeof err.code === 'number' ? err.code : 1) : 0 }));
-      });
-      if (listing.code !== 0) {
-        output.error(listing.stderr);
-        void vscode.window.showErrorMessage(`Seccomp Policy: ${doc.uri.fsPath} was not compiled (see the Problems panel).`, 'Show Output')
-          .then((choice) => { if (choice) output.show(true); });
-        return;
-      }
-      const shown = await vscode.workspace.openTextDocument({ content: listing.stdout, language: 'plaintext' });
-      await vscode.window.showTextDocument(shown, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+    vscode.commands.registerCommand(COMMANDS.testRun, run('enforce')),
+    vscode.commands.registerCommand(COMMANDS.testRunPermissive, run('permissive')),
+    vscode.commands.registerCommand(COMMANDS.learn, (commandLine?: unknown) =>
+      learnPolicy(d.server, d.state, typeof commandLine === 'string' ? commandLine : undefined)),
+    vscode.commands.registerCommand(COMMANDS.compile, (arg?: unknown, format?: unknown) => compile(d, arg, isFormat(format) ? format : undefined)),
+    vscode.commands.registerCommand(COMMANDS.showSyscallDoc, async (name?: unknown) => {
+      const active = vscode.window.activeTextEditor?.document;
+      return d.docs.show(typeof name === 'string' ? name : undefined, active?.languageId === 'seccomp' ? active.uri : undefined);
     }),
-    vscode.commands.registerCommand(TEST_RUN_COMMAND, async (arg?: unknown) => {
-      const doc = await policyDocument(arg);
-      if (!doc) return;
-      const last = context.workspaceState.get<string>(`${LAST_COMMAND_KEY}:${doc.uri.toString()}`) ?? '';
-      const line = await vscode.window.showInputBox({
-        title: 'Test run under this policy',
-        prompt: 'The program and its arguments (started directly, not through a shell)',
-        value: last,
-        placeHolder: '/bin/ls -l /',
-        validateInput: (text) => {
-          const r = splitCommandLine(text);
-          return 'error' in r ? r.error : r.argv.length === 0 ? 'type a command' : undefined;
-        },
-      });
-      if (line === undefined) return;
-      const split = splitCommandLine(line);
-      if ('error' in split) return;
-      await context.workspaceState.update(`${LAST_COMMAND_KEY}:${doc.uri.toString()}`, line);
-      const mode = await vscode.window.showQuickPick([
-        { label: 'Enforce', description: 'the kernel applies the filter: see what really happens', args: [] as string[] },
-        { label: 'Permissive', description: 'nothing is stopped: list every syscall the policy would deny', args: ['--permissive'] },
-        { label: 'Enforce, filter installed after exec', description: 'for policies that do not allow execve', args: ['--install', 'after-exec'] },
-      ], { title: 'How to run it' });
-      if (!mode) return;
-      const terminal = vscode.window.createTerminal({
-        name: `seccomp run: ${split.argv[0]}`,
-        shellPath: process.execPath,
-        shellArgs: [cli, 'run', ...mode.args, doc.uri.fsPath, '--', ...split.argv],
-        cwd: vscode.workspace.getWorkspaceFolder(doc.uri)?.uri.fsPath,
-      });
-      terminal.show();
-    }),
+    vscode.commands.registerCommand(COMMANDS.restartServer, () => d.restart()),
+    vscode.commands.registerCommand(COMMANDS.stopRun, () => d.runs.stopCurrent()),
+    vscode.commands.registerCommand(COMMANDS.showTrace, () => d.panel.show()),
+    vscode.commands.registerCommand(COMMANDS.clearCoverage, () => d.coverage.clear()),
+    vscode.commands.registerCommand(COMMANDS.showOutput, () => d.output.show(true)),
+    vscode.commands.registerCommand(COMMANDS.openExamples, () => openExamples(d.extensionUri)),
   );
+}
+
+/** Compile Policy…: asks for the format; the text formats open read-only beside the policy. */
+async function compile(d: CommandDeps, arg: unknown, format: CompileFormat | undefined): Promise<vscode.Uri | undefined> {
+  const doc = await resolvePolicy(arg);
+  if (!doc) return undefined;
+  if (!format) {
+    const picked = await vscode.window.showQuickPick(FORMATS, { title: `Compile ${path.posix.basename(doc.uri.path)}`, placeHolder: 'Output format' });
+    if (!picked) return undefined;
+    format = picked.format;
+  }
+  let r;
+  try {
+    r = await d.server.request(compileRequest, { uri: doc.uri.toString(), format });
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Seccomp Policy: the policy was not compiled: ${errorText(err)}`);
+    return undefined;
+  }
+  if (!r.ok) {
+    await showNotRunnable(d.server, r, doc.uri);
+    return undefined;
+  }
+  if (format !== 'raw') {
+    const editor = await d.compiled.open(doc.uri, format);
+    return editor.document.uri;
+  }
+  const base = doc.uri.scheme === 'file' ? vscode.Uri.file(doc.uri.fsPath.replace(/\.seccomp$/, '') + '.bpf') : undefined;
+  const target = await vscode.window.showSaveDialog({ title: 'Save the raw filter (struct sock_filter[])', ...(base ? { defaultUri: base } : {}), filters: { 'BPF program': ['bpf', 'bin'] } });
+  if (!target) return undefined;
+  await vscode.workspace.fs.writeFile(target, Buffer.from(r.text, 'base64'));
+  void vscode.window.showInformationMessage(`Seccomp Policy: ${r.instructions} instructions written to ${vscode.workspace.asRelativePath(target)}.`);
+  return target;
+}
+
+/**
+ * The walkthrough's first step: a folder with the examples. The workspace's
+ * own `examples/` when it has one; else a copy of the extension's (never
+ * the installed extension's folder itself, which is not the user's to edit).
+ */
+async function openExamples(extensionUri: vscode.Uri): Promise<void> {
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    const candidate = vscode.Uri.joinPath(folder.uri, 'examples', 'list-directory.seccomp');
+    try {
+      await vscode.workspace.fs.stat(candidate);
+      await vscode.window.showTextDocument(candidate);
+      return;
+    } catch {
+      // not this folder
+    }
+  }
+  const choice = await vscode.window.showOpenDialog({
+    title: 'Where should the examples be copied?',
+    canSelectFiles: false,
+    canSelectFolders: true,
+    openLabel: 'Copy the examples here',
+  });
+  const dest = choice?.[0];
+  if (!dest) return;
+  const target = vscode.Uri.joinPath(dest, 'seccomp-examples');
+  await vscode.workspace.fs.copy(vscode.Uri.joinPath(extensionUri, 'examples'), target, { overwrite: false });
+  await vscode.commands.executeCommand('vscode.openFolder', target, { forceNewWindow: false });
 }

@@ -1,0 +1,459 @@
+/**
+ * The trace panel's page. It shows what the host sends (client/src/panel/)
+ * and asks the host to act; it has no API but `acquireVsCodeApi`.
+ *
+ * Rows are virtualised: a spacer as tall as all rows, and only the rows in
+ * view (plus a margin) exist in the DOM, recycled on scroll. Batches are
+ * rendered at most once per animation frame. The store is bounded; what it
+ * drops is counted and shown as a marker row at the top.
+ */
+import type { RunFinishedParams, SummaryRow, TraceNote, TraceRow } from '../../server/src/lsp/ext';
+import { EMPTY_FILTER, isDenied, type DecisionFilter, type HostToPage, type PageState, type PageToHost, type PanelSnapshot, type RunHeader, type TraceFilter } from '../shared/panelProtocol';
+import { FilteredView, isRow, TraceStore, type TraceItem } from '../shared/traceStore';
+import './panel.css';
+
+interface VsCodeApi {
+  postMessage(message: PageToHost): void;
+  getState(): PageState | undefined;
+  setState(state: PageState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const ROW_HEIGHT = 22;
+/** Rows rendered beyond the visible ones, so fast scrolling shows no gaps. */
+const OVERSCAN = 20;
+/** Rows kept in the page's own state (for a reload); the host keeps more. */
+const STATE_ROWS = 2_000;
+const OUTPUT_CHARS = 64 * 1024;
+
+let header: RunHeader | undefined;
+let store = new TraceStore();
+let filter: TraceFilter = vscode.getState()?.filter ?? EMPTY_FILTER;
+let view = new FilteredView(store, filter);
+let finished: RunFinishedParams | undefined;
+let problem: string | undefined;
+let stdout = '';
+let stderr = '';
+let follow = true;
+let selectedSeq: number | undefined;
+let frame = 0;
+const seenSyscalls = new Set<string>();
+
+// ── DOM ──────────────────────────────────────────────────────────────────
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function button(label: string, title: string, onClick: () => void, cls = ''): HTMLButtonElement {
+  const b = el('button', cls, label);
+  b.title = title;
+  b.type = 'button';
+  b.addEventListener('click', (e) => {
+    e.stopPropagation();
+    onClick();
+  });
+  return b;
+}
+
+const app = document.getElementById('app')!;
+const top = el('header', 'bar');
+const title = el('div', 'title');
+const status = el('div', 'status');
+status.setAttribute('role', 'status');
+const actions = el('div', 'actions');
+const stopButton = button('Stop', 'Stop the program', () => vscode.postMessage({ type: 'stop' }), 'stop');
+const rerunButton = button('Re-run', 'Run the same command again under the policy as it is now', () => vscode.postMessage({ type: 'rerun' }), 'rerun primary');
+const modeButton = button('Re-run permissive', 'Run again, letting every syscall through and marking what the policy would deny', () => vscode.postMessage({ type: 'rerun', mode: header?.mode === 'permissive' ? 'enforce' : 'permissive' }), 'mode');
+const saveText = button('Save as text', 'Save the trace in strace\'s form', () => vscode.postMessage({ type: 'save', format: 'text' }));
+const saveJson = button('Save as JSON', 'Save the trace as JSON', () => vscode.postMessage({ type: 'save', format: 'json' }));
+actions.append(stopButton, rerunButton, modeButton, saveText, saveJson);
+top.append(title, status, actions);
+
+const verdict = el('div', 'verdict');
+verdict.hidden = true;
+
+const filters = el('div', 'filters');
+function input(placeholder: string, label: string, value: string, cls: string): HTMLInputElement {
+  const i = el('input', cls);
+  i.type = 'search';
+  i.placeholder = placeholder;
+  i.setAttribute('aria-label', label);
+  i.value = value;
+  i.addEventListener('input', onFilterInput);
+  return i;
+}
+const textFilter = input('Filter text…', 'Filter by text', filter.text, 'filter-text');
+const syscallFilter = input('syscall', 'Filter by syscall', filter.syscall, 'filter-syscall');
+const syscallList = el('datalist');
+syscallList.id = 'syscalls';
+syscallFilter.setAttribute('list', 'syscalls');
+const pidFilter = input('pid', 'Filter by pid', filter.pid, 'filter-pid');
+const decisionFilter = el('select', 'filter-decision');
+decisionFilter.setAttribute('aria-label', 'Filter by decision');
+for (const [value, label] of [['', 'all decisions'], ['denied', 'denied'], ['allow', 'allow'], ['log', 'log'], ['errno', 'errno'], ['trap', 'trap'], ['trace', 'trace'], ['notify', 'notify'], ['kill', 'kill'], ['none', 'before the filter']] as const) {
+  const o = el('option', undefined, label);
+  o.value = value;
+  decisionFilter.append(o);
+}
+decisionFilter.value = filter.decision;
+decisionFilter.addEventListener('change', onFilterInput);
+const counter = el('span', 'counter');
+filters.append(textFilter, syscallFilter, syscallList, pidFilter, decisionFilter, counter);
+
+const list = el('div', 'rows');
+list.tabIndex = 0;
+list.setAttribute('role', 'list');
+list.setAttribute('aria-label', 'Traced syscalls');
+const spacer = el('div', 'spacer');
+list.append(spacer);
+
+const details = el('div', 'details');
+const summaryBox = el('section', 'summary');
+const outputBox = el('section', 'output');
+details.append(summaryBox, outputBox);
+
+app.append(top, verdict, filters, list, details);
+
+// ── state ────────────────────────────────────────────────────────────────
+
+function resetState(h: RunHeader | undefined): void {
+  header = h;
+  store = new TraceStore();
+  view = new FilteredView(store, filter);
+  finished = undefined;
+  problem = undefined;
+  stdout = '';
+  stderr = '';
+  follow = true;
+  selectedSeq = undefined;
+  seenSyscalls.clear();
+  syscallList.replaceChildren();
+  list.scrollTop = 0;
+}
+
+function addRows(rows: readonly TraceRow[], notes: readonly TraceNote[] = []): void {
+  store.add(rows, notes);
+  for (const r of rows) {
+    if (!seenSyscalls.has(r.syscall)) {
+      seenSyscalls.add(r.syscall);
+      const o = el('option');
+      o.value = r.syscall;
+      syscallList.append(o);
+    }
+  }
+}
+
+function restore(s: PanelSnapshot): void {
+  resetState(s.header);
+  store.addDropped(s.dropped);
+  addRows(s.rows, s.notes);
+  view.update();
+  stdout = s.stdout.slice(-OUTPUT_CHARS);
+  stderr = s.stderr.slice(-OUTPUT_CHARS);
+  finished = s.finished;
+  problem = s.problem;
+}
+
+function snapshot(): PanelSnapshot {
+  const items: TraceItem[] = [];
+  for (let i = Math.max(0, store.size - STATE_ROWS); i < store.size; i++) items.push(store.at(i));
+  return {
+    header,
+    rows: items.filter(isRow),
+    notes: items.filter((i) => !isRow(i)) as PanelSnapshot['notes'],
+    dropped: store.total - items.length,
+    stdout,
+    stderr,
+    finished,
+    ...(problem !== undefined ? { problem } : {}),
+  };
+}
+
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+/** Keeps a small copy in the webview state, for the serializer (a window reload). */
+function saveState(now = false): void {
+  if (saveTimer) clearTimeout(saveTimer);
+  const write = () => vscode.setState({ snapshot: snapshot(), filter });
+  if (now) write();
+  else saveTimer = setTimeout(write, 500);
+}
+
+window.addEventListener('message', (e: MessageEvent<HostToPage>) => {
+  const m = e.data;
+  switch (m.type) {
+    case 'reset':
+      resetState(m.header);
+      break;
+    case 'events':
+      if (m.runId !== header?.runId && header) return;
+      addRows(m.rows, m.notes ?? []);
+      if (m.stdout) stdout = (stdout + m.stdout).slice(-OUTPUT_CHARS);
+      if (m.stderr) stderr = (stderr + m.stderr).slice(-OUTPUT_CHARS);
+      break;
+    case 'finished':
+      finished = m.finished;
+      saveState(true);
+      break;
+    case 'restore':
+      restore(m.snapshot);
+      break;
+    case 'problem':
+      problem = m.message;
+      break;
+  }
+  schedule();
+  saveState();
+});
+
+function onFilterInput(): void {
+  filter = {
+    text: textFilter.value,
+    syscall: syscallFilter.value,
+    pid: pidFilter.value,
+    decision: decisionFilter.value as DecisionFilter,
+  };
+  view.setFilter(filter);
+  saveState();
+  schedule();
+}
+
+// ── rendering ────────────────────────────────────────────────────────────
+
+function schedule(): void {
+  if (frame) return;
+  frame = requestAnimationFrame(() => {
+    frame = 0;
+    render();
+  });
+}
+
+function render(): void {
+  view.update();
+  renderHeader();
+  renderRows();
+  renderSummary();
+  renderOutput();
+}
+
+function renderHeader(): void {
+  const running = header !== undefined && finished === undefined && problem === undefined;
+  title.textContent = header ? `${header.argv.join(' ')}` : 'No run yet';
+  title.title = header ? `${header.argv.join(' ')} under ${header.policyLabel}` : '';
+  const parts: string[] = [];
+  if (header) parts.push(`${header.policyLabel} · ${header.mode}`);
+  if (running) parts.push('running…');
+  else if (finished) parts.push(finished.status === undefined ? 'did not start' : `exit status ${finished.status}`);
+  parts.push(`${store.total.toLocaleString('en-US')} syscalls`);
+  status.textContent = parts.join(' · ');
+  document.body.classList.toggle('running', running);
+  stopButton.disabled = !running;
+  rerunButton.disabled = header === undefined || running;
+  modeButton.disabled = header === undefined || running;
+  modeButton.textContent = header?.mode === 'permissive' ? 'Re-run enforcing' : 'Re-run permissive';
+  saveText.disabled = saveJson.disabled = store.total === 0;
+
+  const sentence = problem ?? finished?.error ?? finished?.sentence;
+  verdict.hidden = !sentence;
+  verdict.replaceChildren();
+  if (sentence) {
+    verdict.className = `verdict ${problem || finished?.error ? 'problem' : finished?.fatalSeq !== undefined ? 'fatal' : finished?.status === 0 ? 'success' : 'failure'}`;
+    const text = el('span', 'sentence', sentence);
+    verdict.append(text);
+    if (finished?.fatalSeq !== undefined) {
+      const fatalSeq = finished.fatalSeq;
+      verdict.append(button('Show the row', 'Scroll to the syscall that killed the program', () => scrollToSeq(fatalSeq), 'link'));
+    }
+  }
+  counter.textContent = view.length === store.size ? '' : `${view.length.toLocaleString('en-US')} of ${store.size.toLocaleString('en-US')} shown`;
+}
+
+/** The marker row for dropped rows takes the first slot when there is one. */
+function markerRows(): number {
+  return store.dropped > 0 ? 1 : 0;
+}
+
+const pool: HTMLDivElement[] = [];
+
+function renderRows(): void {
+  const marker = markerRows();
+  const count = view.length + marker;
+  spacer.style.height = `${count * ROW_HEIGHT}px`;
+  if (follow) list.scrollTop = list.scrollHeight;
+  const first = Math.max(0, Math.floor(list.scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(count, Math.ceil((list.scrollTop + list.clientHeight) / ROW_HEIGHT) + OVERSCAN);
+  let used = 0;
+  for (let i = first; i < last; i++) {
+    const div = pool[used] ?? newPoolRow();
+    used++;
+    div.style.transform = `translateY(${i * ROW_HEIGHT}px)`;
+    if (i < marker) fillMarker(div);
+    else fillRow(div, view.at(i - marker));
+  }
+  for (let i = used; i < pool.length; i++) pool[i]!.hidden = true;
+}
+
+function newPoolRow(): HTMLDivElement {
+  const div = el('div', 'row');
+  div.setAttribute('role', 'listitem');
+  list.append(div);
+  pool.push(div);
+  return div;
+}
+
+function fillMarker(div: HTMLDivElement): void {
+  div.hidden = false;
+  div.className = 'row marker';
+  div.dataset.seq = '';
+  div.replaceChildren(el('span', 'text', `${store.dropped.toLocaleString('en-US')} older rows dropped (the panel keeps the last ${store.cap.toLocaleString('en-US')}; the summary counts them all)`));
+}
+
+function fillRow(div: HTMLDivElement, item: TraceItem): void {
+  div.hidden = false;
+  div.dataset.seq = String(item.seq);
+  const time = el('span', 'time', `+${(item.time / 1000).toFixed(3)}`);
+  const pid = el('span', 'pid', String(item.pid));
+  if (!isRow(item)) {
+    div.className = 'row note';
+    div.replaceChildren(time, pid, el('span', 'text', item.text));
+    return;
+  }
+  const denied = isDenied(item.kind) && item.applied !== 'unfiltered';
+  div.className = `row kind-${item.kind}${denied ? ' denied' : ''}${item.seq === finished?.fatalSeq ? ' fatal' : ''}${item.seq === selectedSeq ? ' selected' : ''}${item.applied === 'permissive' ? ' permissive' : ''}`;
+  const text = el('span', 'text', item.text);
+  text.title = item.text;
+  const decision = el('span', 'decision', item.applied === 'permissive' ? `would ${item.action}` : item.action);
+  const where = el(item.location ? 'a' : 'span', 'where', item.where);
+  if (item.location) where.title = `Show ${item.where} in the policy`;
+  div.replaceChildren(time, pid, text, decision, where);
+  if (denied) {
+    const fix = el('span', 'fix');
+    fix.append(button('Allow this syscall', `Add a rule that allows ${item.syscall}`, () => vscode.postMessage({ type: 'allow', seq: item.seq, withArgs: false }), 'allow'));
+    if (item.args && item.args.length > 0) {
+      fix.append(button('Allow with these arguments', `Add a rule that allows ${item.syscall} with exactly these arguments`, () => vscode.postMessage({ type: 'allow', seq: item.seq, withArgs: true }), 'allow-args'));
+    }
+    div.append(fix);
+  }
+}
+
+function itemAtEvent(e: Event): TraceRow | undefined {
+  const rowDiv = (e.target as HTMLElement).closest<HTMLElement>('.row');
+  const seq = rowDiv?.dataset.seq;
+  if (!seq) return undefined;
+  const i = view.indexOfSeq(Number(seq));
+  const item = i >= 0 ? view.at(i) : undefined;
+  return item && isRow(item) && item.seq === Number(seq) ? item : undefined;
+}
+
+list.addEventListener('click', (e) => {
+  const row = itemAtEvent(e);
+  if (!row) return;
+  select(row);
+});
+
+list.addEventListener('keydown', (e) => {
+  if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp' && e.key !== 'Enter') return;
+  e.preventDefault();
+  const at = selectedSeq === undefined ? -1 : view.indexOfSeq(selectedSeq);
+  if (e.key === 'Enter') {
+    const item = at >= 0 ? view.at(at) : undefined;
+    if (item && isRow(item)) select(item);
+    return;
+  }
+  let i = at < 0 ? (e.key === 'ArrowDown' ? 0 : view.length - 1) : at + (e.key === 'ArrowDown' ? 1 : -1);
+  while (i >= 0 && i < view.length && !isRow(view.at(i))) i += e.key === 'ArrowDown' ? 1 : -1;
+  if (i < 0 || i >= view.length) return;
+  selectedSeq = view.at(i).seq;
+  ensureVisible(i);
+  schedule();
+});
+
+function select(row: TraceRow): void {
+  selectedSeq = row.seq;
+  if (row.location) vscode.postMessage({ type: 'reveal', location: row.location });
+  schedule();
+}
+
+function ensureVisible(i: number): void {
+  const y = (i + markerRows()) * ROW_HEIGHT;
+  if (y < list.scrollTop || y + ROW_HEIGHT > list.scrollTop + list.clientHeight) {
+    follow = false;
+    list.scrollTop = Math.max(0, y - list.clientHeight / 2);
+  }
+}
+
+function scrollToSeq(seq: number): void {
+  view.update();
+  let i = view.indexOfSeq(seq);
+  if (i < 0 || view.at(i).seq !== seq) {
+    // The filter hides it: show everything.
+    filter = EMPTY_FILTER;
+    textFilter.value = syscallFilter.value = pidFilter.value = '';
+    decisionFilter.value = '';
+    view.setFilter(filter);
+    i = view.indexOfSeq(seq);
+  }
+  if (i < 0) return;
+  const item = view.at(i);
+  selectedSeq = item.seq;
+  ensureVisible(i);
+  if (isRow(item)) select(item);
+  schedule();
+}
+
+list.addEventListener('scroll', () => {
+  follow = list.scrollTop + list.clientHeight >= list.scrollHeight - ROW_HEIGHT;
+  schedule();
+});
+window.addEventListener('resize', schedule);
+
+let summaryKey = '';
+function renderSummary(): void {
+  const rows: readonly SummaryRow[] = finished?.summary ?? store.summary();
+  // Rebuilding a large table on every frame would cost more than the rows: only when it changed.
+  const key = `${rows.length}:${rows.reduce((n, r) => n + r.calls, 0)}:${finished ? 1 : 0}`;
+  if (key === summaryKey) return;
+  summaryKey = key;
+  const table = el('table');
+  const head = el('tr');
+  for (const h of ['syscall', 'calls', 'errors', 'decisions', 'rule']) head.append(el('th', undefined, h));
+  table.append(el('caption', undefined, finished ? 'Summary' : 'Summary so far'), head);
+  for (const r of rows.slice(0, 500)) {
+    const tr = el('tr', r.denied ? 'denied' : '');
+    const name = el('td', 'syscall');
+    name.append(button(r.syscall, `Show only ${r.syscall}`, () => {
+      syscallFilter.value = r.syscall;
+      onFilterInput();
+    }, 'link'));
+    const decisions = Object.entries(r.decisions).map(([a, n]) => `${a} ${n}`).join(' · ');
+    const rule = el('td', 'rule');
+    if (r.location) {
+      const loc = r.location;
+      rule.append(button(`line ${loc.range.start.line + 1}`, 'Show the rule in the policy', () => vscode.postMessage({ type: 'reveal', location: loc }), 'link'));
+    }
+    tr.append(name, el('td', 'num', String(r.calls)), el('td', 'num', String(r.errors)), el('td', 'decisions', decisions), rule);
+    table.append(tr);
+  }
+  summaryBox.replaceChildren(table);
+}
+
+let outputKey = '';
+function renderOutput(): void {
+  const key = `${stdout.length}:${stderr.length}:${stdout.slice(-32)}${stderr.slice(-32)}`;
+  if (key === outputKey) return;
+  outputKey = key;
+  const out = el('pre', 'stdout', stdout || '(no output)');
+  const err = el('pre', 'stderr', stderr);
+  outputBox.replaceChildren(el('h3', undefined, 'Program output'), out, ...(stderr ? [el('h3', undefined, 'stderr'), err] : []));
+}
+
+// ── start ────────────────────────────────────────────────────────────────
+
+const saved = vscode.getState()?.snapshot;
+if (saved) restore(saved);
+schedule();
+vscode.postMessage({ type: 'ready' });
