@@ -8,7 +8,7 @@
 import { abiInfo, type Abi } from '../kernel/abi';
 import { abiOfEvent, auditArchName } from '../kernel/seccomp';
 import { constantValue } from '../kernel/constants';
-import { syscallByNumber } from '../kernel/syscalls';
+import { argPlace, argValue, syscallByNumber } from '../kernel/syscalls';
 import type { SyscallArg, SyscallInfo } from '../kernel/types';
 import { decodeEnum, decodeFlags, enumTable, errnoText, flagTable, signalText } from './decode';
 import type { ExitEvent, KilledEvent, SignalEvent, StopEvent, SyscallEvent } from './events';
@@ -137,7 +137,12 @@ export class SyscallFormatter {
     if ((info.name === 'openat' || info.name === 'open') && !takesMode(abi, int32(e.args[info.name === 'openat' ? 2 : 1] ?? '0x0'))) n--;
     // fcntl's getters take no third argument.
     if (info.name === 'fcntl' && FCNTL_NO_ARG.has(int32(e.args[1] ?? '0x0'))) n = 2;
-    for (let i = 0; i < n; i++) parts.push(this.arg(e, info, abi, i));
+    // i386's old mmap and select take one pointer to a block of their arguments.
+    if (n > 0 && Array.from({ length: n }, (_, i) => argPlace(info, i, abi)).every((p) => p.kind === 'none')) return pointer(e.args[0] ?? '0x0');
+    // In register order, as the kernel reads them (clone's tls before child_tid on i386, arm, aarch64, riscv64).
+    const first = (i: number) => { const p = argPlace(info, i, abi); return p.kind === 'reg' ? p.reg : p.kind === 'pair' ? p.lo : 6; };
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => first(a) - first(b));
+    for (const i of order) parts.push(this.arg(e, info, abi, i));
     return parts.join(', ');
   }
 
@@ -150,7 +155,12 @@ export class SyscallFormatter {
 
   arg(e: SyscallEvent, info: SyscallInfo, abi: Abi, i: number): string {
     const a: SyscallArg = info.args[i]!;
-    const reg = e.args[i] ?? '0x0';
+    // The parameter's registers on this ABI (kernel/generated/arg-layout.ts): a 64-bit
+    // value on i386/arm is two registers; strings and buffers are keyed by register.
+    const place = argPlace(info, i, abi);
+    if (place.kind === 'none') return '?';
+    const r = place.kind === 'reg' ? place.reg : place.lo;
+    const reg = place.kind === 'pair' ? hex(argValue(e.args.map((x) => BigInt(x)), place)!) : e.args[r] ?? '0x0';
     const width = a.width[abi];
     // execve(path, argv, envp): the argument vector as an array.
     if (e.argv && ((info.name === 'execve' && i === 1) || (info.name === 'execveat' && i === 2))) return this.argvText(e);
@@ -160,10 +170,10 @@ export class SyscallFormatter {
         const v = int32(reg);
         return v === -100 ? 'AT_FDCWD' : String(v);
       }
-      case 'path': return this.stringArg(e, i, 4096) ?? pointer(reg);
-      case 'string': return this.stringArg(e, i, this.limit) ?? pointer(reg);
+      case 'path': return this.stringArg(e, r, 4096) ?? pointer(reg);
+      case 'string': return this.stringArg(e, r, this.limit) ?? pointer(reg);
       case 'buffer': {
-        const b = e.buf?.[String(i)];
+        const b = e.buf?.[String(r)];
         if (b === undefined) return pointer(reg);
         const total = e.ret !== null && !e.errno ? Number(e.ret) : b.length;
         return quote(b, this.limit, total > Math.min(b.length, this.limit));

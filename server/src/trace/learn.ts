@@ -8,7 +8,7 @@
 import { abiInfo, ABIS, type Abi } from '../kernel/abi';
 import { constantsByFamily } from '../kernel/constants';
 import { allGroups, expandGroup } from '../kernel/groups';
-import { getSyscall, syscallByNumber } from '../kernel/syscalls';
+import { argValue, findArg, getSyscall, syscallByNumber } from '../kernel/syscalls';
 import { eventAbi } from './attribute';
 import type { DoneEvent, HelloEvent, TraceEvent } from './events';
 
@@ -65,11 +65,16 @@ export class LearnCollector {
         let s = byName.get(name);
         if (!s) byName.set(name, (s = { count: 0, domains: new Map(), accessModes: new Map() }));
         s.count++;
+        // Read the parameter from the registers the kernel reads it from on this ABI.
+        const param = (arg: string): bigint => {
+          const found = info && findArg(info, arg, abi);
+          return (found && argValue(e.args.map((x) => BigInt(x)), found.place)) ?? 0n;
+        };
         if (name === 'socket') {
-          const d = Number(BigInt(e.args[0] ?? '0x0') & 0xffffffffn) | 0;
+          const d = Number(param('domain') & 0xffffffffn) | 0;
           s.domains.set(d, (s.domains.get(d) ?? 0) + 1);
         } else if (name === 'openat' || name === 'open') {
-          const f = Number(BigInt(e.args[name === 'openat' ? 2 : 1] ?? '0x0') & 3n);
+          const f = Number(param('flags') & 3n);
           s.accessModes.set(f, (s.accessModes.get(f) ?? 0) + 1);
         }
         return;

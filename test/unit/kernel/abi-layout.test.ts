@@ -152,7 +152,7 @@ describe('argument layout: every syscall, ABI and parameter compiles to its regi
           if (place.kind === 'reg') args[place.reg] = v;
           else if (place.kind === 'pair') { args[place.lo] = v & 0xffff_ffffn; args[place.hi] = v >> 32n; }
           if (regBits === 32) for (let i = 0; i < 6; i++) args[i] = args[i]! & 0xffff_ffffn;
-          const run = (a: bigint[]) => runProgram(program.program.instructions, { nr, arch: abiInfo(abi).auditArch, instructionPointer: 0n, args: a }).action;
+          const run = (a: bigint[]): number => runProgram(program.program.instructions, { nr, arch: abiInfo(abi).auditArch, instructionPointer: 0n, args: a }).action;
           assert.equal(run(args), 0x0005_0000 + k + 1, `${s.name}.${s.args[k]!.name} on ${abi}: errno`);
           if (!(place.kind === 'reg' && place.reg === k)) {
             const naive = [0n, 0n, 0n, 0n, 0n, 0n];

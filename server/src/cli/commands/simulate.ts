@@ -16,19 +16,31 @@ export const SIMULATE_USAGE = `usage: seccomp-policy simulate FILE --arch ABI --
   Runs the compiled filter on one syscall and prints the action and the rule that decided it.
   Arguments are numbers (decimal, 0x hex, negative) or constant names, combined with |.`;
 
-/** A number, a constant or `A|B|…`, as the value of a 64-bit register. */
+/**
+ * A number, a constant or `A|B|…`, as the value of one register: 64 bits, or
+ * 32 on i386 and arm, whose tasks cannot put more in a register (a 64-bit
+ * parameter there takes two registers, low word first).
+ */
 function parseValue(text: string, abi: Abi): bigint {
+  const bits = abiInfo(abi).registerBits;
+  const fit = (n: bigint, part: string): bigint => {
+    if (n > (1n << BigInt(bits)) - 1n || n < -(1n << BigInt(bits - 1))) {
+      throw new UsageError(`'${part}' does not fit in a ${bits}-bit register of ${abi}` +
+        (bits === 32 ? '; a 64-bit argument there takes two registers: give its low and high words as two values' : ''));
+    }
+    return BigInt.asUintN(bits, n);
+  };
   let v = 0n;
   for (const part of text.split('|').map((s) => s.trim())) {
     if (/^-?(0x[0-9a-f_]+|0o[0-7_]+|0b[01_]+|[0-9_]+)$/i.test(part)) {
       const neg = part.startsWith('-');
       const body = (neg ? part.slice(1) : part).replace(/_/g, '');
       const n = BigInt(body.toLowerCase().startsWith('0o') ? '0o' + body.slice(2) : body);
-      v |= BigInt.asUintN(64, neg ? -n : n);
+      v |= fit(neg ? -n : n, part);
     } else {
       const c = constantValue(part, abi);
       if (c === undefined) throw new UsageError(`'${part}' is not a number or a constant known on ${abi}`);
-      v |= BigInt.asUintN(64, c);
+      v |= fit(c, part);
     }
   }
   return v;
