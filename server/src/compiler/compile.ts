@@ -16,13 +16,14 @@
 import { ABIS, abiInfo, type Abi } from '../kernel/abi';
 import { retValue, X32_SYSCALL_BIT } from '../kernel/seccomp';
 import { BPF_JEQ, BPF_JGE, BPF_JSET, BPF_MAXINSNS, SECCOMP_DATA_ARCH, SECCOMP_DATA_NR, type Instruction } from '../bpf/instructions';
-import { allSyscalls, syscallByNumber } from '../kernel/syscalls';
+import { syscallByNumber } from '../kernel/syscalls';
 import type { AbiRule, AbiTable, ConcreteAction, PolicyModel, PolicyRule } from '../policy/semantics/model';
 import { conditionToString } from '../policy/semantics/condition';
 import { emitCondition } from './conditions';
-import { buildTree, mergeSegments, type LeafTarget, type Segment, type Tree } from './dispatch';
+import { buildTree, mergeSegments, type Hot, type LeafTarget, type Segment, type Tree } from './dispatch';
 import { Emitter, ProgramTooLarge, type Label, type Target } from './emitter';
 import { removeUnreachable } from './optimize';
+import { orderCondition, weightsFor, type SyscallProfile } from './profile';
 import type { InstructionSource, Origin, RangeSource, SourceMap } from './sourcemap';
 
 export interface CompileOptions {
@@ -30,6 +31,8 @@ export interface CompileOptions {
   readonly abis?: readonly Abi[];
   /** Size against path trade-off for the dispatch tree (see dispatch.ts). */
   readonly sizeWeight?: number;
+  /** Call counts from a traced run: hot syscalls get the shortest paths (profile.ts). */
+  readonly profile?: SyscallProfile;
 }
 
 export interface CompiledProgram {
@@ -86,7 +89,7 @@ function compileUnchecked(model: PolicyModel, options: CompileOptions): CompileR
   const sharedBlocks = new Map<string, Target>();
   for (let gi = groups.length - 1; gi >= 0; gi--) {
     const g = groups[gi]!;
-    entries[gi] = emitGroup(e, model, g.arch, g.abis, badarch, origins, ranges, options.sizeWeight ?? 16, sharedBlocks);
+    entries[gi] = emitGroup(e, model, g.arch, g.abis, badarch, origins, ranges, options.sizeWeight ?? 16, sharedBlocks, options.profile);
   }
   // Arch dispatch: jeq per arch, falling through to badarch.
   let next: Target = { label: e.ret(badarch), origin: { kind: 'badarch' } };
@@ -146,9 +149,10 @@ function blockRet(blk: Block, entry: Target): number {
 interface Block { readonly id: number; readonly abi: Abi; readonly nr: number; readonly rules: readonly AbiRule[]; readonly table: AbiTable }
 
 function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly Abi[], badarch: number,
-  origins: OriginFactory, ranges: RangeSource[], sizeWeight: number, sharedBlocks: Map<string, Target>): Label {
+  origins: OriginFactory, ranges: RangeSource[], sizeWeight: number, sharedBlocks: Map<string, Target>, profile: SyscallProfile | undefined): Label {
   const segments: Segment[] = [];
   const blocks: Block[] = [];
+  const hot: Hot[] = [];
   const x86only = arch === abiInfo('x86_64').auditArch && abis.includes('x86_64') && !abis.includes('x32');
   for (const region of regionsOf(arch)) {
     const table = abis.includes(region.abi) ? model.tables.get(region.abi) : undefined;
@@ -165,15 +169,18 @@ function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly 
       continue;
     }
     if (x86only && region.first > X32_SYSCALL_BIT) continue; // covered by the bit test
-    addRegion(region, table, segments, blocks, ranges, origins);
+    addRegion(region, table, segments, blocks, ranges, origins, profile, hot);
   }
 
   // Condition blocks: rules of one syscall in source order, then default.
   const blockEntries = new Map<number, Target>();
   for (let b = blocks.length - 1; b >= 0; b--) {
     const blk = blocks[b]!;
+    // The checks within each rule, in the order the profile's arguments favour (source order without one).
+    const samples = profile?.args?.get(blk.abi)?.get(blk.nr);
+    const conditions = blk.rules.map((r) => orderCondition(r.condition, samples));
     // Syscalls (of this ABI or another) whose rules compile to the same code share one block.
-    const key = `${retValue(blk.table.defaultAction)}|${blk.rules.map((r) => `${r.rule.index}:${retValue(r.action)}:${conditionToString(r.condition)}`).join('|')}`;
+    const key = `${retValue(blk.table.defaultAction)}|${blk.rules.map((r, i) => `${r.rule.index}:${retValue(r.action)}:${conditionToString(conditions[i]!)}`).join('|')}`;
     const same = sharedBlocks.get(key);
     if (same) {
       blockEntries.set(blk.id, same);
@@ -185,7 +192,7 @@ function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly 
       const rule = blk.rules[r]!;
       const origin = origins.rule(rule.rule);
       const hit: Target = { label: e.ret(retValue(rule.action)), origin };
-      next = emitCondition(e, rule.condition, hit, next, { origin, note: rule.syscall });
+      next = emitCondition(e, conditions[r]!, hit, next, { origin, note: rule.syscall });
     }
     blockEntries.set(blk.id, next);
     sharedBlocks.set(key, next);
@@ -193,7 +200,7 @@ function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly 
     ranges.push({ abi: blk.abi, first: blk.nr, last: blk.nr, origin: next.origin ?? { kind: 'default' }, ret: blockRet(blk, next) });
   }
 
-  const tree = buildTree(mergeSegments(segments), sizeWeight);
+  const tree = buildTree(mergeSegments(segments), sizeWeight, hot);
   const target = (t: LeafTarget): Target => {
     switch (t.kind) {
       case 'block': return blockEntries.get(t.id)!;
@@ -217,6 +224,14 @@ function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly 
         }
         return next;
       }
+      case 'hot': {
+        let next = emitTree(node.then);
+        for (let k = node.tests.length - 1; k >= 0; k--) {
+          const test = node.tests[k]!;
+          next = { label: e.jump(BPF_JEQ, test.nr, target(test.target), next, { origin: { kind: 'dispatch' }, note: `${nameOf(abis, test.nr) ?? test.nr} (hot)` }) };
+        }
+        return next;
+      }
       case 'split': {
         const above = emitTree(node.above);
         const below = emitTree(node.below);
@@ -229,16 +244,16 @@ function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly 
 }
 
 /** Segments for one ABI's region: rule-less gaps get default, unconditional rules their RET, the rest blocks. */
-function addRegion(region: Region, table: AbiTable, segments: Segment[], blocks: Block[], ranges: RangeSource[], origins: OriginFactory): void {
+function addRegion(region: Region, table: AbiTable, segments: Segment[], blocks: Block[], ranges: RangeSource[], origins: OriginFactory,
+  profile: SyscallProfile | undefined, hot: Hot[]): void {
   const dflt = retValue(table.defaultAction);
-  const known = knownNumbers(region.abi);
-  // Syscalls that exist in [from, to]: two binary searches over the sorted numbers.
-  const weightOf = (from: number, to: number, perSyscall: number) => (lowerBound(known, to + 1) - lowerBound(known, from)) * perSyscall;
+  const weights = weightsFor(region.abi, profile);
+  for (const h of weights.hot) if (h.nr >= region.first && h.nr <= region.last) hot.push(h);
   const nrs = [...table.bySyscall.keys()].filter((n) => n >= region.first && n <= region.last).sort((a, b) => a - b);
   let cursor = region.first;
   const gap = (from: number, to: number) => {
     if (from > to) return;
-    segments.push({ first: from, last: to, target: { kind: 'ret', value: dflt }, weight: weightOf(from, to, PERMITS(table.defaultAction) ? 1 : 0.25) });
+    segments.push({ first: from, last: to, target: { kind: 'ret', value: dflt }, weight: weights.range(from, to, PERMITS(table.defaultAction)) });
     ranges.push({ abi: region.abi, first: from, last: to, origin: { kind: 'default' }, ret: dflt });
   };
   for (const nr of nrs) {
@@ -246,12 +261,12 @@ function addRegion(region: Region, table: AbiTable, segments: Segment[], blocks:
     const rules = table.bySyscall.get(nr)!;
     const first = rules[0]!;
     if (first.condition.kind === 'true') {
-      segments.push({ first: nr, last: nr, target: { kind: 'ret', value: retValue(first.action) }, weight: PERMITS(first.action) ? 1 : 0.25 });
+      segments.push({ first: nr, last: nr, target: { kind: 'ret', value: retValue(first.action) }, weight: weights.single(nr, PERMITS(first.action)) });
       ranges.push({ abi: region.abi, first: nr, last: nr, origin: origins.rule(first.rule), ret: retValue(first.action) });
     } else {
       const id = blocks.length;
       blocks.push({ id, abi: region.abi, nr, rules, table });
-      segments.push({ first: nr, last: nr, target: { kind: 'block', id }, weight: 1 });
+      segments.push({ first: nr, last: nr, target: { kind: 'block', id }, weight: weights.block(nr) });
     }
     cursor = nr + 1;
   }
@@ -259,23 +274,6 @@ function addRegion(region: Region, table: AbiTable, segments: Segment[], blocks:
 }
 
 const PERMITS = (a: ConcreteAction) => a.kind === 'allow' || a.kind === 'log';
-
-const knownCache = new Map<Abi, number[]>();
-/** The syscall numbers an ABI has, sorted (x32's include the x32 bit). */
-function knownNumbers(abi: Abi): number[] {
-  let list = knownCache.get(abi);
-  if (!list) {
-    list = allSyscalls().map((s) => s.numbers[abi]).filter((n): n is number => n !== undefined).sort((a, b) => a - b);
-    knownCache.set(abi, list);
-  }
-  return list;
-}
-
-function lowerBound(sorted: readonly number[], value: number): number {
-  let lo = 0, hi = sorted.length;
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid]! < value) lo = mid + 1; else hi = mid; }
-  return lo;
-}
 
 function nameOf(abis: readonly Abi[], nr: number): string | undefined {
   for (const abi of abis) {
