@@ -11,8 +11,6 @@ import { ABI_COLUMNS, CONSTANTS, ERRNO_MESSAGES } from './generated/constants';
 export const ERRNO_FAMILY = 'E';
 /** Family of signal numbers (SIGKILL…; SIG_BLOCK and friends are family `SIG_`). */
 export const SIGNAL_FAMILY = 'SIG';
-/** Family of the ioctl request codes (TCGETS, TIOCGWINSZ, FIONREAD, SECCOMP_IOCTL_NOTIF_RECV…). */
-export const IOCTL_FAMILY = 'IOCTL';
 
 /** Names that share a value with a more usual name; never chosen when printing a value. */
 const NON_CANONICAL = new Set(['EWOULDBLOCK', 'EDEADLOCK', 'ENOTSUP', 'SIGIOT', 'SIGPOLL', 'SIGUNUSED', 'SIGCLD']);
@@ -90,11 +88,6 @@ export function allConstants(): readonly ConstantInfo[] {
 /** The constants of one family (`O_`, `E`, `SIG`, `IOCTL`…), sorted by name; empty when unknown. */
 export function constantsByFamily(family: string): readonly ConstantInfo[] {
   return load().byFamily.get(family) ?? [];
-}
-
-/** Every family name. */
-export function constantFamilies(): readonly string[] {
-  return [...load().byFamily.keys()].sort();
 }
 
 /**

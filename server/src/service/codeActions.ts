@@ -24,6 +24,7 @@
 import {
   CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit, type WorkspaceEdit,
 } from 'vscode-languageserver-types';
+import { ENOSYS_FALLBACKS } from '../kernel/seccomp';
 import { detectEol } from '../policy/format';
 import type { PolicyModel, PolicyRule } from '../policy/semantics/model';
 import type { Statement } from '../policy/syntax/ast';
@@ -32,14 +33,6 @@ import type { Analysis, PolicyDocument } from './service';
 
 /** The kind of the fix-all source action. */
 export const FIX_ALL_KIND = 'source.fixAll.seccomp';
-
-/** Codes whose quick fixes are computed here (besides any diagnostic with suggestions). */
-export const FIXABLE_CODES: readonly string[] = [
-  'unreachable-rule', 'duplicate-rule', 'prefer-enosys', 'missing-default', 'execve-denied',
-];
-
-/** Newer syscalls that libc falls back from on ENOSYS (as the prefer-enosys lint). */
-const FALLBACKS: Readonly<Record<string, string>> = { clone3: 'clone', openat2: 'openat', faccessat2: 'faccessat', fchmodat2: 'fchmodat' };
 
 /** Did-you-means for names (the others, from syntax errors, replace a construct). */
 const SPELLING_CODES: ReadonlySet<string> = new Set([
@@ -274,19 +267,19 @@ function enosysFix(model: PolicyModel, doc: PolicyDocument, p: Problem): Fix | u
   const eol = detectEol(doc.text);
   const rule = model.rules.find((r) => r.file === doc.path && r.statement.action.start === p.start && r.statement.action.end === p.end);
   if (rule) {
-    const newer = named && FALLBACKS[named] ? [named] : rule.syscalls.filter((s) => FALLBACKS[s]);
+    const newer = named && ENOSYS_FALLBACKS[named] ? [named] : rule.syscalls.filter((s) => ENOSYS_FALLBACKS[s]);
     if (newer.length === 0) return undefined;
     const items = [...(rule.statement.list?.items ?? []), ...(rule.statement.list?.except ?? [])];
     const onlyNewer = items.length > 0 && !rule.statement.list?.except
-      && items.every((i) => i.kind === 'Identifier' && FALLBACKS[i.name] !== undefined);
-    const title = `Deny \`${newer.join('`, `')}\` with errno(ENOSYS) so libc falls back to \`${newer.map((n) => FALLBACKS[n]).join('`, `')}\``;
+      && items.every((i) => i.kind === 'Identifier' && ENOSYS_FALLBACKS[i.name] !== undefined);
+    const title = `Deny \`${newer.join('`, `')}\` with errno(ENOSYS) so libc falls back to \`${newer.map((n) => ENOSYS_FALLBACKS[n]).join('`, `')}\``;
     if (onlyNewer) {
       return { title, edits: [{ start: rule.statement.action.start, end: rule.statement.action.end, newText: 'errno(ENOSYS)' }], preferred: true };
     }
     return { title, edits: [insertLine(doc.text, eol, { beforeOffset: rule.statement.start }, `errno(ENOSYS) ${newer.join(', ')}`)], preferred: true };
   }
   const def = model.defaultStatement;
-  if (!def || def.file !== doc.path || def.statement.start !== p.start || !named || !FALLBACKS[named]) return undefined;
+  if (!def || def.file !== doc.path || def.statement.start !== p.start || !named || !ENOSYS_FALLBACKS[named]) return undefined;
   // After the default, and after any statement that brings a (conditional) rule for the syscall.
   let after = def.statement.end;
   for (const r of model.rules) {
@@ -295,7 +288,7 @@ function enosysFix(model: PolicyModel, doc: PolicyDocument, p: Problem): Fix | u
     if (anchor && anchor.end > after) after = anchor.end;
   }
   return {
-    title: `Add \`errno(ENOSYS) ${named}\` so libc falls back to \`${FALLBACKS[named]}\``,
+    title: `Add \`errno(ENOSYS) ${named}\` so libc falls back to \`${ENOSYS_FALLBACKS[named]}\``,
     edits: [insertLine(doc.text, eol, { afterLineOf: after }, `errno(ENOSYS) ${named}`)],
     preferred: true,
   };

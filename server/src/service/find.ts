@@ -98,7 +98,3 @@ export function hexDec(v: bigint): string {
   return v < 10n ? `${v}` : `0x${v.toString(16)} (${v})`;
 }
 
-/** Escapes text for use inside markdown (outside code spans). */
-export function escapeMarkdown(s: string): string {
-  return s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
-}

@@ -169,11 +169,6 @@ export function bytesOf(s: string): Uint8Array {
   return Buffer.from(s, 'latin1');
 }
 
-/** A 64-bit register from a `0x…` string, as an unsigned bigint. */
-export function regBig(hex: string): bigint {
-  return BigInt(hex);
-}
-
 /**
  * A register as a JS number when it fits exactly (< 2^53), else undefined.
  * Cheaper than BigInt for the common small values.

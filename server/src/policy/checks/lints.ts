@@ -5,6 +5,7 @@
  */
 import { getSyscall } from '../../kernel/syscalls';
 import { constantValue, errnoName } from '../../kernel/constants';
+import { ENOSYS_FALLBACKS } from '../../kernel/seccomp';
 import { SEMANTIC_CODES, type SemanticCode } from '../codes';
 import type { PolicyDiagnostic, RelatedLocation } from '../diagnostics';
 import type { TextRange } from '../syntax/ast';
@@ -27,8 +28,6 @@ const DANGEROUS: Readonly<Record<string, string>> = {
   request_key: 'reaches the kernel keyring, which is not namespaced',
 };
 
-/** Newer syscalls that libc falls back from when they fail with ENOSYS. */
-const FALLBACKS: Readonly<Record<string, string>> = { clone3: 'clone', openat2: 'openat', faccessat2: 'faccessat', fchmodat2: 'fchmodat' };
 
 function same(a: ConcreteAction, b: ConcreteAction): boolean {
   return a.kind === b.kind && a.data === b.data;
@@ -146,7 +145,7 @@ function lintHints(model: PolicyModel, report: Report): void {
   }
 
   // ENOSYS lets libc fall back from the newer call to the older one.
-  for (const [newer, older] of Object.entries(FALLBACKS)) {
+  for (const [newer, older] of Object.entries(ENOSYS_FALLBACKS)) {
     if (!isPermitted(model, older)) continue;
     for (const abi of model.abis) {
       const got = plainAction(model, abi, newer);

@@ -26,6 +26,7 @@
  */
 import type * as A from './ast';
 import { Lexer, tokenize, SYNTAX_CODES, type ParseDiagnostic, type SyntaxCode, type Token, type TokenKind } from './lexer';
+import { editDistance } from '../spelling';
 
 export { Lexer, tokenize, SYNTAX_CODES };
 export type { ParseDiagnostic, SyntaxCode, Token, TokenKind };
@@ -112,31 +113,6 @@ function describe(tok: Token): string {
   }
 }
 
-/** Optimal-string-alignment distance, case-insensitive, stopping early above `max`. */
-function editDistance(a: string, b: string, max: number): number {
-  a = a.toLowerCase();
-  b = b.toLowerCase();
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev2: number[] = [];
-  let prev: number[] = [];
-  for (let j = 0; j <= b.length; j++) prev.push(j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
-      cur.push(v);
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return max + 1;
-    prev2 = prev;
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
-
 /** Close candidates for a mistyped keyword, best first. */
 function suggest(word: string, candidates: readonly string[], aliases: Readonly<Record<string, readonly string[]>>): string[] {
   const alias = Object.prototype.hasOwnProperty.call(aliases, word.toLowerCase()) ? aliases[word.toLowerCase()] : undefined;
@@ -145,7 +121,7 @@ function suggest(word: string, candidates: readonly string[], aliases: Readonly<
   const max = word.length <= 3 ? 1 : 2;
   const scored: { name: string; d: number }[] = [];
   for (const c of candidates) {
-    const d = editDistance(word, c, max);
+    const d = editDistance(word.toLowerCase(), c.toLowerCase(), max);
     if (d <= max) scored.push({ name: c, d });
   }
   const best = Math.min(...scored.map((s) => s.d));
