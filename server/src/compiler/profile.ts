@@ -45,12 +45,14 @@ export interface Weights {
 /** Weight of a known syscall that is denied, next to 1 for one that is allowed: denials are rarely hot. */
 const DENIED = 0.25;
 /**
- * A syscall the profile never saw, next to a total profile mass equal to the
- * ABI's number of syscalls: about one call in 10,000 each. Small enough that
- * the run's calls decide the tree, large enough that unseen ones are not
- * all pushed to one side.
+ * The weight of a syscall the run never made. The profile is scaled to
+ * weigh 1 per syscall of the ABI in total, so this is 3% of an average
+ * syscall's share: small enough that the run's calls decide the tree's
+ * shape, large enough that unseen syscalls are not all pushed down one
+ * side (bench/profile.mjs: 0.003–0.03 give the same hot paths; 0.1 and up
+ * start to lengthen them).
  */
-const FLOOR = 0.01;
+const FLOOR = 0.03;
 
 /**
  * The weights for one ABI. With no profile, or one without calls for this
