@@ -525,8 +525,8 @@ static void decode_entry_strings(struct task *t)
 		sb_puts(b, "}");
 	}
 	if (e->argv) {
-		/* argv is an array of pointers of the caller's ABI width. */
-		unsigned width = (t->abi & SR_AUDIT_ARCH_64BIT) ? 8 : 4;
+		/* argv is an array of pointers of the caller's ABI width (4 bytes on x32). */
+		unsigned width = (t->abi & SR_AUDIT_ARCH_64BIT) && !(t->nr & SR_X32_SYSCALL_BIT) ? 8 : 4;
 		uint64_t base = t->args[e->argv - 1];
 		sb_puts(b, ",\"argv\":[");
 		size_t i;
@@ -562,23 +562,30 @@ static void decode_entry_strings(struct task *t)
 /* ---- syscall tables -------------------------------------------------------------------- */
 
 #define N_ABIS (sizeof arch_abis / sizeof arch_abis[0])
-#define MAX_TABLE_NR 512
+#define MAX_TABLE_NR 1024
 static const struct sysent *abi_index[N_ABIS][MAX_TABLE_NR];
 
 static void build_index(void)
 {
 	for (size_t a = 0; a < N_ABIS; a++)
 		for (size_t i = 0; i < arch_abis[a].n; i++)
-			abi_index[a][arch_abis[a].ents[i].nr] = &arch_abis[a].ents[i];
+			if (arch_abis[a].ents[i].nr < MAX_TABLE_NR)
+				abi_index[a][arch_abis[a].ents[i].nr] = &arch_abis[a].ents[i];
 }
 
+/* An ABI is its audit arch plus, for x32, the number bit its calls carry. */
 static const struct sysent *lookup(uint32_t abi, uint64_t nr)
 {
-	if (nr >= MAX_TABLE_NR)
-		return NULL;
-	for (size_t a = 0; a < N_ABIS; a++)
-		if (arch_abis[a].audit_arch == abi)
-			return abi_index[a][nr];
+	for (size_t a = 0; a < N_ABIS; a++) {
+		const struct abi_table *t = &arch_abis[a];
+		if (t->audit_arch != abi)
+			continue;
+		bool mine = t->nr_bit ? (nr & t->nr_bit) != 0 : !(nr & SR_X32_SYSCALL_BIT) || abi != SR_AUDIT_ARCH_X86_64;
+		if (!mine)
+			continue;
+		uint64_t i = nr & ~(uint64_t)t->nr_bit;
+		return i < MAX_TABLE_NR ? abi_index[a][i] : NULL;
+	}
 	return NULL;
 }
 

@@ -5,7 +5,8 @@
 //
 //   node scripts/gen-kernel-tables.mjs                 # fetches linux-libc-dev with apt-get
 //   node scripts/gen-kernel-tables.mjs --headers DIR   # DIR: an unpacked package (holds usr/lib/linux/uapi)
-//   options: --out DIR (default server/src/kernel/generated), --man DIR (default /usr/share/man/man2),
+//   options: --out DIR (default server/src/kernel/generated), --native DIR (default native/: the
+//            helper's sysent_*.h), --man DIR (default /usr/share/man/man2),
 //            --no-constants (keep constants.ts: needs no cross compilers; numbers, signatures,
 //            argument layouts and the helper's tables are still regenerated)
 //
@@ -25,6 +26,7 @@ import { KERNEL_PARAMS, SAME_AS, MAN_NAME, NAME_OVERRIDES } from './kernel/signa
 import { ARG_HINTS, classify, isSigned, width64 } from './kernel/arg-kinds.mjs';
 import { readSyscallTables } from './kernel/syscall-tables.mjs';
 import { layoutFor, MULTIPLEXERS } from './kernel/abi-layout.mjs';
+import { emitHelperTables, RETURNS_BYTES } from './kernel/helper-tables.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ABIS = ['x86_64', 'i386', 'x32', 'aarch64', 'arm', 'riscv64']; // order of abi.ts ABI_NAMES
@@ -40,15 +42,16 @@ const COMPILERS = {
 };
 
 function parseArgs(argv) {
-  const opts = { headers: undefined, out: join(ROOT, 'server/src/kernel/generated'), man: '/usr/share/man/man2', constants: true };
+  const opts = { headers: undefined, out: join(ROOT, 'server/src/kernel/generated'), native: join(ROOT, 'native'), man: '/usr/share/man/man2', constants: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--headers') opts.headers = resolve(argv[++i]);
     else if (a === '--out') opts.out = resolve(argv[++i]);
     else if (a === '--man') opts.man = resolve(argv[++i]);
+    else if (a === '--native') opts.native = resolve(argv[++i]);
     else if (a === '--no-constants') opts.constants = false;
     else if (a === '--help' || a === '-h') {
-      console.log('usage: gen-kernel-tables.mjs [--headers DIR] [--out DIR] [--man DIR] [--no-constants]');
+      console.log('usage: gen-kernel-tables.mjs [--headers DIR] [--out DIR] [--native DIR] [--man DIR] [--no-constants]');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -296,6 +299,10 @@ function main() {
   writeFileSync(join(opts.out, 'syscall-numbers.ts'), emitNumbers(tables, versions));
   writeFileSync(join(opts.out, 'signatures.ts'), emitSignatures(sigs, sigVersions));
   writeFileSync(join(opts.out, 'arg-layout.ts'), emitLayout(sigs, tables, sigVersions));
+  writeFileSync(join(opts.out, 'decoding.ts'), header('What the trace helper decodes beyond argument kinds (scripts/kernel/helper-tables.mjs).', sigVersions) +
+    '\n/** Syscalls whose return value counts the bytes of their buffer parameter (the helper copies that many). */\n' +
+    `export const RETURNS_BYTES: readonly string[] = ${JSON.stringify(RETURNS_BYTES)};\n`);
+  for (const [file, text] of Object.entries(emitHelperTables(sigs, tables, sigVersions))) writeFileSync(join(opts.native, file), text);
   if (constants) writeFileSync(join(opts.out, 'constants.ts'), emitConstants(constants, messages, versions));
   if (fetched) rmSync(dirname(root), { recursive: true, force: true });
   const counts = ABIS.map((a) => `${a} ${tables[a].size}`).join(', ');

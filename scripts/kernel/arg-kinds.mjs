@@ -179,6 +179,9 @@ export const ARG_HINTS = {
   setxattr: { flags: { kind: 'flags', constants: ['XATTR_'] } },
   lsetxattr: { flags: { kind: 'flags', constants: ['XATTR_'] } },
   fsetxattr: { flags: { kind: 'flags', constants: ['XATTR_'] } },
+  // System V shared memory: the address of a segment, not a string.
+  shmat: { shmaddr: { kind: 'pointer' } },
+  shmdt: { shmaddr: { kind: 'pointer' } },
   // mounts
   mount: { mountflags: { kind: 'flags', constants: ['MS_'] }, source: { kind: 'path' }, target: { kind: 'path' }, filesystemtype: { kind: 'string' }, data: { kind: 'pointer' } },
   umount2: { flags: { kind: 'flags', constants: ['MNT_'] } },
