@@ -1,5 +1,7 @@
 // Compiles the in-VS-Code test suite (test/e2e/suite/*.ts) to CommonJS in
 // test/e2e/out/suite/, next to test/e2e/node_modules so that `mocha` resolves.
+// Each spec is bundled (it may import the protocol types and constants of
+// server/src/lsp/ext.ts); `vscode` and `mocha` stay external.
 import { build } from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,7 +18,8 @@ export async function buildSuite() {
   await build({
     entryPoints,
     outdir: suiteOut,
-    bundle: false,
+    bundle: true,
+    external: ['vscode', 'mocha'],
     platform: 'node',
     target: 'node20',
     format: 'cjs',

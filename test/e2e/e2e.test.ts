@@ -87,7 +87,7 @@ after(async () => {
   await stopCodeServer();
 });
 
-test('the extension works in a real VS Code (code-server + Chromium)', { timeout: 300_000 }, async (t) => {
+test('the extension works in a real VS Code (code-server + Chromium)', { timeout: 420_000 }, async (t) => {
   const t0 = Date.now();
   if (process.env.SECCOMP_E2E_NO_BUILD !== '1') {
     const build = await run(process.execPath, ['scripts/build.mjs'], 120_000);
@@ -100,16 +100,17 @@ test('the extension works in a real VS Code (code-server + Chromium)', { timeout
   if (skipUnless(t, missing === undefined ? undefined : { kind: 'tool', reason: missing })) return;
   const t1 = Date.now();
 
-  const e2e = await run(process.execPath, [join(here, 'run.mjs')], 180_000);
+  const e2e = await run(process.execPath, [join(here, 'run.mjs')], 300_000);
   const stopped = await stopCodeServer();
   console.log(`    [e2e.test] build+setup ${((t1 - t0) / 1000).toFixed(1)} s, run ${((Date.now() - t1) / 1000).toFixed(1)} s`);
 
   assert.equal(e2e.code, 0, `test/e2e/run.mjs failed (see test/e2e/artifacts/):\n${e2e.output.slice(-6000)}`);
   assert.match(e2e.output, /phase suite: PASSED/);
   assert.match(e2e.output, /phase ui: PASSED/);
+  assert.match(e2e.output, /phase trace: PASSED/);
   assert.match(e2e.output, /\d+ passing/);
   assert.doesNotMatch(e2e.output, /\d+ failing/);
-  for (const png of ['editor-highlighting.png', 'problems-panel.png', 'diagnostic-hover.png']) {
+  for (const png of ['editor-highlighting.png', 'problems-panel.png', 'diagnostic-hover.png', 'trace-killed.png', 'trace-success.png']) {
     assert.ok(existsSync(join(artifacts, png)), `screenshot ${png}`);
   }
   assert.ok(stopped, `code-server's process group ${codeServerGroup()} is gone`);

@@ -14,13 +14,19 @@
 //      Screenshots go to test/e2e/artifacts/; with UPDATE_SCREENSHOTS=1 the
 //      syscall hover is also copied to docs/images/hover.png for the README
 //      (not by default, so a test run never changes tracked files).
+//   3. trace: a newcomer's first minute, on a copy of examples/: open
+//      list-directory.seccomp, press Run in the editor title, type `ls`, see
+//      rows stream into the trace panel and the kill row, click it and land
+//      on the rule, press "Allow this syscall", re-run and see `ls` succeed,
+//      re-run permissive, and see the coverage in the editor. With
+//      UPDATE_SCREENSHOTS=1 the panel is copied to docs/images/trace-panel.png.
 //
 // Prerequisites: `bash test/e2e/setup.sh` and `node scripts/build.mjs`.
-// Usage: node test/e2e/run.mjs [--phase suite|ui|all] [--headed]
+// Usage: node test/e2e/run.mjs [--phase suite|ui|trace|all] [--headed]
 // Exit code 0 when every phase passed. code-server runs in its own process
 // group (setsid) and the whole group is killed on every way out.
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -40,12 +46,13 @@ const started = Date.now();
 const args = process.argv.slice(2);
 const phaseArg = args.includes('--phase') ? args[args.indexOf('--phase') + 1] : 'all';
 const headed = args.includes('--headed');
-if (!['suite', 'ui', 'all'].includes(phaseArg)) {
-  console.error('usage: node test/e2e/run.mjs [--phase suite|ui|all] [--headed]');
+if (!['suite', 'ui', 'trace', 'all'].includes(phaseArg)) {
+  console.error('usage: node test/e2e/run.mjs [--phase suite|ui|trace|all] [--headed]');
   process.exit(2);
 }
 const SUITE_TIMEOUT_MS = 120_000;
 const UI_TIMEOUT_MS = 60_000;
+const TRACE_TIMEOUT_MS = 120_000;
 
 function log(msg) {
   const line = `[e2e ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${msg}`;
@@ -75,6 +82,9 @@ log(`suite compiled: ${testsEntry}`);
 // ---- code-server ----------------------------------------------------------------
 const tmp = mkdtempSync(join(tmpdir(), 'seccomp-e2e-'));
 const userData = join(tmp, 'data');
+// The trace phase edits a policy (in its buffer): give it a copy of examples/.
+const examples = join(tmp, 'examples');
+cpSync(join(root, 'examples'), examples, { recursive: true });
 mkdirSync(join(userData, 'User'), { recursive: true });
 writeFileSync(join(tmp, 'config.yaml'), ''); // else it writes ~/.config/code-server/config.yaml
 writeFileSync(
@@ -193,14 +203,14 @@ async function waitHealthy(timeoutMs = 60_000) {
   throw new Error(`code-server did not answer ${base}/healthz within ${timeoutMs} ms`);
 }
 
-function workbenchUrl(withTests) {
+function workbenchUrl(withTests, folder = workspace) {
   const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
   const payload = [
     ['extensionDevelopmentPath', remote(root)],
     ['skipWelcome', 'true'],
   ];
   if (withTests) payload.push(['extensionTestsPath', remote(testsEntry)]);
-  return `${base}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  return `${base}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
 function withTimeout(promise, ms, what) {
@@ -337,6 +347,93 @@ async function runUi(context) {
   return true;
 }
 
+// ---- phase 3: run a program, fix the policy from the panel, run again ----------------
+async function runTrace(context) {
+  const page = await context.newPage();
+  const consoleLog = join(artifacts, 'trace-console.log');
+  page.on('console', (m) => appendFileSync(consoleLog, `[${m.type()}] ${m.text()}\n`));
+  const check = (name, ok, detail = '') => {
+    log(`  ${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` (${detail})` : ''}`);
+    if (!ok) throw new Error(`trace check failed: ${name} ${detail}`);
+  };
+  const shot = (name) => page.screenshot({ path: join(artifacts, name) });
+  log('phase trace: loading the workbench on a copy of examples/');
+  await page.goto(workbenchUrl(false, examples));
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await openFile(page, 'list-directory.seccomp');
+  // Wait for the server: the code lens over the first line shows the filter's size.
+  await page.locator('.contentWidgets .codelens-decoration', { hasText: 'instructions' }).first().waitFor({ timeout: 30_000 });
+
+  // Run from the editor title, as a user would.
+  const runButton = page.locator('.editor-actions .action-label[aria-label^="Test Run…"]').first();
+  await runButton.waitFor({ timeout: 15_000 });
+  check('the editor title has a Run button', true, await runButton.getAttribute('aria-label'));
+  await runButton.click();
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill('ls');
+  await page.keyboard.press('Enter');
+
+  const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  const rows = panel.locator('.rows .row');
+  await rows.nth(5).waitFor({ timeout: 30_000 });
+  check('rows appear in the trace panel', true, `${await rows.count()} rendered`);
+  const fatal = panel.locator('.rows .row.fatal');
+  await fatal.waitFor({ timeout: 30_000 });
+  const verdict = (await panel.locator('.verdict').innerText()).trim();
+  check('the kill row and the verdict are shown', /SIGSYS/.test(verdict) && /getdents64/.test(verdict), verdict);
+  check('the kill row says which rule decided', /list-directory\.seccomp:6/.test(await fatal.innerText()), (await fatal.innerText()).replace(/\s+/g, ' '));
+  await shot('trace-killed.png');
+
+  // Click the row: the policy editor shows the deciding line.
+  await fatal.locator('.text').click();
+  const activeLine = page.locator('.editor-instance .margin .line-numbers.active-line-number').first();
+  await page.waitForFunction(() => document.querySelector('.editor-instance .margin .line-numbers.active-line-number')?.textContent?.trim() === '6', undefined, { timeout: 15_000 });
+  check('clicking the row lands on the rule', true, `line ${(await activeLine.innerText()).trim()}`);
+  await shot('trace-rule.png');
+
+  // Allow this syscall: a rule appears in the editor.
+  await fatal.locator('button.allow').click();
+  await page.locator('.editor-instance .view-lines', { hasText: 'allow getdents64' }).first().waitFor({ timeout: 15_000 });
+  check('"Allow this syscall" adds the rule', true);
+
+  // Re-run: ls succeeds.
+  await panel.locator('button.rerun').click();
+  await panel.locator('.verdict.success').waitFor({ timeout: 30_000 });
+  const status = (await panel.locator('.status').innerText()).trim();
+  check('the re-run succeeds', /exit status 0/.test(status), status);
+  check('ls printed the folder', /list-directory\.seccomp/.test(await panel.locator('.output').innerText()));
+  await shot('trace-success.png');
+  if (process.env.UPDATE_SCREENSHOTS === '1') {
+    mkdirSync(join(root, 'docs', 'images'), { recursive: true });
+    copyFileSync(join(artifacts, 'trace-success.png'), join(root, 'docs', 'images', 'trace-panel.png'));
+  }
+
+  // Coverage: the editor says how often each rule decided.
+  const covered = await page.waitForFunction(() => {
+    for (const el of document.querySelectorAll('.editor-instance .view-lines span')) {
+      const after = getComputedStyle(el, '::after').content;
+      if (after && after.includes('decided')) return after;
+    }
+    return false;
+  }, undefined, { timeout: 15_000 });
+  check('coverage shows in the editor', true, String(await covered.jsonValue()));
+
+  // Toggle permissive: run again with nothing stopped.
+  await panel.locator('button.mode').click();
+  await panel.locator('.status', { hasText: 'permissive' }).waitFor({ timeout: 15_000 });
+  await panel.locator('.verdict.success').waitFor({ timeout: 30_000 });
+  check('the permissive re-run runs', true, (await panel.locator('.status').innerText()).trim());
+
+  // Filter: only denied rows (none now), then back.
+  await panel.locator('select.filter-decision').selectOption('allow');
+  await panel.locator('.counter').waitFor({ timeout: 5_000 }).catch(() => {});
+  check('filtering by decision keeps the allowed rows', (await rows.count()) > 0);
+  await shot('trace-permissive.png');
+  await page.close().catch(() => {});
+  return true;
+}
+
 // ---- main ---------------------------------------------------------------------
 let ok = true;
 let context;
@@ -355,12 +452,14 @@ try {
       '--disable-dev-shm-usage',
     ],
   });
-  const phases = phaseArg === 'all' ? ['suite', 'ui'] : [phaseArg];
+  const phases = phaseArg === 'all' ? ['suite', 'ui', 'trace'] : [phaseArg];
   for (const phase of phases) {
     try {
       const passed = phase === 'suite'
         ? await runSuite(context)
-        : await withTimeout(runUi(context), UI_TIMEOUT_MS, 'the UI steps');
+        : phase === 'ui'
+          ? await withTimeout(runUi(context), UI_TIMEOUT_MS, 'the UI steps')
+          : await withTimeout(runTrace(context), TRACE_TIMEOUT_MS, 'the trace panel steps');
       log(`phase ${phase}: ${passed ? 'PASSED' : 'FAILED'}`);
       ok &&= passed;
     } catch (err) {

@@ -165,13 +165,16 @@ suite('Seccomp Policy extension', () => {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
-  test('seccompPolicy.compile shows the annotated BPF listing of the policy', async () => {
+  test('seccompPolicy.compile shows the annotated BPF listing of the policy, read-only', async () => {
     const uri = workspaceFile('policy.seccomp');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-    await vscode.commands.executeCommand('seccompPolicy.compile', uri.toString());
-    const listing = await waitFor('the listing', () =>
-      vscode.workspace.textDocuments.find((d) => d.isUntitled && d.getText().startsWith('0000: ld [4]')));
+    const listingUri = await vscode.commands.executeCommand<vscode.Uri>('seccompPolicy.compile', uri.toString(), 'disasm');
+    assert.ok(listingUri, 'the command returns the listing it opened');
+    assert.equal(listingUri.scheme, 'seccomp-bpf', 'a virtual, read-only document (closing it never asks to save)');
+    const listing = await vscode.workspace.openTextDocument(listingUri);
+    assert.match(listing.getText(), /^0000: ld \[4\]/);
     assert.match(listing.getText(), /policy\.seccomp:\d+/);
+    assert.ok(!listing.isDirty && !listing.isUntitled);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
