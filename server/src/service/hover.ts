@@ -10,8 +10,8 @@ import { abiInfo, type Abi } from '../kernel/abi';
 import { getConstant, errnoInfo } from '../kernel/constants';
 import { ACTION_DOCS } from '../kernel/docs/actions';
 import { expandGroup, getGroup } from '../kernel/groups';
-import { findArg, getSyscall } from '../kernel/syscalls';
-import type { SyscallArg } from '../kernel/types';
+import { argInRegister, argPlace, findArg, getSyscall, isGenericArg } from '../kernel/syscalls';
+import type { ArgPlace, SyscallInfo } from '../kernel/types';
 import type { Occurrence, PolicyModel } from '../policy/semantics/model';
 import type { ActionName } from '../policy/syntax/ast';
 import { actionOf, contains, hexDec, occurrenceAt, offsetOf, statementAt } from './find';
@@ -66,10 +66,41 @@ export function describeSyscall(name: string, abis: readonly Abi[]): string | un
   const missing = abis.filter((a) => info.numbers[a] === undefined);
   const numbers = present.map((a) => `${a} ${numberText(info.numbers[a]!)}`);
   if (numbers.length) parts.push(`Number: ${numbers.join(' · ')}`);
+  const registers = registersText(info, present);
+  if (registers) parts.push(registers);
   if (missing.length) parts.push(`**not on ${missing.join(', ')}**`);
+  // The sandbox note explains a multiplexer where there is one; else say what seccomp can check of it.
+  if (info.multiplexer && !info.note) parts.push(`\`${name}\` is a multiplexer: ${info.multiplexer}.`);
   if (info.note) parts.push(info.note);
   parts.push(`[${name}(2)](${info.manPage})`);
   return parts.join('\n\n');
+}
+
+/** Where each argument sits, per ABI, grouped where ABIs agree: `fd` args[0], `offset` args[3]+args[4]. */
+function registersText(info: SyscallInfo, abis: readonly Abi[]): string | undefined {
+  if (info.args.length === 0 || abis.length === 0) return undefined;
+  const by = new Map<string, Abi[]>();
+  for (const abi of abis) {
+    const text = info.args.map((a, i) => `\`${a.name}\` ${placeShort(argPlace(info, i, abi))}`).join(', ');
+    const list = by.get(text) ?? [];
+    list.push(abi);
+    by.set(text, list);
+  }
+  const lines = [...by].map(([text, list]) => (by.size === 1 ? `Registers: ${text}` : `Registers on ${list.join(', ')}: ${text}`));
+  const hidden = abis.flatMap((abi) => info.args.map((_, i) => argPlace(info, i, abi))
+    .filter((p): p is ArgPlace & { kind: 'none' } => p.kind === 'none')
+    // One sentence for a call whose arguments are all behind a pointer (i386 mmap), not one per argument.
+    .map((p) => (info.args.every((_, i) => argPlace(info, i, abi).kind === 'none') ? p.reason.replace(/seccomp cannot see `\w+`/, 'seccomp cannot see any of them') : p.reason)));
+  return [...lines, ...[...new Set(hidden)].map((r) => `*${r}.*`)].join('  \n');
+}
+
+/** `args[2]`; `args[3]+args[4]` (low word first); `—` where seccomp cannot see it. */
+function placeShort(p: ArgPlace): string {
+  switch (p.kind) {
+    case 'reg': return `args[${p.reg}]`;
+    case 'pair': return `args[${p.lo}]+args[${p.hi}]`;
+    case 'none': return '—';
+  }
 }
 
 function numberText(n: number): string {
@@ -80,32 +111,56 @@ function numberText(n: number): string {
 function describeArgument(name: string, syscalls: readonly string[], abis: readonly Abi[]): string | undefined {
   const lines: string[] = [];
   const seen = new Set<string>();
+  const positional = /^arg[0-5]$/.test(name);
   for (const s of syscalls) {
     const info = getSyscall(s);
-    const found = info && findArg(info, name);
+    if (!info) continue;
+    const present = abis.filter((a) => info.numbers[a] !== undefined);
+    const shown = present.length ? present : abis;
+    const found = findArg(info, name, shown[0] ?? 'x86_64');
     if (!found) continue;
-    const key = `${found.arg.type}\0${found.index}\0${widthText(found.arg, abis)}`;
+    const where = placesText(info, name, shown);
+    const key = `${found.arg.type}\0${found.index}\0${where}\0${positional}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const alias = found.arg.name !== name ? ` (\`${name}\` is an alias)` : '';
-    lines.push(`\`${found.arg.type} ${found.arg.name}\`: argument ${found.index} of \`${s}\`${alias}, ${found.arg.kind}; ${widthText(found.arg, abis)}`);
+    if (positional) {
+      lines.push(`\`${name}\`: register ${name.slice(3)} of \`${s}\` on every ABI (\`argN\` is always register N); ${where}` + manPageNameNote(info, name, shown[0] ?? 'x86_64'));
+    } else {
+      const alias = found.arg.name !== name ? ` (\`${name}\` is an alias)` : '';
+      lines.push(`\`${found.arg.type} ${found.arg.name}\`: parameter ${found.index + 1} of \`${s}\`${alias}, ${found.arg.kind}; ${where}; ${found.arg.signed ? 'signed' : 'unsigned'}`);
+    }
     if (lines.length >= 4) break;
   }
   if (lines.length === 0) return `argument \`${name}\``;
   return lines.join('\n\n');
 }
 
-function widthText(arg: SyscallArg, abis: readonly Abi[]): string {
-  const by = new Map<number, Abi[]>();
-  for (const a of abis) {
-    const w = arg.width[a];
-    const list = by.get(w) ?? [];
-    list.push(a);
-    by.set(w, list);
+/** Per ABI, grouped: the registers and the width compared (`args[3]+args[4], 64 bits on i386`). */
+function placesText(info: SyscallInfo, name: string, abis: readonly Abi[]): string {
+  const by = new Map<string, Abi[]>();
+  for (const abi of abis) {
+    const f = findArg(info, name, abi);
+    if (!f) continue;
+    const width = isGenericArg(f.arg) ? abiInfo(abi).registerBits : f.arg.width[abi];
+    const text = f.place.kind === 'none' ? 'not visible to seccomp'
+      : `${placeShort(f.place)}${f.place.kind === 'pair' ? ' (low word, high word)' : ''}, ${width} bits${width === 32 && abiInfo(abi).registerBits === 64 ? ' (the low half of the register)' : ''}`;
+    const list = by.get(text) ?? [];
+    list.push(abi);
+    by.set(text, list);
   }
-  const parts = [...by].map(([w, list]) => `${w} bits on ${list.join(', ')}`);
-  const note = [...by.keys()].includes(32) ? ' (a 32-bit argument is compared on its low 32 bits)' : '';
-  return parts.join('; ') + (arg.signed ? ', signed' : ', unsigned') + note;
+  return [...by].map(([text, list]) => `${text} on ${list.join(', ')}`).join('; ');
+}
+
+/** For `argN` where the man page names another parameter `argN` (prctl): which is which. */
+function manPageNameNote(info: SyscallInfo, name: string, abi: Abi): string {
+  const doc = info.args.findIndex((a) => a.name === name || a.aliases.includes(name));
+  if (doc < 0) return '';
+  const p = argPlace(info, doc, abi);
+  const reg = Number(name.slice(3));
+  if (p.kind !== 'reg' || p.reg === reg) return '';
+  const here = argInRegister(info, reg, abi);
+  return `. The man page counts differently: its \`${name}\` is register ${p.reg}, \`arg${p.reg}\` here` +
+    (here !== undefined ? `; register ${reg} holds its \`${info.args[here]!.name}\`` : '');
 }
 
 /** Values per ABI, grouped when equal: `0x40 (64) on x86_64, aarch64`. */

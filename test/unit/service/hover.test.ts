@@ -38,14 +38,38 @@ test('the abis setting chooses the ABIs shown', () => {
   assert.doesNotMatch(h.value, /x86_64/);
 });
 
-test('an argument shows its type and width per ABI', () => {
+test('an argument shows its type, register and width per ABI', () => {
   const h = check('arch x86_64, i386\ndefault allow\nallow openat if fl|ags & O_CREAT\n')!;
   assert.equal(h.span, 'flags');
-  assert.match(h.value, /`int flags`: argument 2 of `openat`/);
-  assert.match(h.value, /32 bits on x86_64, i386, signed/);
-  const prot = check('arch x86_64, i386\ndefault allow\nallow mmap if pr|ot & PROT_EXEC\n')!;
-  assert.match(prot.value, /`unsigned long prot`: argument 2 of `mmap`/);
-  assert.match(prot.value, /64 bits on x86_64; 32 bits on i386/);
+  assert.match(h.value, /`int flags`: parameter 3 of `openat`/);
+  assert.match(h.value, /args\[2\], 32 bits \(the low half of the register\) on x86_64; args\[2\], 32 bits on i386; signed/);
+  const prot = check('arch x86_64, aarch64\ndefault allow\nallow mmap if pr|ot & PROT_EXEC\n')!;
+  assert.match(prot.value, /`unsigned long prot`: parameter 3 of `mmap`/);
+  assert.match(prot.value, /args\[2\], 64 bits on x86_64, aarch64/);
+});
+
+test('an argument split over two registers, or moved, shows its registers per ABI', () => {
+  const off = check('arch x86_64, i386, arm\ndefault allow\nallow pread64 if off|set > 0\n')!;
+  assert.match(off.value, /args\[3\], 64 bits on x86_64; args\[3\]\+args\[4\] \(low word, high word\), 64 bits on i386; args\[4\]\+args\[5\] \(low word, high word\), 64 bits on arm/);
+  const tls = check('arch x86_64, aarch64\ndefault allow\nallow clone if t|ls == 0\n')!;
+  assert.match(tls.value, /args\[4\], 64 bits on x86_64; args\[3\], 64 bits on aarch64/);
+});
+
+test('argN on prctl: always register N, with the man page\'s numbering explained', () => {
+  const h = check('default allow\nallow prctl if ar|g4 == 0\n')!;
+  assert.match(h.value, /`arg4`: register 4 of `prctl` on every ABI/);
+  assert.match(h.value, /its `arg4` is register 3, `arg3` here; register 4 holds its `arg5`/);
+});
+
+test('a syscall shows the register of each argument per ABI, and what seccomp cannot see', () => {
+  const h = check('arch x86_64, i386\ndefault allow\nallow sync_file_ra|nge\n')!;
+  assert.match(h.value, /Registers on x86_64: `fd` args\[0\], `offset` args\[1\], `nbytes` args\[2\], `flags` args\[3\]/);
+  assert.match(h.value, /Registers on i386: `fd` args\[0\], `offset` args\[1\]\+args\[2\], `nbytes` args\[3\]\+args\[4\], `flags` args\[5\]/);
+  const mmap = check('arch i386\ndefault allow\nallow mm|ap\n')!;
+  assert.match(mmap.value, /`prot` —/);
+  assert.match(mmap.value, /use `mmap2`/);
+  const same = check('arch x86_64, aarch64\ndefault allow\nallow rea|d\n')!;
+  assert.match(same.value, /Registers: `fd` args\[0\], `buf` args\[1\], `count` args\[2\]/);
 });
 
 test('a constant shows its value per ABI in hex and decimal', () => {
