@@ -105,6 +105,7 @@ writeFileSync(
       'security.workspace.trust.enabled': false,
       'window.restoreWindows': 'none',
       'files.hotExit': 'off',
+      'files.autoSave': 'off',
       'editor.minimap.enabled': false,
       'editor.fontSize': 15,
       'git.enabled': false,
