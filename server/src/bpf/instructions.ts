@@ -101,14 +101,14 @@ export function bpfMiscOp(code: number): number {
 // ---- names --------------------------------------------------------------------
 // One spelling of each field value, bpf_asm's (`ld`, `jeq`, `abs`); the C
 // macro is the same name in upper case after `BPF_` (`BPF_JEQ`). The
-// disassembler prints the first, the C header output the second.
+// disassembler prints the first; C headers and error messages the second.
 
-export const CLASS_NAMES: Readonly<Record<number, string>> = {
+const CLASS_NAMES: Readonly<Record<number, string>> = {
   [BPF_LD]: 'ld', [BPF_LDX]: 'ldx', [BPF_ST]: 'st', [BPF_STX]: 'stx',
   [BPF_ALU]: 'alu', [BPF_JMP]: 'jmp', [BPF_RET]: 'ret', [BPF_MISC]: 'misc',
 };
-export const SIZE_NAMES: Readonly<Record<number, string>> = { [BPF_W]: 'w', [BPF_H]: 'h', [BPF_B]: 'b' };
-export const MODE_NAMES: Readonly<Record<number, string>> = {
+const SIZE_NAMES: Readonly<Record<number, string>> = { [BPF_W]: 'w', [BPF_H]: 'h', [BPF_B]: 'b' };
+const MODE_NAMES: Readonly<Record<number, string>> = {
   [BPF_IMM]: 'imm', [BPF_ABS]: 'abs', [BPF_IND]: 'ind', [BPF_MEM]: 'mem', [BPF_LEN]: 'len', [BPF_MSH]: 'msh',
 };
 export const ALU_OP_NAMES: Readonly<Record<number, string>> = {
@@ -119,9 +119,21 @@ export const JMP_OP_NAMES: Readonly<Record<number, string>> = {
   [BPF_JA]: 'ja', [BPF_JEQ]: 'jeq', [BPF_JGT]: 'jgt', [BPF_JGE]: 'jge', [BPF_JSET]: 'jset',
 };
 
-/** The C macro of a field value's name: `jeq` → `BPF_JEQ`. */
-export function macroName(name: string): string {
-  return `BPF_${name.toUpperCase()}`;
+/** An opcode as the C macros that make it: `BPF_LD | BPF_W | BPF_ABS`, `BPF_JMP | BPF_JEQ | BPF_K`. */
+export function opcodeMacros(code: number): string {
+  const cls = bpfClass(code);
+  const parts = [CLASS_NAMES[cls]!];
+  if (cls === BPF_LD || cls === BPF_LDX) {
+    parts.push(SIZE_NAMES[bpfSize(code)] ?? 'dw', MODE_NAMES[bpfMode(code)]!);
+  } else if (cls === BPF_ALU) {
+    parts.push(ALU_OP_NAMES[bpfOp(code)]!, bpfSrc(code) === BPF_X ? 'x' : 'k');
+  } else if (cls === BPF_JMP) {
+    parts.push(JMP_OP_NAMES[bpfOp(code)]!);
+    if (bpfOp(code) !== BPF_JA) parts.push(bpfSrc(code) === BPF_X ? 'x' : 'k');
+  } else if (cls === BPF_RET) {
+    parts.push(bpfRval(code) === BPF_A ? 'a' : 'k');
+  }
+  return parts.map((name) => `BPF_${name.toUpperCase()}`).join(' | ');
 }
 
 /** Maximum number of instructions in one program (filter.h). */

@@ -55,67 +55,39 @@ import {
   BPF_W,
   BPF_X,
   BPF_XOR,
+  BPF_H,
+  BPF_B,
+  BPF_IND,
+  BPF_MSH,
+  opcodeMacros,
   SECCOMP_DATA_SIZE,
   type Instruction,
 } from './instructions';
+import { formatInstruction } from './disassembler';
 
 export type ValidationResult = { ok: true } | { ok: false; pc: number; message: string };
 
-/** Every opcode kernel/seccomp.c seccomp_check_filter lets through, with its bpf_asm-style mnemonic. */
-export const SECCOMP_OPCODES: ReadonlyMap<number, string> = new Map<number, string>([
-  [BPF_LD | BPF_W | BPF_ABS, 'ld [k]'],
-  [BPF_LD | BPF_W | BPF_LEN, 'ld #len'],
-  [BPF_LDX | BPF_W | BPF_LEN, 'ldx #len'],
-  [BPF_RET | BPF_K, 'ret #k'],
-  [BPF_RET | BPF_A, 'ret a'],
-  [BPF_ALU | BPF_ADD | BPF_K, 'add #k'],
-  [BPF_ALU | BPF_ADD | BPF_X, 'add x'],
-  [BPF_ALU | BPF_SUB | BPF_K, 'sub #k'],
-  [BPF_ALU | BPF_SUB | BPF_X, 'sub x'],
-  [BPF_ALU | BPF_MUL | BPF_K, 'mul #k'],
-  [BPF_ALU | BPF_MUL | BPF_X, 'mul x'],
-  [BPF_ALU | BPF_DIV | BPF_K, 'div #k'],
-  [BPF_ALU | BPF_DIV | BPF_X, 'div x'],
-  [BPF_ALU | BPF_AND | BPF_K, 'and #k'],
-  [BPF_ALU | BPF_AND | BPF_X, 'and x'],
-  [BPF_ALU | BPF_OR | BPF_K, 'or #k'],
-  [BPF_ALU | BPF_OR | BPF_X, 'or x'],
-  [BPF_ALU | BPF_XOR | BPF_K, 'xor #k'],
-  [BPF_ALU | BPF_XOR | BPF_X, 'xor x'],
-  [BPF_ALU | BPF_LSH | BPF_K, 'lsh #k'],
-  [BPF_ALU | BPF_LSH | BPF_X, 'lsh x'],
-  [BPF_ALU | BPF_RSH | BPF_K, 'rsh #k'],
-  [BPF_ALU | BPF_RSH | BPF_X, 'rsh x'],
-  [BPF_ALU | BPF_NEG, 'neg'],
-  [BPF_LD | BPF_IMM, 'ld #k'],
-  [BPF_LDX | BPF_IMM, 'ldx #k'],
-  [BPF_MISC | BPF_TAX, 'tax'],
-  [BPF_MISC | BPF_TXA, 'txa'],
-  [BPF_LD | BPF_MEM, 'ld M[k]'],
-  [BPF_LDX | BPF_MEM, 'ldx M[k]'],
-  [BPF_ST, 'st M[k]'],
-  [BPF_STX, 'stx M[k]'],
-  [BPF_JMP | BPF_JA, 'ja k'],
-  [BPF_JMP | BPF_JEQ | BPF_K, 'jeq #k'],
-  [BPF_JMP | BPF_JEQ | BPF_X, 'jeq x'],
-  [BPF_JMP | BPF_JGE | BPF_K, 'jge #k'],
-  [BPF_JMP | BPF_JGE | BPF_X, 'jge x'],
-  [BPF_JMP | BPF_JGT | BPF_K, 'jgt #k'],
-  [BPF_JMP | BPF_JGT | BPF_X, 'jgt x'],
-  [BPF_JMP | BPF_JSET | BPF_K, 'jset #k'],
-  [BPF_JMP | BPF_JSET | BPF_X, 'jset x'],
+/**
+ * Every opcode kernel/seccomp.c seccomp_check_filter lets through (the
+ * disassembler names them).
+ */
+export const SECCOMP_OPCODES: ReadonlySet<number> = new Set<number>([
+  BPF_LD | BPF_W | BPF_ABS, BPF_LD | BPF_W | BPF_LEN, BPF_LDX | BPF_W | BPF_LEN, BPF_RET | BPF_K,
+  BPF_RET | BPF_A, BPF_ALU | BPF_ADD | BPF_K, BPF_ALU | BPF_ADD | BPF_X, BPF_ALU | BPF_SUB | BPF_K,
+  BPF_ALU | BPF_SUB | BPF_X, BPF_ALU | BPF_MUL | BPF_K, BPF_ALU | BPF_MUL | BPF_X, BPF_ALU | BPF_DIV | BPF_K,
+  BPF_ALU | BPF_DIV | BPF_X, BPF_ALU | BPF_AND | BPF_K, BPF_ALU | BPF_AND | BPF_X, BPF_ALU | BPF_OR | BPF_K,
+  BPF_ALU | BPF_OR | BPF_X, BPF_ALU | BPF_XOR | BPF_K, BPF_ALU | BPF_XOR | BPF_X, BPF_ALU | BPF_LSH | BPF_K,
+  BPF_ALU | BPF_LSH | BPF_X, BPF_ALU | BPF_RSH | BPF_K, BPF_ALU | BPF_RSH | BPF_X, BPF_ALU | BPF_NEG,
+  BPF_LD | BPF_IMM, BPF_LDX | BPF_IMM, BPF_MISC | BPF_TAX, BPF_MISC | BPF_TXA, BPF_LD | BPF_MEM,
+  BPF_LDX | BPF_MEM, BPF_ST, BPF_STX, BPF_JMP | BPF_JA, BPF_JMP | BPF_JEQ | BPF_K, BPF_JMP | BPF_JEQ | BPF_X,
+  BPF_JMP | BPF_JGE | BPF_K, BPF_JMP | BPF_JGE | BPF_X, BPF_JMP | BPF_JGT | BPF_K, BPF_JMP | BPF_JGT | BPF_X,
+  BPF_JMP | BPF_JSET | BPF_K, BPF_JMP | BPF_JSET | BPF_X,
 ]);
 
-/** Classic opcodes the socket-filter verifier knows but seccomp refuses, named for error messages. */
-const CLASSIC_ONLY: ReadonlyMap<number, string> = new Map<number, string>([
-  [0x28, 'ldh [k] (BPF_LD|BPF_H|BPF_ABS)'],
-  [0x30, 'ldb [k] (BPF_LD|BPF_B|BPF_ABS)'],
-  [0x40, 'ld [x+k] (BPF_LD|BPF_W|BPF_IND)'],
-  [0x48, 'ldh [x+k] (BPF_LD|BPF_H|BPF_IND)'],
-  [0x50, 'ldb [x+k] (BPF_LD|BPF_B|BPF_IND)'],
-  [0xb1, 'ldx 4*([k]&0xf) (BPF_LDX|BPF_B|BPF_MSH)'],
-  [BPF_ALU | BPF_MOD | BPF_K, 'mod #k (BPF_ALU|BPF_MOD|BPF_K)'],
-  [BPF_ALU | BPF_MOD | BPF_X, 'mod x (BPF_ALU|BPF_MOD|BPF_X)'],
+/** Classic opcodes the socket-filter verifier knows but seccomp refuses: error messages name these. */
+const CLASSIC_ONLY: ReadonlySet<number> = new Set<number>([
+  BPF_LD | BPF_H | BPF_ABS, BPF_LD | BPF_B | BPF_ABS, BPF_LD | BPF_W | BPF_IND, BPF_LD | BPF_H | BPF_IND,
+  BPF_LD | BPF_B | BPF_IND, BPF_LDX | BPF_B | BPF_MSH, BPF_ALU | BPF_MOD | BPF_K, BPF_ALU | BPF_MOD | BPF_X,
 ]);
 
 /** True for the conditional jump opcodes seccomp accepts. */
@@ -170,11 +142,10 @@ export function validateProgram(insns: readonly Instruction[]): ValidationResult
     const { code, k } = ins;
 
     if (!SECCOMP_OPCODES.has(code)) {
-      const known = CLASSIC_ONLY.get(code);
       return fail(
         pc,
-        known !== undefined
-          ? `opcode ${hex(code)} ${known} is not allowed in seccomp filters`
+        CLASSIC_ONLY.has(code)
+          ? `opcode ${hex(code)} ${formatInstruction(ins, pc)} (${opcodeMacros(code)}) is not allowed in seccomp filters`
           : `opcode ${hex(code)} is not a classic BPF instruction seccomp accepts`,
       );
     }

@@ -5,8 +5,7 @@
 import type { Abi } from '../kernel/abi';
 import { disassemble } from '../bpf/disassembler';
 import {
-  ALU_OP_NAMES, BPF_A, BPF_ALU, BPF_JA, BPF_JEQ, BPF_JMP, BPF_K, BPF_LD, BPF_LDX, BPF_RET, BPF_X, bpfClass, bpfMode, bpfOp,
-  bpfRval, bpfSize, bpfSrc, CLASS_NAMES, encodeProgram, JMP_OP_NAMES, macroName, MODE_NAMES, SIZE_NAMES, type Instruction,
+  BPF_JA, BPF_JEQ, BPF_JMP, BPF_K, BPF_RET, bpfClass, bpfOp, bpfRval, encodeProgram, opcodeMacros, type Instruction,
 } from '../bpf/instructions';
 import { retConstantName, SECCOMP_RET_DATA } from '../kernel/seccomp';
 import { syscallByNumber } from '../kernel/syscalls';
@@ -58,23 +57,6 @@ export function toDisassembly(program: CompiledProgram): string {
   });
 }
 
-/** `BPF_LD | BPF_W | BPF_ABS`: an opcode as the C macros that make it. */
-function codeExpr(code: number): string {
-  const cls = bpfClass(code);
-  const parts = [CLASS_NAMES[cls]!];
-  if (cls === BPF_LD || cls === BPF_LDX) {
-    parts.push(SIZE_NAMES[bpfSize(code)] ?? 'dw', MODE_NAMES[bpfMode(code)]!);
-  } else if (cls === BPF_ALU) {
-    parts.push(ALU_OP_NAMES[bpfOp(code)]!, bpfSrc(code) === BPF_X ? 'x' : 'k');
-  } else if (cls === BPF_JMP) {
-    parts.push(JMP_OP_NAMES[bpfOp(code)]!);
-    if (bpfOp(code) !== BPF_JA) parts.push(bpfSrc(code) === BPF_X ? 'x' : 'k');
-  } else if (cls === BPF_RET) {
-    parts.push(bpfRval(code) === BPF_A ? 'a' : 'k');
-  }
-  return parts.map(macroName).join(' | ');
-}
-
 /** `SECCOMP_RET_ERRNO | 1`: a return value as the kernel's constants. */
 function retExpr(k: number): string {
   const name = retConstantName(k);
@@ -107,7 +89,7 @@ export function toCHeader(program: CompiledProgram, name: string, sourceName: st
     const block = o.kind === 'ranges' ? sharedRetLabel(program, pc) : originLabel(o);
     if (block !== lastBlock) { lines.push(`\t/* ${block.replace(/\*\//g, '* /')} */`); lastBlock = block; }
     const isJump = bpfClass(ins.code) === BPF_JMP && bpfOp(ins.code) !== BPF_JA;
-    const stmt = isJump ? `BPF_JUMP(${codeExpr(ins.code)}, ${kExpr(ins)}, ${ins.jt}, ${ins.jf}),` : `BPF_STMT(${codeExpr(ins.code)}, ${kExpr(ins)}),`;
+    const stmt = isJump ? `BPF_JUMP(${opcodeMacros(ins.code)}, ${kExpr(ins)}, ${ins.jt}, ${ins.jf}),` : `BPF_STMT(${opcodeMacros(ins.code)}, ${kExpr(ins)}),`;
     const note = bpfClass(ins.code) === BPF_JMP && bpfOp(ins.code) === BPF_JEQ && src[pc]!.origin.kind === 'dispatch' ? namer(ins.k) : src[pc]!.note;
     lines.push(`\t/* ${String(pc).padStart(4, '0')} */ ${stmt}${note ? ` /* ${note.replace(/\*\//g, '* /')} */` : ''}`);
   });

@@ -763,42 +763,54 @@ class Parser {
     return true;
   }
 
-  private parseOr(): A.Expression | undefined {
-    let left = this.parseAnd();
+  /**
+   * One left-associative level of binary operators, `next (op next)*`:
+   * `operatorAt` says which operator the current token is, or undefined
+   * where the level ends.
+   */
+  private binaryLevel(
+    next: () => A.Expression | undefined, operatorAt: (tok: Token) => A.BinaryOperator | undefined,
+  ): A.Expression | undefined {
+    let left = next();
     if (!left) return undefined;
     for (;;) {
       const tok = this.peek();
-      if (tok.kind !== '||' && !this.wordOperator('or')) return left;
+      const operator = operatorAt(tok);
+      if (operator === undefined) return left;
       this.advance();
       this.skipNewlines();
-      left = binary(left, tok, '||', this.parseAnd());
+      left = binary(left, tok, operator, next());
     }
   }
 
+  private parseOr(): A.Expression | undefined {
+    return this.binaryLevel(() => this.parseAnd(), (tok) => (tok.kind === '||' || this.wordOperator('or') ? '||' : undefined));
+  }
+
   private parseAnd(): A.Expression | undefined {
-    let left = this.parseNot();
-    if (!left) return undefined;
-    for (;;) {
-      const tok = this.peek();
-      if (tok.kind !== '&&' && !this.wordOperator('and')) return left;
-      this.advance();
-      this.skipNewlines();
-      left = binary(left, tok, '&&', this.parseNot());
-    }
+    return this.binaryLevel(() => this.parseNot(), (tok) => (tok.kind === '&&' || this.wordOperator('and') ? '&&' : undefined));
   }
 
   /** `not = "!" not | compare`: `!` binds looser than comparisons. */
   private parseNot(): A.Expression | undefined {
+    return this.prefixLevel((tok) => {
+      if (tok.kind === '!') return true;
+      if (!isWord(tok, 'not') || isWord(this.peekNext(), 'in') || !canStartExpression(this.peekNext())) return false;
+      this.report('unexpected-token', 'use `!` to negate a condition', tok, ['!']);
+      return true;
+    }, () => this.parseCompare(), () => '!');
+  }
+
+  /**
+   * Prefix operators, then `inner`, iteratively (no recursion on long
+   * prefixes): `takes` says whether the current token is one of the level's
+   * operators, reporting a misspelt one it still takes.
+   */
+  private prefixLevel(
+    takes: (tok: Token) => boolean, inner: () => A.Expression | undefined, operatorOf: (op: Token) => A.UnaryOperator,
+  ): A.Expression | undefined {
     let ops: Token[] | undefined;
-    for (;;) {
-      const tok = this.peek();
-      if (tok.kind === '!') {
-        // handled below
-      } else if (isWord(tok, 'not') && !isWord(this.peekNext(), 'in') && canStartExpression(this.peekNext())) {
-        this.report('unexpected-token', 'use `!` to negate a condition', tok, ['!']);
-      } else {
-        break;
-      }
+    while (takes(this.peek())) {
       (ops ??= []).push(this.advance());
       if (this.exprDepth + ops.length >= MAX_NESTING) {
         this.bail();
@@ -808,11 +820,11 @@ class Parser {
     }
     const depth = ops ? ops.length : 0;
     this.exprDepth += depth;
-    let expr = this.parseCompare();
+    let expr = inner();
     this.exprDepth -= depth;
-    for (let i = ops ? ops.length - 1 : -1; i >= 0; i--) {
+    for (let i = depth - 1; i >= 0; i--) {
       const op = ops![i]!;
-      expr = { kind: 'UnaryExpression', operator: '!', operand: expr, start: op.start, end: expr ? expr.end : op.end };
+      expr = { kind: 'UnaryExpression', operator: operatorOf(op), operand: expr, start: op.start, end: expr ? expr.end : op.end };
     }
     return expr;
   }
@@ -885,69 +897,26 @@ class Parser {
   }
 
   private parseBitOr(): A.Expression | undefined {
-    let left = this.parseBitAnd();
-    if (!left) return undefined;
-    for (;;) {
-      const tok = this.peek();
-      if (tok.kind !== '|') return left;
-      this.advance();
-      this.skipNewlines();
-      left = binary(left, tok, '|', this.parseBitAnd());
-    }
+    return this.binaryLevel(() => this.parseBitAnd(), (tok) => (tok.kind === '|' ? '|' : undefined));
   }
 
   private parseBitAnd(): A.Expression | undefined {
-    let left = this.parseShift();
-    if (!left) return undefined;
-    for (;;) {
-      const tok = this.peek();
-      if (tok.kind !== '&') return left;
-      this.advance();
-      this.skipNewlines();
-      left = binary(left, tok, '&', this.parseShift());
-    }
+    return this.binaryLevel(() => this.parseShift(), (tok) => (tok.kind === '&' ? '&' : undefined));
   }
 
   private parseShift(): A.Expression | undefined {
-    let left = this.parseUnary();
-    if (!left) return undefined;
-    for (;;) {
-      const tok = this.peek();
-      if (tok.kind !== '<<' && tok.kind !== '>>') return left;
-      this.advance();
-      this.skipNewlines();
-      left = binary(left, tok, tok.kind, this.parseUnary());
-    }
+    return this.binaryLevel(() => this.parseUnary(), (tok) => (tok.kind === '<<' || tok.kind === '>>' ? tok.kind : undefined));
   }
 
   /** `unary = ("~" | "-") unary | primary`, iteratively (no recursion on long prefixes). */
   private parseUnary(): A.Expression | undefined {
-    let ops: Token[] | undefined;
-    for (;;) {
-      const tok = this.peek();
-      if (tok.kind === '!') {
-        this.report('unexpected-token',
-          '`!` negates a whole condition and cannot be an operand here; write `!(…)` around the comparison, or use `~` for bitwise not',
-          tok);
-      } else if (tok.kind !== '~' && tok.kind !== '-') {
-        break;
-      }
-      (ops ??= []).push(this.advance());
-      if (this.exprDepth + ops.length >= MAX_NESTING) {
-        this.bail();
-        return undefined;
-      }
-      this.skipNewlines();
-    }
-    const depth = ops ? ops.length : 0;
-    this.exprDepth += depth;
-    let expr = this.parsePrimary();
-    this.exprDepth -= depth;
-    for (let i = ops ? ops.length - 1 : -1; i >= 0; i--) {
-      const op = ops![i]!;
-      expr = { kind: 'UnaryExpression', operator: op.kind as A.UnaryOperator, operand: expr, start: op.start, end: expr ? expr.end : op.end };
-    }
-    return expr;
+    return this.prefixLevel((tok) => {
+      if (tok.kind !== '!') return tok.kind === '~' || tok.kind === '-';
+      this.report('unexpected-token',
+        '`!` negates a whole condition and cannot be an operand here; write `!(…)` around the comparison, or use `~` for bitwise not',
+        tok);
+      return true;
+    }, () => this.parsePrimary(), (op) => op.kind as A.UnaryOperator);
   }
 
   private parsePrimary(): A.Expression | undefined {
