@@ -103,11 +103,15 @@ export const machine = {
     return undefined;
   }),
 
+  /** native/build/seccomp-run exists (npm ci builds it with make -C native). */
+  helper: (): Missing | undefined => once('helper', () =>
+    existsSync(join(ROOT, 'native', 'build', 'seccomp-run')) ? undefined : { kind: 'tool', reason: 'the helper is not built (native/build/seccomp-run; run make -C native)' }),
+
   libseccomp: (): Missing | undefined => once('libseccomp', () =>
     existsSync('/usr/include/seccomp.h') ? undefined : { kind: 'tool', reason: 'libseccomp-dev is not installed (/usr/include/seccomp.h missing)' }),
 
   strace: (): Missing | undefined => once('strace', () =>
-    command('strace', ['-V']) ? undefined : { kind: 'tool', reason: 'strace is not installed' }),
+    command('strace', ['-V']) && command('setarch', ['--version']) ? undefined : { kind: 'tool', reason: 'strace (and setarch) is not installed' }),
 
   muslGcc: (): Missing | undefined => once('musl-gcc', () =>
     command('sh', ['-c', 'command -v musl-gcc']) ? undefined : { kind: 'tool', reason: 'musl-gcc is not installed (musl-tools)' }),

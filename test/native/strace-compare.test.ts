@@ -11,14 +11,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
-import { HELPER, fx, hasCommand, helperBuilt, parseEvents, work } from './harness';
+import { HELPER, fx, parseEvents, work } from './harness';
+import { blocker, machine } from '../helpers/machine';
 
 const UNISTD = '/usr/include/x86_64-linux-gnu/asm/unistd_64.h';
-const skip = process.platform !== 'linux' || process.arch !== 'x64' || !helperBuilt()
-  ? 'needs x86_64 Linux and the built helper'
-  : !hasCommand('strace') || !hasCommand('setarch')
-    ? 'needs strace and setarch'
-    : false;
+const skip = blocker(machine.linuxX64(), machine.helper(), machine.strace()) ?? false;
 
 function syscallNumbers(): Map<string, number> {
   const m = new Map<string, number>();

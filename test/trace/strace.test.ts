@@ -14,9 +14,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, hasCommand, policyFile, prepare, skipReason, tfx, work } from './harness';
+import { CLI, policyFile, prepare, skipReason, tfx, work } from './harness';
+import { blocker, machine } from '../helpers/machine';
 
-const skip = skipReason || (!hasCommand('strace') || !hasCommand('setarch') ? 'needs strace and setarch' : false);
+const skip = skipReason || (blocker(machine.strace()) ?? false);
 before(() => { if (!skip) prepare(); });
 
 type Calls = Map<number, string[]>;
