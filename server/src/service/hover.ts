@@ -9,6 +9,7 @@ import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-typ
 import { abiInfo, type Abi } from '../kernel/abi';
 import { getConstant, errnoInfo } from '../kernel/constants';
 import { ACTION_DOCS } from '../kernel/docs/actions';
+import { X32_SYSCALL_BIT } from '../kernel/seccomp';
 import { expandGroup, getGroup } from '../kernel/groups';
 import { argInRegister, argPlace, findArg, getSyscall, isGenericArg } from '../kernel/syscalls';
 import type { ArgPlace, SyscallInfo } from '../kernel/types';
@@ -105,7 +106,7 @@ function placeShort(p: ArgPlace): string {
 
 function numberText(n: number): string {
   // x32 numbers carry bit 0x40000000: hex shows it plainly.
-  return n >= 0x40000000 ? `0x${n.toString(16)} (${n})` : `${n}`;
+  return n >= X32_SYSCALL_BIT ? `0x${n.toString(16)} (${n})` : `${n}`;
 }
 
 function describeArgument(name: string, syscalls: readonly string[], abis: readonly Abi[]): string | undefined {
@@ -234,5 +235,5 @@ function describeAbi(name: Abi): string {
   const info = abiInfo(name);
   const aliases = info.aliases.length ? `; also written ${info.aliases.map((a) => `\`${a}\``).join(', ')}` : '';
   return `**${name}**: ${info.registerBits}-bit registers, \`seccomp_data.arch\` = 0x${info.auditArch.toString(16)}${aliases}`
-    + (name === 'x32' ? '\n\nx32 shares x86_64\'s audit arch; its syscall numbers carry bit 0x40000000.' : '');
+    + (name === 'x32' ? `\n\nx32 shares x86_64's audit arch; its syscall numbers carry bit 0x${X32_SYSCALL_BIT.toString(16)}.` : '');
 }

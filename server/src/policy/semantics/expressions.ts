@@ -5,6 +5,7 @@
  */
 import { abiInfo, type Abi } from '../../kernel/abi';
 import { allConstants, constantValue, getConstant } from '../../kernel/constants';
+import { MAX_ERRNO, SECCOMP_RET_DATA } from '../../kernel/seccomp';
 import { allSyscalls, argInRegister, findArg, getSyscall, isGenericArg } from '../../kernel/syscalls';
 import type { SyscallArg, SyscallInfo } from '../../kernel/types';
 import { SEMANTIC_CODES, type SemanticCode } from '../codes';
@@ -115,8 +116,8 @@ export class ExpressionResolver {
     }
     const v = this.constant(expr, file, abi);
     if (v === undefined) return undefined;
-    if (v < 0n || v > 4095n) {
-      this.report('action-value-out-of-range', file, expr, `errno value ${v} is out of range (0..4095)`);
+    if (v < 0n || v > BigInt(MAX_ERRNO)) {
+      this.report('action-value-out-of-range', file, expr, `errno value ${v} is out of range (0..${MAX_ERRNO})`);
       return undefined;
     }
     return Number(v);
@@ -126,8 +127,8 @@ export class ExpressionResolver {
   actionData(expr: Expression, file: string, abi: Abi, action: 'trap' | 'trace'): number | undefined {
     const v = this.constant(expr, file, abi);
     if (v === undefined) return undefined;
-    if (v < 0n || v > 0xffffn) {
-      this.report('action-value-out-of-range', file, expr, `${action} value ${v} is out of range (0..65535)`);
+    if (v < 0n || v > BigInt(SECCOMP_RET_DATA)) {
+      this.report('action-value-out-of-range', file, expr, `${action} value ${v} is out of range (0..${SECCOMP_RET_DATA})`);
       return undefined;
     }
     return Number(v);
