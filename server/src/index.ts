@@ -3,7 +3,7 @@
  * benchmarks, the extension's trace panel and other tools build on.
  */
 export * from './policy/index';
-export { diagnoseModel } from './service/diagnose';
+export { diagnoseModel } from './compiler/diagnose';
 export { compilePolicy, type CompiledProgram, type CompileResult, type CompileOptions } from './compiler/compile';
 export { explain, type Explanation } from './compiler/attribute';
 export { programStats, type ProgramStats } from './compiler/stats';

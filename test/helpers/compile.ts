@@ -1,6 +1,6 @@
 /** Compiles in-memory policies for tests; fails loudly on diagnostics. */
 import { buildPolicyModel } from '../../server/src/policy/semantics/build';
-import { diagnoseModel } from '../../server/src/service/diagnose';
+import { diagnoseModel } from '../../server/src/compiler/diagnose';
 import { compilePolicy, type CompiledProgram } from '../../server/src/compiler/compile';
 import type { PolicyModel } from '../../server/src/policy/semantics/model';
 import { memoryHost } from './policy';

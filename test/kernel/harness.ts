@@ -26,7 +26,7 @@ import { BPF_K, BPF_RET, encodeProgram, stmt } from '../../server/src/bpf/instru
 import { abiInfo, type Abi } from '../../server/src/kernel/abi';
 import { syscallNumber } from '../../server/src/kernel/syscalls';
 import { buildPolicyModel } from '../../server/src/policy/semantics/build';
-import { diagnoseModel } from '../../server/src/service/diagnose';
+import { diagnoseModel } from '../../server/src/compiler/diagnose';
 import { compilePolicy, type CompiledProgram } from '../../server/src/compiler/compile';
 import type { PolicyModel } from '../../server/src/policy/semantics/model';
 import { memoryHost } from '../helpers/policy';

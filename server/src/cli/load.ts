@@ -1,28 +1,27 @@
 /** Reads and checks a policy for the commands that need a valid one. */
-import { buildPolicyModel } from '../policy/semantics/build';
+import type { CompiledProgram, CompileOptions } from '../compiler/compile';
 import type { PolicyModel } from '../policy/semantics/model';
-import { diagnoseModel } from '../service/diagnose';
-import { fsHost, readPolicyFile } from './host';
-import type { Io } from './main';
+import { fsHost } from '../driver/files';
+import { loadPolicy } from '../driver/policy';
+import type { Io } from './io';
 import { formatText, locate } from './report';
 
 /**
- * The model of a valid policy, or undefined after printing why not (the
- * diagnostics, as `check` prints them; warnings are printed but pass).
+ * The model and compiled program of a valid policy, or undefined after
+ * printing why not (the diagnostics, as `check` prints them; warnings are
+ * printed but pass).
  */
-export function loadValidPolicy(path: string, io: Io, command: string): PolicyModel | undefined {
-  const read = readPolicyFile(path);
-  if ('error' in read) {
-    io.err(`seccomp-policy ${command}: cannot read ${path}: ${read.error}`);
+export function loadValidPolicy(path: string, io: Io, command: string, options: CompileOptions = {}): { model: PolicyModel; program: CompiledProgram } | undefined {
+  const loaded = loadPolicy(path, fsHost, options);
+  if (!loaded.ok) {
+    io.err(`seccomp-policy ${command}: ${loaded.message}`);
     return undefined;
   }
-  const model = buildPolicyModel({ path, text: read.text }, fsHost);
-  const diagnostics = diagnoseModel(model);
-  const errors = diagnostics.filter((d) => d.severity === 'error');
+  const { model, diagnostics, errors, program } = loaded;
   for (const d of diagnostics) if (d.severity === 'error' || d.severity === 'warning') io.err(formatText(locate(model, d)));
-  if (errors.length > 0) {
+  if (errors.length > 0 || !program) {
     io.err(`seccomp-policy ${command}: ${path} has ${errors.length} error${errors.length === 1 ? '' : 's'}; nothing was ${command === 'compile' ? 'compiled' : 'done'}`);
     return undefined;
   }
-  return model;
+  return { model, program };
 }

@@ -9,15 +9,7 @@ import { runFmt } from './commands/fmt';
 import { runSimulate } from './commands/simulate';
 import { runRun } from './commands/run';
 import { runLearn } from './commands/learn';
-
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-  /** Binary standard output (compile --format raw). */
-  writeBytes?(data: Uint8Array): void;
-  /** Whether standard output is a terminal. */
-  isTty?: boolean;
-}
+import type { Io } from './io';
 
 const USAGE = `usage: seccomp-policy COMMAND [OPTIONS] ...
 

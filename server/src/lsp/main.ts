@@ -7,27 +7,35 @@
  * Robustness: every handler catches what the service throws and answers
  * with an empty result (logged); positions are clamped by the service; the
  * host refuses directories, devices, FIFOs and binary files without
- * blocking (cli/host.ts).
+ * blocking (driver/files.ts).
+ *
+ * The editor features beyond LSP (ext.ts) are answered by extRequests.ts
+ * (from the policy alone) and runs.ts (traced runs); coverage.ts keeps what
+ * the last run of each policy showed.
  */
 import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind, createConnection, LSPErrorCodes, ResponseError, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments,
   TextDocumentSyncKind, type ClientCapabilities, type Connection, type InitializeParams, type InitializeResult,
   type TextEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { lookupAbi, type Abi } from '../kernel/abi';
-import { readPolicyFile } from '../cli/host';
+import { bufferedHost, readPolicyFile } from '../driver/files';
+import { locateHelper } from '../driver/helper';
 import { FIX_ALL_KIND, getCodeActions } from '../service/codeActions';
 import { formatEdits, formatError } from '../service/formatting';
+import { createPolicyService, SEMANTIC_TOKENS_LEGEND, type DirectoryEntry, type PolicyDocument } from '../service/service';
+import { COVERAGE_SOURCE, CoverageStore } from './coverage';
 import {
-  createPolicyService, SEMANTIC_TOKENS_LEGEND, type DirectoryEntry, type LintLevel, type PolicyDocument, type ServiceSettings,
-} from '../service/service';
+  allowSyscallRequest, compileRequest, learnRequest, policyInfoRequest, runRequest, serverStatusNotification, stopRunRequest,
+  syscallDocRequest, syscallListRequest, type CompileResult, type LearnResult, type NotRunnable, type RunResult,
+} from './ext';
+import * as ext from './extRequests';
+import { RunManager } from './runs';
+import { parseSettings, runSettingsFor, SECTION } from './settings';
 
 const SERVER_INFO = { name: 'seccomp-language-server', version: '0.1.0' };
-/** The settings section (`seccompPolicy.*`). */
-const SECTION = 'seccompPolicy';
 /** Push diagnostics wait this long after the last edit (a client may set `initializationOptions.diagnosticDelay`). */
 const DEFAULT_DEBOUNCE_MS = 150;
 /** At most this many entries are offered when completing an include path. */
@@ -44,13 +52,17 @@ function pathOf(uri: string): string {
   }
 }
 
-// Open documents win over the disk, so unsaved edits in an include are seen.
+/** The open document whose file is `path`. */
+function openDocumentAt(path: string): TextDocument | undefined {
+  for (const d of documents.all()) if (pathOf(d.uri) === path) return d;
+  return undefined;
+}
+
+// Open documents win over the disk, so unsaved edits (in the policy or an include) are what is checked and run.
+const policyHost = bufferedHost((path) => openDocumentAt(path)?.getText());
 const service = createPolicyService({
   host: {
-    readFile(path) {
-      for (const d of documents.all()) if (pathOf(d.uri) === path) return { text: d.getText() };
-      return readPolicyFile(path);
-    },
+    readFile: policyHost.readFile,
     listDirectory(path): DirectoryEntry[] | undefined {
       try {
         return readdirSync(path, { withFileTypes: true }).slice(0, MAX_DIRECTORY_ENTRIES)
@@ -66,6 +78,22 @@ function toPolicyDocument(d: TextDocument): PolicyDocument {
   return { uri: d.uri, path: pathOf(d.uri), version: d.version, text: d.getText() };
 }
 
+/** The open document at `uri`, else the file read from disk as version 0. */
+function documentOf(uri: string): PolicyDocument | undefined {
+  const open = documents.get(uri);
+  if (open) return toPolicyDocument(open);
+  const path = pathOf(uri);
+  const read = readPolicyFile(path);
+  return 'text' in read ? { uri, path, version: 0, text: read.text } : undefined;
+}
+
+/** The URI of a file: the open document's own (it may be `untitled:`), else a `file:` URI. */
+function uriOf(path: string): string {
+  const open = openDocumentAt(path);
+  if (open) return open.uri;
+  return path.startsWith('/') ? pathToFileURL(path).href : path;
+}
+
 // ---- client capabilities and settings -----------------------------------------------
 
 let pullDiagnostics = false;
@@ -75,37 +103,16 @@ let configurationRegistration = false;
 let inlayHintRefresh = false;
 let semanticTokensRefresh = false;
 let debounceMs = DEFAULT_DEBOUNCE_MS;
-
-const LEVELS: readonly LintLevel[] = ['off', 'hint', 'information', 'warning', 'error'];
-
-/** Reads `seccompPolicy.*` settings defensively: whatever is malformed keeps its default. */
-function parseSettings(raw: unknown): Partial<ServiceSettings> {
-  if (!raw || typeof raw !== 'object') return {};
-  const r = raw as Record<string, unknown>;
-  const get = (path: string): unknown => {
-    if (path in r) return r[path];
-    return path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), r);
-  };
-  const out: { -readonly [K in keyof ServiceSettings]?: ServiceSettings[K] } = {};
-  const abis = get('abis');
-  if (Array.isArray(abis)) {
-    out.abis = [...new Set(abis.map((a) => (typeof a === 'string' ? lookupAbi(a)?.name : undefined)).filter((a): a is Abi => !!a))];
-  }
-  const max = get('maxNumberOfProblems');
-  if (typeof max === 'number' && max >= 1) out.maxNumberOfProblems = Math.floor(max);
-  const numbers = get('inlayHints.syscallNumbers');
-  if (typeof numbers === 'boolean') out.inlayHints = { syscallNumbers: numbers };
-  const level = (v: unknown, dflt: LintLevel): LintLevel => (typeof v === 'string' && LEVELS.includes(v as LintLevel) ? v as LintLevel : dflt);
-  const dangerous = get('lint.dangerous');
-  const hints = get('lint.hints');
-  if (dangerous !== undefined || hints !== undefined) {
-    out.lint = { dangerous: level(dangerous, service.settings.lint.dangerous), hints: level(hints, service.settings.lint.hints) };
-  }
-  return out;
-}
+/** `initializationOptions.trusted === false`: the workspace is not trusted; nothing is run. */
+let trusted = true;
+/** `initializationOptions.helperPath`: the helper the client found (or the user's setting at start). */
+let initHelperPath: string | undefined;
+/** The last settings pushed by a client that cannot be asked (`workspace/configuration`). */
+let pushedSettings: unknown;
 
 function applySettings(raw: unknown): void {
-  service.configure(parseSettings(raw));
+  pushedSettings = raw;
+  service.configure(parseSettings(raw, service.settings));
   refreshAll();
 }
 
@@ -128,7 +135,10 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   semanticTokensRefresh = !!caps.workspace?.semanticTokens?.refreshSupport;
   const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
   if (typeof init.diagnosticDelay === 'number' && init.diagnosticDelay >= 0) debounceMs = init.diagnosticDelay;
-  service.configure(parseSettings(init[SECTION] ?? init.settings ?? init));
+  pushedSettings = init[SECTION] ?? init.settings ?? init;
+  service.configure(parseSettings(pushedSettings, service.settings));
+  trusted = init.trusted !== false;
+  if (typeof init.helperPath === 'string' && init.helperPath !== '') initHelperPath = init.helperPath;
   const prepareSupport = !!caps.textDocument?.rename?.prepareSupport;
   return {
     capabilities: {
@@ -145,7 +155,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       inlayHintProvider: true,
       codeLensProvider: { resolveProvider: false },
       documentFormattingProvider: true,
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, CodeActionKind.RefactorRewrite] },
       ...(pullDiagnostics ? { diagnosticProvider: { identifier: 'seccomp', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
     },
     serverInfo: SERVER_INFO,
@@ -157,7 +167,19 @@ connection.onInitialized(() => {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION }).catch(() => undefined);
   }
   void pullSettings();
+  void sendServerStatus();
 });
+
+/** Whether runs can work here, said once after initialize (the client shows it and disables Run). */
+async function sendServerStatus(): Promise<void> {
+  const helper = locateHelper((await runSettingsFor(connection, undefined, configurationPull, pushedSettings, initHelperPath)).helperPath);
+  const problems: string[] = [];
+  if (!helper.ok) problems.push(helper.message);
+  if (!trusted) problems.push('the workspace is not trusted: running and learning are disabled');
+  void connection.sendNotification(serverStatusNotification, {
+    health: problems.length ? 'warning' : 'ok', canRun: problems.length === 0, ...(problems.length ? { message: problems.join('; ') } : {}),
+  });
+}
 
 connection.onDidChangeConfiguration((params) => {
   if (configurationPull) void pullSettings();
@@ -181,7 +203,7 @@ function validateSoon(doc: TextDocument, delay = debounceMs): void {
     const current = documents.get(doc.uri);
     if (!current) return;
     try {
-      const diagnostics = service.doValidation(toPolicyDocument(current));
+      const diagnostics = validate(toPolicyDocument(current));
       void connection.sendDiagnostics({ uri: current.uri, version: current.version, diagnostics });
     } catch (e) {
       connection.console.error(`validation failed for ${current.uri}: ${(e as Error)?.stack ?? e}`);
@@ -250,8 +272,64 @@ connection.languages.diagnostics.on((params) => guard('diagnostics', { kind: 'fu
   if (!doc) return { kind: 'full' as const, items: [] };
   const resultId = `${generation}:${doc.version}`;
   if (params.previousResultId === resultId) return { kind: 'unchanged' as const, resultId };
-  return { kind: 'full' as const, resultId, items: service.doValidation(toPolicyDocument(doc)) };
+  return { kind: 'full' as const, resultId, items: validate(toPolicyDocument(doc)) };
 }));
+
+/** The checker's diagnostics, plus the rules the last run never reached (dimmed). */
+function validate(doc: PolicyDocument) {
+  const diagnostics = service.doValidation(doc);
+  if (!coverage.has(doc.path)) return diagnostics;
+  const analysis = service.analyze(doc);
+  return analysis.skipped ? diagnostics : [...diagnostics, ...coverage.diagnostics(analysis.model, doc)];
+}
+
+// ---- runs and coverage ----------------------------------------------------------------------
+
+const coverage = new CoverageStore();
+
+const runs = new RunManager({
+  connection,
+  policyHost,
+  pathOf,
+  uriOf,
+  trusted: () => trusted,
+  helperPath: async (uri) => (await runSettingsFor(connection, uri, configurationPull, pushedSettings, initHelperPath)).helperPath,
+  finished(report) {
+    const paths = coverage.record(report);
+    generation++;
+    for (const p of paths) service.invalidate(uriOf(p));
+    if (pullDiagnostics) {
+      if (diagnosticRefresh) void connection.languages.diagnostics.refresh().then(undefined, () => undefined);
+    } else for (const p of paths) {
+      const d = openDocumentAt(p);
+      if (d) validateSoon(d, 0);
+    }
+    if (inlayHintRefresh) void connection.languages.inlayHint.refresh().then(undefined, () => undefined);
+  },
+});
+
+const extContext: ext.ExtContext = { service, runs, document: documentOf, uriOf };
+
+/** A custom request: its handler's answer, or `fallback` (logged) when it throws. */
+async function guardAsync<T>(what: string, fallback: T, run: () => T | Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    connection.console.error(`${what} failed: ${(e as Error)?.stack ?? e}`);
+    return fallback;
+  }
+}
+
+const FAILED: NotRunnable = { ok: false, reason: 'io', message: 'internal error in the language server (see its log)' };
+connection.onRequest(compileRequest, (p) => guardAsync<CompileResult>('seccomp/compile', FAILED, () => ext.compileRequest(extContext, p)));
+connection.onRequest(runRequest, (p) => guardAsync<RunResult>('seccomp/run', FAILED, () => runs.start(p)));
+connection.onRequest(stopRunRequest, (p) => guardAsync('seccomp/stopRun', { stopped: false }, () => runs.stop(p?.runId)));
+connection.onRequest(learnRequest, (p) => guardAsync<LearnResult>('seccomp/learn', FAILED, () => runs.learn(p)));
+connection.onRequest(allowSyscallRequest, (p) => guardAsync('seccomp/allowSyscall', { edit: undefined }, () => ext.allowSyscallRequest(extContext, p)));
+connection.onRequest(policyInfoRequest, (p) => guardAsync('seccomp/policyInfo', { abis: [], instructions: undefined, errors: 0 }, () => ext.policyInfoRequest(extContext, p?.uri)));
+connection.onRequest(syscallListRequest, (p) => guardAsync('seccomp/syscallList', [], () => ext.syscallListRequest(p?.abi)));
+connection.onRequest(syscallDocRequest, (p) => guardAsync('seccomp/syscallDoc', null, () => ext.syscallDocRequest(extContext, p?.name, p?.uri)));
+connection.onShutdown(() => runs.stopAll());
 
 // ---- requests -------------------------------------------------------------------------------
 
@@ -326,7 +404,11 @@ connection.languages.semanticTokens.on((p) => guard('semantic tokens', { data: [
 }));
 connection.languages.inlayHint.on((p) => guard('inlay hints', [], () => {
   const doc = docOf(p);
-  return doc && p.range ? service.getInlayHints(doc, p.range) : [];
+  if (!doc || !p.range) return [];
+  const hints = service.getInlayHints(doc, p.range);
+  if (!coverage.has(doc.path)) return hints;
+  const analysis = service.analyze(doc);
+  return analysis.skipped ? hints : [...hints, ...coverage.inlayHints(analysis.model, doc, p.range)];
 }));
 connection.onCodeLens((p) => guard('code lens', [], () => {
   const doc = docOf(p);
@@ -347,7 +429,14 @@ connection.onCodeAction((p) => guard('code actions', [], () => {
   if (!doc || !p.range) return [];
   const analysis = service.analyze(doc);
   if (analysis.skipped) return [];
-  return getCodeActions(analysis, doc, p.range, { diagnostics: p.context?.diagnostics ?? [], ...(p.context?.only ? { only: p.context.only } : {}) });
+  // Coverage diagnostics are ours but not the checker's: the quick fixes do not see them.
+  const diagnostics = (p.context?.diagnostics ?? []).filter((d) => d.source !== COVERAGE_SOURCE);
+  const actions = getCodeActions(analysis, doc, p.range, { diagnostics, ...(p.context?.only ? { only: p.context.only } : {}) });
+  const only = p.context?.only;
+  if (!only || only.some((k) => CodeActionKind.RefactorRewrite === k || CodeActionKind.RefactorRewrite.startsWith(`${k}.`))) {
+    actions.push(...coverage.codeActions(analysis.model, doc, p.range));
+  }
+  return actions;
 }));
 
 /** A refusal the client shows to the user (rename of a built-in name, an invalid new name). */

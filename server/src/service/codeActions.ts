@@ -356,7 +356,26 @@ function addSyscallOffsets(model: PolicyModel, doc: PolicyDocument, lines: LineI
     return [{ start: last.end, end: last.end, newText: `,${eol}${pad}${syscall}` }];
   }
 
-  const newLine = `${action.trim()} ${syscall}`;
+  return newRuleOffsets(model, doc, syscall, `${action.trim()} ${syscall}`);
+}
+
+/**
+ * The edit adding the rule `ruleText` for `syscall` (e.g. `allow openat if
+ * flags == 0`) as a line of its own, where it decides first: before the
+ * first rule that names the syscall (or the `include` bringing it), else
+ * after the root file's last rule, else at the end. For the trace panel's
+ * "Allow with these arguments".
+ */
+export function addRuleEdit(analysis: Analysis, doc: PolicyDocument, syscall: string, ruleText: string): WorkspaceEdit {
+  const lines = new LineIndex(doc.text);
+  return workspaceEdit(doc, lines, newRuleOffsets(analysis.model, doc, syscall, ruleText));
+}
+
+function newRuleOffsets(model: PolicyModel, doc: PolicyDocument, syscall: string, newLine: string): OffsetEdit[] {
+  const text = doc.text;
+  const eol = detectEol(text);
+  const raw = /^syscall\((\d+)\)$/.exec(syscall.replace(/\s+/g, ''));
+  const firstMention = model.rules.find((r) => (raw ? r.rawNumbers.includes(Number(raw[1])) : r.syscalls.includes(syscall)));
   if (firstMention) {
     const anchor = rootAnchor(model, doc, firstMention);
     if (anchor) return [insertLine(text, eol, { beforeOffset: anchor.start }, newLine)];

@@ -18,7 +18,7 @@ import type { PolicyHost, PolicyModel } from '../policy/semantics/model';
 import { getCodeLenses } from './codeLens';
 import { doComplete, doResolveCompletion } from './completion';
 import { findDefinition } from './definition';
-import { diagnoseModel } from './diagnose';
+import { diagnoseModel } from '../compiler/diagnose';
 import { getFoldingRanges } from './folding';
 import { doHover } from './hover';
 import { getInlayHints } from './inlayHints';

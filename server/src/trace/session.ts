@@ -15,7 +15,11 @@ import { Attributor, disagreement, eventAbi, type Decision } from './attribute';
 import type { DoneEvent, ErrorEvent, HelloEvent, LimitEvent, SyscallEvent, TraceEvent } from './events';
 import { formatExit, formatKilled, formatSignal, formatStop, SyscallFormatter } from './format';
 
-export type OutputFormat = 'text' | 'json' | 'none';
+/**
+ * `notes`: only what is not a syscall, as text without the pid prefix (the
+ * editor's trace panel formats its own rows and shows pids in a column).
+ */
+export type OutputFormat = 'text' | 'json' | 'none' | 'notes';
 
 export interface SessionOptions {
   /** The compiled policy; without it there is no attribution (learn). */
@@ -94,6 +98,8 @@ export class TraceSession {
   readonly pids: number[] = [];
   /** A syscall that killed: `execve` under before-exec gets a note. */
   killedAt: { name: string; pid: number; decision: Decision; where: string } | undefined;
+  /** The decision on the last syscall handled (undefined without a program), for callers that show their own rows. */
+  last: { readonly decision: Decision; readonly applied: Applied } | undefined;
   private readonly pidSet = new Set<number>();
   private multi = false;
   private readonly filtered = new Set<number>();
@@ -113,7 +119,7 @@ export class TraceSession {
   }
 
   private prefix(pid: number): string {
-    return this.multi ? `[pid ${pid}] ` : '';
+    return this.multi && this.options.output !== 'notes' ? `[pid ${pid}] ` : '';
   }
 
   private seePid(pid: number): void {
@@ -202,7 +208,7 @@ export class TraceSession {
 
   private out(e: TraceEvent, text: () => string): string | undefined {
     switch (this.options.output) {
-      case 'text': return text();
+      case 'text': case 'notes': return text();
       case 'json': return toJsonLine(e);
       default: return undefined;
     }
@@ -222,7 +228,8 @@ export class TraceSession {
       if (decision.action !== 'allow' && decision.action !== 'log' && applied !== 'unfiltered') this.recordDenied(e, abi, decision, applied);
       if (applied === 'enforced') this.check(e, abi, decision);
     }
-    if (output === 'none') return undefined;
+    this.last = decision && applied ? { decision, applied } : undefined;
+    if (output === 'none' || output === 'notes') return undefined;
     if (output === 'json') {
       if (!decision) return toJsonLine({ ...e, name: this.formatter.nameOf(e, abi) });
       return toJsonLine({

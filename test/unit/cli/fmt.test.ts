@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main, type Io } from '../../../server/src/cli/main';
+import { main } from '../../../server/src/cli/main';
+import type { Io } from '../../../server/src/cli/io';
 
 interface Run { code: number; out: string; err: string; bytes: string }
 

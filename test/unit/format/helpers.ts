@@ -1,12 +1,12 @@
 /** Shared helpers for the formatter tests (not a test file itself). */
 import assert from 'node:assert/strict';
-import { readPolicyFile } from '../../../server/src/cli/host';
+import { readPolicyFile } from '../../../server/src/driver/files';
 import { compilePolicy } from '../../../server/src/compiler/compile';
 import { formatPolicy, type FormatOptions } from '../../../server/src/policy/format';
 import { buildPolicyModel } from '../../../server/src/policy/semantics/build';
 import type { PolicyHost } from '../../../server/src/policy/semantics/model';
 import { parsePolicy } from '../../../server/src/policy/syntax/parser';
-import { diagnoseModel } from '../../../server/src/service/diagnose';
+import { diagnoseModel } from '../../../server/src/compiler/diagnose';
 
 /** Formats, asserting success. */
 export function fmt(text: string, options?: FormatOptions): string {

@@ -1,10 +1,9 @@
 /** `seccomp-policy check FILE...`: diagnostics, gcc style or JSON. */
-import { buildPolicyModel } from '../../policy/semantics/build';
-import { diagnoseModel } from '../../service/diagnose';
 import { parseArgs } from '../args';
-import { fsHost, readPolicyFile } from '../host';
+import { fsHost } from '../../driver/files';
+import { loadPolicy } from '../../driver/policy';
 import { formatText, locate, type LocatedDiagnostic } from '../report';
-import type { Io } from '../main';
+import type { Io } from '../io';
 
 export const CHECK_USAGE = `usage: seccomp-policy check [--json] FILE...
   Prints every problem as path:line:col: severity: message [code].
@@ -18,15 +17,14 @@ export function runCheck(argv: readonly string[], io: Io): number {
   const all: LocatedDiagnostic[] = [];
   let errors = 0;
   for (const path of args.positional) {
-    const read = readPolicyFile(path);
-    if ('error' in read) {
+    const loaded = loadPolicy(path, fsHost);
+    if (!loaded.ok) {
       errors++;
-      const d: LocatedDiagnostic = { file: path, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'unreadable-file', message: `cannot read ${path}: ${read.error}` };
-      if (json) all.push(d); else io.err(`seccomp-policy: error: cannot read ${path}: ${read.error}`);
+      const d: LocatedDiagnostic = { file: path, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'unreadable-file', message: loaded.message };
+      if (json) all.push(d); else io.err(`seccomp-policy: error: ${loaded.message}`);
       continue;
     }
-    const model = buildPolicyModel({ path, text: read.text }, fsHost);
-    const diagnostics = diagnoseModel(model);
+    const { model, diagnostics } = loaded;
     for (const d of diagnostics) {
       if (d.severity === 'error') errors++;
       const located = locate(model, d);

@@ -1,21 +1,24 @@
-/** `seccomp-policy compile FILE [-o OUT] [--format raw|c|disasm|json] [--arch ABI[,ABI]]` */
-import { writeFileSync } from 'node:fs';
+/** `seccomp-policy compile FILE [-o OUT] [--format raw|c|disasm|json] [--arch ABI[,ABI]] [--profile TRACE.json]` */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { lookupAbi, type Abi } from '../../kernel/abi';
-import { compilePolicy } from '../../compiler/compile';
+import type { SyscallProfile } from '../../compiler/profile';
+import { profileFromTrace } from '../../trace/profile';
 import { toCHeader, toDisassembly, toJson, toRaw } from '../../compiler/output';
 import { programStats } from '../../compiler/stats';
 import { parseArgs, UsageError } from '../args';
-import { describeFsError } from '../host';
+import { describeFsError } from '../../driver/files';
 import { loadValidPolicy } from '../load';
-import type { Io } from '../main';
+import type { Io } from '../io';
 
-export const COMPILE_USAGE = `usage: seccomp-policy compile FILE [-o OUT] [--format raw|c|disasm|json] [--arch ABI[,ABI...]]
+export const COMPILE_USAGE = `usage: seccomp-policy compile FILE [-o OUT] [--format raw|c|disasm|json] [--arch ABI[,ABI...]] [--profile TRACE.json]
   raw     the program as the kernel takes it (struct sock_filter[], 8 bytes each)
   c       a C header with the sock_filter array and its sock_fprog
   disasm  an annotated listing: each instruction with its policy line
   json    {abis, instructions: [{code, jt, jf, k}], sourceMap, stats}
-  --arch  compile for these ABIs only (default: the policy's arch)`;
+  --arch  compile for these ABIs only (default: the policy's arch)
+  --profile  weigh the filter by a trace saved by \`seccomp-policy run --json -o TRACE.json\`:
+          the syscalls the run made most get the shortest paths (decisions do not change)`;
 
 const FORMATS = ['raw', 'c', 'disasm', 'json'] as const;
 
@@ -31,7 +34,7 @@ export function parseAbiList(text: string): Abi[] {
 }
 
 export function runCompile(argv: readonly string[], io: Io & { isTty?: boolean; writeBytes?: (b: Uint8Array) => void }): number {
-  const args = parseArgs(argv, { output: { value: true, short: 'o' }, format: { value: true, short: 'f' }, arch: { value: true }, help: { short: 'h' } });
+  const args = parseArgs(argv, { output: { value: true, short: 'o' }, format: { value: true, short: 'f' }, arch: { value: true }, profile: { value: true }, help: { short: 'h' } });
   if (args.options.has('help')) { io.out(COMPILE_USAGE); return 0; }
   if (args.positional.length !== 1) { io.err(`seccomp-policy compile: expected one policy file\n${COMPILE_USAGE}`); return 2; }
   const format = (args.options.get('format') ?? 'raw') as string;
@@ -42,20 +45,27 @@ export function runCompile(argv: readonly string[], io: Io & { isTty?: boolean; 
     return 2;
   }
   const path = args.positional[0]!;
-  const model = loadValidPolicy(path, io, 'compile');
-  if (!model) return 1;
-  let abis: Abi[] | undefined;
-  if (args.options.has('arch')) {
-    abis = parseAbiList(args.options.get('arch') as string);
-    const missing = abis.filter((a) => !model.abis.includes(a));
-    if (missing.length) { io.err(`seccomp-policy compile: ${missing.join(', ')} is not in the policy's arch (${model.abis.join(', ')})`); return 2; }
+  const profilePath = args.options.get('profile') as string | undefined;
+  let profile: SyscallProfile | undefined;
+  if (profilePath !== undefined) {
+    let trace: string;
+    try {
+      trace = readFileSync(profilePath, 'latin1');
+    } catch (e) {
+      io.err(`seccomp-policy compile: cannot read profile ${profilePath}: ${describeFsError(e)}`);
+      return 1;
+    }
+    const parsed = profileFromTrace(trace);
+    if (!parsed.ok) { io.err(`seccomp-policy compile: ${profilePath}: ${parsed.error}`); return 1; }
+    profile = parsed.profile;
   }
-  const result = compilePolicy(model, abis ? { abis } : {});
-  if (!result.ok) {
-    io.err(`${path}: error: the filter needs ${result.exact ? '' : 'more than '}${result.length} instructions; the kernel accepts at most 4096 [filter-too-large]`);
-    return 1;
-  }
-  const program = result.program;
+  const abis = args.options.has('arch') ? parseAbiList(args.options.get('arch') as string) : undefined;
+  // Checked and compiled once, for exactly the ABIs asked for, so the size limit is that program's.
+  const loaded = loadValidPolicy(path, io, 'compile', { ...(abis ? { abis } : {}), ...(profile ? { profile } : {}) });
+  if (!loaded) return 1;
+  const { model, program } = loaded;
+  const missing = abis?.filter((a) => !model.abis.includes(a)) ?? [];
+  if (missing.length) { io.err(`seccomp-policy compile: ${missing.join(', ')} is not in the policy's arch (${model.abis.join(', ')})`); return 2; }
   let data: string | Uint8Array;
   switch (format) {
     case 'raw': data = toRaw(program); break;

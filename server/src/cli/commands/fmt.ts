@@ -5,8 +5,8 @@ import { formatPolicy, type FormatOptions } from '../../policy/format';
 import { parsePolicy } from '../../policy/syntax/parser';
 import { LineIndex } from '../../policy/text';
 import { parseArgs, UsageError } from '../args';
-import { describeFsError, readPolicyFile } from '../host';
-import type { Io } from '../main';
+import { describeFsError, readPolicyFile } from '../../driver/files';
+import type { Io } from '../io';
 import { formatText } from '../report';
 
 export const FMT_USAGE = `usage: seccomp-policy fmt [--check | --write] [--max-line-length N] [--indent N] FILE...

@@ -5,15 +5,14 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import type { Abi } from '../../kernel/abi';
-import { buildPolicyModel } from '../../policy/semantics/build';
-import { diagnoseModel } from '../../service/diagnose';
-import type { DoneEvent, ErrorEvent } from '../../trace/events';
-import { LearnCollector, learnPolicy } from '../../trace/learn';
+import { describeFsError } from '../../driver/files';
+import { locateHelper } from '../../driver/helper';
+import { learnFromRun } from '../../driver/learn';
+import { EXIT, traceFailure } from '../../driver/trace';
 import { parseArgs, UsageError } from '../args';
-import { describeFsError } from '../host';
-import type { Io } from '../main';
+import type { Io } from '../io';
 import { parseAbiList } from './compile';
-import { EXIT, helperFailure, locateHelper, parsePositive, traceWithHelper } from './run';
+import { parsePositive } from './run';
 
 export const LEARN_USAGE = `usage: seccomp-policy learn [OPTIONS] -- CMD [ARGS...]
   Runs CMD traced, with no filter, and writes the smallest policy that lets that
@@ -47,33 +46,28 @@ export async function runLearn(argv: readonly string[], io: Io): Promise<number>
     io.err(`seccomp-policy learn: ${out} exists; use --force to overwrite it`);
     return EXIT.usage;
   }
-  const helper = locateHelper(io, 'learn');
-  if (!helper) return EXIT.unsupported;
-
-  const collector = new LearnCollector();
-  const session: { error?: ErrorEvent; done?: DoneEvent } = {};
-  const r = await traceWithHelper({ helper, command: args.rest, mode: 'permissive', timeout, maxProcs, strings: 0, buffers: 0, programStdout: out === undefined ? 'stderr' : 'inherit' }, (e) => {
-    collector.handle(e);
-    if (e.type === 'error') session.error = e;
-    if (e.type === 'done') session.done = e;
-  }, () => {});
-  const failure = helperFailure(r, session, 'learn', helper);
+  const located = locateHelper();
+  if (!located.ok) {
+    io.err(`seccomp-policy learn: ${located.message}`);
+    return EXIT.unsupported;
+  }
+  const helper = located.path;
+  const r = await learnFromRun({
+    helper, command: args.rest, timeout, maxProcs, programStdio: out === undefined ? 'stderr' : 'inherit', forwardSignals: true,
+  }, { abis, conditions: !args.options.has('no-conditions'), date: new Date().toISOString().slice(0, 10), path: out ?? 'learned.seccomp' });
+  const failure = traceFailure(r.outcome, r, helper);
   if (failure) {
-    if (failure.message) io.err(failure.message);
+    if (failure.message) io.err(`seccomp-policy learn: ${failure.message}`);
     return failure.code;
   }
-  const done = session.done!;
+  const done = r.done!;
   if (done.reason === 'timeout' || done.reason === 'max-procs') {
     io.err(`seccomp-policy learn: the run was cut short (${done.reason}); no policy written`);
     return done.status;
   }
-  const learned = learnPolicy(collector, { abis, date: new Date().toISOString().slice(0, 10) });
-
-  // The policy must be valid: check it as `check` would.
-  const model = buildPolicyModel({ path: out ?? 'learned.seccomp', text: learned.text }, { readFile: () => ({ error: 'includes are not used' }) });
-  const errors = diagnoseModel(model).filter((d) => d.severity === 'error');
-  if (errors.length) {
-    io.err(`seccomp-policy learn: internal error: the learned policy has errors: ${errors.map((d) => d.message).join('; ')}`);
+  const { learned, collector } = r;
+  if (r.errors.length) {
+    io.err(`seccomp-policy learn: internal error: the learned policy has errors: ${r.errors.join('; ')}`);
     return EXIT.internal;
   }
   if (out !== undefined) {

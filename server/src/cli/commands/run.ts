@@ -5,18 +5,18 @@
  * then the denied syscalls; exits with the program's status.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { compilePolicy } from '../../compiler/compile';
 import { toRaw } from '../../compiler/output';
 import { encodeProgram } from '../../bpf/instructions';
 import { abiInfo } from '../../kernel/abi';
-import { EventParser, ProtocolError, type TraceEvent } from '../../trace/events';
 import { actionsArgument, FastPathError, rewriteForDecisions } from '../../trace/fastpath';
 import { TraceSession, toJsonLine } from '../../trace/session';
-import { findHelper, helperCandidates, startHelper, type HelperOptions } from '../../trace/node/helper';
+import { describeFsError } from '../../driver/files';
+import { locateHelper } from '../../driver/helper';
+import { hostAbi } from '../../driver/policy';
+import { EXIT, TraceRun, traceFailure } from '../../driver/trace';
 import { parseArgs, UsageError } from '../args';
-import { describeFsError } from '../host';
+import type { Io } from '../io';
 import { loadValidPolicy } from '../load';
-import type { Io } from '../main';
 
 export const RUN_USAGE = `usage: seccomp-policy run POLICY [OPTIONS] -- CMD [ARGS...]
   Runs CMD under the compiled POLICY and prints every syscall strace-style, with
@@ -44,18 +44,6 @@ Exit status: the program's; 1 the policy has errors; 2 bad usage; 69 tracing is
 not possible here (no helper, not Linux, no seccomp); 67 the kernel rejected the
 filter; 77 ptrace not permitted; 124 timeout; 125 process limit; 126 cannot
 execute CMD; 127 CMD not found; 70 internal error.`;
-
-/** Exit codes of our own (see RUN_USAGE and docs/trace.md). */
-export const EXIT = { policy: 1, usage: 2, unsupported: 69, internal: 70 } as const;
-
-/**
- * Our exit code for a helper failure: its distinct codes pass through,
- * except the ones that mean we called it wrongly (64 usage, 65 bad filter,
- * 66 cannot read the filter or events), which are our internal errors.
- */
-export function mapHelperExit(code: number): number {
-  return code === 64 || code === 65 || code === 66 ? EXIT.internal : code;
-}
 
 export function parsePositive(name: string, text: string, integer: boolean): number {
   const v = Number(text);
@@ -97,98 +85,6 @@ export class LineSink {
   }
 }
 
-export interface TraceRunResult {
-  /** The helper's exit code (null when it died of a signal). */
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-  /** A signal we received and forwarded (SIGINT, SIGTERM, SIGHUP). */
-  readonly interrupted: NodeJS.Signals | undefined;
-  /** The helper could not be started. */
-  readonly spawnError: Error | undefined;
-  /** The stream was unreadable. */
-  readonly protocolError: ProtocolError | undefined;
-}
-
-/**
- * Runs the helper and feeds every event to `onEvent` as it arrives.
- * SIGINT/SIGTERM/SIGHUP are forwarded to the helper, whose death kills the
- * traced processes (PTRACE_O_EXITKILL).
- */
-export async function traceWithHelper(options: HelperOptions, onEvent: (e: TraceEvent) => void, onChunkDone: () => void): Promise<TraceRunResult> {
-  const h = startHelper(options);
-  let interrupted: NodeJS.Signals | undefined;
-  let protocolError: ProtocolError | undefined;
-  const parser = new EventParser(onEvent);
-  h.events.on('data', (chunk: Buffer) => {
-    if (protocolError) return;
-    try {
-      parser.push(chunk);
-    } catch (e) {
-      if (!(e instanceof ProtocolError)) throw e;
-      protocolError = e;
-      h.child.kill('SIGKILL');
-    }
-    onChunkDone();
-  });
-  const forward = (sig: NodeJS.Signals) => {
-    interrupted ??= sig;
-    h.child.kill(sig === 'SIGINT' ? 'SIGINT' : 'SIGTERM');
-  };
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  const handlers = signals.map((s) => [s, () => forward(s)] as const);
-  for (const [s, f] of handlers) process.on(s, f);
-  try {
-    const r = await Promise.race([h.closed, h.spawnError.then((e) => ({ error: e }))]);
-    if ('error' in r) return { code: null, signal: null, interrupted, spawnError: r.error, protocolError };
-    if (!protocolError) {
-      try {
-        parser.end();
-      } catch (e) {
-        if (!(e instanceof ProtocolError)) throw e;
-        protocolError = e;
-      }
-    }
-    onChunkDone();
-    return { code: r.code, signal: r.signal, interrupted, spawnError: undefined, protocolError };
-  } finally {
-    for (const [s, f] of handlers) process.off(s, f);
-  }
-}
-
-/** Finds the helper or says how to build it; undefined + message when tracing cannot work here. */
-export function locateHelper(io: Io, command: string): string | undefined {
-  if (process.platform !== 'linux') {
-    io.err(`seccomp-policy ${command}: tracing needs Linux (this is ${process.platform})`);
-    return undefined;
-  }
-  const helper = findHelper();
-  if (!helper) {
-    const where = helperCandidates()[0] ?? 'native/build/seccomp-run';
-    io.err(`seccomp-policy ${command}: the trace helper is not built (looked for ${where}): run \`make -C native\``);
-    return undefined;
-  }
-  return helper;
-}
-
-/** The one line for a helper or spawn failure, and our exit code; undefined when the run itself went fine. */
-export function helperFailure(r: TraceRunResult, session: { error?: { code: number; message: string } | undefined; done?: { status: number; reason: string } | undefined }, command: string, helper: string): { message: string | undefined; code: number } | undefined {
-  if (r.spawnError) {
-    const code = (r.spawnError as NodeJS.ErrnoException).code;
-    return { message: `seccomp-policy ${command}: cannot start the trace helper ${helper}: ${code === 'EACCES' ? 'permission denied (is it executable?)' : r.spawnError.message}`, code: EXIT.unsupported };
-  }
-  if (r.protocolError) return { message: `seccomp-policy ${command}: ${r.protocolError.message}`, code: EXIT.internal };
-  if (session.error) {
-    // The helper printed its own one line (`seccomp-run: …`) on standard error already.
-    return { message: undefined, code: mapHelperExit(session.error.code) };
-  }
-  if (r.interrupted) return { message: `seccomp-policy ${command}: interrupted (${r.interrupted}); the traced program was killed`, code: 128 + (r.interrupted === 'SIGINT' ? 2 : r.interrupted === 'SIGHUP' ? 1 : 15) };
-  if (!session.done) {
-    const how = r.signal ? `was killed by ${r.signal}` : `exited with ${r.code} without finishing its report`;
-    return { message: `seccomp-policy ${command}: the trace helper ${how}`, code: EXIT.internal };
-  }
-  return undefined;
-}
-
 export async function runRun(argv: readonly string[], io: Io): Promise<number> {
   const args = parseArgs(argv, {
     permissive: {}, json: {}, output: { value: true, short: 'o' }, timeout: { value: true }, 'only-decisions': {},
@@ -209,19 +105,18 @@ export async function runRun(argv: readonly string[], io: Io): Promise<number> {
   if (permissive && args.options.has('install')) throw new UsageError('--install has no effect with --permissive (no filter is installed)');
 
   const path = args.positional[0]!;
-  const model = loadValidPolicy(path, io, 'run');
-  if (!model) return EXIT.policy;
-  const compiled = compilePolicy(model);
-  if (!compiled.ok) {
-    io.err(`seccomp-policy run: ${path}: the filter needs ${compiled.length} instructions; the kernel takes at most 4096`);
-    return EXIT.policy;
+  const loaded = loadValidPolicy(path, io, 'run');
+  if (!loaded) return EXIT.policy;
+  const { model, program } = loaded;
+  const located = locateHelper();
+  if (!located.ok) {
+    io.err(`seccomp-policy run: ${located.message}`);
+    return EXIT.unsupported;
   }
-  const program = compiled.program;
-  const helper = locateHelper(io, 'run');
-  if (!helper) return EXIT.unsupported;
-  const hostAbi = process.arch === 'arm64' ? 'aarch64' : 'x86_64';
-  if (!program.abis.some((a) => abiInfo(a).auditArch === abiInfo(hostAbi).auditArch)) {
-    io.err(`seccomp-policy run: warning: ${path} does not accept this machine's ABI (${hostAbi}; its arch is ${program.abis.join(', ')}): every syscall gets the badarch action`);
+  const helper = located.path;
+  const native = hostAbi();
+  if (!program.abis.some((a) => abiInfo(a).auditArch === abiInfo(native).auditArch)) {
+    io.err(`seccomp-policy run: warning: ${path} does not accept this machine's ABI (${native}; its arch is ${program.abis.join(', ')}): every syscall gets the badarch action`);
   }
 
   let filter: Uint8Array | undefined;
@@ -247,15 +142,19 @@ export async function runRun(argv: readonly string[], io: Io): Promise<number> {
     return EXIT.usage;
   }
   const session = new TraceSession({ program, model, actions, output: json ? 'json' : 'text', stringLimit });
-  let result: TraceRunResult;
+  let result;
   try {
-    result = await traceWithHelper({
+    result = await new TraceRun({
       helper, command: args.rest, mode: permissive ? 'permissive' : 'enforce', filter, install, onlyDecisions: fast,
       actions: fast && !permissive ? actionsArgument(actions!) : undefined, timeout, maxProcs, noPin: args.options.has('no-pin'),
-    }, (e) => {
-      const line = session.handle(e);
-      if (line !== undefined) sink.push(line);
-    }, () => sink.flush());
+      forwardSignals: true,
+    }, {
+      onEvent: (e) => {
+        const line = session.handle(e);
+        if (line !== undefined) sink.push(line);
+      },
+      onChunk: () => sink.flush(),
+    }).finished;
   } finally {
     sink.flush();
   }
@@ -282,9 +181,10 @@ export async function runRun(argv: readonly string[], io: Io): Promise<number> {
   sink.close();
   if (sink.path !== undefined && !json) for (const l of extra) io.err(l);
 
-  const failure = helperFailure(result, session, 'run', helper);
+  const failure = traceFailure(result, session, helper);
   if (failure) {
-    if (failure.message) io.err(failure.message);
+    // Without a message the helper printed its own line (`seccomp-run: …`) on standard error already.
+    if (failure.message) io.err(`seccomp-policy run: ${failure.message}`);
     return failure.code;
   }
   const done = session.done!;

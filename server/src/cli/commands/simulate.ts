@@ -3,13 +3,12 @@ import { abiInfo, type Abi } from '../../kernel/abi';
 import { constantValue } from '../../kernel/constants';
 import { getSyscall, syscallByNumber } from '../../kernel/syscalls';
 import { actionText } from '../../kernel/seccomp';
-import { compilePolicy } from '../../compiler/compile';
 import { explain } from '../../compiler/attribute';
 import { originPlace, originText, type Origin } from '../../compiler/sourcemap';
 import type { PolicyModel } from '../../policy/semantics/model';
 import { parseArgs, UsageError } from '../args';
 import { loadValidPolicy } from '../load';
-import type { Io } from '../main';
+import type { Io } from '../io';
 import { parseAbiList } from './compile';
 
 export const SIMULATE_USAGE = `usage: seccomp-policy simulate FILE --arch ABI --syscall NAME|NUMBER [--args A0,A1,...] [--json]
@@ -61,8 +60,9 @@ export function runSimulate(argv: readonly string[], io: Io): number {
   if (args.options.has('help')) { io.out(SIMULATE_USAGE); return 0; }
   if (args.positional.length !== 1) { io.err(`seccomp-policy simulate: expected one policy file\n${SIMULATE_USAGE}`); return 2; }
   if (!args.options.has('syscall')) { io.err(`seccomp-policy simulate: --syscall is required\n${SIMULATE_USAGE}`); return 2; }
-  const model = loadValidPolicy(args.positional[0]!, io, 'simulate');
-  if (!model) return 1;
+  const loaded = loadValidPolicy(args.positional[0]!, io, 'simulate');
+  if (!loaded) return 1;
+  const { model, program } = loaded;
   const abi = args.options.has('arch') ? parseAbiList(args.options.get('arch') as string)[0]! : model.abis[0]!;
   const sc = args.options.get('syscall') as string;
   let nr: number;
@@ -80,8 +80,6 @@ export function runSimulate(argv: readonly string[], io: Io): number {
   const values = args.options.has('args') ? (args.options.get('args') as string).split(',').map((s) => parseValue(s, abi)) : [];
   if (values.length > 6) throw new UsageError('a syscall has at most 6 arguments');
   while (values.length < 6) values.push(0n);
-  const compiled = compilePolicy(model);
-  const program = compiled.program;
   const e = explain(program, { arch: abiInfo(abi).auditArch, nr, instructionPointer: 0n, args: values });
   const action = actionText(e.ret, abi);
   const why = describeOrigin(model, e.origin);

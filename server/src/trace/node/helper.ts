@@ -1,38 +1,19 @@
 /**
- * Starting `native/build/seccomp-run` from Node: the only place of the
- * trace engine that spawns processes. The program keeps our stdin, stdout
- * and stderr; the events come on a dedicated pipe (fd 3 in the helper) and
- * the filter goes in on another (fd 4), so no temporary file is needed.
+ * Starting the trace helper (`native/build/seccomp-run`) from Node: the
+ * only place of the project that spawns processes. The events come on a
+ * dedicated pipe (fd 3 in the helper) and the filter goes in on another
+ * (fd 4), so no temporary file is needed. Finding the helper is the
+ * driver's job (driver/helper.ts).
+ *
+ * The program's standard streams: the CLI lets it keep ours (`inherit`);
+ * the language server must never do that, since in `--stdio` mode our
+ * standard output is the LSP channel, so there the program reads
+ * /dev/null and its output is piped back to us (`capture`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 
 export const HELPER_NAME = 'seccomp-run';
-
-/** Where the helper was looked for (for the error message). */
-export function helperCandidates(from: string = __dirname): string[] {
-  const out: string[] = [];
-  const env = process.env.SECCOMP_RUN_HELPER;
-  if (env) out.push(resolve(env));
-  let dir = from;
-  for (let i = 0; i < 5; i++) {
-    out.push(join(dir, 'native', 'build', HELPER_NAME));
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return out;
-}
-
-/**
- * The helper binary: $SECCOMP_RUN_HELPER, else `native/build/seccomp-run`
- * next to the bundle (dist/cli.js → ../native/build) or the sources.
- */
-export function findHelper(from?: string): string | undefined {
-  return helperCandidates(from).find((p) => existsSync(p));
-}
 
 export interface HelperOptions {
   readonly helper: string;
@@ -49,16 +30,27 @@ export interface HelperOptions {
   readonly noPin?: boolean;
   readonly strings?: number;
   readonly buffers?: number;
-  /** `stderr`: the program's standard output goes to our standard error (learn writes the policy on stdout). */
-  readonly programStdout?: 'inherit' | 'stderr';
+  /**
+   * The program's standard streams: `inherit` ours; `stderr`: its standard
+   * output goes to our standard error (learn writes the policy on stdout);
+   * `capture`: stdin is /dev/null, stdout and stderr are piped to us.
+   */
+  readonly programStdio?: 'inherit' | 'stderr' | 'capture';
+  /** The program's working directory (default ours). */
+  readonly cwd?: string;
+  /** The program's whole environment (default ours). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface HelperProcess {
   readonly child: ChildProcess;
   readonly events: Readable;
+  /** With `programStdio: 'capture'`: the program's (and the helper's own) output. */
+  readonly stdout: Readable | undefined;
+  readonly stderr: Readable | undefined;
   /** Resolves when the helper has exited and its pipes are closed. */
   readonly closed: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Rejects when the helper could not be started at all. */
+  /** Resolves when the helper could not be started at all. */
   readonly spawnError: Promise<Error>;
 }
 
@@ -79,10 +71,18 @@ export function helperArgs(o: HelperOptions): string[] {
   return args;
 }
 
+function programStdio(o: HelperOptions): ('inherit' | 'pipe' | 'ignore' | number)[] {
+  switch (o.programStdio ?? 'inherit') {
+    case 'capture': return ['ignore', 'pipe', 'pipe'];
+    case 'stderr': return ['inherit', 2, 'inherit'];
+    default: return ['inherit', 'inherit', 'inherit'];
+  }
+}
+
 export function startHelper(o: HelperOptions): HelperProcess {
-  const stdio: ('inherit' | 'pipe' | 'ignore' | number)[] = ['inherit', o.programStdout === 'stderr' ? 2 : 'inherit', 'inherit', 'pipe'];
+  const stdio = [...programStdio(o), 'pipe' as const];
   if (o.filter) stdio.push('pipe');
-  const child = spawn(o.helper, helperArgs(o), { stdio });
+  const child = spawn(o.helper, helperArgs(o), { stdio, ...(o.cwd !== undefined ? { cwd: o.cwd } : {}), ...(o.env ? { env: o.env } : {}) });
   let onError: (e: Error) => void = () => {};
   const spawnError = new Promise<Error>((res) => { onError = res; });
   child.on('error', (e) => onError(e));
@@ -94,5 +94,10 @@ export function startHelper(o: HelperOptions): HelperProcess {
     w.on('error', () => { /* the helper exits with its own message if it cannot read the filter */ });
     w.end(Buffer.from(o.filter));
   }
-  return { child, events: child.stdio[3] as Readable, closed, spawnError };
+  const captured = o.programStdio === 'capture';
+  return {
+    child, events: child.stdio[3] as Readable, closed, spawnError,
+    stdout: captured ? child.stdout ?? undefined : undefined,
+    stderr: captured ? child.stderr ?? undefined : undefined,
+  };
 }

@@ -1,7 +1,10 @@
 /**
- * The CLI's file access: the only place that reads policy files from disk.
- * Refuses what cannot be a policy (directories, devices, huge or binary
- * files) with a short reason instead of hanging or throwing.
+ * Reading policy files: the one place that reads them from disk, for the
+ * CLI and the language server. Refuses what cannot be a policy
+ * (directories, devices, FIFOs, huge or binary files) with a short reason
+ * instead of hanging or throwing. Inside the language server the editor's
+ * open buffers win over the disk (`bufferedHost`), so what is checked,
+ * compiled and run is what the user sees, saved or not.
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { PolicyHost } from '../policy/semantics/model';
@@ -34,6 +37,7 @@ export function readPolicyFile(path: string): { text: string } | { error: string
   }
 }
 
+/** A file-system error as a short phrase ("no such file or directory"), for one-line messages. */
 export function describeFsError(e: unknown): string {
   const code = (e as NodeJS.ErrnoException)?.code;
   switch (code) {
@@ -46,4 +50,18 @@ export function describeFsError(e: unknown): string {
   }
 }
 
+/** Policies from disk only (the CLI). */
 export const fsHost: PolicyHost = { readFile: readPolicyFile };
+
+/**
+ * Policies from the editor's open buffers first, then from disk: `openText`
+ * returns the buffer's text for a path, or undefined when it is not open.
+ */
+export function bufferedHost(openText: (path: string) => string | undefined): PolicyHost {
+  return {
+    readFile(path) {
+      const text = openText(path);
+      return text !== undefined ? { text } : readPolicyFile(path);
+    },
+  };
+}

@@ -1,0 +1,251 @@
+/**
+ * `seccomp/run`, `seccomp/stopRun` and `seccomp/learn`: traced runs started
+ * from the editor. A run answers at once with its id; rows, notes and the
+ * program's output follow as `seccomp/runEvents` in batches (at most every
+ * 50 ms or 2,000 rows), then exactly one `seccomp/runFinished`.
+ *
+ * The program never inherits our standard streams: with `--stdio` our
+ * stdout is the LSP channel, so its stdin is /dev/null and its output is
+ * piped back and sent as text. Rows are sent and forgotten; when the client
+ * reads slower than the program makes syscalls, reading the helper's event
+ * pipe pauses, so memory stays bounded and the program waits instead.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, isAbsolute } from 'node:path';
+import type { Connection } from 'vscode-languageserver/node';
+import type { Location } from 'vscode-languageserver-types';
+import { lookupAbi, type Abi } from '../kernel/abi';
+import { toRaw } from '../compiler/output';
+import type { PolicyDiagnostic } from '../policy/diagnostics';
+import type { PolicyHost, PolicyModel } from '../policy/semantics/model';
+import { locateHelper } from '../driver/helper';
+import { learnFromRun } from '../driver/learn';
+import { loadPolicy, type LoadedPolicy } from '../driver/policy';
+import { TraceRun, traceFailure } from '../driver/trace';
+import {
+  runEventsNotification, runFinishedNotification, type LearnParams, type LearnResult, type NotRunnable, type RunEventsParams,
+  type RunParams, type RunResult,
+} from './ext';
+import { RunReport } from './runReport';
+
+/** A batch goes out after this long, or sooner when it has this many rows. */
+const BATCH_MS = 50;
+const BATCH_ROWS = 2000;
+/** Program output past this many characters in one batch is sent at once. */
+const BATCH_OUTPUT = 256 * 1024;
+/** Batches written but not yet flushed to the client before the helper's pipe stops being read. */
+const MAX_IN_FLIGHT = 4;
+
+/** What the run manager needs from the server around it. */
+export interface RunHost {
+  readonly connection: Connection;
+  /** Open buffers first, then the disk. */
+  readonly policyHost: PolicyHost;
+  /** The file path of a URI (the URI itself for `untitled:` ones). */
+  pathOf(uri: string): string;
+  /** The URI of a file path (the editor's URI for open documents). */
+  uriOf(path: string): string;
+  trusted(): boolean;
+  /** The helper path from the settings of the policy's folder (or initializationOptions). */
+  helperPath(uri: string | undefined): Promise<string | undefined>;
+  /** After a run: coverage for the editor. */
+  finished(report: RunReport): void;
+}
+
+interface ActiveRun {
+  readonly trace: TraceRun;
+}
+
+function notRunnable(reason: NotRunnable['reason'], message: string, location?: Location): NotRunnable {
+  return { ok: false, reason, message, ...(location ? { location } : {}) };
+}
+
+const UNTRUSTED = 'running programs is disabled in an untrusted workspace; trust the workspace to run or learn (editing, checking and compiling still work)';
+
+export class RunManager {
+  private readonly runs = new Map<string, ActiveRun>();
+  private counter = 0;
+
+  constructor(private readonly host: RunHost) {}
+
+  /** The checked, compiled policy at `uri`, or why it cannot be used (with the first error's location). */
+  loadChecked(uri: string, abis?: readonly Abi[]): { ok: true; model: PolicyModel; loaded: LoadedPolicy & { ok: true } } | NotRunnable {
+    const path = this.host.pathOf(uri);
+    const loaded = loadPolicy(path, this.host.policyHost, abis ? { abis } : {});
+    if (!loaded.ok) return notRunnable('io', loaded.message);
+    const first = loaded.errors[0];
+    if (first || !loaded.program) {
+      const location = first ? this.locate(loaded.model, first) : undefined;
+      if (first?.code === 'filter-too-large') return notRunnable('too-large', first.message, location);
+      const n = loaded.errors.length;
+      return notRunnable('policy-errors', `the policy has ${n} error${n === 1 ? '' : 's'}; fix ${n === 1 ? 'it' : 'them'} to run it (first: ${first?.message ?? 'unknown'})`, location);
+    }
+    return { ok: true, model: loaded.model, loaded };
+  }
+
+  locate(model: PolicyModel, d: PolicyDiagnostic): Location {
+    const lines = model.files.get(d.file)?.lines;
+    const range = lines
+      ? { start: lines.positionAt(d.range.start), end: lines.positionAt(d.range.end) }
+      : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    return { uri: this.host.uriOf(d.file), range };
+  }
+
+  /** The working directory, environment and helper shared by run and learn, or why not. */
+  private async prepare(p: { argv?: unknown; cwd?: unknown; env?: unknown; uri?: string | undefined }): Promise<{ ok: true; helper: string; cwd: string; env: NodeJS.ProcessEnv; argv: string[] } | NotRunnable> {
+    if (!Array.isArray(p.argv) || p.argv.length === 0 || !p.argv.every((a) => typeof a === 'string') || p.argv[0] === '') {
+      return notRunnable('bad-request', 'give the program to run and its arguments (argv is empty)');
+    }
+    if (!this.host.trusted()) return notRunnable('untrusted', UNTRUSTED);
+    const helper = locateHelper(await this.host.helperPath(p.uri));
+    if (!helper.ok) return notRunnable(helper.reason, helper.message);
+    let cwd: string;
+    if (typeof p.cwd === 'string' && p.cwd !== '') cwd = p.cwd;
+    else {
+      const path = p.uri ? this.host.pathOf(p.uri) : '';
+      cwd = isAbsolute(path) && existsSync(dirname(path)) ? dirname(path) : process.cwd();
+    }
+    if (!existsSync(cwd) || !statSync(cwd).isDirectory()) return notRunnable('bad-request', `the working directory ${cwd} does not exist`);
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    if (p.env && typeof p.env === 'object') {
+      for (const [k, v] of Object.entries(p.env as Record<string, unknown>)) if (typeof v === 'string') env[k] = v;
+    }
+    return { ok: true, helper: helper.path, cwd, env, argv: p.argv as string[] };
+  }
+
+  async start(params: RunParams): Promise<RunResult> {
+    const uri = typeof params?.uri === 'string' ? params.uri : undefined;
+    if (!uri) return notRunnable('bad-request', 'the run names no policy (uri)');
+    const mode = params.mode === 'permissive' ? 'permissive' : 'enforce';
+    const ready = await this.prepare({ ...params, uri });
+    if (!ready.ok) return ready;
+    // Checked after the await: the buffer as it is now is what runs.
+    const checked = this.loadChecked(uri);
+    if (!checked.ok) return checked;
+    const { model } = checked;
+    const program = checked.loaded.program!;
+    const runId = `run-${++this.counter}`;
+    const report = new RunReport({
+      model, program, mode, uriOf: (p) => this.host.uriOf(p), command: ready.argv[0]!,
+      ...(typeof params.stringLimit === 'number' && params.stringLimit > 0 ? { stringLimit: Math.floor(params.stringLimit) } : {}),
+    });
+    const started = Date.now();
+    let stdout = '';
+    let stderr = '';
+    let timer: NodeJS.Timeout | undefined;
+    let inFlight = 0;
+    let paused = false;
+    const connection = this.host.connection;
+
+    const flush = (): void => {
+      clearTimeout(timer);
+      timer = undefined;
+      if (report.pending === 0 && !stdout && !stderr) return;
+      const { rows, notes } = report.take();
+      const batch: RunEventsParams = {
+        runId, rows, ...(notes.length ? { notes } : {}), ...(stdout ? { stdout } : {}), ...(stderr ? { stderr } : {}),
+      };
+      stdout = '';
+      stderr = '';
+      inFlight++;
+      void connection.sendNotification(runEventsNotification, batch).then(settle, settle);
+      if (inFlight >= MAX_IN_FLIGHT && !paused) {
+        paused = true;
+        trace.pause();
+      }
+    };
+    const settle = (): void => {
+      inFlight--;
+      if (paused && inFlight < MAX_IN_FLIGHT / 2) {
+        paused = false;
+        trace.resume();
+      }
+    };
+    const soon = (): void => {
+      if (report.pending >= BATCH_ROWS || stdout.length + stderr.length >= BATCH_OUTPUT) flush();
+      else if (!timer && (report.pending > 0 || stdout || stderr)) timer = setTimeout(flush, BATCH_MS);
+    };
+
+    const trace = new TraceRun({
+      helper: ready.helper, command: ready.argv, mode, programStdio: 'capture', cwd: ready.cwd, env: ready.env,
+      ...(mode === 'enforce' ? { filter: toRaw(program), install: params.install === 'after-exec' ? 'after-exec' : 'before-exec' } : {}),
+      ...(typeof params.timeout === 'number' && params.timeout > 0 ? { timeout: params.timeout } : {}),
+    }, {
+      onEvent: (e) => {
+        report.handle(e, Date.now() - started);
+        if (report.pending >= BATCH_ROWS) flush();
+      },
+      onChunk: soon,
+      onOutput: (stream, text) => {
+        if (stream === 'stdout') stdout += text;
+        else stderr += text;
+        soon();
+      },
+    });
+    this.runs.set(runId, { trace });
+    void trace.finished.then((outcome) => {
+      flush();
+      const session = report.session;
+      const failure = traceFailure(outcome, session, ready.helper);
+      const done = session.done;
+      // 126/127 from the helper are the program's problem (not found, not executable), not a failure of ours.
+      const notStarted = session.error && (session.error.code === 126 || session.error.code === 127) ? session.error : undefined;
+      const status = notStarted ? notStarted.code
+        : done ? (done.reason === 'timeout' || done.reason === 'max-procs' ? done.status : done.program >= 0 ? done.program : done.status) : undefined;
+      // The helper's own error (a filter the kernel refused, ptrace not permitted) says more than our exit code.
+      const error = failure && !outcome.stopped && !notStarted ? (session.error?.message ?? failure.message) : undefined;
+      const sentence = report.sentence({ status, stopped: outcome.stopped, error, notStarted });
+      this.host.finished(report);
+      void connection.sendNotification(runFinishedNotification, {
+        runId, status, sentence, ...(report.fatalSeq !== undefined ? { fatalSeq: report.fatalSeq } : {}),
+        summary: report.summary(), coverage: report.coverage(), syscalls: report.syscalls, ...(error ? { error } : {}),
+      });
+    }).catch((e: unknown) => {
+      connection.console.error(`run ${runId} failed: ${(e as Error)?.stack ?? e}`);
+      void connection.sendNotification(runFinishedNotification, {
+        runId, status: undefined, sentence: `the run failed: ${(e as Error)?.message ?? e}`, summary: [], coverage: [], syscalls: report.syscalls,
+        error: String((e as Error)?.message ?? e),
+      });
+    }).finally(() => this.runs.delete(runId));
+    return { ok: true, runId };
+  }
+
+  stop(runId: unknown): { stopped: boolean } {
+    const run = typeof runId === 'string' ? this.runs.get(runId) : undefined;
+    return { stopped: run ? run.trace.stop() : false };
+  }
+
+  /** Stops every run (the server is shutting down). */
+  stopAll(): void {
+    for (const r of this.runs.values()) r.trace.stop();
+  }
+
+  async learn(params: LearnParams): Promise<LearnResult> {
+    const ready = await this.prepare({ ...params, uri: undefined });
+    if (!ready.ok) return ready;
+    let abis: Abi[] | undefined;
+    if (Array.isArray(params.abis) && params.abis.length) {
+      abis = [];
+      for (const a of params.abis) {
+        const info = typeof a === 'string' ? lookupAbi(a) : undefined;
+        if (!info) return notRunnable('bad-request', `unknown ABI '${String(a)}'`);
+        abis.push(info.name);
+      }
+    }
+    const r = await learnFromRun({
+      helper: ready.helper, command: ready.argv, programStdio: 'capture', cwd: ready.cwd, env: ready.env,
+      ...(typeof params.timeout === 'number' && params.timeout > 0 ? { timeout: params.timeout } : {}),
+    }, { ...(abis ? { abis } : {}), date: new Date().toISOString().slice(0, 10) });
+    const failure = traceFailure(r.outcome, r, ready.helper);
+    if (failure) return notRunnable('io', `learning failed: ${r.error?.message ?? failure.message ?? 'the trace helper failed'}`);
+    const done = r.done!;
+    if (done.reason === 'timeout' || done.reason === 'max-procs') return notRunnable('io', `the run was cut short (${done.reason === 'timeout' ? 'time limit' : 'process limit'}); no policy was learned`);
+    if (r.errors.length) return notRunnable('io', `internal error: the learned policy has errors: ${r.errors.join('; ')}`);
+    const program = done.program;
+    const warnings: string[] = [];
+    if (program === 127) return notRunnable('bad-request', `\`${ready.argv[0]}\` was not found (exit 127)`);
+    if (program !== 0) warnings.push(`the program ${program >= 128 ? `was killed by signal ${program - 128}` : `exited with ${program}`}; the policy allows what this failing run did`);
+    if (r.learned.dropped.length) warnings.push(`left out (ABIs not asked for): ${r.learned.dropped.join(', ')}`);
+    return { ok: true, text: r.learned.text, ...(warnings.length ? { warning: warnings.join('; ') } : {}) };
+  }
+}
