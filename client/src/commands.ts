@@ -7,7 +7,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { compileRequest, type CompileFormat, type RunMode } from '../../server/src/lsp/ext';
 import type { CompiledDocuments } from './compiled';
-import type { Coverage } from './coverage';
 import { learnPolicy } from './learn';
 import { showNotRunnable } from './notRunnable';
 import type { TracePanel } from './panel/tracePanel';
@@ -25,7 +24,6 @@ export const COMMANDS = {
   restartServer: 'seccompPolicy.restartServer',
   stopRun: 'seccompPolicy.stopRun',
   showTrace: 'seccompPolicy.showTrace',
-  clearCoverage: 'seccompPolicy.clearCoverage',
   openExamples: 'seccompPolicy.openExamples',
   showOutput: 'seccompPolicy.showOutput',
 } as const;
@@ -36,7 +34,6 @@ export interface CommandDeps {
   readonly panel: TracePanel;
   readonly compiled: CompiledDocuments;
   readonly docs: SyscallDocs;
-  readonly coverage: Coverage;
   readonly state: vscode.Memento;
   readonly extensionUri: vscode.Uri;
   readonly restart: () => Promise<void>;
@@ -72,7 +69,6 @@ export function registerCommands(context: vscode.ExtensionContext, d: CommandDep
     vscode.commands.registerCommand(COMMANDS.restartServer, () => d.restart()),
     vscode.commands.registerCommand(COMMANDS.stopRun, () => d.runs.stopCurrent()),
     vscode.commands.registerCommand(COMMANDS.showTrace, () => d.panel.show()),
-    vscode.commands.registerCommand(COMMANDS.clearCoverage, () => d.coverage.clear()),
     vscode.commands.registerCommand(COMMANDS.showOutput, () => d.output.show(true)),
     vscode.commands.registerCommand(COMMANDS.openExamples, () => openExamples(d.extensionUri)),
   );

@@ -57,7 +57,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Seccom
   const compiled = new CompiledDocuments(server);
   const docs = new SyscallDocs(server);
   const status = new StatusItems(server, COMMANDS.showOutput);
-  context.subscriptions.push(coverage, runs, panel, compiled, docs, status, panel.registerSerializer());
+  context.subscriptions.push(runs, panel, compiled, docs, status, panel.registerSerializer());
 
   // Handlers registered before start stay registered across restarts.
   client.onNotification(runEventsNotification, (p) => runs.onEvents(p));
@@ -74,7 +74,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Seccom
       reportStartFailure(output, status, err);
     }
   };
-  registerCommands(context, { server, runs, panel, compiled, docs, coverage, state: context.workspaceState, extensionUri: context.extensionUri, restart, output });
+  registerCommands(context, { server, runs, panel, compiled, docs, state: context.workspaceState, extensionUri: context.extensionUri, restart, output });
 
   context.subscriptions.push(
     // The server was told the workspace is untrusted at start: start it again, trusted.

@@ -105,6 +105,10 @@ decisionFilter.addEventListener('change', onFilterInput);
 const counter = el('span', 'counter');
 filters.append(textFilter, syscallFilter, syscallList, pidFilter, decisionFilter, counter);
 
+// The selected row in full, with its fixes: rows are one line and may be narrow.
+const detail = el('div', 'detail');
+detail.hidden = true;
+
 const list = el('div', 'rows');
 list.tabIndex = 0;
 list.setAttribute('role', 'list');
@@ -117,7 +121,7 @@ const summaryBox = el('section', 'summary');
 const outputBox = el('section', 'output');
 details.append(summaryBox, outputBox);
 
-app.append(top, verdict, filters, list, details);
+app.append(top, verdict, filters, detail, list, details);
 
 // ── state ────────────────────────────────────────────────────────────────
 
@@ -197,6 +201,8 @@ window.addEventListener('message', (e: MessageEvent<HostToPage>) => {
       break;
     case 'finished':
       finished = m.finished;
+      // The row that killed the program is what the user wants to see first.
+      if (finished.fatalSeq !== undefined && selectedSeq === undefined) selectedSeq = finished.fatalSeq;
       saveState(true);
       break;
     case 'restore':
@@ -235,6 +241,7 @@ function schedule(): void {
 function render(): void {
   view.update();
   renderHeader();
+  renderDetail();
   renderRows();
   renderSummary();
   renderOutput();
@@ -270,6 +277,34 @@ function renderHeader(): void {
     }
   }
   counter.textContent = view.length === store.size ? '' : `${view.length.toLocaleString('en-US')} of ${store.size.toLocaleString('en-US')} shown`;
+}
+
+function fixButtons(row: TraceRow): HTMLElement[] {
+  const out = [button('Allow this syscall', `Add a rule that allows ${row.syscall}`, () => vscode.postMessage({ type: 'allow', seq: row.seq, withArgs: false }), 'allow')];
+  if (row.args && row.args.length > 0) {
+    out.push(button('Allow with these arguments', `Add a rule that allows ${row.syscall} with exactly these arguments`, () => vscode.postMessage({ type: 'allow', seq: row.seq, withArgs: true }), 'allow-args'));
+  }
+  return out;
+}
+
+function renderDetail(): void {
+  const row = selectedSeq === undefined ? undefined : store.findRow(selectedSeq);
+  detail.hidden = !row;
+  if (!row) return;
+  const denied = isDenied(row.kind) && row.applied !== 'unfiltered';
+  detail.className = `detail kind-${row.kind}${denied ? ' denied' : ''}`;
+  const where = button(row.where, 'Show the rule in the policy', () => {
+    if (row.location) vscode.postMessage({ type: 'reveal', location: row.location });
+  }, 'link where');
+  where.disabled = !row.location;
+  const parts: HTMLElement[] = [
+    el('span', 'pid', `pid ${row.pid}`),
+    el('code', 'text', row.text),
+    el('span', 'decision', row.applied === 'unfiltered' ? 'before the filter' : row.applied === 'permissive' ? `would ${row.action}` : row.action),
+    where,
+  ];
+  if (denied) parts.push(...fixButtons(row));
+  detail.replaceChildren(...parts);
 }
 
 /** The marker row for dropped rows takes the first slot when there is one. */
@@ -326,16 +361,14 @@ function fillRow(div: HTMLDivElement, item: TraceItem): void {
   div.className = `row kind-${item.kind}${denied ? ' denied' : ''}${item.seq === finished?.fatalSeq ? ' fatal' : ''}${item.seq === selectedSeq ? ' selected' : ''}${item.applied === 'permissive' ? ' permissive' : ''}`;
   const text = el('span', 'text', item.text);
   text.title = item.text;
-  const decision = el('span', 'decision', item.applied === 'permissive' ? `would ${item.action}` : item.action);
+  // Before the filter is installed nothing decides: say so rather than show an action.
+  const decision = el('span', 'decision', item.applied === 'unfiltered' ? '' : item.applied === 'permissive' ? `would ${item.action}` : item.action);
   const where = el(item.location ? 'a' : 'span', 'where', item.where);
   if (item.location) where.title = `Show ${item.where} in the policy`;
   div.replaceChildren(time, pid, text, decision, where);
   if (denied) {
     const fix = el('span', 'fix');
-    fix.append(button('Allow this syscall', `Add a rule that allows ${item.syscall}`, () => vscode.postMessage({ type: 'allow', seq: item.seq, withArgs: false }), 'allow'));
-    if (item.args && item.args.length > 0) {
-      fix.append(button('Allow with these arguments', `Add a rule that allows ${item.syscall} with exactly these arguments`, () => vscode.postMessage({ type: 'allow', seq: item.seq, withArgs: true }), 'allow-args'));
-    }
+    fix.append(...fixButtons(item));
     div.append(fix);
   }
 }

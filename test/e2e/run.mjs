@@ -387,15 +387,15 @@ async function runTrace(context) {
   await shot('trace-killed.png');
 
   // Click the row: the policy editor shows the deciding line.
-  await fatal.locator('.text').click();
+  await fatal.locator('.decision').click();
   const activeLine = page.locator('.editor-instance .margin .line-numbers.active-line-number').first();
   await page.waitForFunction(() => document.querySelector('.editor-instance .margin .line-numbers.active-line-number')?.textContent?.trim() === '6', undefined, { timeout: 15_000 });
   check('clicking the row lands on the rule', true, `line ${(await activeLine.innerText()).trim()}`);
   await shot('trace-rule.png');
 
-  // Allow this syscall: a rule appears in the editor.
-  await fatal.locator('button.allow').click();
-  await page.locator('.editor-instance .view-lines', { hasText: 'allow getdents64' }).first().waitFor({ timeout: 15_000 });
+  // Allow this syscall (offered for the selected denied row): a rule appears in the editor.
+  await panel.locator('.detail button.allow').click();
+  await page.locator('.editor-instance .view-lines', { hasText: 'getdents64' }).first().waitFor({ timeout: 15_000 });
   check('"Allow this syscall" adds the rule', true);
 
   // Re-run: ls succeeds.
@@ -411,10 +411,14 @@ async function runTrace(context) {
   }
 
   // Coverage: the editor says how often each rule decided.
+  // (The server's inlay hints: injected text, or CSS generated content.)
   const covered = await page.waitForFunction(() => {
     for (const el of document.querySelectorAll('.editor-instance .view-lines span')) {
-      const after = getComputedStyle(el, '::after').content;
-      if (after && after.includes('decided')) return after;
+      if (el.childElementCount === 0 && /decided/.test(el.textContent ?? '')) return el.textContent;
+      for (const pseudo of ['::before', '::after']) {
+        const content = getComputedStyle(el, pseudo).content;
+        if (content && content.includes('decided')) return content;
+      }
     }
     return false;
   }, undefined, { timeout: 15_000 });
