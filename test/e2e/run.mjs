@@ -19,7 +19,8 @@
 //      rows stream into the trace panel and the kill row, click it and land
 //      on the rule, press "Allow this syscall", re-run and see `ls` succeed,
 //      re-run permissive, and see the coverage in the editor. With
-//      UPDATE_SCREENSHOTS=1 the panel is copied to docs/images/trace-panel.png.
+//      UPDATE_SCREENSHOTS=1 the panel (kill row selected, its rule shown)
+//      is copied to docs/images/trace-panel.png.
 //
 // Prerequisites: `bash test/e2e/setup.sh` and `node scripts/build.mjs`.
 // Usage: node test/e2e/run.mjs [--phase suite|ui|trace|all] [--headed]
@@ -358,6 +359,8 @@ async function runTrace(context) {
     if (!ok) throw new Error(`trace check failed: ${name} ${detail}`);
   };
   const shot = (name) => page.screenshot({ path: join(artifacts, name) });
+  // Wider than the other phases: the policy and the panel side by side, as in the README.
+  await page.setViewportSize({ width: 1600, height: 900 });
   log('phase trace: loading the workbench on a copy of examples/');
   await page.goto(workbenchUrl(false, examples));
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
@@ -392,6 +395,11 @@ async function runTrace(context) {
   await page.waitForFunction(() => document.querySelector('.editor-instance .margin .line-numbers.active-line-number')?.textContent?.trim() === '6', undefined, { timeout: 15_000 });
   check('clicking the row lands on the rule', true, `line ${(await activeLine.innerText()).trim()}`);
   await shot('trace-rule.png');
+  if (process.env.UPDATE_SCREENSHOTS === '1') {
+    // The README's picture: the kill row selected, its rule shown, the fixes offered.
+    mkdirSync(join(root, 'docs', 'images'), { recursive: true });
+    copyFileSync(join(artifacts, 'trace-rule.png'), join(root, 'docs', 'images', 'trace-panel.png'));
+  }
 
   // Allow this syscall (offered for the selected denied row): a rule appears in the editor.
   await panel.locator('.detail button.allow').click();
@@ -405,10 +413,6 @@ async function runTrace(context) {
   check('the re-run succeeds', /exit status 0/.test(status), status);
   check('ls printed the folder', /list-directory\.seccomp/.test(await panel.locator('.output').innerText()));
   await shot('trace-success.png');
-  if (process.env.UPDATE_SCREENSHOTS === '1') {
-    mkdirSync(join(root, 'docs', 'images'), { recursive: true });
-    copyFileSync(join(artifacts, 'trace-success.png'), join(root, 'docs', 'images', 'trace-panel.png'));
-  }
 
   // Coverage: the editor says how often each rule decided.
   // (The server's inlay hints: injected text, or CSS generated content.)

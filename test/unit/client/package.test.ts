@@ -60,14 +60,15 @@ test('npm run package builds a linux-x64 .vsix with exactly the shipped files, t
     const files = entries.map((e) => e.name).filter((n) => n.startsWith('extension/')).map((n) => n.slice('extension/'.length));
 
     for (const must of [
-      'package.json', 'README.md', 'LICENSE', 'media/icon.png',
+      // vsce stores the README as readme.md and the licence as LICENSE.txt.
+      'package.json', 'readme.md', 'LICENSE.txt', 'media/icon.png',
       'dist/extension.js', 'dist/server.js', 'dist/webview.js', 'dist/webview.css',
       'syntaxes/seccomp.tmLanguage.json', 'syntaxes/language-configuration.json',
       'docs/policy-language.md', 'docs/diagnostics.md',
       'examples/list-directory.seccomp', 'native/build/seccomp-run',
     ]) assert.ok(files.includes(must), `the package holds ${must}`);
 
-    const allowed = [/^package\.json$/, /^README\.md$/, /^LICENSE(\.txt)?$/, /^media\/(icon\.png|walkthrough\/[\w-]+\.md)$/,
+    const allowed = [/^package\.json$/, /^readme\.md$/i, /^LICENSE(\.txt)?$/, /^media\/(icon\.png|walkthrough\/[\w-]+\.md)$/,
       /^dist\/(extension|server|webview)\.js$/, /^dist\/webview\.css$/, /^syntaxes\/[\w.-]+\.json$/, /^docs\/[\w-]+\.md$/,
       /^docs\/images\/[\w-]+\.png$/, /^examples\/[\w/-]+\.seccomp$/, /^native\/build\/seccomp-run$/];
     const unexpected = files.filter((f) => !allowed.some((re) => re.test(f)));
