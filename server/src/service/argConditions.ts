@@ -12,7 +12,7 @@ import { argPlace, argValue, getSyscall } from '../kernel/syscalls';
 import type { ArgKind, SyscallArg } from '../kernel/types';
 import { detectEol } from '../policy/format';
 import type { PolicyModel } from '../policy/semantics/model';
-import type { PolicyDocument } from './service';
+import type { PolicyDocument } from './context';
 
 /**
  * Arguments whose values make a useful condition. Pointers, strings and

@@ -29,7 +29,7 @@ import { detectEol } from '../policy/format';
 import type { PolicyModel, PolicyRule } from '../policy/semantics/model';
 import type { Statement } from '../policy/syntax/ast';
 import { LineIndex } from '../policy/text';
-import type { Analysis, PolicyDocument } from './service';
+import type { Analysis, PolicyDocument } from './context';
 
 /** The kind of the fix-all source action. */
 export const FIX_ALL_KIND = 'source.fixAll.seccomp';

@@ -8,7 +8,7 @@ import type { CodeLens } from 'vscode-languageserver-types';
 import { compilePolicy } from '../compiler/compile';
 import { BPF_MAXINSNS } from '../bpf/instructions';
 import { isFragment } from './validate';
-import type { Analysis, FeatureContext } from './service';
+import type { Analysis, FeatureContext } from './context';
 
 export const COMPILE_COMMAND = 'seccompPolicy.compile';
 export const TEST_RUN_COMMAND = 'seccompPolicy.testRun';

@@ -29,7 +29,7 @@ import type { ActionName } from '../policy/syntax/ast';
 import { ACTION_NAMES, STATEMENT_KEYWORDS, tokenize, type Token } from '../policy/syntax/parser';
 import { hexDec, offsetOf, statementAt } from './find';
 import { describeAction, describeConstant, describeErrno, describeGroup, describeSyscall, shownAbis } from './hover';
-import type { FeatureContext, ServiceSettings } from './service';
+import type { FeatureContext, ServiceSettings } from './context';
 
 const EMPTY: CompletionList = { isIncomplete: false, items: [] };
 const ACTION_SET: ReadonlySet<string> = new Set(ACTION_NAMES);

@@ -5,7 +5,7 @@
 import type { Location, Position } from 'vscode-languageserver-types';
 import { occurrenceAt, offsetOf } from './find';
 import { rangeOf, uriOf } from './positions';
-import type { FeatureContext } from './service';
+import type { FeatureContext } from './context';
 
 export function findDefinition(ctx: FeatureContext, position: Position): Location | null {
   const { model } = ctx.analysis;

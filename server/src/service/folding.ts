@@ -3,7 +3,7 @@
  * `# region` … `# endregion` markers.
  */
 import { FoldingRangeKind, type FoldingRange } from 'vscode-languageserver-types';
-import type { FeatureContext } from './service';
+import type { FeatureContext } from './context';
 
 const REGION = /^#\s*region\b/;
 const END_REGION = /^#\s*endregion\b/;

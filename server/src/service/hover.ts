@@ -17,7 +17,7 @@ import type { Occurrence, PolicyModel } from '../policy/semantics/model';
 import type { ActionName } from '../policy/syntax/ast';
 import { actionOf, contains, hexDec, occurrenceAt, offsetOf, statementAt } from './find';
 import { rangeOf } from './positions';
-import type { FeatureContext, ServiceSettings } from './service';
+import type { FeatureContext, ServiceSettings } from './context';
 
 /** The ABIs hovers describe: the setting, else the policy's `arch`. */
 export function shownAbis(model: PolicyModel, settings: ServiceSettings): readonly Abi[] {

@@ -6,7 +6,7 @@ import { InlayHintKind, type InlayHint, type Range } from 'vscode-languageserver
 import { getSyscall } from '../kernel/syscalls';
 import { occurrencesIn } from './find';
 import { shownAbis } from './hover';
-import type { FeatureContext } from './service';
+import type { FeatureContext } from './context';
 
 export function getInlayHints(ctx: FeatureContext, range: Range): InlayHint[] {
   if (!ctx.settings.inlayHints.syscallNumbers) return [];

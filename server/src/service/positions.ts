@@ -2,7 +2,7 @@
 import type { Range } from 'vscode-languageserver-types';
 import type { TextRange } from '../policy/syntax/ast';
 import type { PolicyModel } from '../policy/semantics/model';
-import type { PolicyDocument } from './service';
+import type { PolicyDocument } from './context';
 
 export function rangeOf(model: PolicyModel, file: string, r: TextRange): Range {
   const lines = model.files.get(file)?.lines;

@@ -7,7 +7,7 @@ import type { Location, Position } from 'vscode-languageserver-types';
 import type { Occurrence, PolicyModel } from '../policy/semantics/model';
 import { occurrenceAt, offsetOf } from './find';
 import { rangeOf, uriOf } from './positions';
-import type { FeatureContext } from './service';
+import type { FeatureContext } from './context';
 
 export function findReferences(ctx: FeatureContext, position: Position, includeDeclaration: boolean): Location[] {
   const { model } = ctx.analysis;

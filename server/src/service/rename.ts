@@ -11,7 +11,7 @@ import type { Occurrence, PolicyModel } from '../policy/semantics/model';
 import { occurrenceAt, offsetOf } from './find';
 import { rangeOf, uriOf } from './positions';
 import { sameSymbol } from './references';
-import type { FeatureContext } from './service';
+import type { FeatureContext } from './context';
 
 export type PrepareRenameResult = { readonly range: Range; readonly placeholder: string } | { readonly error: string };
 export type RenameResult = WorkspaceEdit | { readonly error: string };

@@ -7,7 +7,7 @@ import type { Position, Range, SelectionRange } from 'vscode-languageserver-type
 import type { SourceFile } from '../policy/semantics/model';
 import type { Expression, ListItem, Statement, SyscallList, TextRange } from '../policy/syntax/ast';
 import { offsetOf, statementAt } from './find';
-import type { FeatureContext } from './service';
+import type { FeatureContext } from './context';
 
 export function getSelectionRanges(ctx: FeatureContext, positions: readonly Position[]): SelectionRange[] {
   const file = ctx.analysis.model.files.get(ctx.doc.path);

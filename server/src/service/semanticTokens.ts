@@ -9,7 +9,7 @@ import { getSyscall } from '../kernel/syscalls';
 import type { Occurrence } from '../policy/semantics/model';
 import { actionOf, occurrencesIn } from './find';
 import { isDeclaration } from './references';
-import type { FeatureContext } from './service';
+import type { FeatureContext } from './context';
 
 const TYPES = ['function', 'parameter', 'enumMember', 'keyword', 'namespace', 'variable', 'type'] as const;
 const MODIFIERS = ['declaration', 'readonly', 'deprecated', 'defaultLibrary'] as const;

@@ -11,10 +11,7 @@ import type {
   CodeLens, CompletionItem, CompletionList, Diagnostic, DocumentSymbol, FoldingRange, Hover, InlayHint, Location,
   Position, Range, SelectionRange, SemanticTokens,
 } from 'vscode-languageserver-types';
-import type { Abi } from '../kernel/abi';
-import type { PolicyDiagnostic } from '../policy/diagnostics';
 import { buildPolicyModel } from '../policy/semantics/build';
-import type { PolicyHost, PolicyModel } from '../policy/semantics/model';
 import { getCodeLenses } from './codeLens';
 import { doComplete, doResolveCompletion } from './completion';
 import { findDefinition } from './definition';
@@ -28,77 +25,14 @@ import { getSelectionRanges } from './selectionRanges';
 import { getSemanticTokens, SEMANTIC_TOKENS_LEGEND } from './semanticTokens';
 import { findDocumentSymbols } from './symbols';
 import { toLspDiagnostics } from './validate';
+import {
+  DEFAULT_SETTINGS, type Analysis, type DirectoryEntry, type FeatureContext, type LintLevel, type PolicyDocument, type ServiceHost,
+  type ServiceSettings,
+} from './context';
 
-export { SEMANTIC_TOKENS_LEGEND };
+export { SEMANTIC_TOKENS_LEGEND, DEFAULT_SETTINGS };
+export type { Analysis, DirectoryEntry, FeatureContext, LintLevel, PolicyDocument, ServiceHost, ServiceSettings };
 export type { PrepareRenameResult, RenameResult };
-
-export interface PolicyDocument {
-  /** The document's URI, echoed back in results. */
-  readonly uri: string;
-  /** The path includes are resolved against (the URI's file path, or the URI when it has none). */
-  readonly path: string;
-  readonly version: number;
-  readonly text: string;
-}
-
-/** One entry of a directory, for completing `include` paths. */
-export interface DirectoryEntry {
-  readonly name: string;
-  readonly isDirectory: boolean;
-}
-
-export interface ServiceHost extends PolicyHost {
-  /** Lists a directory (absolute path); undefined when it cannot be read. Used to complete `include` paths. */
-  listDirectory?(path: string): readonly DirectoryEntry[] | undefined;
-}
-
-export interface Analysis {
-  readonly model: PolicyModel;
-  readonly diagnostics: readonly PolicyDiagnostic[];
-  /** Set when the document was not analysed (too large): the model is that of an empty text. */
-  readonly skipped?: string;
-}
-
-/** How a group of lints is reported: not at all, or at this severity. */
-export type LintLevel = 'off' | 'hint' | 'information' | 'warning' | 'error';
-
-export interface ServiceSettings {
-  /** At most this many diagnostics per document. */
-  readonly maxNumberOfProblems: number;
-  /** ABIs whose numbers, widths and values hovers show; empty: the policy's `arch`. */
-  readonly abis: readonly Abi[];
-  readonly inlayHints: {
-    /** Show each syscall's number for the first ABI after its name. */
-    readonly syscallNumbers: boolean;
-  };
-  readonly lint: {
-    /** `dangerous-syscall`: allowances that weaken a sandbox. */
-    readonly dangerous: LintLevel;
-    /** The other hints of §8 (redundant rule, missing on an ABI, prefer ENOSYS, execve denied, obsolete). */
-    readonly hints: LintLevel;
-  };
-  /**
-   * Documents longer than this (UTF-16 units) get one diagnostic instead of
-   * an analysis: analysis costs about 1 s per MB.
-   */
-  readonly maxDocumentLength: number;
-}
-
-export const DEFAULT_SETTINGS: ServiceSettings = {
-  maxNumberOfProblems: 1000,
-  abis: [],
-  inlayHints: { syscallNumbers: false },
-  lint: { dangerous: 'information', hints: 'information' },
-  maxDocumentLength: 1_000_000,
-};
-
-/** What each feature receives besides the document: the analysis, the settings and the host. */
-export interface FeatureContext {
-  readonly doc: PolicyDocument;
-  readonly analysis: Analysis;
-  readonly settings: ServiceSettings;
-  readonly host: ServiceHost;
-}
 
 export interface PolicyService {
   /** Parses, resolves and checks; cached per document version. */

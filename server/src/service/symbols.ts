@@ -5,7 +5,7 @@
 import { SymbolKind, type DocumentSymbol, type Range } from 'vscode-languageserver-types';
 import type { PolicyModel, SourceFile } from '../policy/semantics/model';
 import type { ActionName, Statement, TextRange } from '../policy/syntax/ast';
-import type { FeatureContext } from './service';
+import type { FeatureContext } from './context';
 
 const MAX_NAME = 60;
 

@@ -6,7 +6,7 @@
 import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver-types';
 import type { PolicyDiagnostic, Severity } from '../policy/diagnostics';
 import type { PolicyModel } from '../policy/semantics/model';
-import type { Analysis, LintLevel, PolicyDocument, ServiceSettings } from './service';
+import type { Analysis, LintLevel, PolicyDocument, ServiceSettings } from './context';
 import { rangeOf, uriOf } from './positions';
 
 /** The hints that `lint.hints` governs (`lint.dangerous` governs `dangerous-syscall`). */
