@@ -202,37 +202,18 @@ export function runProgramOnWords(insns: readonly Instruction[], words: Uint32Ar
         pc++;
         continue;
       case 0x34: // div #k (k = 0 is refused by the verifier; treated like X = 0)
-        if (k === 0) {
-          ret = 0;
-          break;
-        }
-        A = (A / k) >>> 0;
-        pc++;
-        continue;
       case 0x3c: // div x
-        if (X === 0) {
-          ret = 0;
-          break;
-        }
-        A = (A / X) >>> 0;
-        pc++;
-        continue;
       case 0x94: // mod #k (classic BPF; seccomp refuses it)
-        if (k === 0) {
-          ret = 0;
+      case 0x9c: { // mod x (classic BPF; seccomp refuses it)
+        const d = (ins.code & 0x08) !== 0 ? X : k;
+        if (d === 0) {
+          ret = 0; // the translation's `if X == 0 { A = 0; exit }` (see the header)
           break;
         }
-        A = A % k;
+        A = (ins.code & 0xf0) === 0x30 ? (A / d) >>> 0 : A % d;
         pc++;
         continue;
-      case 0x9c: // mod x (classic BPF; seccomp refuses it)
-        if (X === 0) {
-          ret = 0;
-          break;
-        }
-        A = A % X;
-        pc++;
-        continue;
+      }
       case 0x44: // or #k
         A = (A | k) >>> 0;
         pc++;
