@@ -8,7 +8,10 @@
 //   options: --out DIR (default server/src/kernel/generated), --native DIR (default native/: the
 //            helper's sysent_*.h), --man DIR (default /usr/share/man/man2),
 //            --no-constants (keep constants.ts: needs no cross compilers; numbers, signatures,
-//            argument layouts and the helper's tables are still regenerated)
+//            argument layouts and the helper's tables are still regenerated),
+//            --kernel-source TARBALL (default /usr/src/linux-source-6.1.tar.xz from Debian's
+//            linux-source-6.1, when installed: the argument layouts are checked against the
+//            kernel's SYSCALL_DEFINE/COMPAT_SYSCALL_DEFINE forms and syscall tables), --no-kernel-source
 //
 // Needs: gcc (x86_64, with -m32/-mx32), aarch64-linux-gnu-gcc,
 // arm-linux-gnueabihf-gcc, riscv64-linux-gnu-gcc (Debian: gcc-aarch64-linux-gnu
@@ -27,9 +30,11 @@ import { ARG_HINTS, classify, isSigned, width64 } from './kernel/arg-kinds.mjs';
 import { readSyscallTables } from './kernel/syscall-tables.mjs';
 import { layoutFor, MULTIPLEXERS } from './kernel/abi-layout.mjs';
 import { emitHelperTables, RETURNS_BYTES } from './kernel/helper-tables.mjs';
+import { definitionFor, deriveLayout, readKernelSource } from './kernel/kernel-source.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ABIS = ['x86_64', 'i386', 'x32', 'aarch64', 'arm', 'riscv64']; // order of abi.ts ABI_NAMES
+const DEFAULT_KERNEL_SOURCE = '/usr/src/linux-source-6.1.tar.xz';
 
 /** How to compile a probe for each ABI, and its directory under usr/lib/linux/uapi. */
 const COMPILERS = {
@@ -42,7 +47,8 @@ const COMPILERS = {
 };
 
 function parseArgs(argv) {
-  const opts = { headers: undefined, out: join(ROOT, 'server/src/kernel/generated'), native: join(ROOT, 'native'), man: '/usr/share/man/man2', constants: true };
+  const opts = { headers: undefined, out: join(ROOT, 'server/src/kernel/generated'), native: join(ROOT, 'native'), man: '/usr/share/man/man2', constants: true,
+    kernelSource: existsSync(DEFAULT_KERNEL_SOURCE) ? DEFAULT_KERNEL_SOURCE : undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--headers') opts.headers = resolve(argv[++i]);
@@ -50,8 +56,10 @@ function parseArgs(argv) {
     else if (a === '--man') opts.man = resolve(argv[++i]);
     else if (a === '--native') opts.native = resolve(argv[++i]);
     else if (a === '--no-constants') opts.constants = false;
+    else if (a === '--kernel-source') opts.kernelSource = resolve(argv[++i]);
+    else if (a === '--no-kernel-source') opts.kernelSource = undefined;
     else if (a === '--help' || a === '-h') {
-      console.log('usage: gen-kernel-tables.mjs [--headers DIR] [--out DIR] [--native DIR] [--man DIR] [--no-constants]');
+      console.log('usage: gen-kernel-tables.mjs [--headers DIR] [--out DIR] [--native DIR] [--man DIR] [--no-constants] [--kernel-source TARBALL | --no-kernel-source]');
       process.exit(0);
     } else throw new Error(`unknown option ${a}`);
   }
@@ -260,6 +268,35 @@ function emitLayout(sigs, tables, versions) {
     `export const MULTIPLEXERS: Readonly<Record<string, string>> = {\n${mux.join('\n')}\n};\n`;
 }
 
+/**
+ * Checks the layout of abi-layout.mjs against the kernel's sources: for
+ * each syscall and ABI, the parameters of the function the kernel enters.
+ * Returns counts; throws on any disagreement.
+ */
+function checkLayoutAgainstSource(sigs, tables, src) {
+  const wrong = [];
+  const counts = { checked: 0, noEntry: 0, noDefinition: [] };
+  for (const s of sigs) {
+    for (const abi of ABIS) {
+      const nr = tables[abi].get(s.name);
+      if (nr === undefined || s.args.length === 0) continue;
+      const fn = src.entries[abi].get(nr);
+      if (!fn || fn === 'sys_ni_syscall') { counts.noEntry++; continue; }
+      const def = definitionFor(src, abi, fn);
+      if (!def) { counts.noDefinition.push(`${s.name}/${abi} (${fn})`); continue; }
+      const derived = deriveLayout({ args: s.args.map((a) => ({ names: [a.name, ...a.aliases], type: a.type })) }, def, abi);
+      const rule = layoutFor({ name: s.name, args: s.args.map((a) => ({ name: a.name, type: a.type })) }, abi);
+      const want = rule ? rule.places : s.args.map((_, i) => i);
+      counts.checked++;
+      if (JSON.stringify(derived) !== JSON.stringify(want)) {
+        wrong.push(`${s.name} on ${abi}: the rules say ${JSON.stringify(want)}, ${def.file} (${fn}: ${def.params.map((p) => p.name).join(', ')}) says ${JSON.stringify(derived)}`);
+      }
+    }
+  }
+  if (wrong.length) throw new Error(`argument layout disagrees with the kernel sources:\n  ${wrong.join('\n  ')}`);
+  return counts;
+}
+
 // ---------------------------------------------------------------- main
 
 function main() {
@@ -284,6 +321,15 @@ function main() {
     console.error(`arity differs (man names used as a prefix):\n  ${report.arity.join('\n  ')}`);
   }
 
+  let layoutSource = 'not checked against kernel sources (no --kernel-source)';
+  if (opts.kernelSource) {
+    const src = readKernelSource(opts.kernelSource);
+    const c = checkLayoutAgainstSource(sigs, tables, src);
+    layoutSource = `checked against Linux ${src.version} sources: ${c.checked} (syscall, ABI) pairs agree`;
+    console.log(`argument layout: ${layoutSource}; ${c.noEntry} without an entry point there; ${c.noDefinition.length} whose definition was not found or is ambiguous`);
+    if (process.env.GEN_VERBOSE) console.error(`no definition: ${c.noDefinition.join(' ')}`);
+  } else console.error(`warning: argument layout ${layoutSource}`);
+
   let constants;
   const messages = {};
   if (opts.constants) {
@@ -298,7 +344,7 @@ function main() {
   const sigVersions = [...versions, manpagesVersion()];
   writeFileSync(join(opts.out, 'syscall-numbers.ts'), emitNumbers(tables, versions));
   writeFileSync(join(opts.out, 'signatures.ts'), emitSignatures(sigs, sigVersions));
-  writeFileSync(join(opts.out, 'arg-layout.ts'), emitLayout(sigs, tables, sigVersions));
+  writeFileSync(join(opts.out, 'arg-layout.ts'), emitLayout(sigs, tables, [...sigVersions, `layout ${layoutSource}`]));
   writeFileSync(join(opts.out, 'decoding.ts'), header('What the trace helper decodes beyond argument kinds (scripts/kernel/helper-tables.mjs).', sigVersions) +
     '\n/** Syscalls whose return value counts the bytes of their buffer parameter (the helper copies that many). */\n' +
     `export const RETURNS_BYTES: readonly string[] = ${JSON.stringify(RETURNS_BYTES)};\n`);

@@ -3,6 +3,9 @@
 // the native 64-bit form) does not say which register a parameter lands in
 // on every ABI. The layout follows from the parameter types plus a few
 // arch rules, each written down here with the kernel file behind it.
+// gen-kernel-tables.mjs checks the result against the kernel's own sources
+// (kernel-source.mjs: the function each ABI enters and its parameters) and
+// stops on any disagreement.
 //
 // A place is one of:
 //   n          one register (index into seccomp_data.args)
