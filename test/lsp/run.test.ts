@@ -281,6 +281,37 @@ describe('seccomp/* requests (trusted workspace)', { skip }, () => {
     assert.equal(run.finished.status, 0, run.finished.sentence);
   });
 
+  test('permissive: the program runs to the end; the rows say what the policy would have done', async () => {
+    const uri = c.openPolicy('permissive.seccomp', 'arch x86_64\ndefault allow\nkill_process mprotect\n');
+    const { runId, finished } = await c.run(uri, ['/bin/true'], { mode: 'permissive' });
+    assert.equal(finished.status, 0, finished.sentence);
+    assert.equal(finished.fatalSeq, undefined);
+    const would = c.rows(runId).filter((r) => r.syscall === 'mprotect');
+    assert.ok(would.length > 0 && would.every((r) => r.applied === 'permissive' && r.kind === 'kill'));
+    assert.match(finished.sentence, /^exited with status 0; \d+ calls? would be denied \(`mprotect`\)$/);
+  });
+
+  test('a long run streams in batches of at most 2,000 rows, every row once, in order', async () => {
+    const uri = c.openPolicy('many.seccomp', 'default allow\n');
+    const { runId, finished } = await c.run(uri, ['/bin/dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', 'count=6000']);
+    assert.equal(finished.status, 0, finished.sentence);
+    const batches = c.events.get(runId)!;
+    assert.ok(batches.every((b) => b.rows.length <= 2000), `batch sizes: ${batches.map((b) => b.rows.length)}`);
+    const rows = c.rows(runId);
+    assert.ok(rows.length > 12000, `${rows.length} rows`);
+    assert.equal(rows.length, finished.syscalls);
+    for (let i = 1; i < rows.length; i++) assert.ok(rows[i]!.seq > rows[i - 1]!.seq);
+    const reads = finished.summary.find((r) => r.syscall === 'read')!;
+    assert.ok(reads.calls >= 6000);
+  });
+
+  test('a time limit ends the run with a sentence', async () => {
+    const uri = c.openPolicy('timeout.seccomp', 'default allow\n');
+    const { finished } = await c.run(uri, ['/bin/sleep', '100'], { timeout: 0.5 });
+    assert.match(finished.sentence, /^stopped at the time limit \(0\.5 s\)/);
+    assert.equal(finished.error, undefined);
+  });
+
   test('policyInfo, syscallList and syscallDoc', async () => {
     const uri = c.openPolicy('info.seccomp', 'arch x86_64, aarch64\ndefault allow\n');
     const info = await c.request<{ abis: string[]; instructions: number; errors: number }>('seccomp/policyInfo', { uri });
