@@ -14,7 +14,7 @@
  * numbers on an x86_64-only filter simply fall in `badarch` segments.
  */
 import { ABIS, abiInfo, type Abi } from '../kernel/abi';
-import { retValue, X32_SYSCALL_BIT } from '../kernel/seccomp';
+import { abiRegions, retValue, X32_SYSCALL_BIT, type AbiRegion } from '../kernel/seccomp';
 import { BPF_JEQ, BPF_JGE, BPF_JSET, BPF_MAXINSNS, SECCOMP_DATA_ARCH, SECCOMP_DATA_NR, type Instruction } from '../bpf/instructions';
 import { syscallByNumber } from '../kernel/syscalls';
 import type { AbiRule, AbiTable, ConcreteAction, PolicyModel, PolicyRule } from '../policy/semantics/model';
@@ -121,22 +121,6 @@ class OriginFactory {
   }
 }
 
-interface Region { first: number; last: number; abi: Abi }
-
-/** The number regions of one audit arch, each belonging to one ABI. */
-function regionsOf(arch: number): Region[] {
-  if (arch === abiInfo('x86_64').auditArch) {
-    // Bit 0x40000000 marks x32 calls, whatever the other bits say (§7).
-    return [
-      { first: 0, last: X32_SYSCALL_BIT - 1, abi: 'x86_64' },
-      { first: X32_SYSCALL_BIT, last: 0x7fffffff, abi: 'x32' },
-      { first: 0x80000000, last: 0xbfffffff, abi: 'x86_64' },
-      { first: 0xc0000000, last: 0xffffffff, abi: 'x32' },
-    ];
-  }
-  return [{ first: 0, last: 0xffffffff, abi: ABIS.find((a) => a.auditArch === arch)!.name }];
-}
-
 /** The RET a block folded to (it matters only then), else its default. */
 function blockRet(blk: Block, entry: Target): number {
   if (entry.origin?.kind === 'rule') {
@@ -154,7 +138,7 @@ function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly 
   const blocks: Block[] = [];
   const hot: Hot[] = [];
   const x86only = arch === abiInfo('x86_64').auditArch && abis.includes('x86_64') && !abis.includes('x32');
-  for (const region of regionsOf(arch)) {
+  for (const region of abiRegions(arch)) {
     const table = abis.includes(region.abi) ? model.tables.get(region.abi) : undefined;
     if (!table) {
       // An ABI the filter does not accept: `ranges` has no entry for it, which reads as badarch.
@@ -244,7 +228,7 @@ function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly 
 }
 
 /** Segments for one ABI's region: rule-less gaps get default, unconditional rules their RET, the rest blocks. */
-function addRegion(region: Region, table: AbiTable, segments: Segment[], blocks: Block[], ranges: RangeSource[], origins: OriginFactory,
+function addRegion(region: AbiRegion, table: AbiTable, segments: Segment[], blocks: Block[], ranges: RangeSource[], origins: OriginFactory,
   profile: SyscallProfile | undefined, hot: Hot[]): void {
   const dflt = retValue(table.defaultAction);
   const weights = weightsFor(region.abi, profile);

@@ -179,6 +179,29 @@ export function abiOfEvent(arch: number, nr: number): Abi | undefined {
   return ABIS.find((a) => a.auditArch === arch)?.name;
 }
 
+/** A run of syscall numbers that, under one audit arch, all belong to one ABI. */
+export interface AbiRegion {
+  readonly first: number;
+  readonly last: number;
+  readonly abi: Abi;
+}
+
+/**
+ * `abiOfEvent` as runs of numbers, for a filter that dispatches on them:
+ * the whole u32 range for most arches; for x86_64's, the x32 bit alone
+ * decides, whatever the other bits say, so four runs alternate.
+ */
+export function abiRegions(arch: number): AbiRegion[] {
+  const abi = abiOfArch(arch);
+  if (!abi) return [];
+  if (arch !== X86_64_ARCH) return [{ first: 0, last: 0xffffffff, abi }];
+  const runs: AbiRegion[] = [];
+  for (let first = 0; first < 0x100000000; first += X32_SYSCALL_BIT) {
+    runs.push({ first, last: first + X32_SYSCALL_BIT - 1, abi: (first & X32_SYSCALL_BIT) !== 0 ? 'x32' : 'x86_64' });
+  }
+  return runs;
+}
+
 /** The ABI an audit arch stands for on its own (x86_64's value is x86_64: only a number says x32). */
 export function abiOfArch(arch: number): Abi | undefined {
   return ABIS.find((a) => a.auditArch === arch && a.name !== 'x32')?.name;

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import {
   ACTION_PRECEDENCE, MAX_ERRNO, SECCOMP_RET_ACTION_FULL, SECCOMP_RET_ALLOW, SECCOMP_RET_DATA, SECCOMP_RET_ERRNO,
   SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_KILL_THREAD, SECCOMP_RET_LOG, SECCOMP_RET_TRACE, SECCOMP_RET_TRAP,
-  SECCOMP_RET_USER_NOTIF, X32_SYSCALL_BIT, abiOfArch, abiOfEvent, actionConstantName, actionOf, actionText,
+  SECCOMP_RET_USER_NOTIF, X32_SYSCALL_BIT, abiOfArch, abiRegions, abiOfEvent, actionConstantName, actionOf, actionText,
   actionValue, auditArchName, formatAction, retConstantName, retValue, type ActionKind,
 } from '../../../server/src/kernel/seccomp';
 
@@ -109,6 +109,24 @@ test('the ABI of a call: x86_64\'s audit arch with the x32 bit is x32', () => {
   assert.equal(abiOfArch(0xc000003e), 'x86_64');
   assert.equal(abiOfArch(0x40000028), 'arm');
   assert.equal(abiOfArch(0), undefined);
+});
+
+test('abiRegions covers every number once and agrees with abiOfEvent', () => {
+  assert.deepEqual(abiRegions(0xc000003e), [
+    { first: 0, last: 0x3fffffff, abi: 'x86_64' },
+    { first: 0x40000000, last: 0x7fffffff, abi: 'x32' },
+    { first: 0x80000000, last: 0xbfffffff, abi: 'x86_64' },
+    { first: 0xc0000000, last: 0xffffffff, abi: 'x32' },
+  ]);
+  assert.deepEqual(abiRegions(0xc00000b7), [{ first: 0, last: 0xffffffff, abi: 'aarch64' }]);
+  assert.deepEqual(abiRegions(0x1234), []);
+  for (const arch of [0xc000003e, 0x40000003, 0xc00000b7, 0x40000028, 0xc00000f3]) {
+    const runs = abiRegions(arch);
+    assert.equal(runs[0]!.first, 0);
+    assert.equal(runs[runs.length - 1]!.last, 0xffffffff);
+    for (let i = 1; i < runs.length; i++) assert.equal(runs[i]!.first, runs[i - 1]!.last + 1);
+    for (const r of runs) for (const nr of [r.first, r.last, r.first + 39]) assert.equal(abiOfEvent(arch, nr), r.abi, `0x${nr.toString(16)}`);
+  }
 });
 
 test('audit arch names are those of include/uapi/linux/audit.h', () => {
