@@ -8,8 +8,9 @@
  *
  * This host's kernel may run neither ABI (a VM guest without IA32 emulation,
  * x32 off), so both runners go to one Debian kernel booted under qemu
- * (test/helpers/qemu.ts). The runner is test/kernel/c/abi-runner.c, compiled
- * with the filter and the cases built in.
+ * (test/helpers/qemu.ts); arm (as a compat task) and aarch64 go to one boot
+ * of Debian's arm64 kernel. The runner is test/kernel/c/abi-runner.c,
+ * compiled with the filter and the cases built in.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,7 +25,7 @@ import { compilePolicy } from '../../server/src/compiler/compile';
 import { decide } from '../../server/src/policy/semantics/decide';
 import type { Instruction } from '../../server/src/bpf/instructions';
 import { modelOf } from '../helpers/compile';
-import { machine, skipUnless } from '../helpers/machine';
+import { machine, skipUnless, type Missing } from '../helpers/machine';
 import { runInQemu } from '../helpers/qemu';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -42,14 +43,15 @@ interface Case {
 
 interface AbiSuite {
   readonly abi: Abi;
-  readonly flags: readonly string[];
+  /** The compiler and its ABI flags (static, with the runner's warnings added). */
+  readonly cc: readonly string[];
   readonly rules: readonly string[];
   readonly cases: readonly Case[];
 }
 
 const I386: AbiSuite = {
   abi: 'i386',
-  flags: ['-m32'],
+  cc: ['gcc', '-m32'],
   rules: [
     'errno(101) sync_file_range if flags & 2',
     'errno(102) clone if tls != 0',
@@ -94,7 +96,7 @@ const I386: AbiSuite = {
 
 const X32: AbiSuite = {
   abi: 'x32',
-  flags: ['-mx32'],
+  cc: ['gcc', '-mx32'],
   rules: [
     'errno(201) preadv2 if flags != 0',
     'errno(202) pwritev2 if flags == 8',
@@ -111,6 +113,54 @@ const X32: AbiSuite = {
     { syscall: 'clone', regs: [0x11, 0, 0, 0x1234, 0, 0], errno: DEFAULT_ERRNO, why: 'register 3 is child_tid' },
     { syscall: 'pread64', regs: [3, 0, 10, 0x100000000n, 0, 0], errno: 204, why: 'the offset is one 64-bit register' },
     { syscall: 'preadv', regs: [3, 0, 1, 0x100000000n, 0, 0], errno: 205, why: 'pos_l carries the whole offset' },
+  ],
+};
+
+/** arm EABI, run as a compat task under an arm64 kernel: 64-bit values in even register pairs. */
+const ARM: AbiSuite = {
+  abi: 'arm',
+  cc: ['clang', '--target=arm-linux-gnueabihf', '-marm'],
+  rules: [
+    'errno(121) pread64 if offset == 0x100000002',
+    'errno(122) arm_sync_file_range if nbytes == 0x200000001',
+    'errno(123) arm_fadvise64_64 if len == 5',
+    'errno(124) fallocate if len == 0x100000000',
+    'errno(125) readahead if count == 77',
+    'errno(126) truncate64 if length == 0x300000000',
+    'errno(127) clone if tls != 0',
+    'errno(128) fanotify_mark if mask == 0x100000001 && dirfd == 5',
+    'errno(129) ftruncate64 if length == 9',
+  ],
+  cases: [
+    { syscall: 'pread64', regs: [3, 0, 10, 0, 2, 1], errno: 121, why: 'the offset is registers 4 and 5 (register 3 pads)' },
+    { syscall: 'pread64', regs: [3, 0, 10, 2, 1, 0], errno: DEFAULT_ERRNO, why: 'the i386 positions' },
+    { syscall: 'arm_sync_file_range', regs: [3, 0, 0, 0, 1, 2], errno: 122, why: 'sync_file_range2: nbytes is registers 4 and 5' },
+    { syscall: 'arm_sync_file_range', regs: [3, 0, 1, 2, 0, 0], errno: DEFAULT_ERRNO, why: 'registers 2 and 3 are the offset' },
+    { syscall: 'arm_fadvise64_64', regs: [3, 0, 0, 0, 5, 0], errno: 123, why: 'len is registers 4 and 5' },
+    { syscall: 'arm_fadvise64_64', regs: [3, 0, 0, 5, 0, 0], errno: DEFAULT_ERRNO, why: 'register 3 is the offset\'s high word' },
+    { syscall: 'fallocate', regs: [3, 0, 0, 0, 0, 1], errno: 124, why: 'len is registers 4 and 5' },
+    { syscall: 'fallocate', regs: [3, 0, 0, 0, 1, 0], errno: DEFAULT_ERRNO, why: 'len is 1' },
+    { syscall: 'readahead', regs: [3, 0, 0, 0, 77, 0], errno: 125, why: 'count is register 4 (register 1 pads)' },
+    { syscall: 'readahead', regs: [3, 0, 0, 77, 0, 0], errno: DEFAULT_ERRNO, why: 'register 3 is the offset\'s high word' },
+    { syscall: 'truncate64', regs: [0, 0, 0, 3, 0, 0], errno: 126, why: 'length is registers 2 and 3' },
+    { syscall: 'truncate64', regs: [0, 0, 3, 0, 0, 0], errno: DEFAULT_ERRNO, why: 'length is 3' },
+    { syscall: 'clone', regs: [0x11, 0, 0, 0x1234, 0, 0], errno: 127, why: 'tls is register 3 (CLONE_BACKWARDS)' },
+    { syscall: 'clone', regs: [0x11, 0, 0, 0, 0x1234, 0], errno: DEFAULT_ERRNO, why: 'register 4 is child_tid' },
+    { syscall: 'fanotify_mark', regs: [3, 0, 1, 1, 5, 0], errno: 128, why: 'mask is registers 2 and 3, dirfd 4' },
+    { syscall: 'fanotify_mark', regs: [3, 0, 1, 0, 5, 0], errno: DEFAULT_ERRNO, why: 'mask\'s high word is 0' },
+    { syscall: 'ftruncate64', regs: [3, 0, 9, 0, 0, 0], errno: 129, why: 'length is registers 2 and 3' },
+    { syscall: 'ftruncate64', regs: [3, 9, 0, 0, 0, 0], errno: DEFAULT_ERRNO, why: 'register 1 pads' },
+  ],
+};
+
+const AARCH64: AbiSuite = {
+  abi: 'aarch64',
+  cc: ['clang', '--target=aarch64-linux-gnu'],
+  rules: ['errno(131) clone if tls != 0', 'errno(132) pread64 if offset == 0x100000002'],
+  cases: [
+    { syscall: 'clone', regs: [0x11, 0, 0, 0x1234, 0, 0], errno: 131, why: 'tls is register 3 (CLONE_BACKWARDS)' },
+    { syscall: 'clone', regs: [0x11, 0, 0, 0, 0x1234, 0], errno: DEFAULT_ERRNO, why: 'register 4 is child_tid' },
+    { syscall: 'pread64', regs: [3, 0, 10, 0x100000002n, 0, 0], errno: 132, why: 'the offset is one 64-bit register' },
   ],
 };
 
@@ -151,17 +201,17 @@ function build(s: AbiSuite, dir: string): { exe: string; numbers: number[] } {
     '',
   ].join('\n'));
   const exe = join(dir, `abi-runner-${s.abi}`);
-  const r = spawnSync('gcc', [...s.flags, '-static', '-O2', '-Wall', '-Wextra', '-Werror', '-I', sub, '-o', exe, RUNNER], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `gcc ${s.flags.join(' ')}: ${r.stderr}`);
+  const [cc, ...flags] = s.cc;
+  const r = spawnSync(cc!, [...flags, '-static', '-O2', '-Wall', '-Wextra', '-Werror', '-I', sub, '-o', exe, RUNNER], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `${s.cc.join(' ')}: ${r.stderr}`);
   return { exe, numbers };
 }
 
-test('i386 and x32: moved and split arguments decide in a real kernel as the policy says', (t) => {
-  if (skipUnless(t, machine.linuxX64(), machine.gccM32(), machine.gccMx32(), machine.qemu())) return;
+/** Builds the suites, runs them in one boot of `guest`, and checks every case. */
+function runSuites(suites: readonly AbiSuite[], guest: 'x86_64' | 'arm64'): void {
   const dir = mkdtempSync(join(tmpdir(), 'abi-layout-kernel-'));
-  const suites = [I386, X32];
   const built = suites.map((s) => build(s, dir));
-  const run = runInQemu(built.map((b) => b.exe));
+  const run = runInQemu(built.map((b) => b.exe), { arch: guest });
   assert.equal(run.status, 0, `qemu run failed (status ${run.status}):\n${run.stderr.slice(-2000)}\n${[...run.output.values()].join('\n')}`);
   suites.forEach((s, k) => {
     const name = `abi-runner-${s.abi}`;
@@ -172,4 +222,23 @@ test('i386 and x32: moved and split arguments decide in a real kernel as the pol
       assert.equal(rets.get(i), -c.errno, `${s.abi} ${c.syscall}(${c.regs.map((v) => '0x' + BigInt(v).toString(16)).join(', ')}) [nr ${built[k]!.numbers[i]}]: ${c.why}`);
     });
   });
+}
+
+/** clang builds static programs for `target` (Debian's cross sysroots; see the qemu-kernel README). */
+function clangFor(target: string): Missing | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'abi-clang-'));
+  writeFileSync(join(dir, 'p.c'), 'int main(void) { return 0; }\n');
+  const r = spawnSync('clang', [`--target=${target}`, '-static', '-o', join(dir, 'p'), join(dir, 'p.c')], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) return { kind: 'tool', reason: `clang --target=${target} -static cannot build programs: ${(r.stderr ?? String(r.error)).trim().split('\n')[0]}` };
+  return undefined;
+}
+
+test('i386 and x32: moved and split arguments decide in a real kernel as the policy says', (t) => {
+  if (skipUnless(t, machine.linuxX64(), machine.gccM32(), machine.gccMx32(), machine.qemu())) return;
+  runSuites([I386, X32], 'x86_64');
+});
+
+test('arm (compat under arm64) and aarch64: even register pairs, sync_file_range2, arm_fadvise64_64 and CLONE_BACKWARDS in a real kernel', (t) => {
+  if (skipUnless(t, machine.linuxX64(), clangFor('arm-linux-gnueabihf'), clangFor('aarch64-linux-gnu'), machine.qemu('arm64'))) return;
+  runSuites([ARM, AARCH64], 'arm64');
 });

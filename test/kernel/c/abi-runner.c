@@ -16,8 +16,11 @@
  *   case INDEX RET        RET: the raw return value, signed (-errno)
  *   done COUNT
  *
- * Builds: gcc -m32 -static (i386: int $0x80 with 32-bit registers) and
- * gcc -mx32 -static (x32: the syscall instruction with 64-bit registers).
+ * Builds: gcc -m32 -static (i386: int $0x80 with 32-bit registers),
+ * gcc -mx32 -static (x32: the syscall instruction with 64-bit registers),
+ * clang --target=aarch64-linux-gnu -static, and
+ * clang --target=arm-linux-gnueabihf -marm -static (arm EABI, run as a
+ * compat task under an arm64 kernel).
  */
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -67,8 +70,36 @@ static long long call(const unsigned long long *v)
 			 : "rcx", "r11", "memory");
 	return ret;
 }
+#elif defined(__aarch64__)
+/* x8: number; x0..x5: arguments; x0: result. */
+static long long call(const unsigned long long *v)
+{
+	register unsigned long long x8 __asm__("x8") = v[0];
+	register unsigned long long x0 __asm__("x0") = v[1];
+	register unsigned long long x1 __asm__("x1") = v[2];
+	register unsigned long long x2 __asm__("x2") = v[3];
+	register unsigned long long x3 __asm__("x3") = v[4];
+	register unsigned long long x4 __asm__("x4") = v[5];
+	register unsigned long long x5 __asm__("x5") = v[6];
+	__asm__ volatile("svc #0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5) : "memory");
+	return (long long)x0;
+}
+#elif defined(__arm__)
+/* EABI: r7: number; r0..r5: arguments (32 bits each); r0: result. Built with -marm so r7 is free. */
+static long long call(const unsigned long long *v)
+{
+	register unsigned long r7 __asm__("r7") = (unsigned long)v[0];
+	register unsigned long r0 __asm__("r0") = (unsigned long)v[1];
+	register unsigned long r1 __asm__("r1") = (unsigned long)v[2];
+	register unsigned long r2 __asm__("r2") = (unsigned long)v[3];
+	register unsigned long r3 __asm__("r3") = (unsigned long)v[4];
+	register unsigned long r4 __asm__("r4") = (unsigned long)v[5];
+	register unsigned long r5 __asm__("r5") = (unsigned long)v[6];
+	__asm__ volatile("svc #0" : "+r"(r0) : "r"(r7), "r"(r1), "r"(r2), "r"(r3), "r"(r4), "r"(r5) : "memory");
+	return (long)r0;
+}
 #else
-#error "abi-runner: i386 or x32 builds only"
+#error "abi-runner: i386, x32, aarch64 or arm builds only"
 #endif
 
 static char out[64 * 1024];
