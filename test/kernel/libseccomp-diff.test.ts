@@ -21,7 +21,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Instruction } from '../../server/src/bpf/instructions';
@@ -38,169 +38,12 @@ import {
   randomArgValue, randomConst, runInKernel, seenArgs, sys, u64, type ArgSpec, type KEvent, type KernelFacts, type Kind,
   type R, type Runner, type SysSpec,
 } from './harness';
+import { C_DIR, C_FLAGS } from './harness';
+import { blocker, machine } from '../helpers/machine';
 import { abiOfEvent } from '../../server/src/kernel/seccomp';
 
 // ---------------------------------------------------------------------------
 // The libseccomp side (C11, -Wall -Wextra -Werror, linked with -lseccomp).
-const LSC_C = String.raw`/*
- * libseccomp side of test/kernel/libseccomp-diff.test.ts (built at test time).
- *   lsc RULES OUT
- * RULES: first line "DEFAULT <action>", then any of
- *   ARCH <x86_64|x86|x32>...            (replaces the native arch; before any RULE)
- *   BADARCH <action>
- *   RULE <action> <syscall name> [<arg> <32|64> <EQ|NE|LT|LE|GT|GE|MASKED_EQ> <a> [<b>]]...
- *     width 32: SCMP_CMP32 (what SCMP_A<n>_32 expands to); 64: SCMP_CMP64 (SCMP_A<n>)
- * action: ALLOW | LOG | KILL_PROCESS | KILL_THREAD | TRAP | NOTIFY | ERRNO <n> | TRACE <n>
- * Writes the filter as raw struct sock_filter (seccomp_export_bpf) to OUT.
- */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <seccomp.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-static int lineno;
-
-static _Noreturn void bad(const char *what, const char *tok) {
-  fprintf(stderr, "line %d: %s%s%s\n", lineno, what, tok ? ": " : "", tok ? tok : "");
-  exit(2);
-}
-
-static _Noreturn void failed(const char *what, int rc) {
-  fprintf(stderr, "line %d: %s: %s\n", lineno, what, strerror(-rc));
-  exit(3);
-}
-
-static char *next(char **save) { return strtok_r(NULL, " \t\n", save); }
-
-static uint64_t number(char **save) {
-  char *tok = next(save), *end;
-  if (!tok) bad("missing number", NULL);
-  errno = 0;
-  unsigned long long v = strtoull(tok, &end, 0);
-  if (errno != 0 || *end != '\0') bad("bad number", tok);
-  return (uint64_t)v;
-}
-
-static uint32_t action(char **save) {
-  char *tok = next(save);
-  if (!tok) bad("missing action", NULL);
-  if (strcmp(tok, "ALLOW") == 0) return SCMP_ACT_ALLOW;
-  if (strcmp(tok, "LOG") == 0) return SCMP_ACT_LOG;
-  if (strcmp(tok, "KILL_PROCESS") == 0) return SCMP_ACT_KILL_PROCESS;
-  if (strcmp(tok, "KILL_THREAD") == 0) return SCMP_ACT_KILL_THREAD;
-  if (strcmp(tok, "TRAP") == 0) return SCMP_ACT_TRAP;
-  if (strcmp(tok, "NOTIFY") == 0) return SCMP_ACT_NOTIFY;
-  if (strcmp(tok, "ERRNO") == 0) return SCMP_ACT_ERRNO((uint16_t)number(save));
-  if (strcmp(tok, "TRACE") == 0) return SCMP_ACT_TRACE((uint16_t)number(save));
-  bad("unknown action", tok);
-}
-
-static uint32_t arch_token(const char *name) {
-  if (strcmp(name, "x86_64") == 0) return SCMP_ARCH_X86_64;
-  if (strcmp(name, "x86") == 0) return SCMP_ARCH_X86;
-  if (strcmp(name, "x32") == 0) return SCMP_ARCH_X32;
-  bad("unknown arch", name);
-}
-
-static enum scmp_compare op_of(const char *tok) {
-  if (strcmp(tok, "EQ") == 0) return SCMP_CMP_EQ;
-  if (strcmp(tok, "NE") == 0) return SCMP_CMP_NE;
-  if (strcmp(tok, "LT") == 0) return SCMP_CMP_LT;
-  if (strcmp(tok, "LE") == 0) return SCMP_CMP_LE;
-  if (strcmp(tok, "GT") == 0) return SCMP_CMP_GT;
-  if (strcmp(tok, "GE") == 0) return SCMP_CMP_GE;
-  if (strcmp(tok, "MASKED_EQ") == 0) return SCMP_CMP_MASKED_EQ;
-  bad("unknown operator", tok);
-}
-
-int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: %s RULES OUT\n", argv[0]);
-    return 2;
-  }
-  FILE *in = fopen(argv[1], "r");
-  if (!in) {
-    perror(argv[1]);
-    return 2;
-  }
-  scmp_filter_ctx ctx = NULL;
-  int arch_set = 0;
-  char line[1024];
-  while (fgets(line, sizeof line, in)) {
-    lineno++;
-    char *save = NULL;
-    char *kw = strtok_r(line, " \t\n", &save);
-    if (!kw) continue;
-    if (!ctx) {
-      if (strcmp(kw, "DEFAULT") != 0) bad("the first line must be DEFAULT", kw);
-      ctx = seccomp_init(action(&save));
-      if (!ctx) bad("seccomp_init failed", NULL);
-      continue;
-    }
-    int rc;
-    if (strcmp(kw, "ARCH") == 0) {
-      if (!arch_set) {
-        if ((rc = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE)) != 0) failed("seccomp_arch_remove", rc);
-        arch_set = 1;
-      }
-      for (char *a = next(&save); a; a = next(&save)) {
-        if ((rc = seccomp_arch_add(ctx, arch_token(a))) != 0) failed("seccomp_arch_add", rc);
-      }
-    } else if (strcmp(kw, "BADARCH") == 0) {
-      if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, action(&save))) != 0) failed("seccomp_attr_set", rc);
-    } else if (strcmp(kw, "RULE") == 0) {
-      uint32_t act = action(&save);
-      char *name = next(&save);
-      if (!name) bad("missing syscall", NULL);
-      int nr = seccomp_syscall_resolve_name(name);
-      if (nr == __NR_SCMP_ERROR) bad("unknown syscall", name);
-      struct scmp_arg_cmp cmps[6];
-      unsigned n = 0;
-      for (char *tok = next(&save); tok; tok = next(&save)) {
-        if (n == 6) bad("too many comparisons", NULL);
-        char *end;
-        unsigned long arg = strtoul(tok, &end, 10);
-        if (*end != '\0' || arg > 5) bad("bad argument index", tok);
-        char *width = next(&save), *op = next(&save);
-        if (!width || !op) bad("incomplete comparison", NULL);
-        enum scmp_compare cmp = op_of(op);
-        uint64_t a = number(&save), b = cmp == SCMP_CMP_MASKED_EQ ? number(&save) : 0;
-        if (strcmp(width, "32") == 0)
-          cmps[n] = cmp == SCMP_CMP_MASKED_EQ ? SCMP_CMP32((unsigned)arg, cmp, a, b) : SCMP_CMP32((unsigned)arg, cmp, a);
-        else if (strcmp(width, "64") == 0)
-          cmps[n] = cmp == SCMP_CMP_MASKED_EQ ? SCMP_CMP64((unsigned)arg, cmp, a, b) : SCMP_CMP64((unsigned)arg, cmp, a);
-        else
-          bad("width must be 32 or 64", width);
-        n++;
-      }
-      if ((rc = seccomp_rule_add_array(ctx, act, nr, n, cmps)) != 0) failed("seccomp_rule_add_array", rc);
-    } else {
-      bad("unknown keyword", kw);
-    }
-  }
-  if (ferror(in)) bad("read error", NULL);
-  if (fclose(in) != 0) bad("fclose failed", NULL);
-  if (!ctx) bad("empty rules", NULL);
-  int fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) {
-    perror(argv[2]);
-    return 2;
-  }
-  int rc = seccomp_export_bpf(ctx, fd);
-  if (rc != 0) failed("seccomp_export_bpf", rc);
-  if (close(fd) != 0) {
-    perror("close");
-    return 2;
-  }
-  seccomp_release(ctx);
-  return 0;
-}
-`;
 
 let dir = '';
 let lsc = '';
@@ -214,10 +57,8 @@ const facts: KernelFacts = { x32: false };
 const tally = { policies: 0, events: 0, agreed: 0, differed: 0, differedClean: 0, kernelRuns: 0, kinds: new Set<string>(), dropped: 0 };
 
 before(() => {
-  if (!existsSync('/usr/include/seccomp.h')) {
-    skipReason = 'libseccomp-dev is not installed (/usr/include/seccomp.h missing; .ci/run installs it)';
-    return;
-  }
+  skipReason = blocker(machine.libseccomp());
+  if (skipReason !== undefined) return;
   dir = mkdtempSync(join(tmpdir(), 'libseccomp-diff-'));
   const b = buildRunner(dir, 64);
   if ('skip' in b) {
@@ -226,9 +67,8 @@ before(() => {
   }
   r64 = b;
   outer = underOuterFilter();
-  writeFileSync(join(dir, 'lsc.c'), LSC_C);
   lsc = join(dir, 'lsc');
-  const cc = spawnSync('gcc', ['-std=c11', '-O2', '-Wall', '-Wextra', '-Werror', '-o', lsc, join(dir, 'lsc.c'), '-lseccomp'], { encoding: 'utf8' });
+  const cc = spawnSync('gcc', [...C_FLAGS, '-o', lsc, join(C_DIR, 'libseccomp-filter.c'), '-lseccomp'], { encoding: 'utf8' });
   if (cc.status !== 0) throw new Error(`gcc (libseccomp helper) failed:\n${cc.stderr}`);
   const allow = toRaw(compileText('arch x86_64, i386\ndefault allow\n').program);
   const probe = probeKernel(dir, r64, allow);
@@ -326,8 +166,10 @@ function ourText(p: LPolicy): string {
   for (const r of p.rules) {
     const conds = r.cmps.map((c) => {
       const w = is32(c.arg) ? 32 : 64;
-      if (c.op === 'MASKED_EQ') return `${c.arg.name} & ${ourConst(c.a, w, false)} == ${ourConst(c.b!, w, !!c.negative)}`;
-      return `${c.arg.name} ${OUR_OP[c.op]} ${ourConst(c.a, w, !!c.negative)}`;
+      // `argN` always means register N (spec §6); prctl's man-page names arg2..arg5 sit in registers 1..4.
+      const name = /^arg\d$/.test(c.arg.name) ? `arg${c.arg.index}` : c.arg.name;
+      if (c.op === 'MASKED_EQ') return `${name} & ${ourConst(c.a, w, false)} == ${ourConst(c.b!, w, !!c.negative)}`;
+      return `${name} ${OUR_OP[c.op]} ${ourConst(c.a, w, !!c.negative)}`;
     });
     lines.push(`${ourAction(r.act)} ${r.sys.name}${conds.length ? ` if ${conds.join(' && ')}` : ''}`);
   }
