@@ -179,12 +179,22 @@ function snapshot(): PanelSnapshot {
 }
 
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
-/** Keeps a small copy in the webview state, for the serializer (a window reload). */
+let savedSnapshot: PanelSnapshot | undefined;
+/** Keeps a small copy in the webview state, for the serializer (a window reload); rows at most every 500 ms. */
 function saveState(now = false): void {
   if (saveTimer) clearTimeout(saveTimer);
-  const write = () => vscode.setState({ snapshot: snapshot(), filter });
+  const write = () => {
+    savedSnapshot = snapshot();
+    vscode.setState({ snapshot: savedSnapshot, filter });
+  };
   if (now) write();
   else saveTimer = setTimeout(write, 500);
+}
+
+/** The filter is kept at once (the panel may be hidden the next moment), with the last saved rows. */
+function saveFilter(): void {
+  if (savedSnapshot) vscode.setState({ snapshot: savedSnapshot, filter });
+  else saveState(true);
 }
 
 window.addEventListener('message', (e: MessageEvent<HostToPage>) => {
@@ -224,7 +234,7 @@ function onFilterInput(): void {
     decision: decisionFilter.value as DecisionFilter,
   };
   view.setFilter(filter);
-  saveState();
+  saveFilter();
   schedule();
 }
 

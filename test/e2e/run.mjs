@@ -301,13 +301,20 @@ async function runUi(context) {
   await page.screenshot({ path: join(artifacts, 'editor-highlighting.png') });
 
   // Hover a syscall: the server's documentation (signature, numbers per ABI, note, man page).
+  // The code lens above line 1 moves every line down when it arrives: wait for it before aiming.
+  await page.locator('.contentWidgets .codelens-decoration').first().waitFor({ timeout: 30_000 }).catch(() => {});
   const word = page.locator('.editor-instance .view-lines span', { hasText: /^openat$/ }).first();
   await word.waitFor({ timeout: 15_000 });
   const wordBox = await word.boundingBox();
   if (wordBox) {
-    await page.mouse.move(wordBox.x + wordBox.width / 2, wordBox.y + wordBox.height / 2);
     const syscallHover = page.locator('.monaco-hover', { hasText: 'int openat(' }).first();
-    const shown = await syscallHover.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => false);
+    let shown = false;
+    for (let attempt = 0; attempt < 3 && !shown; attempt++) {
+      const box = (await word.boundingBox()) ?? wordBox;
+      await page.mouse.move(5, 5);
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      shown = await syscallHover.waitFor({ state: 'visible', timeout: 8_000 }).then(() => true, () => false);
+    }
     check('hovering a syscall shows its documentation', shown);
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(artifacts, 'hover.png') });
@@ -439,6 +446,37 @@ async function runTrace(context) {
   await panel.locator('.counter').waitFor({ timeout: 5_000 }).catch(() => {});
   check('filtering by decision keeps the allowed rows', (await rows.count()) > 0);
   await shot('trace-permissive.png');
+
+  // Hidden and shown again: the page is rebuilt (no retainContextWhenHidden) and gets its rows and filter back.
+  const traceTab = page.locator('.tabs-container .tab', { hasText: 'Seccomp Trace' });
+  await traceTab.click();
+  await page.keyboard.press('Control+P');
+  const quick = page.locator('.quick-input-widget input');
+  await quick.waitFor({ state: 'visible', timeout: 15_000 });
+  await quick.fill('strict.seccomp');
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'strict.seccomp' }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: 'strict.seccomp' }).waitFor({ timeout: 15_000 });
+  await traceTab.click();
+  await panel.locator('.verdict.success').waitFor({ timeout: 15_000 });
+  await rows.nth(3).waitFor({ timeout: 15_000 });
+  const restoredFilter = await panel.locator('select.filter-decision').inputValue();
+  check('hidden and shown again, the panel keeps its rows and filter', restoredFilter === 'allow', `filter ${restoredFilter}, ${await rows.count()} rows rendered`);
+
+  // A window reload: the serializer brings the panel back with the last trace.
+  await page.keyboard.press('F1');
+  const palette = page.locator('.quick-input-widget input');
+  await palette.waitFor({ state: 'visible', timeout: 15_000 });
+  await palette.fill('>Developer: Reload Window');
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Reload Window' }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await page.waitForLoadState('domcontentloaded');
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.tabs-container .tab', { hasText: 'Seccomp Trace' }).first().click({ timeout: 60_000 });
+  await panel.locator('.verdict.success').waitFor({ timeout: 60_000 });
+  await rows.nth(3).waitFor({ timeout: 15_000 });
+  check('after a window reload the panel shows the last trace', true, (await panel.locator('.status').innerText()).trim());
+  await shot('trace-after-reload.png');
   await page.close().catch(() => {});
   return true;
 }
