@@ -54,7 +54,7 @@ export function locateHelper(explicit?: string, from?: string): HelperLookup {
   const build = nativeDir ? `run \`make -C ${nativeDir}\`` : 'build it with `make -C native` in the seccomp-policy sources';
   return {
     ok: false, reason: 'no-helper',
-    message: `the trace helper ${HELPER_NAME} is not built: ${build}, or set seccompPolicy.helper.path (or $SECCOMP_RUN_HELPER) to a built helper`,
+    message: `the trace helper ${HELPER_NAME} is not built: ${build}, or point $SECCOMP_RUN_HELPER (in the editor: the setting seccompPolicy.helper.path) at a built helper`,
   };
 }
 

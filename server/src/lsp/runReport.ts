@@ -15,7 +15,7 @@ import type { Abi } from '../kernel/abi';
 import { signalName } from '../kernel/constants';
 import { actionText } from '../kernel/seccomp';
 import type { CompiledProgram } from '../compiler/compile';
-import type { Origin } from '../compiler/sourcemap';
+import { originLabel, originStatement, type Origin } from '../compiler/sourcemap';
 import type { PolicyModel } from '../policy/semantics/model';
 import type { Statement } from '../policy/syntax/ast';
 
@@ -180,6 +180,11 @@ export class RunReport {
     });
   }
 
+  /** A note of our own (a warning before the run starts). */
+  note(text: string, time: number): void {
+    this.notes.push({ seq: this.seq++, pid: 0, time, text });
+  }
+
   /** Rows and notes since the last call. */
   take(): { rows: TraceRow[]; notes: TraceNote[] } {
     const out = { rows: this.rows, notes: this.notes };
@@ -194,28 +199,14 @@ export class RunReport {
 
   /** `policy.seccomp:7`, `policy.seccomp:2 (default)`, `badarch`: short, for rows and sentences. */
   where(origin: Origin): string {
-    const placed = this.placed(origin);
-    if (!placed) return origin.kind === 'rule' ? `${basename(origin.file)}:${origin.line}` : origin.kind;
-    const line = this.options.model.files.get(placed.file)!.lines.positionAt(placed.statement.start).line + 1;
-    const place = `${basename(placed.file)}:${line}`;
-    return origin.kind === 'rule' ? place : `${place} (${origin.kind})`;
-  }
-
-  private placed(origin: Origin): Placed | undefined {
-    const m = this.options.model;
-    switch (origin.kind) {
-      case 'rule': return m.rules[origin.rule];
-      case 'default': return m.defaultStatement;
-      case 'badarch': return m.badarchStatement;
-      default: return undefined;
-    }
+    return originLabel(origin, this.options.model, basename);
   }
 
   /** The policy range behind an origin (rule, `default` or `badarch` statement). */
   locationOf(origin: Origin): Location | undefined {
     const key = originKey(origin) ?? origin.kind;
     if (this.locations.has(key)) return this.locations.get(key);
-    const placed = this.placed(origin);
+    const placed = originStatement(origin, this.options.model);
     const loc = placed ? this.statementLocation(placed) : undefined;
     this.locations.set(key, loc);
     return loc;

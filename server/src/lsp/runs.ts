@@ -14,13 +14,13 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute } from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import type { Location } from 'vscode-languageserver-types';
-import { lookupAbi, type Abi } from '../kernel/abi';
+import { abiInfo, lookupAbi, type Abi } from '../kernel/abi';
 import { toRaw } from '../compiler/output';
 import type { PolicyDiagnostic } from '../policy/diagnostics';
 import type { PolicyHost, PolicyModel } from '../policy/semantics/model';
 import { locateHelper } from '../driver/helper';
 import { learnFromRun } from '../driver/learn';
-import { loadPolicy, type LoadedPolicy } from '../driver/policy';
+import { hostAbi, loadPolicy, type LoadedPolicy } from '../driver/policy';
 import { TraceRun, traceFailure } from '../driver/trace';
 import {
   runEventsNotification, runFinishedNotification, type LearnParams, type LearnResult, type NotRunnable, type RunEventsParams,
@@ -129,6 +129,10 @@ export class RunManager {
       model, program, mode, uriOf: (p) => this.host.uriOf(p), command: ready.argv[0]!,
       ...(typeof params.stringLimit === 'number' && params.stringLimit > 0 ? { stringLimit: Math.floor(params.stringLimit) } : {}),
     });
+    const native = hostAbi();
+    if (!program.abis.some((a) => abiInfo(a).auditArch === abiInfo(native).auditArch)) {
+      report.note(`# warning: the policy does not accept this machine's ABI (${native}; its arch is ${program.abis.join(', ')}): every syscall gets the badarch action`, 0);
+    }
     const started = Date.now();
     let stdout = '';
     let stderr = '';
