@@ -37,6 +37,8 @@ export interface ClientOptions {
   pull?: boolean;
   /** Answer `workspace/configuration` with this (for section seccompPolicy); unset: no configuration capability. */
   configuration?: Record<string, unknown>;
+  /** Per `scopeUri` (a folder's own settings); falls back to `configuration`. Announces the configuration capability. */
+  configurationFor?: (scopeUri: string | undefined) => Record<string, unknown> | undefined;
   initializationOptions?: Record<string, unknown>;
 }
 
@@ -64,8 +66,8 @@ export class TestClient {
     this.conn.onNotification('window/logMessage', (p: { message: string }) => {
       this.logs.push(p.message);
     });
-    this.conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
-      p.items.map(() => this.options.configuration ?? null));
+    this.conn.onRequest('workspace/configuration', (p: { items: { section?: string; scopeUri?: string }[] }) =>
+      p.items.map((i) => this.options.configurationFor?.(i.scopeUri) ?? this.options.configuration ?? null));
     this.conn.onRequest('client/registerCapability', () => null);
     this.conn.onRequest('workspace/diagnostic/refresh', () => {
       this.refreshes++;
@@ -96,7 +98,7 @@ export class TestClient {
           hover: { contentFormat: ['markdown', 'plaintext'] },
         },
         workspace: {
-          ...(this.options.configuration ? { configuration: true } : {}),
+          ...(this.options.configuration || this.options.configurationFor ? { configuration: true } : {}),
           ...(pull ? { diagnostics: { refreshSupport: true } } : {}),
         },
       },

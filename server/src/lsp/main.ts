@@ -25,7 +25,9 @@ import { bufferedHost, readPolicyFile } from '../driver/files';
 import { locateHelper } from '../driver/helper';
 import { FIX_ALL_KIND, getCodeActions } from '../service/codeActions';
 import { formatEdits, formatError } from '../service/formatting';
-import { createPolicyService, SEMANTIC_TOKENS_LEGEND, type DirectoryEntry, type PolicyDocument } from '../service/service';
+import {
+  createPolicyService, SEMANTIC_TOKENS_LEGEND, type DirectoryEntry, type PolicyDocument, type ServiceSettings,
+} from '../service/service';
 import { COVERAGE_SOURCE, CoverageStore } from './coverage';
 import {
   allowSyscallRequest, compileRequest, learnRequest, policyInfoRequest, runRequest, serverStatusNotification, stopRunRequest,
@@ -60,7 +62,10 @@ function openDocumentAt(path: string): TextDocument | undefined {
 
 // Open documents win over the disk, so unsaved edits (in the policy or an include) are what is checked and run.
 const policyHost = bufferedHost((path) => openDocumentAt(path)?.getText());
+/** Settings of a document's folder where they differ from the workspace's (multi-root workspaces). */
+const scoped = new Map<string, Partial<ServiceSettings>>();
 const service = createPolicyService({
+  scopedSettings: (uri) => scoped.get(uri),
   host: {
     readFile: policyHost.readFile,
     listDirectory(path): DirectoryEntry[] | undefined {
@@ -123,6 +128,33 @@ async function pullSettings(): Promise<void> {
   } catch (e) {
     connection.console.error(`could not read the settings: ${(e as Error)?.message ?? e}`);
   }
+  for (const d of documents.all()) void pullScopedSettings(d.uri);
+}
+
+/**
+ * The settings of the document's folder (`resource` scope: each folder of a
+ * multi-root workspace may set its own lint levels and ABIs). Kept only
+ * where they differ from the workspace's; a change re-checks the document.
+ */
+async function pullScopedSettings(uri: string): Promise<void> {
+  if (!configurationPull) return;
+  let own: Partial<ServiceSettings>;
+  try {
+    own = parseSettings(await connection.workspace.getConfiguration({ scopeUri: uri, section: SECTION }), service.settings);
+  } catch {
+    return;
+  }
+  const differs = Object.entries(own).some(([k, v]) => JSON.stringify(v) !== JSON.stringify(service.settings[k as keyof ServiceSettings]));
+  const before = JSON.stringify(scoped.get(uri));
+  if (differs) scoped.set(uri, own);
+  else scoped.delete(uri);
+  if (JSON.stringify(scoped.get(uri)) === before) return;
+  generation++;
+  const doc = documents.get(uri);
+  if (pullDiagnostics) {
+    if (diagnosticRefresh) void connection.languages.diagnostics.refresh().then(undefined, () => undefined);
+  } else if (doc) validateSoon(doc, 0);
+  if (inlayHintRefresh) void connection.languages.inlayHint.refresh().then(undefined, () => undefined);
 }
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -239,6 +271,7 @@ function dependantsOf(path: string, except: string): TextDocument[] {
 documents.onDidOpen((e) => {
   generation++;
   validateSoon(e.document, 0);
+  void pullScopedSettings(e.document.uri);
   refreshDependants(e.document.uri);
 });
 documents.onDidChangeContent((e) => {
@@ -251,6 +284,7 @@ documents.onDidClose((e) => {
   clearTimeout(pending.get(e.document.uri));
   pending.delete(e.document.uri);
   service.invalidate(e.document.uri);
+  scoped.delete(e.document.uri);
   if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   refreshDependants(e.document.uri);
 });

@@ -60,7 +60,17 @@ export interface PolicyService {
   invalidate(uri?: string): void;
 }
 
-export function createPolicyService(params: { host: ServiceHost; settings?: Partial<ServiceSettings> }): PolicyService {
+export interface PolicyServiceParams {
+  readonly host: ServiceHost;
+  readonly settings?: Partial<ServiceSettings>;
+  /**
+   * Settings that differ for one document (a folder's own settings in a
+   * multi-root workspace), over the service's; undefined: the service's.
+   */
+  readonly scopedSettings?: (uri: string) => Partial<ServiceSettings> | undefined;
+}
+
+export function createPolicyService(params: PolicyServiceParams): PolicyService {
   const { host } = params;
   const cache = new Map<string, { version: number; text: string; analysis: Analysis }>();
   let settings: ServiceSettings = { ...DEFAULT_SETTINGS, ...params.settings };
@@ -83,11 +93,15 @@ export function createPolicyService(params: { host: ServiceHost; settings?: Part
     return analysis;
   }
 
-  const ctx = (doc: PolicyDocument): FeatureContext => ({ doc, analysis: analyze(doc), settings, host });
+  const settingsOf = (doc: PolicyDocument): ServiceSettings => {
+    const own = params.scopedSettings?.(doc.uri);
+    return own ? { ...settings, ...own } : settings;
+  };
+  const ctx = (doc: PolicyDocument): FeatureContext => ({ doc, analysis: analyze(doc), settings: settingsOf(doc), host });
 
   return {
     analyze,
-    doValidation: (doc) => toLspDiagnostics(analyze(doc), doc, settings),
+    doValidation: (doc) => toLspDiagnostics(analyze(doc), doc, settingsOf(doc)),
     doHover: (doc, position) => doHover(ctx(doc), position),
     doComplete: (doc, position) => doComplete(ctx(doc), position),
     doResolveCompletion: (item) => doResolveCompletion(item, settings),
