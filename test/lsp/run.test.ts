@@ -205,6 +205,16 @@ describe('seccomp/* requests (trusted workspace)', { skip }, () => {
     assert.match(finished.sentence, /^exited with status \d+; \d+ calls? were denied \(`openat`\)$/);
   });
 
+  test('an untitled buffer runs; cwd and env reach the program', async () => {
+    const uri = 'untitled:Untitled-1';
+    c.open(uri, 'default allow\n');
+    const { runId, finished } = await c.run(uri, ['/bin/sh', '-c', 'echo "$SECCOMP_TEST_VAR $(pwd)"'], { env: { SECCOMP_TEST_VAR: 'from-env' }, cwd: dir });
+    assert.equal(finished.status, 0, finished.sentence);
+    assert.equal(c.output(runId, 'stdout'), `from-env ${dir}\n`);
+    const bad = await c.request<RunResult>('seccomp/run', { uri, argv: ['/bin/true'], mode: 'enforce', cwd: join(dir, 'nope') });
+    assert.ok(!bad.ok && bad.reason === 'bad-request' && /does not exist/.test(bad.message), JSON.stringify(bad));
+  });
+
   test('a policy with errors is not run: the reason and the first error\'s location', async () => {
     const uri = c.openPolicy('bad.seccomp', 'default allow\nallow nosuchcall\nallow alsonot\n');
     const r = await c.request<RunResult>('seccomp/run', { uri, argv: ['/bin/true'], mode: 'enforce' });
