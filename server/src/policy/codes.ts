@@ -44,15 +44,17 @@ export const SEMANTIC_CODES = {
   'duplicate-rule': { severity: 'warning', layer: 300, summary: 'The same rule written twice.' },
   'constant-condition': { severity: 'warning', layer: 300, summary: 'A condition that is always true or always false.' },
   'pointer-argument': { severity: 'warning', layer: 300, summary: 'A condition on a pointer argument: it compares the address, not the memory.' },
+  'foreign-constant': { severity: 'warning', layer: 300, summary: 'A built-in constant compared with an argument that takes another family of constants (`prot == O_RDONLY`).' },
   'shadowed-constant': { severity: 'warning', layer: 300, summary: 'A `define` or group that hides a built-in name.' },
   // Hints (shown as information)
   'redundant-rule': { severity: 'information', layer: 300, summary: 'A rule whose action equals the default action.' },
   'syscall-missing-on-abi': { severity: 'information', layer: 300, summary: 'A syscall that some ABI of the policy does not have; the rule is skipped there.' },
   'prefer-enosys': { severity: 'information', layer: 300, summary: 'clone3/openat2/faccessat2 denied with an errno other than ENOSYS while the older call is allowed.' },
+  'exec-mapping-denied': { severity: 'information', layer: 300, summary: '`execve` allowed while `mmap`/`mmap2` with `PROT_EXEC` is denied: every dynamically linked program stops in its loader.' },
   'execve-denied': { severity: 'information', layer: 300, summary: 'The policy does not allow `execve`, so a program cannot be started under it.' },
   'obsolete-syscall': { severity: 'information', layer: 300, summary: 'A syscall kept only for old binaries.' },
   'positional-argument-name': { severity: 'information', layer: 300, summary: '`argN` on a syscall whose man page names another parameter `argN` (prctl): `argN` is always register N.' },
-  'dangerous-syscall': { severity: 'information', layer: 300, summary: 'An allowance that weakens a sandbox (ptrace, bpf, mount, unconditional ioctl, …).' },
+  'dangerous-syscall': { severity: 'information', layer: 300, summary: 'An allowance that weakens a sandbox (ptrace, bpf, mount, unconditional ioctl, …), named directly or through a group.' },
   // Compiler limits
   'filter-too-large': { severity: 'error', layer: 400, summary: 'The compiled filter for some ABI needs more than 4096 instructions.' },
 } as const satisfies Record<string, CodeInfo>;

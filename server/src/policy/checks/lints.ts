@@ -3,13 +3,17 @@
  * unreachable and duplicate rules, redundant rules, and the security and
  * portability hints of §8. They read the model; they never re-resolve.
  */
-import { getSyscall } from '../../kernel/syscalls';
-import { constantValue, errnoName } from '../../kernel/constants';
+import { findArg, getSyscall } from '../../kernel/syscalls';
+import { constantsForArg, constantValue, errnoName, getConstant } from '../../kernel/constants';
+import { expandGroup } from '../../kernel/groups';
+import type { Abi } from '../../kernel/abi';
+import type { ArgPlace } from '../../kernel/types';
 import { ENOSYS_FALLBACKS } from '../../kernel/seccomp';
 import { SEMANTIC_CODES, type SemanticCode } from '../codes';
 import type { PolicyDiagnostic, RelatedLocation } from '../diagnostics';
-import type { TextRange } from '../syntax/ast';
-import { DiagnosticSink, type AbiRule, type ConcreteAction, type PolicyModel, type PolicyRule } from '../semantics/model';
+import type { Expression, GroupName, TextRange } from '../syntax/ast';
+import { evaluate, maxOf, simplify, type Compare, type Cond } from '../semantics/condition';
+import { DiagnosticSink, type AbiRule, type AbiTable, type ConcreteAction, type Occurrence, type PolicyModel, type PolicyRule } from '../semantics/model';
 
 const PERMITTING = new Set(['allow', 'log']);
 
@@ -106,6 +110,8 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
   }
 
   lintHints(model, report);
+  lintConditions(model, report);
+  lintLoader(model, report);
   return sink.list;
 }
 
@@ -161,6 +167,10 @@ function lintHints(model: PolicyModel, report: Report): void {
     const action = rule.statement.action.name;
     if (action !== 'allow' && action !== 'log') continue;
     for (const item of rule.statement.list?.items ?? []) {
+      if (item.kind === 'GroupName') {
+        if (!rule.statement.condition) dangerousMembers(model, rule, item, report);
+        continue;
+      }
       if (item.kind !== 'Identifier') continue;
       const why = DANGEROUS[item.name];
       if (why && !rule.statement.condition) report('dangerous-syscall', rule.file, item, `allowing \`${item.name}\` ${why}`);
@@ -171,6 +181,280 @@ function lintHints(model: PolicyModel, report: Report): void {
         const filtered = model.rules.some((r) => r.statement.condition && r.syscalls.includes('socket'));
         if (filtered) report('dangerous-syscall', rule.file, item, 'on i386, `socketcall` reaches socket() without the conditions written for `socket`');
       }
+    }
+  }
+}
+
+/** Why allowing `name` with no condition weakens a sandbox, or undefined. */
+function dangerReason(name: string): string | undefined {
+  if (name === 'ioctl') return 'with no condition permits every device request, including TIOCSTI terminal injection; filter `request`';
+  return DANGEROUS[name];
+}
+
+/**
+ * A group hides what it allows: `allow @system-service` allows `ioctl`
+ * with no condition as surely as `allow ioctl` does, so the same hint is
+ * given at the group's use, with the member (and, for a user group, where
+ * the member is listed) as related information. Members the rule removes
+ * with `except` are not reported, since the rule does not allow them.
+ */
+function dangerousMembers(model: PolicyModel, rule: PolicyRule, item: GroupName, report: Report): void {
+  const name = '@' + item.name;
+  const user = model.groups.get(name) ?? model.groups.get(item.name);
+  const members = user ? (model.groupMembers?.get(user.name) ?? []) : expandGroup(name);
+  const allowed = new Set(rule.syscalls);
+  const risky = members.filter((m) => allowed.has(m) && dangerReason(m) !== undefined);
+  if (risky.length === 0) return;
+  const related: RelatedLocation[] = risky.map((m) => {
+    const listed = user?.list?.items.find((i) => i.kind === 'Identifier' && i.name === m)
+      ?? user?.list?.items.find((i) => i.kind === 'GroupName' && (model.groupMembers?.get('@' + i.name) ?? model.groupMembers?.get(i.name) ?? expandGroup('@' + i.name)).includes(m));
+    return listed && user
+      ? { file: user.file, range: listed, message: `\`${m}\` is a member of \`${name}\`: allowing it ${dangerReason(m)!}` }
+      : { file: rule.file, range: item, message: `\`${m}\` is a member of \`${name}\`: allowing it ${dangerReason(m)!}` };
+  });
+  const first = risky[0]!;
+  const more = risky.length > 1 ? ` (and ${risky.slice(1).map((m) => `\`${m}\``).join(', ')})` : '';
+  report('dangerous-syscall', rule.file, item,
+    `\`${name}\` allows \`${first}\`${more} with no condition: allowing \`${first}\` ${dangerReason(first)!}`, { related });
+}
+
+// ---- conditions whose outcome is fixed, and constants of another family ----------
+
+/** Most values tried per rule and ABI before the constant-condition check gives up (it never guesses). */
+const MAX_TRIES = 4096;
+
+/**
+ * Whether a resolved condition has the same outcome for every argument
+ * value, decided exactly: each register (or split pair) is tried on a set
+ * of values that meets every region where some comparison on it changes
+ * outcome (the constants, their neighbours and the ends for plain
+ * comparisons; every combination of the mask bits when masks are used).
+ * Undefined when that set would be too large, or when the answer is
+ * already plain from a single comparison (the resolver reported those).
+ */
+export function fixedOutcome(cond: Cond): boolean | undefined {
+  const s = simplify(cond);
+  if (s.kind === 'true' || s.kind === 'false') return undefined;
+  const cmps: Compare[] = [];
+  const walk = (c: Cond): void => {
+    if (c.kind === 'cmp') cmps.push(c);
+    else if (c.kind === 'not') walk(c.item);
+    else if (c.kind === 'and' || c.kind === 'or') c.items.forEach(walk);
+  };
+  walk(s);
+  const byReg = new Map<string, Compare[]>();
+  const regsUsed = new Map<number, string>();
+  for (const c of cmps) {
+    const key = `${c.arg}:${c.hi ?? ''}:${c.width}`;
+    for (const r of c.hi !== undefined ? [c.arg, c.hi] : [c.arg]) {
+      if ((regsUsed.get(r) ?? key) !== key) return undefined; // one register read two ways: not modelled
+      regsUsed.set(r, key);
+    }
+    let list = byReg.get(key);
+    if (!list) byReg.set(key, (list = []));
+    list.push(c);
+  }
+  const domains: { c: Compare; values: bigint[] }[] = [];
+  let product = 1;
+  for (const list of byReg.values()) {
+    const first = list[0]!;
+    const max = first.hi !== undefined ? maxOf(64) : maxOf(first.width);
+    const values = new Set<bigint>();
+    if (list.every((c) => c.mask === max)) {
+      values.add(0n).add(max);
+      for (const c of list) for (const v of [c.value - 1n, c.value, c.value + 1n]) if (v >= 0n && v <= max) values.add(v);
+    } else {
+      const union = list.reduce((m, c) => m | c.mask, 0n);
+      const bits: bigint[] = [];
+      for (let b = 0n; b < 64n; b++) if ((union >> b) & 1n) bits.push(1n << b);
+      if (bits.length > 10) return undefined;
+      for (let i = 0; i < 1 << bits.length; i++) {
+        let v = 0n;
+        bits.forEach((bit, j) => { if (i & (1 << j)) v |= bit; });
+        values.add(v);
+      }
+    }
+    product *= values.size;
+    if (product > MAX_TRIES) return undefined;
+    domains.push({ c: first, values: [...values] });
+  }
+  let seen: boolean | undefined;
+  const args = [0n, 0n, 0n, 0n, 0n, 0n];
+  const tryFrom = (i: number): boolean => {
+    if (i === domains.length) {
+      const got = evaluate(s, args);
+      if (seen === undefined) seen = got;
+      return seen === got;
+    }
+    const { c, values } = domains[i]!;
+    for (const v of values) {
+      if (c.hi !== undefined) { args[c.arg] = v & 0xffff_ffffn; args[c.hi] = v >> 32n; } else args[c.arg] = v;
+      if (!tryFrom(i + 1)) return false;
+    }
+    return true;
+  };
+  return tryFrom(0) ? seen : undefined;
+}
+
+const occurrenceKey = (file: string, start: number) => `${file}\0${start}`;
+
+function lintConditions(model: PolicyModel, report: Report): void {
+  // Per rule, the outcome on each of its (ABI, syscall) entries.
+  const outcomes = new Map<PolicyRule, { abi: Abi; fixed: boolean | undefined }[]>();
+  for (const table of model.tables.values()) {
+    for (const entries of table.bySyscall.values()) {
+      for (const e of entries) {
+        if (!e.rule.statement.condition) continue;
+        let list = outcomes.get(e.rule);
+        if (!list) outcomes.set(e.rule, (list = []));
+        list.push({ abi: table.abi, fixed: fixedOutcome(e.condition) });
+      }
+    }
+  }
+  for (const [rule, list] of outcomes) {
+    const fixed = list.filter((o) => o.fixed !== undefined);
+    if (fixed.length === 0) continue;
+    const value = fixed[0]!.fixed!;
+    if (fixed.some((o) => o.fixed !== value)) continue;
+    const abis = [...new Set(fixed.map((o) => o.abi))];
+    const everywhere = fixed.length === list.length;
+    const where = everywhere ? '' : ` on ${abis.join(', ')}`;
+    const meaning = value ? 'the rule applies to every call, as if it had no condition' : 'the rule never applies';
+    report('constant-condition', rule.file, rule.statement.condition!, `this condition is always ${value}${where}, whatever the arguments: ${meaning}`);
+  }
+
+  // A constant of another family than the argument's (`prot == O_RDONLY`).
+  const occ = new Map<string, Occurrence>();
+  for (const o of model.occurrences) if (o.kind === 'argument' || o.kind === 'constant') occ.set(occurrenceKey(o.file, o.range.start), o);
+  for (const rule of model.rules) {
+    const cond = rule.statement.condition;
+    if (cond) foreignConstants(model, rule, cond, occ, report);
+  }
+}
+
+/** The argument occurrence an operand is built on (`flags`, `flags & MASK`, `(flags)`), if any. */
+function argumentOf(e: Expression, file: string, occ: Map<string, Occurrence>): (Occurrence & { kind: 'argument' }) | undefined {
+  switch (e.kind) {
+    case 'Identifier': {
+      const o = occ.get(occurrenceKey(file, e.start));
+      return o?.kind === 'argument' ? o : undefined;
+    }
+    case 'ParenthesizedExpression': return e.expression ? argumentOf(e.expression, file, occ) : undefined;
+    case 'BinaryExpression': return e.operator === '&' ? (argumentOf(e.left, file, occ) ?? (e.right ? argumentOf(e.right, file, occ) : undefined)) : undefined;
+    default: return undefined;
+  }
+}
+
+/** The built-in constants named in a constant operand (and in the mask of `arg & MASK`). */
+function constantsIn(e: Expression | undefined, file: string, occ: Map<string, Occurrence>, out: { name: string; range: TextRange }[]): void {
+  if (!e) return;
+  switch (e.kind) {
+    case 'Identifier': {
+      const o = occ.get(occurrenceKey(file, e.start));
+      if (o?.kind === 'constant') out.push({ name: o.name, range: e });
+      return;
+    }
+    case 'ParenthesizedExpression': return constantsIn(e.expression, file, occ, out);
+    case 'UnaryExpression': return constantsIn(e.operand, file, occ, out);
+    case 'BinaryExpression': constantsIn(e.left, file, occ, out); constantsIn(e.right, file, occ, out); return;
+    default: return;
+  }
+}
+
+function foreignConstants(model: PolicyModel, rule: PolicyRule, e: Expression, occ: Map<string, Occurrence>, report: Report): void {
+  const check = (argSide: Expression, constSides: (Expression | undefined)[]) => {
+    const arg = argumentOf(argSide, rule.file, occ);
+    if (!arg || /^arg[0-5]$/.test(arg.name)) return;
+    const found: { name: string; range: TextRange }[] = [];
+    constantsIn(argSide, rule.file, occ, found);
+    for (const side of constSides) constantsIn(side, rule.file, occ, found);
+    // The constants that fit this argument in every syscall of the rule that has it.
+    const fitting: { names: Set<string>; families: Set<string>; sys: string }[] = [];
+    for (const name of arg.syscalls) {
+      const sys = getSyscall(name);
+      const a = sys && findArg(sys, arg.name)?.arg;
+      if (!a || a.constants.length === 0) continue;
+      const list = constantsForArg(a);
+      fitting.push({ names: new Set(list.map((c) => c.name)), families: new Set(list.map((c) => c.family)), sys: name });
+    }
+    if (fitting.length === 0) return;
+    for (const c of found) {
+      const info = getConstant(c.name);
+      if (!info) continue;
+      const bad = fitting.find((f) => !f.names.has(c.name) && !f.families.has(info.family));
+      if (!bad) continue;
+      const a = findArg(getSyscall(bad.sys)!, arg.name)!.arg;
+      report('foreign-constant', rule.file, c.range,
+        `\`${c.name}\` is a \`${info.family}*\` constant, but \`${arg.name}\` of \`${bad.sys}\` takes ${a.constants.map((x) => `\`${x}${getConstant(x) ? '' : '*'}\``).join(', ')}: the value is compared as a plain number, which is rarely what was meant`);
+    }
+  };
+  switch (e.kind) {
+    case 'ParenthesizedExpression': if (e.expression) foreignConstants(model, rule, e.expression, occ, report); return;
+    case 'UnaryExpression': if (e.operand) foreignConstants(model, rule, e.operand, occ, report); return;
+    case 'InExpression': check(e.subject, [...e.values]); return;
+    case 'BinaryExpression':
+      if (e.operator === '&&' || e.operator === '||') {
+        foreignConstants(model, rule, e.left, occ, report);
+        if (e.right) foreignConstants(model, rule, e.right, occ, report);
+      } else if (e.right) {
+        if (argumentOf(e.left, rule.file, occ)) check(e.left, [e.right]);
+        else if (argumentOf(e.right, rule.file, occ)) check(e.right, [e.left]);
+      }
+      return;
+    default:
+      // A bare masked argument (`flags & O_CLOEXEC`) is a condition on its own.
+      if (argumentOf(e, rule.file, occ)) check(e, []);
+  }
+}
+
+// ---- the dynamic loader's executable mappings ---------------------------------
+
+/** What `table` does with syscall `nr` and these registers (§7 on one ABI). */
+function actionFor(table: AbiTable, nr: number, args: readonly bigint[]): { action: ConcreteAction; rule?: PolicyRule } {
+  for (const e of table.bySyscall.get(nr) ?? []) if (evaluate(e.condition, args)) return { action: e.action, rule: e.rule };
+  return { action: table.defaultAction };
+}
+
+function setPlace(args: bigint[], place: ArgPlace | undefined, value: bigint): void {
+  if (place?.kind === 'reg') args[place.reg] = value;
+  else if (place?.kind === 'pair') { args[place.lo] = value & 0xffff_ffffn; args[place.hi] = value >> 32n; }
+}
+
+/**
+ * A dynamically linked program starts in ld.so, which maps each library's
+ * code with `PROT_READ|PROT_EXEC`. A policy that lets `execve` through but
+ * refuses such a mapping (while plain read mappings pass) stops every such
+ * program before `main`, with a confusing loader error.
+ */
+function lintLoader(model: PolicyModel, report: Report): void {
+  if (!isPermitted(model, 'execve')) return;
+  for (const abi of model.abis) {
+    const table = model.tables.get(abi);
+    if (!table) continue;
+    for (const name of ['mmap2', 'mmap']) {
+      const sys = getSyscall(name);
+      const nr = sys?.numbers[abi];
+      if (!sys || nr === undefined) continue;
+      const prot = findArg(sys, 'prot', abi);
+      if (!prot || prot.place.kind === 'none') continue; // i386's old mmap takes a pointer; ld.so uses mmap2 there
+      const c = (n: string) => constantValue(n, abi) ?? 0n;
+      const mapping = (p: bigint) => {
+        const args = [0n, 0n, 0n, 0n, 0n, 0n];
+        setPlace(args, findArg(sys, 'length', abi)?.place, 0x2000n);
+        setPlace(args, prot.place, p);
+        setPlace(args, findArg(sys, 'flags', abi)?.place, c('MAP_PRIVATE') | c('MAP_DENYWRITE'));
+        setPlace(args, findArg(sys, 'fd', abi)?.place, 3n);
+        return actionFor(table, nr, args);
+      };
+      const data = mapping(c('PROT_READ'));
+      const code = mapping(c('PROT_READ') | c('PROT_EXEC'));
+      if (!PERMITTING.has(data.action.kind) || PERMITTING.has(code.action.kind)) continue;
+      const at = code.rule ? { file: code.rule.file, range: code.rule.statement as TextRange }
+        : model.defaultStatement ? { file: model.defaultStatement.file, range: model.defaultStatement.statement as TextRange } : undefined;
+      if (!at) continue;
+      report('exec-mapping-denied', at.file, at.range,
+        `this policy allows \`execve\` but denies \`${name}\` with \`PROT_EXEC\`${model.abis.length > 1 ? ` on ${abi}` : ''}: every dynamically linked program stops in its loader (ld.so maps each library's code executable before \`main\`). Allow executable mappings of files (for example \`allow ${name} if !(prot & PROT_EXEC) || flags & MAP_ANONYMOUS == 0\`), or run only statically linked programs under this filter`);
+      return;
     }
   }
 }
