@@ -4,7 +4,7 @@
  * is what lets the trace say which line of the policy decided a syscall.
  */
 import type { Abi } from '../kernel/abi';
-import type { PlacedStatement, PolicyModel } from '../policy/semantics/model';
+import type { PlacedStatement, PolicyModel, PolicyRule } from '../policy/semantics/model';
 
 export type Origin =
   | { readonly kind: 'rule'; readonly rule: number; readonly file: string; readonly line: number; readonly column: number }
@@ -45,32 +45,37 @@ export interface SourceMap {
   readonly ranges: readonly RangeSource[];
 }
 
-/** `file:line` of a statement the model placed. */
-function statementPlace(model: PolicyModel, placed: PlacedStatement): string {
-  return `${placed.file}:${model.files.get(placed.file)!.lines.positionAt(placed.statement.start).line + 1}`;
-}
-
-/**
- * Where the policy says what an origin decides: `file:line` of the rule, or
- * of the `default` or `badarch` statement when there is a model and the
- * policy wrote one; undefined otherwise.
- */
-export function originPlace(origin: Origin, model: PolicyModel | undefined): string | undefined {
+/** The statement an origin stands for: its rule, or the `default` or `badarch` statement when the policy wrote one. */
+export function originStatement(origin: Origin, model: PolicyModel): PlacedStatement | PolicyRule | undefined {
   switch (origin.kind) {
-    case 'rule': return `${origin.file}:${origin.line}`;
-    case 'default': return model?.defaultStatement && statementPlace(model, model.defaultStatement);
-    case 'badarch': return model?.badarchStatement && statementPlace(model, model.badarchStatement);
+    case 'rule': return model.rules[origin.rule];
+    case 'default': return model.defaultStatement;
+    case 'badarch': return model.badarchStatement;
     default: return undefined;
   }
 }
 
 /**
- * An origin as one label, the same in listings, the trace, `simulate` and
- * the CLI: `file:line`, `file:line (default)` (with a model that knows the
- * statement), `default`, `badarch`, `by syscall number`, `dispatch`.
+ * Where the policy says what an origin decides: `file:line` of the rule, or
+ * of the `default` or `badarch` statement when there is a model and the
+ * policy wrote one; undefined otherwise. `fileName` shortens the path
+ * (`basename` for rows in a panel).
  */
-export function originLabel(origin: Origin, model?: PolicyModel): string {
-  const place = originPlace(origin, model);
+export function originPlace(origin: Origin, model: PolicyModel | undefined, fileName: (path: string) => string = (p) => p): string | undefined {
+  if (origin.kind === 'rule') return `${fileName(origin.file)}:${origin.line}`;
+  const placed = model && originStatement(origin, model);
+  if (!model || !placed) return undefined;
+  return `${fileName(placed.file)}:${model.files.get(placed.file)!.lines.positionAt(placed.statement.start).line + 1}`;
+}
+
+/**
+ * An origin as one label, the same in listings, the trace, `simulate`, the
+ * CLI and the editor's run panel: `file:line`, `file:line (default)` (with
+ * a model that knows the statement), `default`, `badarch`,
+ * `by syscall number`, `dispatch`.
+ */
+export function originLabel(origin: Origin, model?: PolicyModel, fileName?: (path: string) => string): string {
+  const place = originPlace(origin, model, fileName);
   switch (origin.kind) {
     case 'rule': return place!;
     case 'default':
@@ -82,8 +87,8 @@ export function originLabel(origin: Origin, model?: PolicyModel): string {
 
 /** The policy text behind an origin (its rule, or the `default` statement), on one line. */
 export function originText(origin: Origin, model: PolicyModel | undefined): string | undefined {
-  if (!model) return undefined;
-  const placed = origin.kind === 'rule' ? model.rules[origin.rule] : origin.kind === 'default' ? model.defaultStatement : undefined;
+  if (!model || origin.kind === 'badarch') return undefined;
+  const placed = originStatement(origin, model);
   if (!placed) return undefined;
   return model.files.get(placed.file)!.text.slice(placed.statement.start, placed.statement.end).replace(/\s+/g, ' ').trim();
 }

@@ -10,7 +10,7 @@ import { allSyscalls, getSyscall } from '../kernel/syscalls';
 import { compilePolicy, type CompiledProgram } from '../compiler/compile';
 import { toCHeader, toDisassembly, toJson, toRaw } from '../compiler/output';
 import { programStats } from '../compiler/stats';
-import type { Origin } from '../compiler/sourcemap';
+import { originStatement, type Origin } from '../compiler/sourcemap';
 import type { PolicyModel } from '../policy/semantics/model';
 import { addRuleEdit, addSyscallEdit } from '../service/codeActions';
 import { conditionFor } from '../service/argConditions';
@@ -68,7 +68,7 @@ export function compileRequest(ctx: ExtContext, p: CompileParams): CompileResult
 function listingLinks(ctx: ExtContext, model: PolicyModel, program: CompiledProgram): ListingLink[] {
   const cache = new Map<string, ListingLink['location'] | undefined>();
   const locationOf = (o: Origin) => {
-    const placed = o.kind === 'rule' ? model.rules[o.rule] : o.kind === 'default' ? model.defaultStatement : o.kind === 'badarch' ? model.badarchStatement : undefined;
+    const placed = originStatement(o, model);
     if (!placed) return undefined;
     const key = o.kind === 'rule' ? `r${o.rule}` : o.kind;
     if (cache.has(key)) return cache.get(key);
