@@ -275,7 +275,7 @@ function emitLayout(sigs, tables, versions) {
  */
 function checkLayoutAgainstSource(sigs, tables, src) {
   const wrong = [];
-  const counts = { checked: 0, noEntry: 0, noDefinition: [] };
+  const counts = { checked: 0, widths: 0, noEntry: 0, noDefinition: [] };
   for (const s of sigs) {
     for (const abi of ABIS) {
       const nr = tables[abi].get(s.name);
@@ -284,6 +284,16 @@ function checkLayoutAgainstSource(sigs, tables, src) {
       if (!fn || fn === 'sys_ni_syscall') { counts.noEntry++; continue; }
       const def = definitionFor(src, abi, fn);
       if (!def) { counts.noDefinition.push(`${s.name}/${abi} (${fn})`); continue; }
+      // On the 64-bit ABIs, where each parameter is one register, the kernel's types give the widths
+      // (signature-overrides.mjs is written by hand: this catches a wrong type there).
+      if (abi === 'x86_64' || abi === 'aarch64' || abi === 'riscv64') {
+        const ours = s.args.map((a) => width64(a.type));
+        const theirs = def.params.map((p) => width64(p.type));
+        counts.widths++;
+        if (JSON.stringify(ours) !== JSON.stringify(theirs)) {
+          wrong.push(`${s.name} on ${abi}: widths ${ours.join(',')} in signature-overrides.mjs, ${theirs.join(',')} in ${def.file} (${def.params.map((p) => `${p.type} ${p.name}`).join(', ')})`);
+        }
+      }
       const derived = deriveLayout({ args: s.args.map((a) => ({ names: [a.name, ...a.aliases], type: a.type })) }, def, abi);
       const rule = layoutFor({ name: s.name, args: s.args.map((a) => ({ name: a.name, type: a.type })) }, abi);
       const want = rule ? rule.places : s.args.map((_, i) => i);
@@ -325,7 +335,7 @@ function main() {
   if (opts.kernelSource) {
     const src = readKernelSource(opts.kernelSource);
     const c = checkLayoutAgainstSource(sigs, tables, src);
-    layoutSource = `checked against Linux ${src.version} sources: ${c.checked} (syscall, ABI) pairs agree`;
+    layoutSource = `checked against Linux ${src.version} sources: ${c.checked} (syscall, ABI) pairs agree, and ${c.widths} 64-bit ABI signatures' widths`;
     console.log(`argument layout: ${layoutSource}; ${c.noEntry} without an entry point there; ${c.noDefinition.length} whose definition was not found or is ambiguous`);
     if (process.env.GEN_VERBOSE) console.error(`no definition: ${c.noDefinition.join(' ')}`);
   } else console.error(`warning: argument layout ${layoutSource}`);
