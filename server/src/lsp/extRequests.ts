@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import type { Range, WorkspaceEdit } from 'vscode-languageserver-types';
 import { ABIS, lookupAbi, type Abi } from '../kernel/abi';
 import { allSyscalls, getSyscall } from '../kernel/syscalls';
-import { compilePolicy, type CompiledProgram } from '../compiler/compile';
+import type { CompiledProgram } from '../compiler/compile';
 import { toCHeader, toDisassembly, toJson, toRaw } from '../compiler/output';
 import { programStats } from '../compiler/stats';
 import { originStatement, type Origin } from '../compiler/sourcemap';
@@ -109,23 +109,12 @@ function listingLinks(ctx: ExtContext, model: PolicyModel, program: CompiledProg
   return links;
 }
 
-const sizes = new WeakMap<PolicyModel, number | undefined>();
-
 export function policyInfoRequest(ctx: ExtContext, uri: unknown): PolicyInfoResult {
   const doc = typeof uri === 'string' ? ctx.document(uri) : undefined;
   if (!doc) return { abis: [], instructions: undefined, errors: 0 };
   const analysis = ctx.service.analyze(doc);
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error').length;
-  const { model } = analysis;
-  let instructions: number | undefined;
-  if (errors === 0 && !analysis.skipped) {
-    if (!sizes.has(model)) {
-      const r = compilePolicy(model);
-      sizes.set(model, r.ok ? r.program.instructions.length : undefined);
-    }
-    instructions = sizes.get(model);
-  }
-  return { abis: model.abis, instructions, errors };
+  return { abis: analysis.model.abis, instructions: analysis.program?.instructions.length, errors };
 }
 
 export function allowSyscallRequest(ctx: ExtContext, p: AllowSyscallParams): AllowSyscallResult {

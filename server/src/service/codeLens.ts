@@ -27,6 +27,8 @@ export function getCodeLenses(ctx: FeatureContext): CodeLens[] {
   let perAbi = sizes.get(analysis);
   if (!perAbi) {
     perAbi = model.abis.map((abi) => {
+      // One ABI: the program the analysis compiled already.
+      if (model.abis.length === 1 && analysis.program) return { abi, length: analysis.program.instructions.length, atLeast: false };
       const r = compilePolicy(model, { abis: [abi] });
       // A program far over the limit is not built in full: its length is a lower bound.
       return { abi, length: r.ok ? r.program.instructions.length : r.length, atLeast: !r.ok && !r.exact };

@@ -4,6 +4,7 @@
  * feature, so that the features do not import it back.
  */
 import type { Abi } from '../kernel/abi';
+import type { CompiledProgram } from '../compiler/compile';
 import type { PolicyDiagnostic } from '../policy/diagnostics';
 import type { PolicyHost, PolicyModel } from '../policy/semantics/model';
 
@@ -30,6 +31,8 @@ export interface ServiceHost extends PolicyHost {
 export interface Analysis {
   readonly model: PolicyModel;
   readonly diagnostics: readonly PolicyDiagnostic[];
+  /** The compiled filter for the policy's `arch`, from the compile that checked its size; undefined with errors. */
+  readonly program?: CompiledProgram | undefined;
   /** Set when the document was not analysed (too large): the model is that of an empty text. */
   readonly skipped?: string;
 }

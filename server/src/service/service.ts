@@ -15,7 +15,7 @@ import { buildPolicyModel } from '../policy/semantics/build';
 import { getCodeLenses } from './codeLens';
 import { doComplete, doResolveCompletion } from './completion';
 import { findDefinition } from './definition';
-import { diagnoseModel } from '../compiler/diagnose';
+import { diagnoseAndCompile } from '../compiler/diagnose';
 import { getFoldingRanges } from './folding';
 import { doHover } from './hover';
 import { getInlayHints } from './inlayHints';
@@ -87,7 +87,8 @@ export function createPolicyService(params: PolicyServiceParams): PolicyService 
       };
     } else {
       const model = buildPolicyModel({ path: doc.path, text: doc.text }, host);
-      analysis = { model, diagnostics: diagnoseModel(model) };
+      const { diagnostics, program } = diagnoseAndCompile(model);
+      analysis = { model, diagnostics, program };
     }
     cache.set(doc.uri, { version: doc.version, text: doc.text, analysis });
     return analysis;
