@@ -55,7 +55,7 @@ export const EMPTY_FILTER: TraceFilter = { text: '', syscall: '', pid: '', decis
 
 export type HostToPage =
   /** A new run starts: forget the previous rows. */
-  | { readonly type: 'reset'; readonly header: RunHeader }
+  | { readonly type: 'reset'; readonly header: RunHeader; readonly maxRows?: number }
   /** Rows, notes and output of the current run, in batches. */
   | {
     readonly type: 'events';
@@ -67,7 +67,7 @@ export type HostToPage =
   }
   | { readonly type: 'finished'; readonly finished: RunFinishedParams }
   /** The whole state (after the page was reloaded); large traces come in several parts. */
-  | { readonly type: 'restore'; readonly snapshot: PanelSnapshot; readonly more: boolean }
+  | { readonly type: 'restore'; readonly snapshot: PanelSnapshot; readonly more: boolean; readonly maxRows?: number }
   /** The run could not start: why. */
   | { readonly type: 'problem'; readonly message: string };
 

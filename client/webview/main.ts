@@ -9,7 +9,7 @@
  */
 import type { RunFinishedParams, SummaryRow, TraceNote, TraceRow } from '../../server/src/lsp/ext';
 import { EMPTY_FILTER, isDenied, type DecisionFilter, type HostToPage, type PageState, type PageToHost, type PanelSnapshot, type RunHeader, type TraceFilter } from '../shared/panelProtocol';
-import { FilteredView, isRow, TraceStore, type TraceItem } from '../shared/traceStore';
+import { DEFAULT_MAX_ROWS, FilteredView, isRow, TraceStore, type TraceItem } from '../shared/traceStore';
 import './panel.css';
 
 interface VsCodeApi {
@@ -28,7 +28,9 @@ const STATE_ROWS = 2_000;
 const OUTPUT_CHARS = 64 * 1024;
 
 let header: RunHeader | undefined;
-let store = new TraceStore();
+/** Rows kept, as the host says (`seccompPolicy.trace.maxRows`). */
+let maxRows = DEFAULT_MAX_ROWS;
+let store = new TraceStore(maxRows);
 let filter: TraceFilter = vscode.getState()?.filter ?? EMPTY_FILTER;
 let view = new FilteredView(store, filter);
 let finished: RunFinishedParams | undefined;
@@ -127,7 +129,7 @@ app.append(top, verdict, filters, detail, list, details);
 
 function resetState(h: RunHeader | undefined): void {
   header = h;
-  store = new TraceStore();
+  store = new TraceStore(maxRows);
   view = new FilteredView(store, filter);
   finished = undefined;
   problem = undefined;
@@ -201,6 +203,7 @@ window.addEventListener('message', (e: MessageEvent<HostToPage>) => {
   const m = e.data;
   switch (m.type) {
     case 'reset':
+      maxRows = m.maxRows ?? maxRows;
       resetState(m.header);
       break;
     case 'events':
@@ -216,6 +219,7 @@ window.addEventListener('message', (e: MessageEvent<HostToPage>) => {
       saveState(true);
       break;
     case 'restore':
+      maxRows = m.maxRows ?? maxRows;
       restore(m.snapshot);
       break;
     case 'problem':
@@ -456,7 +460,8 @@ window.addEventListener('resize', schedule);
 
 let summaryKey = '';
 function renderSummary(): void {
-  const rows: readonly SummaryRow[] = finished?.summary ?? store.summary();
+  // The server's summary at the end; the live one (every row, dropped ones too) until then, or if it sent none.
+  const rows: readonly SummaryRow[] = finished && finished.summary.length > 0 ? finished.summary : store.summary();
   // Rebuilding a large table on every frame would cost more than the rows: only when it changed.
   const key = `${rows.length}:${rows.reduce((n, r) => n + r.calls, 0)}:${finished ? 1 : 0}`;
   if (key === summaryKey) return;

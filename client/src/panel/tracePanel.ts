@@ -78,7 +78,7 @@ export class TracePanel implements vscode.Disposable {
     this.session.reset(header);
     this.pending = [];
     this.show();
-    this.post({ type: 'reset', header });
+    this.post({ type: 'reset', header, maxRows: this.session.cap });
   }
 
   /** The run could not start (or the policy has errors): say so in the panel too. */
@@ -86,7 +86,7 @@ export class TracePanel implements vscode.Disposable {
     if (header) {
       this.session = new TraceSession(this.maxRows());
       this.session.reset(header);
-      this.post({ type: 'reset', header });
+      this.post({ type: 'reset', header, maxRows: this.session.cap });
     }
     this.session.problem = message;
     this.post({ type: 'problem', message });
@@ -158,7 +158,7 @@ export class TracePanel implements vscode.Disposable {
   private replay(): void {
     const all = this.session.snapshot();
     const first = { ...all, rows: all.rows.slice(0, RESTORE_CHUNK) };
-    this.post({ type: 'restore', snapshot: first, more: all.rows.length > RESTORE_CHUNK });
+    this.post({ type: 'restore', snapshot: first, more: all.rows.length > RESTORE_CHUNK, maxRows: this.session.cap });
     for (let i = RESTORE_CHUNK; i < all.rows.length; i += RESTORE_CHUNK) {
       this.post({ type: 'events', runId: all.header?.runId ?? '', rows: all.rows.slice(i, i + RESTORE_CHUNK) });
     }

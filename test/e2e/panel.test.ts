@@ -1,0 +1,128 @@
+// The trace panel's page under a million events, in Chromium: the page
+// (dist/webview.js and .css, as the webview loads them) gets the messages
+// the host would send — 500 batches of 2,000 rows — through a stand-in for
+// `acquireVsCodeApi`. It must keep a bounded number of row elements
+// (virtualised), keep only the last 100,000 rows with a visible marker for
+// the rest, count all of them, filter, and still answer. No timing is
+// asserted; a frozen page fails by the test's time limit.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+
+const here = import.meta.dirname;
+const root = resolve(here, '..', '..');
+const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+interface Browser { close(): Promise<void>; newPage(): Promise<Page> }
+interface Page {
+  setContent(html: string): Promise<void>;
+  addStyleTag(o: { path: string }): Promise<unknown>;
+  addScriptTag(o: { path: string } | { content: string }): Promise<unknown>;
+  evaluate<T, A>(fn: (arg: A) => T | Promise<T>, arg: A): Promise<T>;
+  locator(selector: string): { count(): Promise<number>; first(): { innerText(): Promise<string>; waitFor(o: object): Promise<void> }; selectOption(v: string): Promise<unknown> };
+  waitForFunction<A>(fn: (arg: A) => unknown, arg: A, o: { timeout: number }): Promise<unknown>;
+}
+
+// The functions passed to page.evaluate run in the page; the project's types are Node's, without the DOM.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const window: any;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+declare const document: any;
+
+let browser: Browser | undefined;
+
+before(() => {
+  for (const f of ['dist/webview.js', 'dist/webview.css']) {
+    if (!existsSync(join(root, f))) {
+      const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
+      assert.ok(existsSync(join(root, f)), `${f} after node scripts/build.mjs:\n${b.stderr}`);
+    }
+  }
+  if (!existsSync(join(here, 'node_modules', 'playwright-core')) || !existsSync(chromiumPath)) {
+    const s = spawnSync('bash', [join(here, 'setup.sh')], { encoding: 'utf8' });
+    assert.equal(s.status, 0, `test/e2e/setup.sh:\n${s.stdout}${s.stderr}`);
+  }
+});
+
+after(async () => {
+  await browser?.close().catch(() => {});
+});
+
+test('the trace panel page stays bounded and usable with 1,000,000 events', { timeout: 240_000 }, async () => {
+  const { chromium } = createRequire(join(here, 'package.json'))('playwright-core') as { chromium: { launch(o: object): Promise<Browser> } };
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'],
+  });
+  const page = await browser.newPage();
+  await page.setContent('<!DOCTYPE html><html><head></head><body><div id="app"></div></body></html>');
+  // tsx (esbuild) may wrap the functions below in its `__name` helper, which the page lacks.
+  await page.addScriptTag({ content: 'window.__name = (f) => f;' });
+  await page.evaluate(() => {
+    const w = window as unknown as { posted: unknown[]; acquireVsCodeApi(): unknown };
+    w.posted = [];
+    let state: unknown;
+    w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.posted.push(m), getState: () => state, setState: (s: unknown) => { state = s; } });
+  }, undefined);
+  await page.addStyleTag({ path: join(root, 'dist', 'webview.css') });
+  await page.addScriptTag({ path: join(root, 'dist', 'webview.js') });
+  await page.waitForFunction(() => (window as unknown as { posted: { type: string }[] }).posted.some((m: { type: string }) => m.type === 'ready'), undefined, { timeout: 10_000 });
+
+  // What the host sends: a reset, then batches of rows (one denied row in a thousand), then the end.
+  await page.evaluate(async () => {
+    const header = { runId: 'r1', policyUri: 'file:///w/p.seccomp', policyLabel: 'p.seccomp', argv: ['load'], mode: 'enforce', startedAt: 0 };
+    window.postMessage({ type: 'reset', header, maxRows: 100_000 }, '*');
+    const location = { uri: 'file:///w/p.seccomp', range: { start: { line: 4, character: 0 }, end: { line: 4, character: 12 } } };
+    for (let b = 0; b < 500; b++) {
+      const rows = [];
+      for (let i = 0; i < 2000; i++) {
+        const seq = b * 2000 + i;
+        const denied = seq % 1000 === 999;
+        rows.push({
+          seq, pid: 1000 + (seq % 3), time: seq / 100, syscall: denied ? 'openat' : 'getpid', abi: 'x86_64',
+          text: denied ? 'openat(AT_FDCWD, "/etc/shadow", O_RDONLY) = -1 EPERM (Operation not permitted)' : `getpid() = ${1000 + (seq % 3)}`,
+          action: denied ? 'errno(EPERM)' : 'allow', kind: denied ? 'errno' : 'allow', where: denied ? 'p.seccomp:2 (default)' : 'p.seccomp:5',
+          location, applied: 'enforced', failed: denied, args: ['0xffffff9c', '0x1000', '0x0', '0x0', '0x0', '0x0'],
+        });
+      }
+      window.postMessage({ type: 'events', runId: 'r1', rows, stdout: b % 50 === 0 ? `batch ${b}\n` : '' }, '*');
+      // Let the page take its messages and frames as a real webview would.
+      if (b % 10 === 9) await new Promise((r) => setTimeout(r, 0));
+    }
+    window.postMessage({ type: 'finished', finished: { runId: 'r1', status: 0, sentence: 'exited with status 0; 1000 syscalls were denied', summary: [], coverage: [], syscalls: 1_000_000 } }, '*');
+  }, undefined);
+
+  await page.waitForFunction(() => /1,000,000 syscalls/.test(document.querySelector('.status')?.textContent ?? ''), undefined, { timeout: 120_000 });
+  await page.waitForFunction(() => /exited with status 0/.test(document.querySelector('.verdict')?.textContent ?? ''), undefined, { timeout: 30_000 });
+
+  const rendered = await page.locator('.rows .row').count();
+  assert.ok(rendered > 10 && rendered < 300, `row elements in the DOM: ${rendered} (virtualised)`);
+
+  // Scroll to the top: the marker says what was dropped.
+  await page.evaluate(() => {
+    const list = document.querySelector('.rows');
+    list.scrollTop = 0;
+    list.dispatchEvent(new Event('scroll'));
+  }, undefined);
+  await page.waitForFunction(() => /900,000 older rows dropped/.test(document.querySelector('.rows .row.marker')?.textContent ?? ''), undefined, { timeout: 10_000 });
+
+  // Filter by decision: only the kept denied rows (one in a thousand of the last 100,000).
+  await page.locator('select.filter-decision').selectOption('denied');
+  await page.waitForFunction(() => /100 of 100,000 shown/.test(document.querySelector('.counter')?.textContent ?? ''), undefined, { timeout: 10_000 });
+  const deniedText = await page.locator('.rows .row.denied').first().innerText();
+  assert.match(deniedText, /openat/);
+
+  // The summary counted every row, dropped or not.
+  const summary = await page.evaluate(() => document.querySelector('.summary')?.textContent ?? '', undefined);
+  assert.match(summary, /openat\s*1000/);
+  assert.match(summary, /getpid\s*999000/);
+
+  // And the page answers: clicking a row asks the host to reveal its rule.
+  await page.evaluate(() => document.querySelector('.rows .row.denied .decision').click(), undefined);
+  const posted = await page.evaluate(() => (window as unknown as { posted: { type: string }[] }).posted.map((m) => m.type), undefined);
+  assert.ok(posted.includes('reveal'), posted.join(', '));
+});
