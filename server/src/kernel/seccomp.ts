@@ -64,6 +64,7 @@ const ACTIONS: readonly ActionFact[] = [
 
 const byKind = new Map(ACTIONS.map((a) => [a.kind, a]));
 const byValue = new Map(ACTIONS.map((a) => [a.value, a]));
+const byKernelName = new Map(ACTIONS.map((a) => [a.kernel, a]));
 
 /**
  * Actions from the one that wins most to the one that wins least, when
@@ -74,6 +75,11 @@ export const ACTION_PRECEDENCE: readonly ActionKind[] = ACTIONS.map((a) => a.kin
 /** The action part of an action's return value (data bits zero); `kill` is `kill_process`. */
 export function actionValue(name: ActionName): number {
   return byKind.get(name === 'kill' ? 'kill_process' : name)!.value;
+}
+
+/** The language's name for one of the kernel's: `user_notif` is `notify`. */
+export function actionKindOf(kernel: Exclude<SeccompActionName, 'unknown'>): ActionKind {
+  return byKernelName.get(kernel)!.kind;
 }
 
 /** The kernel constant's name for an action, `SECCOMP_RET_USER_NOTIF` for `notify`. */

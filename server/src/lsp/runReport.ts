@@ -13,7 +13,7 @@ import { basename } from 'node:path';
 import type { Location, Range } from 'vscode-languageserver-types';
 import type { Abi } from '../kernel/abi';
 import { signalName } from '../kernel/constants';
-import { actionText } from '../kernel/seccomp';
+import { actionKindOf, actionText, MAX_ERRNO } from '../kernel/seccomp';
 import type { CompiledProgram } from '../compiler/compile';
 import { originLabel, originStatement, type Origin } from '../compiler/sourcemap';
 import type { PolicyModel } from '../policy/semantics/model';
@@ -69,11 +69,8 @@ export interface FinishInfo {
 }
 
 export function decisionKind(action: Decision['action']): DecisionKind {
-  switch (action) {
-    case 'kill_process': case 'kill_thread': return 'kill';
-    case 'user_notif': return 'notify';
-    default: return action;
-  }
+  const kind = actionKindOf(action);
+  return kind === 'kill_process' || kind === 'kill_thread' ? 'kill' : kind;
 }
 
 export class RunReport {
@@ -121,7 +118,7 @@ export class RunReport {
     const abi = eventAbi(e);
     const name = this.formatter.nameOf(e, abi);
     const last = this.session.last;
-    const failed = e.ret !== null && e.ret.startsWith('-') && Number(e.ret) >= -4095;
+    const failed = e.ret !== null && e.ret.startsWith('-') && Number(e.ret) >= -MAX_ERRNO;
     const seq = this.seq++;
     let action = 'allow';
     let kind: DecisionKind = 'none';

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import {
   ACTION_PRECEDENCE, MAX_ERRNO, SECCOMP_RET_ACTION_FULL, SECCOMP_RET_ALLOW, SECCOMP_RET_DATA, SECCOMP_RET_ERRNO,
   SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_KILL_THREAD, SECCOMP_RET_LOG, SECCOMP_RET_TRACE, SECCOMP_RET_TRAP,
-  SECCOMP_RET_USER_NOTIF, X32_SYSCALL_BIT, abiOfArch, abiRegions, abiOfEvent, actionConstantName, actionOf, actionText,
+  SECCOMP_RET_USER_NOTIF, X32_SYSCALL_BIT, abiOfArch, abiRegions, abiOfEvent, actionConstantName, actionKindOf, actionOf, actionText,
   actionValue, auditArchName, formatAction, retConstantName, retValue, type ActionKind,
 } from '../../../server/src/kernel/seccomp';
 
@@ -83,6 +83,10 @@ test('actionOf reads a return value as __seccomp_filter does', () => {
   assert.deepEqual(actionOf(0x7fc00000), { action: 'user_notif', data: 0, effective: 'user_notif' });
   assert.deepEqual(actionOf(0x80000003), { action: 'kill_process', data: 3, effective: 'kill_process' });
   assert.deepEqual(actionOf(0x12340005), { action: 'unknown', data: 5, effective: 'kill_process' });
+  for (const kind of KINDS) {
+    const { effective } = actionOf(actionValue(kind));
+    assert.equal(actionKindOf(effective), kind, kind);
+  }
 });
 
 test('the two spellings of a return value: the kernel\'s and the language\'s', () => {
