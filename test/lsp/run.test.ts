@@ -374,3 +374,26 @@ describe('a helper path that does not exist', { skip }, () => {
     assert.ok(!r.ok && r.reason === 'no-helper', JSON.stringify(r));
   });
 });
+
+describe('a helper that fails', { skip }, () => {
+  const fake = join(dir, 'fake-helper');
+  writeFileSync(fake, '#!/bin/sh\ncase "$FAKE_HELPER" in\n  garbage) echo "not json" >&3 ;;\n  die) kill -9 $$ ;;\nesac\nexit 0\n', { mode: 0o755 });
+  const c = new RunClient({ helperPath: fake });
+  before(async () => {
+    await c.start();
+  });
+  after(() => c.stop());
+
+  for (const [how, sentence] of [
+    ['garbage', /^the trace helper's report could not be read \(malformed event line 1: not json\)$/],
+    ['die', /^the trace helper was killed by SIGKILL$/],
+  ] as const) {
+    test(`${how}: runFinished carries the error as its sentence`, async () => {
+      const uri = c.openPolicy(`fail-${how}.seccomp`, 'default allow\n');
+      const { finished } = await c.run(uri, ['/bin/true'], { env: { FAKE_HELPER: how } });
+      assert.match(finished.sentence, sentence);
+      assert.equal(finished.error, finished.sentence);
+      assert.equal(finished.status, undefined);
+    });
+  }
+});

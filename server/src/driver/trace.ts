@@ -166,7 +166,7 @@ export function traceFailure(r: TraceOutcome, session: SessionEnd, helper: strin
     const why = code === 'EACCES' ? 'permission denied (is it executable?)' : code === 'ENOENT' ? 'no such file' : r.spawnError.message;
     return { message: `cannot start the trace helper ${helper}: ${why}`, code: EXIT.unsupported };
   }
-  if (r.protocolError) return { message: r.protocolError.message, code: EXIT.internal };
+  if (r.protocolError) return { message: `the trace helper's report could not be read (${r.protocolError.message})`, code: EXIT.internal };
   if (session.error) return { message: undefined, code: mapHelperExit(session.error.code) };
   if (r.interrupted) return { message: `interrupted (${r.interrupted}); the traced program was killed`, code: 128 + (r.interrupted === 'SIGINT' ? 2 : r.interrupted === 'SIGHUP' ? 1 : 15) };
   if (r.stopped && !session.done) return { message: 'stopped; the traced program was killed', code: 128 + 15 };

@@ -68,7 +68,7 @@ test('helper failures: one sentence and our exit code', () => {
   assert.equal(traceFailure(base, { done }, 'h'), undefined);
   const eacces = Object.assign(new Error('spawn h EACCES'), { code: 'EACCES' });
   assert.deepEqual(traceFailure({ ...base, spawnError: eacces }, {}, 'h'), { message: 'cannot start the trace helper h: permission denied (is it executable?)', code: 69 });
-  assert.deepEqual(traceFailure({ ...base, protocolError: new ProtocolError('line 3: not JSON') }, {}, 'h'), { message: 'line 3: not JSON', code: 70 });
+  assert.deepEqual(traceFailure({ ...base, protocolError: new ProtocolError('line 3: not JSON') }, {}, 'h'), { message: 'the trace helper\'s report could not be read (line 3: not JSON)', code: 70 });
   // The helper's own error: it printed its line; 65 (bad filter) is ours to own, 127 passes through.
   assert.deepEqual(traceFailure(base, { error: { type: 'error', code: 65, message: 'x' } }, 'h'), { message: undefined, code: 70 });
   assert.deepEqual(traceFailure(base, { error: { type: 'error', code: 127, message: 'x' } }, 'h'), { message: undefined, code: 127 });
