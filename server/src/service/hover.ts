@@ -9,8 +9,10 @@ import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-typ
 import { abiInfo, type Abi } from '../kernel/abi';
 import { getConstant, errnoInfo } from '../kernel/constants';
 import { ACTION_DOCS } from '../kernel/docs/actions';
+import { actionText, retValue } from '../kernel/seccomp';
 import { X32_SYSCALL_BIT } from '../kernel/seccomp';
 import { expandGroup, getGroup } from '../kernel/groups';
+import { manPageOf } from '../kernel/docs/man-pages';
 import { argInRegister, argPlace, findArg, getSyscall, isGenericArg } from '../kernel/syscalls';
 import type { ArgPlace, SyscallInfo } from '../kernel/types';
 import type { Occurrence, PolicyModel } from '../policy/semantics/model';
@@ -46,7 +48,11 @@ export function doHover(ctx: FeatureContext, position: Position): Hover | null {
 
 function describeOccurrence(model: PolicyModel, occ: Occurrence, abis: readonly Abi[]): string | undefined {
   switch (occ.kind) {
-    case 'syscall': return describeSyscall(occ.name, abis);
+    case 'syscall': {
+      const doc = describeSyscall(occ.name, abis);
+      const decided = doc && policyText(model, occ.name, abis);
+      return doc && decided ? `${doc}\n\n${decided}` : doc;
+    }
     case 'argument': return describeArgument(occ.name, occ.syscalls, abis);
     case 'constant': return describeConstant(occ.name, abis);
     case 'errno': return describeErrno(occ.name, abis);
@@ -73,8 +79,42 @@ export function describeSyscall(name: string, abis: readonly Abi[]): string | un
   // The sandbox note explains a multiplexer where there is one; else say what seccomp can check of it.
   if (info.multiplexer && !info.note) parts.push(`\`${name}\` is a multiplexer: ${info.multiplexer}.`);
   if (info.note) parts.push(info.note);
-  parts.push(`[${name}(2)](${info.manPage})`);
+  const page = manPageOf(name);
+  if (page) parts.push(`[${page.title}](${page.url})`);
   return parts.join('\n\n');
+}
+
+/**
+ * What this policy does with the syscall on each ABI: its rules in order
+ * (line and text; the first whose condition holds decides), then the
+ * default. ABIs with the same answer are grouped.
+ */
+function policyText(model: PolicyModel, name: string, abis: readonly Abi[]): string | undefined {
+  const info = getSyscall(name);
+  if (!info) return undefined;
+  const by = new Map<string, Abi[]>();
+  for (const abi of abis) {
+    const table = model.tables.get(abi);
+    const nr = info.numbers[abi];
+    if (!table || nr === undefined) continue;
+    const rules = (table.bySyscall.get(nr) ?? []).filter((r) => r.syscall === name);
+    const parts = rules.slice(0, 4).map((r) => {
+      const file = model.files.get(r.rule.file);
+      const line = file ? file.lines.positionAt(r.rule.statement.start).line + 1 : 0;
+      const text = file ? file.text.slice(r.rule.statement.start, r.rule.statement.end).replace(/\s+/g, ' ') : '';
+      const always = r.condition.kind === 'true';
+      return `line ${line} \`${text.length > 70 ? text.slice(0, 69) + '…' : text}\`${always ? '' : ' when its condition holds'}`;
+    });
+    if (rules.length > 4) parts.push(`${rules.length - 4} more rules`);
+    const decidedAlways = rules.some((r) => r.condition.kind === 'true');
+    const fallback = `the default, \`${actionText(retValue(table.defaultAction), abi)}\``;
+    const key = decidedAlways ? parts.join('; then ') : parts.length ? `${parts.join('; then ')}; otherwise ${fallback}` : fallback;
+    const list = by.get(key) ?? [];
+    list.push(abi);
+    by.set(key, list);
+  }
+  if (by.size === 0) return undefined;
+  return [...by].map(([text, list]) => `**This policy** on ${list.join(', ')}: ${text}`).join('  \n');
 }
 
 /** Where each argument sits, per ABI, grouped where ABIs agree: `fd` args[0], `offset` args[3]+args[4]. */

@@ -122,3 +122,12 @@ test('a position past the end is clamped, not an error', () => {
   const f = fixture(HEAD + 'allow read\n');
   assert.doesNotThrow(() => f.service.doHover(f.doc, { line: 99, character: -3 }));
 });
+
+test('a syscall\'s hover says what this policy does with it on each ABI', () => {
+  const h = check('arch x86_64, i386\ndefault errno(EPERM)\nallow execve\nerrno(EACCES) pread64 if offset > 0x7fffffff\nallow pread|64 if fd == 3\n')!;
+  assert.match(h.value, /\*\*This policy\*\* on x86_64, i386: line 4 `errno\(EACCES\) pread64 if offset > 0x7fffffff` when its condition holds; then line 5 `allow pread64 if fd == 3` when its condition holds; otherwise the default, `errno\(EPERM\)`/);
+  const none = check('default errno(EPERM)\nallow execve\nallow read\nerrno(EACCES) writ|e if fd == 1\n')!;
+  assert.match(none.value, /line 4 `errno\(EACCES\) write if fd == 1` when its condition holds; otherwise the default, `errno\(EPERM\)`/);
+  const always = check('default allow\nerrno(EPERM) get|pid\n')!;
+  assert.match(always.value, /\*\*This policy\*\* on x86_64: line 2 `errno\(EPERM\) getpid`$/m);
+});
