@@ -3,6 +3,7 @@
  * documentation, merged into SyscallInfo records. Pure: the data is
  * generated into kernel/generated/ by scripts/gen-kernel-tables.mjs.
  */
+import { manPageOf } from './docs/man-pages';
 import { abiInfo, type Abi } from './abi';
 import type { ArgPlace, SyscallArg, SyscallInfo } from './types';
 import { SYSCALL_DOCS } from './docs/syscall-docs';
@@ -84,7 +85,7 @@ function load(): Db {
       signature: sig ? sig[1] : `long ${name}(void)`,
       summary: doc?.summary ?? '',
       note: doc?.note ?? '',
-      manPage: `https://man7.org/linux/man-pages/man2/${name}.2.html`,
+      manPage: manPageOf(name)?.url,
       obsolete: doc?.obsolete ?? false,
     };
     list.push(info);

@@ -78,8 +78,8 @@ export interface SyscallInfo {
   readonly summary: string;
   /** What a sandbox author should know (markdown), in our own words; may be empty. */
   readonly note: string;
-  /** man7.org link to the section 2 page. */
-  readonly manPage: string;
+  /** man7.org link to the page that documents the call (docs/man-pages.ts), or undefined when no page does. */
+  readonly manPage: string | undefined;
   /** True for syscalls kept only for old binaries (`@obsolete`, deprecated in the editor). */
   readonly obsolete: boolean;
 }
