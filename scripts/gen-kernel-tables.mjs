@@ -134,10 +134,15 @@ function buildSignatures(names, manProtos) {
     if (override && override.length !== kparams.length) throw new Error(`${name}: NAME_OVERRIDES has ${override.length} names, kernel ${kparams.length}`);
     if (!man) report.noMan.push(name);
     const manAligned = man && man.params.length === kparams.length;
+    const reordered = override && manAligned && [...override].sort().join() === man.params.map((p) => p.name).sort().join() &&
+      override.join() !== man.params.map((p) => p.name).join();
     if (man && !manAligned && !override) report.arity.push(`${name}: man(${man.params.map((p) => p.name)}) kernel(${kparams.map((p) => p.name)})`);
     const args = kparams.map((kp, i) => {
       const docName = override?.[i] ?? (man && i < man.params.length ? man.params[i].name : kp.name);
-      return { name: docName, kname: kp.name, ktype: kp.type, ctype: manAligned ? man.params[i].type : kp.type };
+      // When NAME_OVERRIDES only reorders the man page's parameters (arm_fadvise64_64 against
+      // posix_fadvise), the C type goes with the name, not with the position.
+      const manType = reordered ? man.params.find((p) => p.name === docName)?.type : manAligned ? man.params[i].type : undefined;
+      return { name: docName, kname: kp.name, ktype: kp.type, ctype: manType ?? kp.type };
     });
     // aliases: the kernel's name, when it differs and does not clash with another argument
     const taken = new Set(args.map((a) => a.name));

@@ -26,7 +26,7 @@ export const SIGNATURES: readonly SignatureRow[] = [
   ["afs_syscall", "long afs_syscall(void)", []],
   ["alarm", "unsigned int alarm(unsigned int seconds)", [["seconds", [], "unsigned int", "int", 0, 32, []]]],
   ["arch_prctl", "int arch_prctl(int code, unsigned long addr)", [["code", ["option"], "int", "enum", 1, 32, ["ARCH_"]], ["addr", ["arg2"], "unsigned long", "int", 0, 64, []]]],
-  ["arm_fadvise64_64", "int arm_fadvise64_64(int fd, off_t advice, off_t offset, int len)", [["fd", [], "int", "fd", 1, 32, []], ["advice", [], "int", "enum", 1, 32, ["POSIX_FADV_"]], ["offset", [], "loff_t", "offset", 1, 64, []], ["len", [], "loff_t", "offset", 1, 64, []]]],
+  ["arm_fadvise64_64", "int arm_fadvise64_64(int fd, int advice, off_t offset, off_t len)", [["fd", [], "int", "fd", 1, 32, []], ["advice", [], "int", "enum", 1, 32, ["POSIX_FADV_"]], ["offset", [], "loff_t", "offset", 1, 64, []], ["len", [], "loff_t", "offset", 1, 64, []]]],
   ["arm_sync_file_range", "long arm_sync_file_range(int fd, unsigned int flags, loff_t offset, loff_t nbytes)", [["fd", [], "int", "fd", 1, 32, []], ["flags", [], "unsigned int", "flags", 0, 32, []], ["offset", [], "loff_t", "offset", 1, 64, []], ["nbytes", [], "loff_t", "offset", 1, 64, []]]],
   ["bdflush", "int bdflush(int func, long *address)", [["func", [], "int", "int", 1, 32, []], ["address", ["data"], "long", "int", 1, 64, []]]],
   ["bind", "int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen)", [["sockfd", ["fd"], "int", "fd", 1, 32, []], ["addr", ["umyaddr"], "struct sockaddr *", "pointer", 0, 64, []], ["addrlen", [], "int", "size", 1, 32, []]]],
