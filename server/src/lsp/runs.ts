@@ -236,10 +236,14 @@ export class RunManager {
         abis.push(info.name);
       }
     }
+    const learnId = `learn-${++this.counter}`;
     const r = await learnFromRun({
       helper: ready.helper, command: ready.argv, programStdio: 'capture', cwd: ready.cwd, env: ready.env,
       ...(typeof params.timeout === 'number' && params.timeout > 0 ? { timeout: params.timeout } : {}),
-    }, { ...(abis ? { abis } : {}), date: new Date().toISOString().slice(0, 10) });
+    }, { ...(abis ? { abis } : {}), date: new Date().toISOString().slice(0, 10) }, (trace) => {
+      // Registered like a run so that shutting the server down stops it too.
+      this.runs.set(learnId, { trace });
+    }).finally(() => this.runs.delete(learnId));
     const failure = traceFailure(r.outcome, r, ready.helper);
     if (failure) return notRunnable('io', `learning failed: ${r.error?.message ?? failure.message ?? 'the trace helper failed'}`);
     const done = r.done!;
