@@ -28,7 +28,8 @@ export interface DisassembleOptions {
   archName?: (arch: number) => string | undefined;
 }
 
-function hex(k: number): string {
+/** A 32-bit field as listings and messages show it: `0x7fff0000`. */
+export function hex(k: number): string {
   return '0x' + (k >>> 0).toString(16);
 }
 

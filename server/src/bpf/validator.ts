@@ -63,7 +63,7 @@ import {
   SECCOMP_DATA_SIZE,
   type Instruction,
 } from './instructions';
-import { formatInstruction } from './disassembler';
+import { formatInstruction, hex } from './disassembler';
 
 export type ValidationResult = { ok: true } | { ok: false; pc: number; message: string };
 
@@ -105,10 +105,6 @@ export function isConditionalJump(code: number): boolean {
     default:
       return false;
   }
-}
-
-function hex(n: number): string {
-  return '0x' + (n >>> 0).toString(16);
 }
 
 function fail(pc: number, message: string): ValidationResult {
