@@ -39,7 +39,7 @@ export function runInQemu(binaries: readonly string[], options: { timeoutSeconds
   // Every binary gets the same `args` (the guest's init passes them to each in turn).
   const run = [join(tool, 'run.sh'), '--timeout', String(options.timeoutSeconds ?? 300), '--arch', options.arch ?? 'x86_64', ...binaries,
     ...(options.args ? ['--', ...options.args] : [])];
-  const asRoot = process.getuid?.() === 0 && process.env.SECCOMP_TEST_QEMU_KVM !== '1';
+  const asRoot = process.getuid?.() === 0 && process.env.SECCOMP_TEST_QEMU_KVM !== '1' && canUnshareMounts();
   const [cmd, args] = asRoot
     ? ['unshare', ['-m', '--propagation', 'private', 'sh', '-c', HIDE_KVM, 'sh', ...run]]
     : ['bash', run];
