@@ -32,7 +32,17 @@ const HIDE_KVM = [
   'exec "$@"',
 ].join('\n');
 
-/** Runs `binaries` in one qemu guest (x86_64 kernel; x32 is switched on when an x32 binary is among them). */
+let unshareOk: boolean | undefined;
+/** A private mount namespace is allowed here (root with CAP_SYS_ADMIN; not in every container). */
+function canUnshareMounts(): boolean {
+  unshareOk ??= spawnSync('unshare', ['-m', '--propagation', 'private', 'true'], { stdio: 'ignore' }).status === 0;
+  return unshareOk;
+}
+
+/**
+ * Runs `binaries` in one qemu guest: Debian's x86_64 kernel (x32 is switched on when an
+ * x32 binary is among them) or, with `arch: 'arm64'`, its arm64 kernel (aarch64 and arm).
+ */
 export function runInQemu(binaries: readonly string[], options: { timeoutSeconds?: number; arch?: 'x86_64' | 'arm64'; args?: readonly string[] } = {}): QemuRun {
   const tool = qemuToolDir();
   if (!tool) throw new Error('qemu-kernel tool not found');
