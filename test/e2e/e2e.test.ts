@@ -87,7 +87,7 @@ after(async () => {
   await stopCodeServer();
 });
 
-test('the extension works in a real VS Code (code-server + Chromium)', { timeout: 420_000 }, async (t) => {
+test('the extension works in a real VS Code (code-server + Chromium)', { timeout: 600_000 }, async (t) => {
   const t0 = Date.now();
   if (process.env.SECCOMP_E2E_NO_BUILD !== '1') {
     const build = await run(process.execPath, ['scripts/build.mjs'], 120_000);
@@ -100,7 +100,7 @@ test('the extension works in a real VS Code (code-server + Chromium)', { timeout
   if (skipUnless(t, missing === undefined ? undefined : { kind: 'tool', reason: missing })) return;
   const t1 = Date.now();
 
-  const e2e = await run(process.execPath, [join(here, 'run.mjs')], 300_000);
+  const e2e = await run(process.execPath, [join(here, 'run.mjs')], 450_000);
   const stopped = await stopCodeServer();
   console.log(`    [e2e.test] build+setup ${((t1 - t0) / 1000).toFixed(1)} s, run ${((Date.now() - t1) / 1000).toFixed(1)} s`);
 

@@ -1,8 +1,9 @@
 // The .vsix users install: `npm run package` (vsce, target linux-x64) must
 // ship the bundles, the grammar, the docs, the examples and the trace helper
 // with its execute bit, and nothing else: no node_modules, sources, tests,
-// scripts, bench or source maps. Builds a real package (vsce runs the
-// `vscode:prepublish` build) into a temporary folder and reads its zip.
+// scripts, bench or source maps. The `package` suite of scripts/test.mjs.
+// Builds a real package (vsce runs the `vscode:prepublish` build) into a
+// temporary folder and reads its zip.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 
-const root = resolve(import.meta.dirname, '..', '..', '..');
+const root = resolve(import.meta.dirname, '..', '..');
 const vsce = join(root, 'node_modules', '.bin', 'vsce');
 
 interface ZipEntry {
