@@ -3,7 +3,7 @@
 // that defines them; `cc -S` of a file of initialisers gives their values
 // exactly as that ABI's compiler computes them (sizeof, _IOR(), casts…).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -18,6 +18,8 @@ const UAPI_HEADERS = [
   'linux/signalfd.h', 'linux/timerfd.h', 'linux/inotify.h', 'linux/fanotify.h', 'linux/falloc.h',
   'linux/membarrier.h', 'linux/mempolicy.h', 'linux/landlock.h', 'linux/userfaultfd.h', 'linux/xattr.h',
   'linux/capability.h', 'linux/nsfs.h', 'linux/fiemap.h', 'linux/serial.h', 'linux/fadvise.h', 'linux/kcmp.h',
+  'linux/netlink.h', 'linux/bpf.h', 'linux/ipc.h', 'linux/perf_event.h', 'linux/kexec.h', 'linux/module.h',
+  'linux/rseq.h',
 ];
 /** x86-only header (ARCH_SET_FS… for arch_prctl). */
 const X86_HEADERS = ['asm/prctl.h'];
@@ -30,7 +32,9 @@ const GLIBC_HEADERS = [
 /**
  * Families: `family` is the prefix recorded in ConstantInfo.family; `re`
  * picks names; `file` restricts to the headers (path suffix) that may
- * define them; `src` is where they come from.
+ * define them; `src` is where they come from; `only` narrows a prefix that
+ * a header also uses for other things to the names of one `enum`, or to
+ * the `#define`s written before a marker line.
  */
 const IOCTL_RE = /^(?:TC[A-Z0-9_]+|TIOC[A-Z0-9_]+|FIO[A-Z0-9_]+|SIOC[A-Z0-9_]+|FS_IOC_[A-Z0-9_]+|FS_IOC32_[A-Z0-9_]+|BLK[A-Z0-9_]+|FICLONE[A-Z0-9_]*|FIDEDUPERANGE|FITRIM|FIFREEZE|FITHAW|NS_GET_[A-Z0-9_]+|SECCOMP_IOCTL_[A-Z0-9_]+)$/;
 export const FAMILIES = [
@@ -104,6 +108,20 @@ export const FAMILIES = [
   { family: 'SEEK_', re: /^SEEK_[A-Z]+$/, file: /linux\/fs\.h$/, src: 'uapi' },
   { family: 'LINUX_REBOOT_', re: /^LINUX_REBOOT_[A-Z0-9_]+$/, file: /reboot\.h$/, src: 'uapi' },
   { family: 'PER_', re: /^PER_[A-Z0-9_]+$/, file: /personality\.h$/, src: 'uapi' },
+  // personality(2) takes a PER_* domain or'ed with these flags (an unnamed enum in the same header).
+  { family: 'PER_', re: /^(UNAME26|ADDR_NO_RANDOMIZE|FDPIC_FUNCPTRS|MMAP_PAGE_ZERO|ADDR_COMPAT_LAYOUT|READ_IMPLIES_EXEC|ADDR_LIMIT_32BIT|SHORT_INODE|WHOLE_SECONDS|STICKY_TIMEOUTS|ADDR_LIMIT_3GB)$/, file: /personality\.h$/, src: 'uapi' },
+  // socket(AF_NETLINK, type, protocol): the protocols, not the SOL_NETLINK options that share the prefix.
+  { family: 'NETLINK_', re: /^NETLINK_[A-Z0-9_]+$/, file: /linux\/netlink\.h$/, src: 'uapi', only: { header: 'linux/netlink.h', before: 'MAX_LINKS' } },
+  // bpf(2)'s cmd: the members of `enum bpf_cmd` only (bpf.h has hundreds of other BPF_* names).
+  { family: 'BPF_', re: /^BPF_[A-Z0-9_]+$/, file: /linux\/bpf\.h$/, src: 'uapi', only: { header: 'linux/bpf.h', enum: 'bpf_cmd' } },
+  { family: 'RWF_', re: /^RWF_[A-Z_]+$/, file: /linux\/fs\.h$/, src: 'uapi', exclude: /^RWF_SUPPORTED$/ },
+  { family: 'ITIMER_', re: /^ITIMER_[A-Z]+$/, file: /linux\/time\.h$/, src: 'uapi' },
+  { family: 'IPC_', re: /^IPC_[A-Z0-9]+$/, file: /linux\/ipc\.h$/, src: 'uapi' },
+  { family: 'PERF_FLAG_', re: /^PERF_FLAG_[A-Z_]+$/, file: /perf_event\.h$/, src: 'uapi' },
+  { family: 'KEXEC_', re: /^KEXEC_[A-Z0-9_]+$/, file: /kexec\.h$/, src: 'uapi', exclude: /^KEXEC_(SEGMENT_MAX|ARCH_MASK)$/ },
+  { family: 'MODULE_INIT_', re: /^MODULE_INIT_[A-Z_]+$/, file: /linux\/module\.h$/, src: 'uapi' },
+  { family: 'RSEQ_FLAG_', re: /^RSEQ_FLAG_[A-Z_]+$/, file: /rseq\.h$/, src: 'uapi' },
+  { family: 'SYNC_FILE_RANGE_', re: /^SYNC_FILE_RANGE_[A-Z_]+$/, file: /linux\/fs\.h$/, src: 'uapi' },
   { family: 'KEYCTL_', re: /^KEYCTL_[A-Z0-9_]+$/, file: /keyctl\.h$/, src: 'uapi' },
   { family: 'KEY_SPEC_', re: /^KEY_SPEC_[A-Z0-9_]+$/, file: /keyctl\.h$/, src: 'uapi' },
   { family: 'CLOSE_RANGE_', re: /^CLOSE_RANGE_[A-Z_]+$/, file: /close_range\.h$/, src: 'uapi' },
@@ -152,14 +170,33 @@ function definedNames(cc, flags, source) {
   return names;
 }
 
-function selectNames(defined, src) {
+/** The names a family's `only` allows, read from the header's text (arch-independent, under includeRoot). */
+function onlyNames(only, includeRoot) {
+  const text = readFileSync(join(includeRoot, only.header), 'utf8');
+  if (only.enum) {
+    const m = new RegExp(`enum\\s+${only.enum}\\s*\\{([^}]*)\\}`).exec(text);
+    if (!m) throw new Error(`${only.header}: no enum ${only.enum}`);
+    const body = m[1].replace(/\/\*[\s\S]*?\*\//g, '');
+    return new Set([...body.matchAll(/^\s*([A-Z][A-Z0-9_]*)\s*(?:=[^,]*)?,?/gm)].map((x) => x[1]));
+  }
+  const at = text.indexOf(only.before);
+  if (at < 0) throw new Error(`${only.header}: no ${only.before}`);
+  return new Set([...text.slice(0, at).matchAll(/^#define\s+([A-Za-z_]\w*)/gm)].map((x) => x[1]));
+}
+
+function selectNames(defined, src, includeRoot) {
   /** @type {Map<string,string>} name → family */
   const picked = new Map();
+  const allowed = new Map();
   for (const [name, file] of defined) {
     for (const fam of FAMILIES) {
       if (fam.src !== src) continue;
       if (!fam.re.test(name) || !fam.file.test(file)) continue;
       if (fam.exclude && fam.exclude.test(name)) continue;
+      if (fam.only) {
+        if (!allowed.has(fam)) allowed.set(fam, onlyNames(fam.only, includeRoot));
+        if (!allowed.get(fam).has(name)) continue;
+      }
       if (!picked.has(name)) picked.set(name, fam.family);
     }
   }
@@ -240,7 +277,7 @@ export function collectConstants(abis, uapiRoot, includeRoot) {
     const includes = [...UAPI_HEADERS, ...(a.arch === 'x86' ? X86_HEADERS : [])];
     const flags = [...a.flags, '-nostdinc', '-I', join(uapiRoot, a.arch), '-I', includeRoot];
     const defined = definedNames(a.cc, flags, includes.map((h) => `#include <${h}>`).join('\n') + '\n');
-    const picked = selectNames(defined, 'uapi');
+    const picked = selectNames(defined, 'uapi', includeRoot);
     const values = probeValues(a.cc, flags, includes, [...picked.keys()].sort());
     for (const [name, v] of values) {
       if (!result.has(name)) result.set(name, { family: picked.get(name), values: new Map() });
@@ -254,7 +291,7 @@ export function collectConstants(abis, uapiRoot, includeRoot) {
   // glibc families: host compiler, host headers; arch-independent on the six ABIs.
   const src = GLIBC_HEADERS.map((h) => `#include <${h}>`).join('\n') + '\n';
   const defined = definedNames('gcc', ['-D_GNU_SOURCE'], src);
-  const picked = selectNames(defined, 'glibc');
+  const picked = selectNames(defined, 'glibc', includeRoot);
   const gvals = probeValues('gcc', ['-D_GNU_SOURCE'], GLIBC_HEADERS, [...picked.keys()].sort());
   for (const [name, v] of gvals) {
     if (result.has(name)) continue; // the UAPI's per-ABI value wins
