@@ -16,7 +16,7 @@ import { errorText, type Server } from './server';
 const LEARN_KEY = 'learn';
 
 export async function learnPolicy(server: Server, state: vscode.Memento, commandLine?: string): Promise<vscode.TextDocument | undefined> {
-  if (await explainCannotRun()) return undefined;
+  if (explainCannotRun()) return undefined;
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   let argv: string[];
   if (commandLine === undefined) {

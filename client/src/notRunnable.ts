@@ -19,16 +19,17 @@ export async function showNotRunnable(server: Server, r: NotRunnable, policy: vs
       else if (policy) await goToFirstError(policy);
       return;
     }
-    case 'no-helper': {
-      const choice = await vscode.window.showErrorMessage(`Seccomp Policy: ${r.message}`, 'Open Settings');
-      if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', HELPER_SETTING);
+    // The messages are not awaited: a command ends when it has said why, not when the toast is dismissed.
+    case 'no-helper':
+      void vscode.window.showErrorMessage(`Seccomp Policy: ${r.message}`, 'Open Settings').then((choice) => {
+        if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', HELPER_SETTING);
+      });
       return;
-    }
-    case 'untrusted': {
-      const choice = await vscode.window.showWarningMessage(`Seccomp Policy: ${r.message}`, 'Manage Workspace Trust');
-      if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
+    case 'untrusted':
+      void vscode.window.showWarningMessage(`Seccomp Policy: ${r.message}`, 'Manage Workspace Trust').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+      });
       return;
-    }
     default:
       void vscode.window.showErrorMessage(`Seccomp Policy: ${r.message}`);
   }
@@ -51,12 +52,13 @@ export function whyCannotRun(): { message: string; trust: boolean } | undefined 
   return undefined;
 }
 
-export async function explainCannotRun(): Promise<boolean> {
+export function explainCannotRun(): boolean {
   const why = whyCannotRun();
   if (!why) return false;
   if (why.trust) {
-    const choice = await vscode.window.showWarningMessage(`Seccomp Policy: ${why.message}`, 'Manage Workspace Trust');
-    if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
+    void vscode.window.showWarningMessage(`Seccomp Policy: ${why.message}`, 'Manage Workspace Trust').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
   } else {
     void vscode.window.showErrorMessage(`Seccomp Policy: ${why.message}`);
   }

@@ -59,7 +59,7 @@ export class Runs implements TracePanelActions {
 
   /** Test Run…: asks for the command line (remembered per policy) and runs it. */
   async testRun(doc: vscode.TextDocument, mode: RunMode, options: TestRunOptions = {}): Promise<RunHeader | undefined> {
-    if (await explainCannotRun()) return undefined;
+    if (explainCannotRun()) return undefined;
     // A policy with errors is not run: say so before asking anything.
     if (vscode.languages.getDiagnostics(doc.uri).some((d) => d.severity === vscode.DiagnosticSeverity.Error)) {
       void vscode.window.showErrorMessage(`Seccomp Policy: ${path.basename(doc.uri.path)} has errors; fix them to run a program under it.`);
@@ -181,7 +181,7 @@ export class Runs implements TracePanelActions {
   }
 
   async rerun(header: RunHeader, mode: RunMode): Promise<void> {
-    if (await explainCannotRun()) return;
+    if (explainCannotRun()) return;
     await this.start(vscode.Uri.parse(header.policyUri), header.argv, mode);
   }
 

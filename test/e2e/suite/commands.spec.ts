@@ -221,6 +221,22 @@ suite('Seccomp Policy commands and the server\'s custom requests', () => {
     }
   });
 
+  test('a missing helper: the server says it cannot run, and a run is refused with the way out', async () => {
+    const config = vscode.workspace.getConfiguration('seccompPolicy');
+    const editor = await openPolicy('run.seccomp');
+    try {
+      // Changing the setting restarts the server with the new helper path.
+      await config.update('helper.path', '/nonexistent/seccomp-run', vscode.ConfigurationTarget.Global);
+      await waitFor('the server to report it cannot run', () => api().status.status?.canRun === false && api().status.status);
+      assert.match(api().status.status?.message ?? '', /helper/i);
+      const header = await vscode.commands.executeCommand<RunHeader | undefined>('seccompPolicy.testRun', editor.document.uri, { commandLine: 'ls' });
+      assert.equal(header, undefined, 'no run without a helper');
+    } finally {
+      await config.update('helper.path', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await waitFor('the server to run programs again', () => api().status.status?.canRun === true);
+  });
+
   test('Show Syscall Documentation lists every syscall and shows one (seccomp/syscallList, seccomp/syscallDoc)', async () => {
     const list = await api().client!.sendRequest<SyscallListItem[]>(syscallListRequest.method, {});
     assert.ok(list.length > 300, `${list.length} syscalls`);
