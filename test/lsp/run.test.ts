@@ -237,6 +237,16 @@ describe('seccomp/* requests (trusted workspace)', { skip }, () => {
     assert.equal(finished.sentence, '`/nonexistent/program` was not found (exit 127)');
   });
 
+  test('a policy that denies the program\'s own execve says so', async () => {
+    const killed = c.openPolicy('noexec-kill.seccomp', 'default allow\nkill_process execve\n');
+    const k = await c.run(killed, ['/bin/true']);
+    assert.equal(k.finished.sentence, "killed by SIGSYS: `execve` denied by the rule at noexec-kill.seccomp:2 (the filter is installed before the program's execve; allow it)");
+    const denied = c.openPolicy('noexec-errno.seccomp', 'default allow\nerrno(EPERM) execve\n');
+    const d = await c.run(denied, ['/bin/true']);
+    assert.equal(d.finished.status, 126);
+    assert.equal(d.finished.sentence, "`/bin/true` could not be executed: `execve` denied with errno(EPERM) by the rule at noexec-errno.seccomp:2 (the filter is installed before the program's execve; allow it) (exit 126)");
+  });
+
   test('stopRun kills a running program; runFinished follows', async () => {
     const uri = c.openPolicy('sleep.seccomp', 'default allow\n');
     const r = await c.request<RunResult>('seccomp/run', { uri, argv: ['/bin/sleep', '100'], mode: 'enforce' });

@@ -87,6 +87,8 @@ export class RunReport {
   private readonly locations = new Map<string, Location | undefined>();
   fatalSeq: number | undefined;
   private fatal: { name: string; origin: Origin } | undefined;
+  /** The first enforced denial of the program's own execve (it then never starts: exit 126, or a kill). */
+  private deniedExec: { name: string; origin: Origin; action: string } | undefined;
 
   constructor(readonly options: RunReportOptions) {
     this.session = new TraceSession({ program: options.program, model: options.model, output: 'notes', ...(options.stringLimit !== undefined ? { stringLimit: options.stringLimit } : {}) });
@@ -142,6 +144,9 @@ export class RunReport {
         counters.decisions[action] = (counters.decisions[action] ?? 0) + 1;
         if (kind !== 'allow' && kind !== 'log') counters.denied = true;
         counters.location ??= location;
+        if ((name === 'execve' || name === 'execveat') && kind !== 'allow' && kind !== 'log' && applied === 'enforced') {
+          this.deniedExec ??= { name, origin: d.origin, action };
+        }
         if (kind === 'kill' && applied === 'enforced' && this.fatalSeq === undefined) {
           this.fatalSeq = seq;
           this.fatal = { name, origin: d.origin };
@@ -180,6 +185,12 @@ export class RunReport {
   /** A note of our own (a warning before the run starts). */
   note(text: string, time: number): void {
     this.notes.push({ seq: this.seq++, pid: 0, time, text });
+  }
+
+  /** `the rule at p.seccomp:3`, `the default action at p.seccomp:2`. */
+  private decider(origin: Origin): string {
+    const by = origin.kind === 'rule' ? 'the rule' : `the ${origin.kind} action`;
+    return `${by} at ${this.where(origin).replace(/ \((default|badarch)\)$/, '')}`;
   }
 
   /** Rows and notes since the last call. */
@@ -237,6 +248,8 @@ export class RunReport {
     const program = `\`${this.options.command}\``;
     if (info.notStarted) {
       if (info.notStarted.code === 127) return `${program} was not found (exit 127)`;
+      // The filter goes in before the program's execve: a policy that denies it stops the program there.
+      if (this.deniedExec) return `${program} could not be executed: \`${this.deniedExec.name}\` denied with ${this.deniedExec.action} by ${this.decider(this.deniedExec.origin)} (the filter is installed before the program's execve; allow it) (exit 126)`;
       const why = info.notStarted.message.replace(/^.*?: /, '');
       return `${program} could not be executed (${why || 'exit 126'}${why ? '; exit 126' : ''})`;
     }
@@ -250,8 +263,8 @@ export class RunReport {
     if (status > 128 && status < 128 + 65) {
       const sig = signalName(abi, status - 128) ?? `signal ${status - 128}`;
       if (this.fatal) {
-        const by = this.fatal.origin.kind === 'rule' ? 'the rule' : `the ${this.fatal.origin.kind} action`;
-        return `killed by ${sig}: \`${this.fatal.name}\` denied by ${by} at ${this.where(this.fatal.origin).replace(/ \((default|badarch)\)$/, '')}`;
+        const atExec = this.session.execveNote() !== undefined ? ' (the filter is installed before the program\'s execve; allow it)' : '';
+        return `killed by ${sig}: \`${this.fatal.name}\` denied by ${this.decider(this.fatal.origin)}${atExec}`;
       }
       return `killed by ${sig}`;
     }
