@@ -332,3 +332,4 @@ for (const [name, file, find, replace] of SOURCE_MUTANTS) {
 }
 console.log(`  score: ${sourceKilled}/${sourceTotal} killed`);
 console.log(`\nTotal: ${killedP + sourceKilled}/${programTotal - equivalentP + sourceTotal} non-equivalent mutants killed; ${Math.round((Date.now() - t0) / 1000)} s`);
+rmSync(dir, { recursive: true, force: true });

@@ -10,7 +10,7 @@
 // libseccomp's filter comes from bench/libseccomp-export.c (seccomp_export_bpf) and runs in the same
 // interpreter. Usage: node bench/profile.mjs   (needs make -C native, gcc, libseccomp-dev, python3, node)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,3 +139,4 @@ row('no profile', plain);
 for (const [name, profile] of profiles) row(`profile: ${name} (never calls it)`, compile(profile));
 const queries = trace(QUERY[0], QUERY[1], QUERY[2], 1);
 row(`profile: ${QUERY[0]}`, compile(queries.profile));
+rmSync(dir, { recursive: true, force: true });
