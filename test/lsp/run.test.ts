@@ -332,6 +332,19 @@ describe('seccomp/* requests (trusted workspace)', { skip }, () => {
     assert.equal(finished.error, undefined);
   });
 
+  test('malformed parameters get an answer, never a crash', async () => {
+    for (const params of [null, {}, { uri: 42 }, { uri: 'file:///nonexistent/x.seccomp', argv: 'true', format: 'exe', syscall: 7, args: [{}] }]) {
+      for (const method of ['seccomp/compile', 'seccomp/run', 'seccomp/stopRun', 'seccomp/allowSyscall', 'seccomp/learn', 'seccomp/policyInfo', 'seccomp/syscallList', 'seccomp/syscallDoc']) {
+        const r = await c.request<unknown>(method, params);
+        if (r && typeof r === 'object' && 'ok' in r) assert.equal((r as { ok: boolean }).ok, false, `${method} ${JSON.stringify(params)}`);
+      }
+    }
+    const missing = await c.request<CompileResult>('seccomp/compile', { uri: 'file:///nonexistent/x.seccomp', format: 'disasm' });
+    assert.ok(!missing.ok && missing.reason === 'io' && /no such file/.test(missing.message), JSON.stringify(missing));
+    const s = await c.waitFor('serverStatus', () => c.status[0]);
+    assert.equal(s.canRun, true, 'still alive');
+  });
+
   test('policyInfo, syscallList and syscallDoc', async () => {
     const uri = c.openPolicy('info.seccomp', 'arch x86_64, aarch64\ndefault allow\n');
     const info = await c.request<{ abis: string[]; instructions: number; errors: number }>('seccomp/policyInfo', { uri });
