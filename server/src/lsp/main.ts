@@ -219,6 +219,8 @@ connection.onDidChangeConfiguration((params) => {
     const s = (params?.settings ?? {}) as Record<string, unknown>;
     applySettings(s[SECTION] ?? s);
   }
+  // The helper setting may have changed: say again whether runs can work.
+  void sendServerStatus();
 });
 
 // ---- diagnostics ------------------------------------------------------------------------
