@@ -94,7 +94,9 @@ export function offsetOf(file: SourceFile, position: Position | undefined): numb
 
 /** `0x1f (31)`: a value the way hovers print it. */
 export function hexDec(v: bigint): string {
-  if (v < 0n) return `-0x${(-v).toString(16)} (${v})`;
+  // A negative constant is a small signed number (AT_FDCWD is -100): decimal reads best, with the
+  // 32-bit pattern a condition on an int argument compares (§6: taken modulo 2^32).
+  if (v < 0n) return v >= -(1n << 31n) ? `${v} (0x${BigInt.asUintN(32, v).toString(16)} as 32 bits)` : `${v}`;
   return v < 10n ? `${v}` : `0x${v.toString(16)} (${v})`;
 }
 

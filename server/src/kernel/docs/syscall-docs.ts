@@ -42,6 +42,13 @@ const MOUNT_API_NOTE =
   'mount namespace, which an unprivileged process can get by creating a user namespace; deny it ' +
   'together with `mount` unless the program really manages mounts.';
 
+const OPEN_TREE_NOTE =
+  'Part of the file-descriptor based mount API (Linux 5.2 onwards). Without OPEN_TREE_CLONE it needs no ' +
+  'privilege: it opens a path much as `open` with O_PATH does, and many programs never call it. With ' +
+  'OPEN_TREE_CLONE it copies a mount subtree, which needs CAP_SYS_ADMIN in the mount namespace (an ' +
+  'unprivileged process can get that in a new user namespace); `allow open_tree if flags & ' +
+  'OPEN_TREE_CLONE == 0` keeps the harmless form.';
+
 const FUTEX_NOTE =
   'Needed by every threaded program and by libc locks, condition variables and thread joining. ' +
   'Allow it; the operation (`futex_op`) could be filtered, but libc uses many of them.';
@@ -310,12 +317,19 @@ export const SYSCALL_DOCS: Readonly<Record<string, SyscallDoc>> = {
     note: 'Container runtimes use it to enter the container root; sandboxed programs never need it.',
   },
   fsopen: { summary: 'Start building a new file-system instance; returns a configuration fd.', note: MOUNT_API_NOTE },
-  fsconfig: { summary: 'Set options on a file-system configuration fd, or create the superblock.', note: MOUNT_API_NOTE },
+  fsconfig: {
+    summary: 'Set options on a file-system configuration fd, or create the superblock.',
+    note:
+      'Part of the file-descriptor based mount API (Linux 5.2 onwards). It checks no capability itself: ' +
+      'it works on a configuration fd that `fsopen` or `fspick` (which need CAP_SYS_ADMIN in the mount ' +
+      'namespace) returned, and reconfiguring an existing superblock needs CAP_SYS_ADMIN over it. Deny it ' +
+      'together with `fsopen` unless the program really manages mounts.',
+  },
   fsmount: { summary: 'Turn a configured file system into a detached mount object.', note: MOUNT_API_NOTE },
   fspick: { summary: 'Open the configuration of an existing mount so it can be reconfigured.', note: MOUNT_API_NOTE },
   move_mount: { summary: 'Attach a detached mount, or move a mount, to a place in the tree.', note: MOUNT_API_NOTE },
-  open_tree: { summary: 'Get an fd for a mount or a detached copy of a mount subtree.', note: MOUNT_API_NOTE },
-  open_tree_attr: { summary: 'open_tree that also applies mount attributes to the copy.', note: MOUNT_API_NOTE },
+  open_tree: { summary: 'Get an fd for a mount or a detached copy of a mount subtree.', note: OPEN_TREE_NOTE },
+  open_tree_attr: { summary: 'open_tree that also applies mount attributes to the copy.', note: OPEN_TREE_NOTE },
   mount_setattr: { summary: 'Change attributes of a mount or a whole subtree (read-only, idmap, ...).', note: MOUNT_API_NOTE },
   listmount: {
     summary: 'List the ids of mounts beneath a given mount.',
@@ -345,9 +359,11 @@ export const SYSCALL_DOCS: Readonly<Record<string, SyscallDoc>> = {
     summary: 'Create a process or thread, choosing what it shares with the parent.',
     note:
       'The `flags` argument can be filtered: e.g. `allow clone if flags & CLONE_NEWUSER == 0` to ' +
-      'refuse new namespaces (also check CLONE_NEWNS, CLONE_NEWNET, ...). Argument order differs by ' +
-      'architecture: flags come first on x86, arm and riscv, but second on s390 and cris; the other ' +
-      'arguments also move around. Remember `clone3`, whose flags cannot be filtered.',
+      'refuse new namespaces (also check CLONE_NEWNS, CLONE_NEWNET, ...). The registers differ by ABI: ' +
+      'on x86_64 and x32 they are flags, stack, parent_tid, child_tid, tls; on i386, arm, aarch64 and ' +
+      'riscv64 (kernels built with CLONE_BACKWARDS) `tls` comes before `child_tid` (flags, stack, ' +
+      'parent_tid, tls, child_tid). Conditions name the arguments, and each name compiles to its ' +
+      'register on each ABI; `argN` is always register N. Remember `clone3`, whose flags cannot be filtered.',
   },
   clone3: {
     summary: 'Create a process or thread from a struct of arguments (extensible clone).',
@@ -367,8 +383,11 @@ export const SYSCALL_DOCS: Readonly<Record<string, SyscallDoc>> = {
     summary: 'execve of a file named relative to a directory fd, or of an open fd itself.',
     note:
       'With AT_EMPTY_PATH it runs an open descriptor (`fexecve`), for example an in-memory file from ' +
-      '`memfd_create`: code that never touched the disk. Path-based checks cannot cover it; deny it ' +
-      'unless needed.',
+      '`memfd_create`: code that never touched the disk. glibc\'s and musl\'s `fexecve` try it first and ' +
+      'fall back to `execve` of `/proc/self/fd/N` only when it fails with ENOSYS: so `errno(ENOSYS)` here ' +
+      'still lets such code run wherever `execve` is allowed and /proc is mounted, while `errno(EPERM)` ' +
+      'makes `fexecve` fail. Path-based checks cannot cover either; deny it unless needed, and deny ' +
+      '`memfd_create` too to keep memory-only code out.',
   },
   exit: {
     summary: 'End the calling thread only.',
@@ -415,9 +434,12 @@ export const SYSCALL_DOCS: Readonly<Record<string, SyscallDoc>> = {
   personality: {
     summary: 'Set the process execution domain and legacy behaviour flags.',
     note:
-      'Some flags switch security-relevant behaviour back to old ways, such as ADDR_NO_RANDOMIZE ' +
-      '(no ASLR) and READ_IMPLIES_EXEC. Filter the argument: container profiles commonly allow only ' +
-      'querying (0xffffffff) and the plain Linux and 32-bit Linux personalities.',
+      'Some flags switch security-relevant behaviour back to old ways: ADDR_NO_RANDOMIZE (no ASLR for ' +
+      'programs executed afterwards), READ_IMPLIES_EXEC (readable mappings become executable) and ' +
+      'UNAME26 (a fake 2.6 kernel version). The kernel reads `persona` as an `unsigned int` (the low 32 ' +
+      'bits; the man page declares `unsigned long`), and 0xffffffff only queries. Filter it: container ' +
+      'profiles allow only the query and PER_LINUX, PER_LINUX32 and their `| UNAME26` forms ' +
+      '(`allow personality if persona in (0xffffffff, PER_LINUX, PER_LINUX32)`).',
   },
   unshare: {
     summary: 'Move the caller into new namespaces or stop sharing state with other processes.',
@@ -584,8 +606,11 @@ export const SYSCALL_DOCS: Readonly<Record<string, SyscallDoc>> = {
   rt_sigreturn: {
     summary: 'Return from a signal handler, restoring the interrupted context.',
     note:
-      'Libc places a call to it at the end of every signal handler. If it is not allowed, the first ' +
-      'handled signal kills (or wedges) the program. Always allow it.',
+      'A signal handler never calls it itself: the kernel makes the handler return into a small ' +
+      'trampoline (libc\'s restorer, given with SA_RESTORER, or the vDSO\'s on aarch64 and riscv64), ' +
+      'and that trampoline calls `rt_sigreturn` to restore the interrupted registers. If it is denied, ' +
+      'the program dies when its first signal handler returns (with errno, the trampoline has nowhere ' +
+      'to return to). Always allow it in a program that handles signals.',
   },
   rt_sigsuspend: { summary: 'Atomically swap the signal mask and wait for a signal.' },
   rt_sigpending: { summary: 'Get the signals waiting to be delivered while blocked.' },

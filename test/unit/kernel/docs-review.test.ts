@@ -1,0 +1,106 @@
+/**
+ * Syscall docs reviewed against their man pages and the kernel's sources
+ * (Linux 6.1 SYSCALL_DEFINEs, glibc and musl where libc behaviour matters),
+ * and the facts found wrong there, pinned.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { getSyscall, findArg } from '../../../server/src/kernel/syscalls';
+import { constantsForArg, constantValue, getConstant } from '../../../server/src/kernel/constants';
+import { fixture } from '../service/helpers';
+
+/** Reviewed one by one: summary, note, prototype, argument types and constant families. */
+export const REVIEWED = [
+  'arm_fadvise64_64', 'arm_sync_file_range', 'bpf', 'clone', 'clone3', 'execve', 'execveat', 'fsconfig', 'fsmount',
+  'fsopen', 'fspick', 'move_mount', 'open_tree', 'open_tree_attr', 'personality', 'rt_sigreturn', 'sigreturn',
+  'socket', 'sync_file_range', 'preadv2', 'pwritev2', 'getitimer', 'setitimer', 'msgctl', 'semctl', 'shmctl',
+  'perf_event_open', 'kexec_load', 'kexec_file_load', 'finit_module', 'delete_module', 'rseq', 'memfd_secret',
+  'membarrier',
+] as const;
+
+test('every reviewed name is a syscall of the tables', () => {
+  for (const name of REVIEWED) assert.ok(getSyscall(name), name);
+});
+
+test('clone: the note gives each ABI its register order (CLONE_BACKWARDS puts tls before child_tid)', () => {
+  const clone = getSyscall('clone')!;
+  assert.match(clone.note, /x86_64 and x32 they are flags, stack, parent_tid, child_tid, tls/);
+  assert.match(clone.note, /i386, arm, aarch64 and\s+riscv64 \(kernels built with CLONE_BACKWARDS\)/);
+  assert.doesNotMatch(clone.note, /s390|cris/);
+  for (const abi of ['i386', 'arm', 'aarch64', 'riscv64'] as const) {
+    assert.deepEqual(findArg(clone, 'tls', abi)!.place, { kind: 'reg', reg: 3 }, abi);
+    assert.deepEqual(findArg(clone, 'child_tid', abi)!.place, { kind: 'reg', reg: 4 }, abi);
+  }
+  assert.deepEqual(findArg(clone, 'tls', 'x86_64')!.place, { kind: 'reg', reg: 4 });
+});
+
+test('arm_fadvise64_64: advice second, then the two 64-bit values (SYSCALL_DEFINE4(arm_fadvise64_64, int fd, int advice, loff_t offset, loff_t len))', () => {
+  const s = getSyscall('arm_fadvise64_64')!;
+  assert.match(s.signature, /arm_fadvise64_64\(int fd, int advice, \w+ offset, \w+ len\)/);
+  assert.deepEqual(s.args.map((a) => a.type), ['int', 'int', 'loff_t', 'loff_t']);
+});
+
+test('execveat: fexecve falls back to /proc/self/fd only on ENOSYS', () => {
+  const note = getSyscall('execveat')!.note;
+  assert.match(note, /fall back to `execve` of `\/proc\/self\/fd\/N` only when it fails with ENOSYS/);
+  assert.match(note, /`errno\(EPERM\)`\s+makes `fexecve` fail/);
+});
+
+test('open_tree: only OPEN_TREE_CLONE needs CAP_SYS_ADMIN (may_mount), the plain form none', () => {
+  for (const name of ['open_tree', 'open_tree_attr']) {
+    const note = getSyscall(name)!.note;
+    assert.match(note, /Without OPEN_TREE_CLONE it needs no\s+privilege/, name);
+    assert.match(note, /OPEN_TREE_CLONE it copies a mount subtree, which needs CAP_SYS_ADMIN/, name);
+  }
+  assert.match(getSyscall('fsconfig')!.note, /checks no capability itself/);
+  assert.match(getSyscall('fsopen')!.note, /CAP_SYS_ADMIN/);
+});
+
+test('rt_sigreturn: called by the restorer trampoline, not by the handler', () => {
+  const note = getSyscall('rt_sigreturn')!.note;
+  assert.match(note, /never calls it itself/);
+  assert.match(note, /trampoline/);
+  assert.doesNotMatch(note, /at the end of every signal handler/);
+});
+
+test('personality: an unsigned int (SYSCALL_DEFINE1(personality, unsigned int, personality)) and its flags as constants', () => {
+  const s = getSyscall('personality')!;
+  const persona = s.args[0]!;
+  assert.equal(persona.type, 'unsigned int');
+  assert.equal(persona.width.x86_64, 32);
+  assert.match(s.note, /`unsigned int` \(the low 32\s+bits/);
+  assert.equal(constantValue('ADDR_NO_RANDOMIZE', 'x86_64'), 0x0040000n);
+  assert.equal(constantValue('READ_IMPLIES_EXEC', 'x86_64'), 0x0400000n);
+  assert.equal(constantValue('UNAME26', 'x86_64'), 0x0020000n);
+  const fits = new Set(constantsForArg(persona).map((c) => c.name));
+  for (const c of ['ADDR_NO_RANDOMIZE', 'READ_IMPLIES_EXEC', 'UNAME26', 'PER_LINUX', 'PER_LINUX32']) assert.ok(fits.has(c), c);
+});
+
+test('constant families audited against the man pages: NETLINK_* protocols, bpf commands, SYNC_FILE_RANGE_*', () => {
+  const fits = (sys: string, arg: string) => new Set(constantsForArg(findArg(getSyscall(sys)!, arg)!.arg).map((c) => c.name));
+  const protocol = fits('socket', 'protocol');
+  assert.ok(protocol.has('NETLINK_ROUTE') && protocol.has('NETLINK_AUDIT') && protocol.has('IPPROTO_TCP'));
+  assert.ok(!protocol.has('NETLINK_ADD_MEMBERSHIP'), 'a SOL_NETLINK option is no protocol');
+  assert.equal(getConstant('NETLINK_ADD_MEMBERSHIP'), undefined);
+  assert.equal(constantValue('NETLINK_KOBJECT_UEVENT', 'aarch64'), 15n);
+  const cmd = fits('bpf', 'cmd');
+  assert.ok(cmd.has('BPF_PROG_LOAD') && cmd.has('BPF_MAP_CREATE'));
+  assert.equal(constantValue('BPF_MAP_CREATE', 'x86_64'), 0n);
+  assert.equal(constantValue('BPF_PROG_LOAD', 'x86_64'), 5n);
+  assert.equal(getConstant('BPF_ALU'), undefined, 'instruction classes are not bpf(2) commands');
+  for (const sys of ['sync_file_range', 'arm_sync_file_range']) {
+    assert.ok(fits(sys, 'flags').has('SYNC_FILE_RANGE_WRITE'), sys);
+  }
+  assert.equal(constantValue('SYNC_FILE_RANGE_WAIT_AFTER', 'i386'), 4n);
+  assert.ok(fits('preadv2', 'flags').has('RWF_NOWAIT'));
+  assert.ok(fits('setitimer', 'which').has('ITIMER_REAL'));
+  assert.ok(fits('shmctl', 'cmd').has('IPC_RMID'));
+});
+
+test('AT_FDCWD is shown as -100 in hovers, not -0x64', () => {
+  const f = fixture('default allow\nallow openat if dirfd == AT_FD|CWD\n');
+  const h = f.service.doHover(f.doc, f.position)!;
+  const text = (h.contents as { value: string }).value;
+  assert.match(text, /= -100\b/);
+  assert.doesNotMatch(text, /-0x64/);
+});
