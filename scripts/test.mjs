@@ -36,7 +36,7 @@ const QEMU_TOOL = resolve(ROOT, '..', 'shared', 'tools', 'qemu-kernel');
  */
 const SETUP = [
   { name: 'native helper', suites: ['native', 'trace', 'lsp', 'e2e', 'package'], cmd: ['make', '-s', '-C', 'native'] },
-  { name: 'bundles', suites: ['trace', 'lsp', 'e2e', 'package', 'kernel'], cmd: [process.execPath, 'scripts/build.mjs'] },
+  { name: 'bundles', suites: ['unit', 'trace', 'lsp', 'e2e', 'package', 'kernel'], cmd: [process.execPath, 'scripts/build.mjs'] },
   { name: 'qemu kernel (x86_64 guest for i386 and x32)', suites: ['kernel', 'native'], cmd: ['bash', join(QEMU_TOOL, 'setup.sh')], when: () => existsSync(join(QEMU_TOOL, 'setup.sh')) },
   { name: 'qemu kernel (arm64 guest for aarch64 and arm)', suites: ['kernel', 'native'], cmd: ['bash', join(QEMU_TOOL, 'setup.sh'), '--arch', 'arm64'], when: () => existsSync(join(QEMU_TOOL, 'setup.sh')) },
   { name: 'real VS Code (chromium, code-server, playwright-core)', suites: ['e2e'], cmd: ['bash', 'test/e2e/setup.sh'] },
