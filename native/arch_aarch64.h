@@ -1,5 +1,6 @@
-/* aarch64 register access and syscall table (the generic syscall numbers,
- * include/uapi/asm-generic/unistd.h). 32-bit arm tasks are not decoded. */
+/* aarch64 register access and syscall tables: the generic syscall numbers
+ * (include/uapi/asm-generic/unistd.h) and 32-bit arm (EABI) compat tasks, whose arguments
+ * PTRACE_GET_SYSCALL_INFO reports like any other's. */
 #ifndef SECCOMP_RUN_ARCH_H
 #define SECCOMP_RUN_ARCH_H
 
@@ -89,6 +90,7 @@ static int64_t arch_call_result(const sr_regs *r) { return (int64_t)r->regs[0]; 
 
 static const struct abi_table arch_abis[] = {
 	{SR_AUDIT_ARCH_AARCH64, 0, sysent_aarch64, sizeof sysent_aarch64 / sizeof sysent_aarch64[0]},
+	{SR_AUDIT_ARCH_ARM, 0, sysent_arm, sizeof sysent_arm / sizeof sysent_arm[0]},
 };
 
 #endif

@@ -42,8 +42,8 @@ export const HELPER_FILES = {
     tables: [['x86_64', 'sysent_x86_64', 0], ['i386', 'sysent_i386', 0], ['x32', 'sysent_x32', 0x40000000]],
   },
   'sysent_aarch64.h': {
-    what: 'aarch64 build: the native aarch64 ABI (32-bit arm tasks are not decoded)',
-    tables: [['aarch64', 'sysent_aarch64', 0]],
+    what: 'aarch64 build: the native aarch64 ABI and 32-bit arm (EABI) compat tasks',
+    tables: [['aarch64', 'sysent_aarch64', 0], ['arm', 'sysent_arm', 0]],
   },
 };
 

@@ -55,6 +55,7 @@ const HELPER_ABIS: Array<[string, string, Abi, number]> = [
   ['sysent_x86_64.h', 'sysent_i386', 'i386', 0],
   ['sysent_x86_64.h', 'sysent_x32', 'x32', 0x40000000],
   ['sysent_aarch64.h', 'sysent_aarch64', 'aarch64', 0],
+  ['sysent_aarch64.h', 'sysent_arm', 'arm', 0],
 ];
 
 for (const [file, table, abi, bit] of HELPER_ABIS) {
@@ -66,6 +67,7 @@ for (const [file, table, abi, bit] of HELPER_ABIS) {
     for (const [nr, g] of got) assert.ok(want.has(nr), `${abi}: the helper decodes ${g.name} (${nr}), the core has nothing to decode there`);
     // Registers, not C positions: i386 pread64's buffer is register 1, execve's argv register 1.
     if (abi === 'i386') assert.deepEqual(got.get(11), { nr: 11, name: 'execve', str: 1, argv: 2, buf: 0 });
+    if (abi === 'arm') assert.deepEqual(got.get(180), { nr: 180, name: 'pread64', str: 0, argv: 0, buf: 2 });
   });
 }
 
