@@ -21,8 +21,10 @@ export function getCodeLenses(ctx: FeatureContext): CodeLens[] {
   if (analysis.skipped || isFragment(model)) return [];
   const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   const args = [doc.uri];
+  // The size lens opens the annotated listing directly (the command's second argument is the format).
+  const listingArgs = [doc.uri, 'disasm'];
   if (analysis.diagnostics.some((d) => d.severity === 'error')) {
-    return [{ range, command: { title: 'BPF: fix the errors to compile', command: COMPILE_COMMAND, arguments: args } }];
+    return [{ range, command: { title: 'BPF: fix the errors to compile', command: COMPILE_COMMAND, arguments: listingArgs } }];
   }
   let perAbi = sizes.get(analysis);
   if (!perAbi) {
@@ -37,7 +39,7 @@ export function getCodeLenses(ctx: FeatureContext): CodeLens[] {
   }
   const title = 'BPF: ' + perAbi.map((s) => `${s.abi} ${s.atLeast ? 'over ' : ''}${s.length}${s.length > BPF_MAXINSNS ? ' (too large)' : ''}`).join(' · ') + ' instructions';
   return [
-    { range, command: { title, command: COMPILE_COMMAND, arguments: args } },
+    { range, command: { title, command: COMPILE_COMMAND, arguments: listingArgs } },
     { range, command: { title: 'Test run…', command: TEST_RUN_COMMAND, arguments: args } },
   ];
 }
