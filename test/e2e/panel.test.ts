@@ -28,9 +28,7 @@ interface Page {
 }
 
 // The functions passed to page.evaluate run in the page; the project's types are Node's, without the DOM.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const window: any;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 declare const document: any;
 
 let browser: Browser | undefined;
