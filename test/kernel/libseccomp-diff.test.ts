@@ -530,3 +530,64 @@ test('libseccomp: enough events, every action kind, no difference on clean regis
   assert.equal(tally.differedClean, 0);
   t.diagnostic(`${tally.events} events, ${tally.agreed} agreed, ${tally.differed} differed on upper-half garbage`);
 });
+
+// ---------------------------------------------------------------------------
+// Arguments where the kernel puts them (per-ABI layout). libseccomp knows no
+// argument names, only registers (SCMP_A<n>): written with the registers the
+// i386 kernel really uses (arch/x86/kernel/sys_ia32.c, kernel/fork.c), its
+// filter must decide exactly as ours, compiled from the parameter names.
+
+test('libseccomp: on i386, named arguments compile to the registers the kernel uses (clone backwards, 64-bit pairs)', (t) => demo(t, () => {
+  const ours = [
+    'arch i386', 'default errno(1)', 'badarch kill_process',
+    'errno(11) clone if tls == 0x1234',
+    'errno(12) clone if child_tid == 0x99',
+    'errno(13) sync_file_range if flags & SYNC_FILE_RANGE_WRITE',
+    'errno(14) fadvise64_64 if advice == 4',
+    'errno(15) pread64 if offset > 0x7fffffff',
+    'errno(16) fallocate if len == 0x100000002',
+  ].join('\n') + '\n';
+  // clone(flags, newsp, parent_tid, tls, child_tid); sync_file_range(fd, off lo/hi, nbytes lo/hi, flags);
+  // fadvise64_64(fd, off lo/hi, len lo/hi, advice); pread64(fd, buf, count, pos lo/hi);
+  // fallocate(fd, mode, off lo/hi, len lo/hi). A 64-bit comparison across a pair is two rules in libseccomp.
+  const theirs = [
+    'DEFAULT ERRNO 1', 'ARCH x86', 'BADARCH KILL_PROCESS',
+    'RULE ERRNO 11 clone 3 32 EQ 0x1234',
+    'RULE ERRNO 12 clone 4 32 EQ 0x99',
+    'RULE ERRNO 13 sync_file_range 5 32 MASKED_EQ 0x2 0x2',
+    'RULE ERRNO 14 fadvise64_64 5 32 EQ 0x4',
+    'RULE ERRNO 15 pread64 4 32 GT 0x0',
+    'RULE ERRNO 15 pread64 4 32 EQ 0x0 3 32 GT 0x7fffffff',
+    'RULE ERRNO 16 fallocate 4 32 EQ 0x2 5 32 EQ 0x1',
+  ].join('\n') + '\n';
+  const I = 'i386' as const;
+  const events = [
+    sys(I, 'clone', 0n, 0n, 0n, 0x1234n, 0n), sys(I, 'clone', 0n, 0n, 0n, 0n, 0x1234n),
+    sys(I, 'clone', 0n, 0n, 0n, 0n, 0x99n), sys(I, 'clone', 0n, 0n, 0n, 0x99n, 0n),
+    sys(I, 'sync_file_range', 3n, 0n, 0n, 2n, 0n, 0n), sys(I, 'sync_file_range', 3n, 0n, 0n, 0n, 0n, 2n),
+    sys(I, 'fadvise64_64', 3n, 0n, 0n, 0n, 4n, 0n), sys(I, 'fadvise64_64', 3n, 0n, 0n, 0n, 0n, 4n),
+    sys(I, 'pread64', 3n, 0n, 1n, 0n, 1n), sys(I, 'pread64', 3n, 0n, 1n, 0x80000000n, 0n), sys(I, 'pread64', 3n, 0n, 1n, 0x7fffffffn, 0n),
+    sys(I, 'fallocate', 3n, 0n, 0n, 0n, 2n, 1n), sys(I, 'fallocate', 3n, 0n, 0n, 0n, 2n, 0n), sys(I, 'fallocate', 3n, 0n, 2n, 1n, 0n, 0n),
+  ];
+  const want = [11, 1, 12, 1, 1, 13, 1, 14, 15, 15, 1, 16, 1, 1];
+  const { model, program } = compileText(ours, '/k/i386-layout.seccomp');
+  const lsc = buildWithLibseccomp(theirs);
+  const problems: string[] = [];
+  events.forEach((e, i) => {
+    const args = seenArgs(e, 32);
+    const data = { nr: e.nr, arch: abiInfo(I).auditArch, instructionPointer: 0n, args };
+    const o = actionFromRet(explain(program, data).ret);
+    const th = actionFromRet(runProgram(lsc.prog, data).action);
+    const d = decide(model, { arch: data.arch, nr: e.nr >>> 0, args });
+    const line = `${describe(e)}: ours ${show(o)}, libseccomp ${show(th)}, model ${d.action.kind}(${'data' in d.action ? d.action.data : ''}), expected errno(${want[i]})`;
+    if (o.kind !== 'errno' || o.data !== want[i] || !same(o, th)) problems.push(line);
+  });
+  assert.deepEqual(problems, [], `\n${problems.join('\n')}\n--- ours ---\n${toDisassembly(program)}`);
+  // The same in the kernel, where this machine runs i386 calls (int $0x80 or a -m32 runner).
+  const runner = r32 ?? (int80 ? r64 : undefined);
+  if (!runner) return;
+  const kOurs = runInKernel(dir, runner, toRaw(program), events);
+  const kTheirs = runInKernel(dir, runner, lsc.raw, events);
+  assert.deepEqual(kOurs.outcomes, want.map((n) => `ret:-${n}`));
+  assert.deepEqual(kTheirs.outcomes, kOurs.outcomes);
+}));
