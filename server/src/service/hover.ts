@@ -9,6 +9,7 @@ import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-typ
 import { abiInfo, type Abi } from '../kernel/abi';
 import { getConstant, errnoInfo } from '../kernel/constants';
 import { ACTION_DOCS } from '../kernel/docs/actions';
+import { CONSTANT_MEANINGS, FAMILY_MEANINGS } from '../kernel/docs/constant-meanings';
 import { actionText, retValue } from '../kernel/seccomp';
 import { X32_SYSCALL_BIT } from '../kernel/seccomp';
 import { expandGroup, getGroup } from '../kernel/groups';
@@ -57,7 +58,7 @@ function describeOccurrence(model: PolicyModel, occ: Occurrence, abis: readonly 
     case 'constant': return describeConstant(occ.name, abis);
     case 'errno': return describeErrno(occ.name, abis);
     case 'define': return describeDefine(model, occ.name, abis);
-    case 'group': return describeGroup(model, occ.name, occ.definition !== undefined);
+    case 'group': return describeGroup(model, occ.name, occ.definition !== undefined, abis);
     case 'abi': return describeAbi(occ.name as Abi);
     case 'include': return `Includes \`${occ.target}\`${model.files.has(occ.target) ? '' : ' (not readable)'}`;
   }
@@ -229,7 +230,11 @@ export function describeConstant(name: string, abis: readonly Abi[]): string | u
   const info = getConstant(name);
   if (!info) return undefined;
   const values = valuesText(info.values, abis);
-  return [`\`${name}\` ${values.join('  \n')}`, `Built-in constant (family \`${info.family}\`).`].join('\n\n');
+  // What it means first (kernel/docs/constant-meanings.ts), then what it is.
+  const meaning = CONSTANT_MEANINGS[name] ?? info.message;
+  const family = FAMILY_MEANINGS[info.family];
+  return [`\`${name}\` ${values.join('  \n')}`, ...(meaning ? [`${meaning[0]!.toUpperCase()}${meaning.slice(1)}.`] : []),
+    `Built-in constant (family \`${info.family}\`${family ? `: ${family}` : ''}).`].join('\n\n');
 }
 
 export function describeErrno(name: string, abis: readonly Abi[]): string | undefined {
@@ -250,20 +255,26 @@ function describeDefine(model: PolicyModel, name: string, abis: readonly Abi[]):
   return [head, valuesText(values, abis).map((v) => `\`${name}\` ${v}`).join('  \n')].join('\n\n');
 }
 
-export function describeGroup(model: PolicyModel | undefined, name: string, user: boolean): string | undefined {
+export function describeGroup(model: PolicyModel | undefined, name: string, user: boolean, abis: readonly Abi[] = model?.abis ?? []): string | undefined {
   if (user && model) {
     const members = model.groupMembers?.get(name) ?? [];
-    return [`**@${name}** (defined in this policy): ${members.length} syscall${members.length === 1 ? '' : 's'}`, memberList(members)].join('\n\n');
+    return [`**@${name}** (defined in this policy): ${members.length} syscall${members.length === 1 ? '' : 's'}${perAbiCounts(members, abis)}`, memberList(members)].join('\n\n');
   }
   const g = getGroup(`@${name}`);
   if (!g) return undefined;
   const members = expandGroup(g.name);
-  return [`**${g.name}**: ${g.description}`, `${members.length} syscalls: ${memberList(members)}`].join('\n\n');
+  return [`**${g.name}**: ${g.description}`, `${members.length} syscalls${perAbiCounts(members, abis)}`, memberList(members)].join('\n\n');
 }
 
+/** ` (x86_64 90 · aarch64 71)`: how many members each ABI has, where that differs from the total. */
+function perAbiCounts(members: readonly string[], abis: readonly Abi[]): string {
+  const counts = abis.map((a) => [a, members.filter((m) => getSyscall(m)?.numbers[a] !== undefined).length] as const);
+  return counts.some(([, n]) => n !== members.length) ? ` (${counts.map(([a, n]) => `${a} ${n}`).join(' · ')})` : '';
+}
+
+/** Every member, compact: the summary line above says how many, so the list is never cut. */
 function memberList(members: readonly string[]): string {
-  const shown = members.slice(0, 80).map((m) => `\`${m}\``).join(', ');
-  return members.length > 80 ? `${shown}, … (${members.length - 80} more)` : shown;
+  return members.length ? `Members: ${members.map((m) => `\`${m}\``).join(', ')}` : 'No members.';
 }
 
 export function describeAction(name: ActionName): string {

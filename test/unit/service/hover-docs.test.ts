@@ -22,3 +22,34 @@ test('action hovers stay under 60 words and still name the kernel value', () => 
     assert.match(h.value, /SECCOMP_RET_/, name);
   }
 });
+
+test('a constant\'s hover says what it means, then its value and family', () => {
+  const h = check(HEAD + 'allow openat if flags & O_CLO|EXEC\n')!;
+  assert.match(h.value, /^`O_CLOEXEC` = 0x80000 \(524288\)/);
+  assert.match(h.value, /Close the descriptor when the process execs a new program\./);
+  assert.match(h.value, /family `O_`: a flag of open\(2\)/);
+  const p = check(HEAD + 'allow personality if persona == ADDR_NO_RAND|OMIZE\n')!;
+  assert.match(p.value, /address-space randomisation/);
+  const e = check(HEAD + 'allow read if fd == EP|ERM\n')!;
+  assert.match(e.value, /Operation not permitted/);
+});
+
+test('every constant family has a meaning', async () => {
+  const { allConstants } = await import('../../../server/src/kernel/constants');
+  const { FAMILY_MEANINGS, CONSTANT_MEANINGS } = await import('../../../server/src/kernel/docs/constant-meanings');
+  const families = new Set(allConstants().map((c) => c.family));
+  assert.deepEqual([...families].filter((f) => !FAMILY_MEANINGS[f]), []);
+  const { getConstant } = await import('../../../server/src/kernel/constants');
+  assert.deepEqual(Object.keys(CONSTANT_MEANINGS).filter((n) => !getConstant(n)), [], 'meanings of constants the tables lack');
+});
+
+test('a group\'s hover gives the count per ABI and every member', () => {
+  const h = check(HEAD + 'allow @system-serv|ice\n')!;
+  const total = Number(/(\d+) syscalls \(x86_64 (\d+) · aarch64 (\d+)\)/.exec(h.value)?.[1]);
+  assert.ok(total > 80, h.value.slice(0, 300));
+  const listed = /Members: (.*)$/m.exec(h.value)![1]!.split(', ');
+  assert.equal(listed.length, total, 'the full list, never cut');
+  assert.ok(listed.includes('`ioctl`'));
+  const user = check('arch x86_64, aarch64\ndefault allow\ngroup @g = open, read\nallow @|g\n')!;
+  assert.match(user.value, /2 syscalls \(x86_64 2 · aarch64 1\)/);
+});
