@@ -1,0 +1,142 @@
+// The trace panel's pipeline, timed in its two halves (issue 9's goals:
+// ≥ 200k events/s ingested, first row visible < 200 ms after the program's
+// first syscall):
+//
+//  1. helper → language server → `seccomp/runEvents`: the bundled server
+//     (dist/server.js over stdio) runs `dd` making COUNT read/write pairs
+//     under an allow-all policy; we time the run request to the first row,
+//     and rows per second over the whole run, as the extension receives them.
+//  2. page: the panel's page (dist/webview.js in Debian's Chromium, as the
+//     webview loads it) is sent the same kind of batches (2,000 rows each);
+//     we time the first batch to its row on screen, and rows ingested per
+//     second until the counter shows them all.
+//
+// Prints figures; asserts nothing. `node bench/panel.mjs [COUNT]`.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const root = resolve(import.meta.dirname, '..');
+const require = createRequire(import.meta.url);
+const rpc = require('vscode-jsonrpc/node');
+const COUNT = Number(process.argv[2] ?? 200_000);
+
+for (const f of ['dist/server.js', 'dist/webview.js', 'native/build/seccomp-run']) {
+  if (!existsSync(join(root, f))) {
+    console.error(`bench/panel.mjs: ${f} is missing; run npm ci (or npm run build and make -C native)`);
+    process.exit(2);
+  }
+}
+
+// ── 1. server ──────────────────────────────────────────────────────────────
+async function serverHalf() {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-panel-'));
+  const policy = join(dir, 'allow.seccomp');
+  const text = 'arch x86_64\ndefault allow\n';
+  writeFileSync(policy, text);
+  const uri = pathToFileURL(policy).href;
+  const server = spawn(process.execPath, [join(root, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(server.stdout), new rpc.StreamMessageWriter(server.stdin));
+  let rows = 0;
+  let firstRowAt;
+  let lastRowAt;
+  let runId;
+  const done = new Promise((resolveDone) => {
+    conn.onNotification('seccomp/runEvents', (p) => {
+      if (p.runId !== runId && runId !== undefined) return;
+      if (p.rows.length) {
+        firstRowAt ??= performance.now();
+        lastRowAt = performance.now();
+        rows += p.rows.length;
+      }
+    });
+    conn.onNotification('seccomp/runFinished', (p) => resolveDone(p));
+  });
+  conn.onNotification(() => {});
+  conn.onRequest(() => null);
+  conn.listen();
+  await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { trusted: true } });
+  conn.sendNotification('initialized', {});
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'seccomp', version: 1, text } });
+  const t0 = performance.now();
+  // bs=1 count=N: N reads and N writes, after the program's start-up.
+  const r = await conn.sendRequest('seccomp/run', { uri, argv: ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', `count=${COUNT}`], mode: 'enforce', cwd: dir });
+  if (!r.ok) throw new Error(`run refused: ${r.message}`);
+  runId = r.runId;
+  const finished = await done;
+  const t1 = performance.now();
+  conn.dispose();
+  server.kill();
+  return { rows, firstRowMs: firstRowAt - t0, rowsPerSecond: rows / ((lastRowAt - firstRowAt) / 1000), wallMs: t1 - t0, status: finished.status };
+}
+
+// ── 2. page ────────────────────────────────────────────────────────────────
+async function pageHalf() {
+  const e2e = join(root, 'test', 'e2e');
+  let chromium;
+  try {
+    ({ chromium } = createRequire(join(e2e, 'package.json'))('playwright-core'));
+  } catch {
+    return { skipped: 'playwright-core is not installed (bash test/e2e/setup.sh)' };
+  }
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.setContent('<!DOCTYPE html><html><head></head><body><div id="app"></div></body></html>');
+    await page.evaluate(() => {
+      window.posted = [];
+      let state;
+      window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), getState: () => state, setState: (s) => { state = s; } });
+    });
+    await page.addStyleTag({ path: join(root, 'dist', 'webview.css') });
+    await page.addScriptTag({ path: join(root, 'dist', 'webview.js') });
+    await page.waitForFunction(() => window.posted.some((m) => m.type === 'ready'));
+    return await page.evaluate(async (count) => {
+      const header = { runId: 'b', policyUri: 'file:///w/p.seccomp', policyLabel: 'p.seccomp', argv: ['dd'], mode: 'enforce', startedAt: 0 };
+      window.postMessage({ type: 'reset', header, maxRows: 100_000 }, '*');
+      const location = { uri: 'file:///w/p.seccomp', range: { start: { line: 1, character: 0 }, end: { line: 1, character: 13 } } };
+      const batch = (b) => Array.from({ length: 2000 }, (_, i) => {
+        const seq = b * 2000 + i;
+        return { seq, pid: 1000, time: seq / 100, syscall: seq % 2 ? 'write' : 'read', abi: 'x86_64',
+          text: seq % 2 ? 'write(1, "\\0", 1) = 1' : 'read(0, "\\0", 1) = 1', action: 'allow', kind: 'allow', where: 'p.seccomp:2 (default)',
+          location, applied: 'enforced', failed: false, args: ['0x0', '0x0', '0x1', '0x0', '0x0', '0x0'] };
+      });
+      const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+      const batches = Math.ceil(count / 2000);
+      const pre = Array.from({ length: batches }, (_, b) => batch(b));
+      const t0 = performance.now();
+      window.postMessage({ type: 'events', runId: 'b', rows: pre[0] }, '*');
+      while (!document.querySelector('.rows .row')) await frame();
+      const firstRowMs = performance.now() - t0;
+      for (let b = 1; b < batches; b++) {
+        window.postMessage({ type: 'events', runId: 'b', rows: pre[b] }, '*');
+        if (b % 10 === 9) await new Promise((r) => setTimeout(r, 0));
+      }
+      const total = batches * 2000;
+      const shown = new RegExp(`${total.toLocaleString('en-US')} syscalls`);
+      while (!shown.test(document.querySelector('.status')?.textContent ?? '')) await frame();
+      await frame();
+      const ms = performance.now() - t0;
+      return { rows: total, firstRowMs, rowsPerSecond: total / (ms / 1000), domRows: document.querySelectorAll('.rows .row').length };
+    }, COUNT);
+  } finally {
+    await browser.close().catch(() => {});
+  }
+}
+
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+const server = await serverHalf();
+console.log(`server: ${fmt(server.rows)} rows of dd (status ${server.status}); first row ${server.firstRowMs.toFixed(0)} ms after the run request; ${fmt(server.rowsPerSecond)} rows/s to the client; ${(server.wallMs / 1000).toFixed(2)} s in all`);
+const page = await pageHalf();
+if (page.skipped) console.log(`page: skipped: ${page.skipped}`);
+else console.log(`page: ${fmt(page.rows)} rows; first row on screen ${page.firstRowMs.toFixed(0)} ms after its batch; ${fmt(page.rowsPerSecond)} rows/s ingested and counted; ${page.domRows} row elements in the DOM`);
+if (!page.skipped) {
+  const end = Math.min(server.rowsPerSecond, page.rowsPerSecond);
+  console.log(`end to end: ${fmt(end)} rows/s (the slower half; goal 200,000); first row ${(server.firstRowMs + page.firstRowMs).toFixed(0)} ms after the run request (goal 200 ms after the program's first syscall)`);
+}
