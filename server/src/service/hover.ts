@@ -20,6 +20,7 @@ import type { Occurrence, PolicyModel } from '../policy/semantics/model';
 import type { ActionName } from '../policy/syntax/ast';
 import { actionOf, contains, hexDec, occurrenceAt, offsetOf, statementAt } from './find';
 import { rangeOf } from './positions';
+import { describeLiteralAt } from './literal';
 import type { FeatureContext, ServiceSettings } from './context';
 
 /** The ABIs hovers describe: the setting, else the policy's `arch`. */
@@ -40,6 +41,8 @@ export function doHover(ctx: FeatureContext, position: Position): Hover | null {
   }
   // Actions are keywords, not names: find them in the statement's tree.
   const stmt = statementAt(file, offset);
+  const literal = stmt && describeLiteralAt(model, file, stmt, offset, abis);
+  if (literal) return { contents: { kind: MarkupKind.Markdown, value: literal.value }, range: rangeOf(model, file.path, literal.range) };
   const action = stmt && actionOf(stmt);
   if (action && contains(action.nameRange, offset)) {
     return { contents: { kind: MarkupKind.Markdown, value: describeAction(action.name) }, range: rangeOf(model, file.path, action.nameRange) };

@@ -53,3 +53,29 @@ test('a group\'s hover gives the count per ABI and every member', () => {
   const user = check('arch x86_64, aarch64\ndefault allow\ngroup @g = open, read\nallow @|g\n')!;
   assert.match(user.value, /2 syscalls \(x86_64 2 · aarch64 1\)/);
 });
+
+test('a number in a condition: decimal, hex, and the constants of its argument', () => {
+  const h = check('default allow\nallow openat if flags & 0x80|000\n')!;
+  assert.equal(h.span, '0x80000');
+  assert.match(h.value, /524288 = 0x80000/);
+  assert.match(h.value, /In `flags` of `openat`: `O_CLOEXEC`/);
+  const d = check('default allow\nallow socket if domain == 1|0\n')!;
+  assert.match(d.value, /10 = 0xa/);
+  assert.match(d.value, /`AF_INET6`/);
+  const bits = check('default allow\nallow mmap if prot == |5\n')!;
+  assert.match(bits.value, /`PROT_READ\|PROT_EXEC`/);
+  const neg = check('default allow\nallow openat if dirfd == -1|00\n')!;
+  assert.equal(neg.span, '-100');
+  assert.match(neg.value, /-100 \(0xffffff9c as 32 bits\)/);
+  assert.match(neg.value, /`AT_FDCWD`/);
+  const plain = check('default allow\nallow read if count > 4|096\n')!;
+  assert.match(plain.value, /4096 = 0x1000/);
+  assert.doesNotMatch(plain.value, /In `count`/);
+});
+
+test('a number as errno(N) or syscall(N) names what it stands for', () => {
+  const e = check('default allow\nerrno(1|3) read\n')!;
+  assert.match(e.value, /`EACCES`: Permission denied/);
+  const s = check('arch x86_64, aarch64\ndefault allow\nallow syscall(5|9)\n')!;
+  assert.match(s.value, /execve on x86_64 · /);
+});
