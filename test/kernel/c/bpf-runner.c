@@ -35,6 +35,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "filter-file.h"
+
 enum { NONE = 0, RETURNED = 1, TRAPPED = 2, REJECTED = 3, ACCEPTED = 4 };
 
 struct report {
@@ -47,11 +49,6 @@ struct report {
 };
 
 static struct report *shared;
-
-static void fail(const char *what) {
-  perror(what);
-  exit(2);
-}
 
 /* Leaves without relying on any particular syscall being allowed. */
 static _Noreturn void die(void) {
@@ -85,25 +82,6 @@ static void on_sigsys(int sig, siginfo_t *si, void *ctx) {
   shared->trap_arch = si->si_arch;
   shared->state = TRAPPED;
   die();
-}
-
-static struct sock_filter *read_filter(const char *path, unsigned short *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) fail(path);
-  if (fseek(f, 0, SEEK_END) != 0) fail("fseek");
-  long size = ftell(f);
-  if (size < 0) fail("ftell");
-  if (fseek(f, 0, SEEK_SET) != 0) fail("fseek");
-  if (size % (long)sizeof(struct sock_filter) != 0 || size / (long)sizeof(struct sock_filter) > 0xffff) {
-    fprintf(stderr, "%s: bad filter size %ld\n", path, size);
-    exit(2);
-  }
-  struct sock_filter *insns = malloc(size > 0 ? (size_t)size : 1);
-  if (!insns) fail("malloc");
-  if (size > 0 && fread(insns, 1, (size_t)size, f) != (size_t)size) fail("fread");
-  if (fclose(f) != 0) fail("fclose");
-  *len = (unsigned short)(size / (long)sizeof(struct sock_filter));
-  return insns;
 }
 
 /* Child side: prepare, install the filter, then (if nr >= 0) make the syscall. Never returns. */
