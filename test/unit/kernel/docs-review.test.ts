@@ -18,8 +18,47 @@ export const REVIEWED = [
   'membarrier',
 ] as const;
 
+/**
+ * Every syscall whose note was read against the kernel (6.1 sources) and
+ * libc (versions that added a call, capabilities, libc fallbacks): a note
+ * added later and not listed here fails the test below until it is reviewed.
+ * Summaries of calls without a note are not on this list yet.
+ */
+export const NOTES_REVIEWED: readonly string[] = [
+  '_sysctl', 'acct', 'add_key', 'adjtimex', 'afs_syscall', 'arch_prctl', 'bpf', 'break', 'brk', 'capset',
+  'chroot', 'clock_adjtime', 'clock_adjtime64', 'clock_getres_time64', 'clock_gettime', 'clock_gettime64',
+  'clock_nanosleep_time64', 'clock_settime', 'clock_settime64', 'clone', 'clone3', 'close_range', 'connect',
+  'creat', 'create_module', 'delete_module', 'epoll_ctl_old', 'epoll_wait_old', 'execve', 'execveat', 'exit',
+  'exit_group', 'faccessat2', 'fanotify_init', 'fchmodat2', 'finit_module', 'fork', 'fsconfig', 'fsmount',
+  'fsopen', 'fspick', 'ftime', 'futex', 'futex_time64', 'get_kernel_syms', 'getcpu', 'getpmsg', 'getrandom',
+  'gettimeofday', 'gtty', 'idle', 'init_module', 'io_pgetevents_time64', 'io_uring_enter',
+  'io_uring_register', 'io_uring_setup', 'ioctl', 'ioperm', 'iopl', 'ipc', 'kcmp', 'kexec_file_load',
+  'kexec_load', 'keyctl', 'kill', 'landlock_create_ruleset', 'landlock_restrict_self', 'listmount', 'lock',
+  'lookup_dcookie', 'memfd_create', 'mknod', 'mknodat', 'mmap', 'mmap2', 'modify_ldt', 'mount',
+  'mount_setattr', 'move_mount', 'mprotect', 'mpx', 'mq_timedreceive_time64', 'mq_timedsend_time64', 'mseal',
+  'msgget', 'name_to_handle_at', 'nfsservctl', 'open', 'open_by_handle_at', 'open_tree', 'open_tree_attr',
+  'openat', 'openat2', 'pciconfig_read', 'pciconfig_write', 'perf_event_open', 'personality', 'pidfd_getfd',
+  'pidfd_open', 'pidfd_send_signal', 'pivot_root', 'pkey_mprotect', 'ppoll_time64', 'prctl', 'prlimit64',
+  'process_vm_readv', 'process_vm_writev', 'prof', 'profil', 'pselect6_time64', 'ptrace', 'putpmsg',
+  'query_module', 'quotactl', 'reboot', 'recvmmsg_time64', 'remap_file_pages', 'request_key',
+  'restart_syscall', 'riscv_flush_icache', 'riscv_hwprobe', 'rseq', 'rt_sigreturn', 'rt_sigtimedwait_time64',
+  'sched_rr_get_interval_time64', 'sched_setscheduler', 'seccomp', 'security', 'select', 'semget',
+  'semtimedop_time64', 'set_robust_list', 'set_thread_area', 'set_tid_address', 'setdomainname', 'setgid',
+  'setgroups', 'sethostname', 'setns', 'setregid', 'setresgid', 'setresuid', 'setreuid', 'settimeofday',
+  'setuid', 'setxattr', 'shmget', 'sigreturn', 'socket', 'socketcall', 'statmount', 'stty', 'swapoff',
+  'swapon', 'syslog', 'tgkill', 'time', 'timer_gettime64', 'timer_settime64', 'timerfd_gettime64',
+  'timerfd_settime64', 'tuxcall', 'ulimit', 'umount2', 'unshare', 'uprobe', 'uretprobe', 'uselib',
+  'userfaultfd', 'utimensat_time64', 'vfork', 'vm86', 'vm86old', 'vserver', 'wait4',
+];
+
 test('every reviewed name is a syscall of the tables', () => {
-  for (const name of REVIEWED) assert.ok(getSyscall(name), name);
+  for (const name of [...REVIEWED, ...NOTES_REVIEWED]) assert.ok(getSyscall(name), name);
+});
+
+test('every syscall note has been reviewed', async () => {
+  const { SYSCALL_DOCS } = await import('../../../server/src/kernel/docs/syscall-docs');
+  const listed = new Set(NOTES_REVIEWED);
+  assert.deepEqual(Object.entries(SYSCALL_DOCS).filter(([n, d]) => d.note && !listed.has(n)).map(([n]) => n), []);
 });
 
 test('clone: the note gives each ABI its register order (CLONE_BACKWARDS puts tls before child_tid)', () => {
