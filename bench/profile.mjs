@@ -7,7 +7,7 @@
 //   - size and mean path over every allowed syscall (the unweighted figure of merit);
 //   - personality(0xffffffff) (an argument-checked rule) against libseccomp -O, without a profile, with
 //     profiles that never call it, and with the profile of a program that does query it.
-// libseccomp's filter comes from bench/libseccomp-export.c (seccomp_export_bpf) and runs in the same
+// libseccomp's filter comes from test/kernel/c/libseccomp-filter.c (seccomp_export_bpf) and runs in the same
 // interpreter. Usage: node bench/profile.mjs   (needs make -C native, gcc, libseccomp-dev, python3, node)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -48,7 +48,7 @@ const cli = join(dir, 'cli.cjs');
 await build({ entryPoints: [join(root, 'server', 'src', 'cli', 'main.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: cli, logLevel: 'warning' });
 writeFileSync(join(dir, 'seccomp-policy.cjs'), `require(${JSON.stringify(cli)}).runCli();\n`);
 const lsc = join(dir, 'lsc-export');
-run('cc', ['-std=c11', '-Wall', '-Wextra', '-Werror', '-O2', '-o', lsc, join(root, 'bench', 'libseccomp-export.c'), '-lseccomp']);
+run('cc', ['-std=c11', '-Wall', '-Wextra', '-Werror', '-O2', '-o', lsc, join(root, 'test', 'kernel', 'c', 'libseccomp-filter.c'), '-lseccomp']);
 
 const require = createRequire(import.meta.url);
 const { buildPolicyModel, compilePolicy, programStats, runProgram, decodeProgram, getSyscall, profileFromTrace } = require(core);
@@ -63,7 +63,8 @@ const compare = (c) => {
   if (c.kind !== 'cmp') throw new Error(`no libseccomp rule for a ${c.kind} here`);
   const full = c.mask === (c.width === 32 ? 0xffffffffn : 0xffffffffffffffffn);
   if (!full && c.op !== '==') throw new Error('a masked comparison other than == has no libseccomp form');
-  return full ? `${c.arg} ${OPS[c.op]} ${c.value}` : `${c.arg} MASKED_EQ ${c.mask} ${c.value}`;
+  // 64-bit comparisons (SCMP_CMP64), as Docker's profile is loaded.
+  return full ? `${c.arg} 64 ${OPS[c.op]} ${c.value}` : `${c.arg} 64 MASKED_EQ ${c.mask} ${c.value}`;
 };
 const rules = [`DEFAULT ${action(table.defaultAction)}`, 'OPTIMIZE 2'];
 for (const list of table.bySyscall.values()) {

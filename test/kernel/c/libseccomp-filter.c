@@ -1,9 +1,12 @@
 /*
- * libseccomp side of test/kernel/libseccomp-diff.test.ts (built at test time).
+ * Builds a filter with libseccomp: the libseccomp side of
+ * test/kernel/libseccomp-diff.test.ts, and of bench/profile.mjs (which runs
+ * libseccomp's program in our interpreter). Built at run time.
  *   lsc RULES OUT
  * RULES: first line "DEFAULT <action>", then any of
  *   ARCH <x86_64|x86|x32>...            (replaces the native arch; before any RULE)
  *   BADARCH <action>
+ *   OPTIMIZE <1|2>                      SCMP_FLTATR_CTL_OPTIMIZE (2: binary tree, libseccomp's -O)
  *   RULE <action> <syscall name> [<arg> <32|64> <EQ|NE|LT|LE|GT|GE|MASKED_EQ> <a> [<b>]]...
  *     width 32: SCMP_CMP32 (what SCMP_A<n>_32 expands to); 64: SCMP_CMP64 (SCMP_A<n>)
  * action: ALLOW | LOG | KILL_PROCESS | KILL_THREAD | TRAP | NOTIFY | ERRNO <n> | TRACE <n>
@@ -107,6 +110,8 @@ int main(int argc, char **argv) {
       for (char *a = next(&save); a; a = next(&save)) {
         if ((rc = seccomp_arch_add(ctx, arch_token(a))) != 0) failed("seccomp_arch_add", rc);
       }
+    } else if (strcmp(kw, "OPTIMIZE") == 0) {
+      if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, (uint32_t)number(&save))) != 0) failed("seccomp_attr_set", rc);
     } else if (strcmp(kw, "BADARCH") == 0) {
       if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, action(&save))) != 0) failed("seccomp_attr_set", rc);
     } else if (strcmp(kw, "RULE") == 0) {
