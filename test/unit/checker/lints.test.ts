@@ -69,6 +69,8 @@ test('a constant of another family than the argument takes is a warning on the c
   assert.deepEqual(d.map((x) => c.spans[c.diagnostics.indexOf(x)]), ['O_RDONLY', 'SOCK_STREAM']);
   assert.match(d[0]!.message, /`O_RDONLY` is a `O_\*` constant, but `prot` of `mmap` takes `PROT_\*`/);
   assert.equal(only(check(H + 'allow mmap if prot & PROT_EXEC == 0 && flags & MAP_ANONYMOUS\n'), 'foreign-constant').length, 0);
+  // Same bit under another name (O_CLOEXEC is SOCK_CLOEXEC): no warning; a level from IPPROTO_ is a level.
+  assert.equal(only(check(H + 'allow accept4 if flags & O_CLOEXEC\nallow setsockopt if level == IPPROTO_TCP\n'), 'foreign-constant').length, 0);
 });
 
 test('execve allowed with executable mappings denied: the loader lint, on the deciding rule or the default', () => {

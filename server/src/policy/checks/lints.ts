@@ -7,7 +7,7 @@ import { findArg, getSyscall } from '../../kernel/syscalls';
 import { constantsForArg, constantValue, errnoName, getConstant } from '../../kernel/constants';
 import { expandGroup } from '../../kernel/groups';
 import type { Abi } from '../../kernel/abi';
-import type { ArgPlace } from '../../kernel/types';
+import type { ArgPlace, ConstantInfo } from '../../kernel/types';
 import { ENOSYS_FALLBACKS } from '../../kernel/seccomp';
 import { SEMANTIC_CODES, type SemanticCode } from '../codes';
 import type { PolicyDiagnostic, RelatedLocation } from '../diagnostics';
@@ -369,19 +369,26 @@ function foreignConstants(model: PolicyModel, rule: PolicyRule, e: Expression, o
     constantsIn(argSide, rule.file, occ, found);
     for (const side of constSides) constantsIn(side, rule.file, occ, found);
     // The constants that fit this argument in every syscall of the rule that has it.
-    const fitting: { names: Set<string>; families: Set<string>; sys: string }[] = [];
+    const fitting: { list: readonly ConstantInfo[]; bits: boolean; names: Set<string>; families: Set<string>; sys: string }[] = [];
     for (const name of arg.syscalls) {
       const sys = getSyscall(name);
       const a = sys && findArg(sys, arg.name)?.arg;
       if (!a || a.constants.length === 0) continue;
       const list = constantsForArg(a);
-      fitting.push({ names: new Set(list.map((c) => c.name)), families: new Set(list.map((c) => c.family)), sys: name });
+      fitting.push({ list, bits: a.kind === 'flags', names: new Set(list.map((c) => c.name)), families: new Set(list.map((c) => c.family)), sys: name });
     }
     if (fitting.length === 0) return;
+    // In a bit set, a twin with the same non-zero value on every ABI (O_CLOEXEC for SOCK_CLOEXEC) is
+    // the same bit: not a mistake worth a warning. Zero is no twin (`prot == O_RDONLY` is not PROT_NONE
+    // by intent), and in an enum equal values are a coincidence (SOCK_STREAM and AF_UNIX are both 1).
+    const twin = (info: ConstantInfo, list: readonly ConstantInfo[]) => list.some((f) => model.abis.every((abi) => {
+      const v = info.values[abi];
+      return v !== undefined && v !== 0n && f.values[abi] === v;
+    }));
     for (const c of found) {
       const info = getConstant(c.name);
       if (!info) continue;
-      const bad = fitting.find((f) => !f.names.has(c.name) && !f.families.has(info.family));
+      const bad = fitting.find((f) => !f.names.has(c.name) && !f.families.has(info.family) && !(f.bits && twin(info, f.list)));
       if (!bad) continue;
       const a = findArg(getSyscall(bad.sys)!, arg.name)!.arg;
       report('foreign-constant', rule.file, c.range,
