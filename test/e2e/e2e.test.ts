@@ -12,7 +12,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { skipUnless } from '../helpers/machine';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -98,16 +99,23 @@ test('the extension works in a real VS Code (code-server + Chromium)', { timeout
   const check = spawnSync('bash', [join(here, 'setup.sh'), '--check'], { encoding: 'utf8' });
   const missing = check.status === 0 ? undefined : `${check.stdout.trim() || 'test/e2e/setup.sh --check failed'} (run: bash test/e2e/setup.sh)`;
   if (skipUnless(t, missing === undefined ? undefined : { kind: 'tool', reason: missing })) return;
+  // The trace phase runs the .vsix users install (vsce, as `npm run package` does), not the sources.
+  const vsixDir = mkdtempSync(join(tmpdir(), 'seccomp-e2e-vsix-'));
+  const vsix = join(vsixDir, 'seccomp-policy.vsix');
+  const pack = await run(join(root, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--target', 'linux-x64', '--out', vsix], 240_000);
+  assert.equal(pack.code, 0, `vsce package failed:\n${pack.output}`);
   const t1 = Date.now();
 
-  const e2e = await run(process.execPath, [join(here, 'run.mjs')], 450_000);
+  const e2e = await run(process.execPath, [join(here, 'run.mjs'), '--vsix', vsix], 450_000);
+  rmSync(vsixDir, { recursive: true, force: true });
   const stopped = await stopCodeServer();
-  console.log(`    [e2e.test] build+setup ${((t1 - t0) / 1000).toFixed(1)} s, run ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+  console.log(`    [e2e.test] build+package ${((t1 - t0) / 1000).toFixed(1)} s, run ${((Date.now() - t1) / 1000).toFixed(1)} s`);
 
   assert.equal(e2e.code, 0, `test/e2e/run.mjs failed (see test/e2e/artifacts/):\n${e2e.output.slice(-6000)}`);
   assert.match(e2e.output, /phase suite: PASSED/);
   assert.match(e2e.output, /phase ui: PASSED/);
   assert.match(e2e.output, /phase trace: PASSED/);
+  assert.match(e2e.output, /with the installed \.vsix/);
   assert.match(e2e.output, /\d+ passing/);
   assert.doesNotMatch(e2e.output, /\d+ failing/);
   for (const png of ['editor-highlighting.png', 'problems-panel.png', 'diagnostic-hover.png', 'trace-killed.png', 'trace-success.png']) {

@@ -23,10 +23,10 @@
 //      is copied to docs/images/trace-panel.png.
 //
 // Prerequisites: `bash test/e2e/setup.sh` and `node scripts/build.mjs`.
-// Usage: node test/e2e/run.mjs [--phase suite|ui|trace|all] [--headed]
+// Usage: node test/e2e/run.mjs [--phase suite|ui|trace|all] [--headed] [--vsix FILE]
 // Exit code 0 when every phase passed. code-server runs in its own process
 // group (setsid) and the whole group is killed on every way out.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -47,6 +47,9 @@ const started = Date.now();
 const args = process.argv.slice(2);
 const phaseArg = args.includes('--phase') ? args[args.indexOf('--phase') + 1] : 'all';
 const headed = args.includes('--headed');
+// --vsix FILE: install that package into code-server first; the trace phase then
+// uses the installed extension (what a user installs), not the development one.
+const vsix = args.includes('--vsix') ? resolve(args[args.indexOf('--vsix') + 1]) : undefined;
 if (!['suite', 'ui', 'trace', 'all'].includes(phaseArg)) {
   console.error('usage: node test/e2e/run.mjs [--phase suite|ui|trace|all] [--headed]');
   process.exit(2);
@@ -138,6 +141,16 @@ async function freePort() {
   });
 }
 
+if (vsix) {
+  const inst = spawnSync(codeServerBin, ['--config', join(tmp, 'config.yaml'), '--user-data-dir', userData,
+    '--extensions-dir', join(tmp, 'ext'), '--install-extension', vsix], { encoding: 'utf8', env: { ...process.env, ...xdg } });
+  if (inst.status !== 0) {
+    log(`FAILED: code-server --install-extension ${vsix} exited ${inst.status}:\n${inst.stdout}${inst.stderr}`);
+    process.exit(1);
+  }
+  log(`installed ${vsix}: ${inst.stdout.trim().split('\n').at(-1)}`);
+}
+
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 const csLog = openSync(join(artifacts, 'code-server.log'), 'a');
@@ -205,10 +218,10 @@ async function waitHealthy(timeoutMs = 60_000) {
   throw new Error(`code-server did not answer ${base}/healthz within ${timeoutMs} ms`);
 }
 
-function workbenchUrl(withTests, folder = workspace) {
+function workbenchUrl(withTests, folder = workspace, development = true) {
   const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
   const payload = [
-    ['extensionDevelopmentPath', remote(root)],
+    ...(development ? [['extensionDevelopmentPath', remote(root)]] : []),
     ['skipWelcome', 'true'],
   ];
   if (withTests) payload.push(['extensionTestsPath', remote(testsEntry)]);
@@ -386,8 +399,8 @@ async function runTrace(context) {
   const shot = (name) => page.screenshot({ path: join(artifacts, name) });
   // Wider than the other phases: the policy and the panel side by side, as in the README.
   await page.setViewportSize({ width: 1600, height: 900 });
-  log('phase trace: loading the workbench on a copy of examples/');
-  await page.goto(workbenchUrl(false, examples));
+  log(`phase trace: loading the workbench on a copy of examples/ with the ${vsix ? 'installed .vsix' : 'development extension'}`);
+  await page.goto(workbenchUrl(false, examples, !vsix));
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   // Through the explorer, as a newcomer would (quick open waits for the file search to start).
   await openFromExplorer(page, 'list-directory.seccomp');
