@@ -85,6 +85,7 @@ export class RunReport {
   /** Per rule index: argument values seen, per syscall and ABI. */
   readonly seenArgs = new Map<number, Map<string, SeenArgs>>();
   private readonly locations = new Map<string, Location | undefined>();
+  private readonly wheres = new Map<string, string>();
   fatalSeq: number | undefined;
   private fatal: { name: string; origin: Origin } | undefined;
   /** The first enforced denial of the program's own execve (it then never starts: exit 126, or a kill). */
@@ -207,7 +208,12 @@ export class RunReport {
 
   /** `policy.seccomp:7`, `policy.seccomp:2 (default)`, `badarch`: short, for rows and sentences. */
   where(origin: Origin): string {
-    return originLabel(origin, this.options.model, basename);
+    // Cached per rule (as locations are): every row asks, and the label of an origin never changes during a run.
+    const key = originKey(origin);
+    if (key === undefined) return originLabel(origin, this.options.model, basename);
+    let w = this.wheres.get(key);
+    if (w === undefined) this.wheres.set(key, w = originLabel(origin, this.options.model, basename));
+    return w;
   }
 
   /** The policy range behind an origin (rule, `default` or `badarch` statement). */

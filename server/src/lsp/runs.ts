@@ -139,6 +139,7 @@ export class RunManager {
     let timer: NodeJS.Timeout | undefined;
     let inFlight = 0;
     let paused = false;
+    let sentFirst = false;
     const connection = this.host.connection;
 
     const flush = (): void => {
@@ -166,7 +167,11 @@ export class RunManager {
       }
     };
     const soon = (): void => {
-      if (report.pending >= BATCH_ROWS || stdout.length + stderr.length >= BATCH_OUTPUT) flush();
+      // The first rows go at once rather than after BATCH_MS: the time to the first row on screen is what the user waits for (issue 9).
+      if (!sentFirst && report.pending > 0) {
+        sentFirst = true;
+        flush();
+      } else if (report.pending >= BATCH_ROWS || stdout.length + stderr.length >= BATCH_OUTPUT) flush();
       else if (!timer && (report.pending > 0 || stdout || stderr)) timer = setTimeout(flush, BATCH_MS);
     };
 

@@ -109,6 +109,29 @@ function takesMode(abi: Abi, flags: number): boolean {
   return (flags & b[0]) !== 0 || (flags & b[1]) === b[1];
 }
 
+/**
+ * Per syscall, ABI and argument count: the arguments in register order, or
+ * undefined when none has a register. Cached because it depends on nothing
+ * else, and building and sorting it for every event was a fifth of the
+ * trace panel's server time (bench/panel.mjs, replay).
+ */
+const argOrders = new WeakMap<SyscallInfo, Map<string, readonly number[] | undefined>>();
+function argOrder(info: SyscallInfo, abi: Abi, n: number): readonly number[] | undefined {
+  let byKey = argOrders.get(info);
+  if (!byKey) argOrders.set(info, byKey = new Map());
+  const key = `${abi}\0${n}`;
+  if (byKey.has(key)) return byKey.get(key);
+  let order: number[] | undefined;
+  if (n > 0 && Array.from({ length: n }, (_, i) => argPlace(info, i, abi)).every((p) => p.kind === 'none')) order = undefined;
+  else {
+    // In register order, as the kernel reads them (clone's tls before child_tid on i386, arm, aarch64, riscv64).
+    const first = (i: number) => { const p = argPlace(info, i, abi); return p.kind === 'reg' ? p.reg : p.kind === 'pair' ? p.lo : 6; };
+    order = Array.from({ length: n }, (_, i) => i).sort((a, b) => first(a) - first(b));
+  }
+  byKey.set(key, order);
+  return order;
+}
+
 export class SyscallFormatter {
   private readonly limit: number;
 
@@ -137,11 +160,9 @@ export class SyscallFormatter {
     if ((info.name === 'openat' || info.name === 'open') && !takesMode(abi, int32(e.args[info.name === 'openat' ? 2 : 1] ?? '0x0'))) n--;
     // fcntl's getters take no third argument.
     if (info.name === 'fcntl' && FCNTL_NO_ARG.has(int32(e.args[1] ?? '0x0'))) n = 2;
+    const order = argOrder(info, abi, n);
     // i386's old mmap and select take one pointer to a block of their arguments.
-    if (n > 0 && Array.from({ length: n }, (_, i) => argPlace(info, i, abi)).every((p) => p.kind === 'none')) return pointer(e.args[0] ?? '0x0');
-    // In register order, as the kernel reads them (clone's tls before child_tid on i386, arm, aarch64, riscv64).
-    const first = (i: number) => { const p = argPlace(info, i, abi); return p.kind === 'reg' ? p.reg : p.kind === 'pair' ? p.lo : 6; };
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => first(a) - first(b));
+    if (order === undefined) return pointer(e.args[0] ?? '0x0');
     for (const i of order) parts.push(this.arg(e, info, abi, i));
     return parts.join(', ');
   }
