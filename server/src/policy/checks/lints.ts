@@ -233,6 +233,10 @@ const MAX_TRIES = 4096;
  * already plain from a single comparison (the resolver reported those).
  */
 export function fixedOutcome(cond: Cond): boolean | undefined {
+  // Most conditions read each register once: their atoms are independent, and each is either
+  // fixed on its own (the resolver reported it) or free, so the whole is never fixed. Checking
+  // that first keeps this lint cheap on large policies (a group rule has hundreds of entries).
+  if (readsEachRegisterOnce(cond)) return undefined;
   const s = simplify(cond);
   if (s.kind === 'true' || s.kind === 'false') return undefined;
   const cmps: Compare[] = [];
@@ -254,6 +258,9 @@ export function fixedOutcome(cond: Cond): boolean | undefined {
     if (!list) byReg.set(key, (list = []));
     list.push(c);
   }
+  // With one comparison per register the atoms are independent and none is fixed (simplify
+  // folded those), so a formula that uses each once can always be made true and false.
+  if ([...byReg.values()].every((l) => l.length === 1)) return undefined;
   const domains: { c: Compare; values: bigint[] }[] = [];
   let product = 1;
   for (const list of byReg.values()) {
@@ -296,29 +303,50 @@ export function fixedOutcome(cond: Cond): boolean | undefined {
   return tryFrom(0) ? seen : undefined;
 }
 
+function readsEachRegisterOnce(cond: Cond): boolean {
+  return registersReadOnce(cond, { seen: 0 });
+}
+
+/** Plain recursion (no closure per call): this runs for every (rule, syscall, ABI) entry. */
+function registersReadOnce(c: Cond, state: { seen: number }): boolean {
+  switch (c.kind) {
+    case 'true': case 'false': return true;
+    case 'not': return registersReadOnce(c.item, state);
+    case 'and': case 'or':
+      for (const item of c.items) if (!registersReadOnce(item, state)) return false;
+      return true;
+    case 'cmp': {
+      const bits = (1 << c.arg) | (c.hi !== undefined ? 1 << c.hi : 0);
+      if (state.seen & bits) return false;
+      state.seen |= bits;
+      return true;
+    }
+  }
+}
+
 const occurrenceKey = (file: string, start: number) => `${file}\0${start}`;
 
 function lintConditions(model: PolicyModel, report: Report): void {
-  // Per rule, the outcome on each of its (ABI, syscall) entries.
-  const outcomes = new Map<PolicyRule, { abi: Abi; fixed: boolean | undefined }[]>();
+  // Per rule: how many of its (ABI, syscall) entries have a condition, and the fixed outcomes found.
+  const outcomes = new Map<PolicyRule, { entries: number; fixed: { abi: Abi; value: boolean }[] }>();
   for (const table of model.tables.values()) {
     for (const entries of table.bySyscall.values()) {
       for (const e of entries) {
         if (!e.rule.statement.condition) continue;
-        let list = outcomes.get(e.rule);
-        if (!list) outcomes.set(e.rule, (list = []));
-        list.push({ abi: table.abi, fixed: fixedOutcome(e.condition) });
+        let o = outcomes.get(e.rule);
+        if (!o) outcomes.set(e.rule, (o = { entries: 0, fixed: [] }));
+        o.entries++;
+        const value = fixedOutcome(e.condition);
+        if (value !== undefined) o.fixed.push({ abi: table.abi, value });
       }
     }
   }
-  for (const [rule, list] of outcomes) {
-    const fixed = list.filter((o) => o.fixed !== undefined);
+  for (const [rule, { entries, fixed }] of outcomes) {
     if (fixed.length === 0) continue;
-    const value = fixed[0]!.fixed!;
-    if (fixed.some((o) => o.fixed !== value)) continue;
+    const value = fixed[0]!.value;
+    if (fixed.some((o) => o.value !== value)) continue;
     const abis = [...new Set(fixed.map((o) => o.abi))];
-    const everywhere = fixed.length === list.length;
-    const where = everywhere ? '' : ` on ${abis.join(', ')}`;
+    const where = fixed.length === entries ? '' : ` on ${abis.join(', ')}`;
     const meaning = value ? 'the rule applies to every call, as if it had no condition' : 'the rule never applies';
     report('constant-condition', rule.file, rule.statement.condition!, `this condition is always ${value}${where}, whatever the arguments: ${meaning}`);
   }
