@@ -146,7 +146,7 @@ async function pageHalf() {
     await page.addStyleTag({ path: join(root, 'dist', 'webview.css') });
     await page.addScriptTag({ path: join(root, 'dist', 'webview.js') });
     await page.waitForFunction(() => window.posted.some((m) => m.type === 'ready'));
-    return await page.evaluate(async (count) => {
+    const result = await page.evaluate(async (count) => {
       const header = { runId: 'b', policyUri: 'file:///w/p.seccomp', policyLabel: 'p.seccomp', argv: ['dd'], mode: 'enforce', startedAt: 0 };
       window.postMessage({ type: 'reset', header, maxRows: 100_000 }, '*');
       const location = { uri: 'file:///w/p.seccomp', range: { start: { line: 1, character: 0 }, end: { line: 1, character: 13 } } };
@@ -174,6 +174,33 @@ async function pageHalf() {
       const ms = performance.now() - t0;
       return { rows: total, firstRowMs, rowsPerSecond: total / (ms / 1000), domRows: document.querySelectorAll('.rows .row').length };
     }, COUNT);
+    // The transport alone: the same batches posted to a blank page whose only listener reads
+    // `e.data` (the structured clone), the ceiling for any page fed row objects this way.
+    const blank = await browser.newPage();
+    await blank.setContent('<!DOCTYPE html><html><body></body></html>');
+    const cloneRowsPerSecond = await blank.evaluate(async (count) => {
+      const location = { uri: 'file:///w/p.seccomp', range: { start: { line: 1, character: 0 }, end: { line: 1, character: 13 } } };
+      const batches = Math.ceil(count / 2000);
+      const pre = Array.from({ length: batches }, (_, b) => Array.from({ length: 2000 }, (_, i) => {
+        const seq = b * 2000 + i;
+        return { seq, pid: 1000, time: seq / 100, syscall: seq % 2 ? 'write' : 'read', abi: 'x86_64',
+          text: seq % 2 ? 'write(1, "\\0", 1) = 1' : 'read(0, "\\0", 1) = 1', action: 'allow', kind: 'allow', where: 'p.seccomp:2 (default)',
+          location, applied: 'enforced', failed: false, args: ['0x0', '0x0', '0x1', '0x0', '0x0', '0x0'] };
+      }));
+      const kept = [];
+      let n = 0;
+      let done;
+      const all = new Promise((r) => { done = r; });
+      window.addEventListener('message', (e) => { kept.push(e.data.rows); n += e.data.rows.length; if (n >= batches * 2000) done(); });
+      const t0 = performance.now();
+      for (let b = 0; b < batches; b++) {
+        window.postMessage({ type: 'events', runId: 'b', rows: pre[b] }, '*');
+        if (b % 10 === 9) await new Promise((r) => setTimeout(r, 0));
+      }
+      await all;
+      return n / ((performance.now() - t0) / 1000);
+    }, COUNT);
+    return { ...result, cloneRowsPerSecond };
   } finally {
     await browser.close().catch(() => {});
   }
@@ -187,7 +214,10 @@ if (replayed.skipped) console.log(`server code (replay): skipped: ${replayed.ski
 else console.log(`server code (replay of the helper's recorded events, no ptrace): ${fmt(replayed.rows)} rows; ${fmt(replayed.rowsPerSecond)} rows/s parsed, attributed, formatted and JSON-encoded`);
 const page = await pageHalf();
 if (page.skipped) console.log(`page: skipped: ${page.skipped}`);
-else console.log(`page: ${fmt(page.rows)} rows; first row on screen ${page.firstRowMs.toFixed(0)} ms after its batch; ${fmt(page.rowsPerSecond)} rows/s ingested and counted; ${page.domRows} row elements in the DOM`);
+else {
+  console.log(`page: ${fmt(page.rows)} rows; first row on screen ${page.firstRowMs.toFixed(0)} ms after its batch; ${fmt(page.rowsPerSecond)} rows/s ingested and counted; ${page.domRows} row elements in the DOM`);
+  console.log(`page transport alone (postMessage of the same batches to a blank page that only reads them): ${fmt(page.cloneRowsPerSecond)} rows/s`);
+}
 if (!page.skipped) {
   const end = Math.min(server.rowsPerSecond, page.rowsPerSecond);
   console.log(`end to end: ${fmt(end)} rows/s (the slower half; goal 200,000); first row ${(server.firstRowMs + page.firstRowMs).toFixed(0)} ms after the run request (goal 200 ms after the program's first syscall)`);

@@ -66,9 +66,16 @@ export class TraceStore {
 
   /** Adds one batch; rows and notes are merged by `seq`. */
   add(rows: readonly TraceRow[], notes: readonly TraceNote[] = []): void {
-    const batch: TraceItem[] = notes.length === 0 ? [...rows] : [...rows, ...notes].sort((a, b) => a.seq - b.seq);
-    for (const row of rows) this.tally(row);
-    for (const item of batch) this.items.push(item);
+    if (notes.length === 0) {
+      // The common batch (rows only, already in seq order): one pass, no copy of the batch (issue 9: ingest cost per row).
+      for (const row of rows) {
+        this.tally(row);
+        this.items.push(row);
+      }
+    } else {
+      for (const row of rows) this.tally(row);
+      for (const item of [...rows, ...notes].sort((a, b) => a.seq - b.seq)) this.items.push(item);
+    }
     const over = this.size - this.cap;
     if (over > 0) {
       this.head += over;
