@@ -139,7 +139,8 @@ export class RunManager {
     let timer: NodeJS.Timeout | undefined;
     let inFlight = 0;
     let paused = false;
-    let sentFirst = false;
+    /** Whether a batch with rows went out (the first one is sent at once and written before we read on). */
+    let sentRows = false;
     const connection = this.host.connection;
 
     const flush = (): void => {
@@ -147,6 +148,8 @@ export class RunManager {
       timer = undefined;
       if (report.pending === 0 && !stdout && !stderr) return;
       const { rows, notes } = report.take();
+      const firstRows = !sentRows && rows.length > 0;
+      if (firstRows) sentRows = true;
       const batch: RunEventsParams = {
         runId, rows, ...(notes.length ? { notes } : {}), ...(stdout ? { stdout } : {}), ...(stderr ? { stderr } : {}),
       };
@@ -154,7 +157,10 @@ export class RunManager {
       stderr = '';
       inFlight++;
       void connection.sendNotification(runEventsNotification, batch).then(settle, settle);
-      if (inFlight >= MAX_IN_FLIGHT && !paused) {
+      // After the first rows, stop reading until they are written: vscode-jsonrpc writes on a later
+      // turn (setImmediate), and a busy helper pipe would otherwise have us parse thousands more
+      // events first, delaying the first row on screen by hundreds of ms (bench/panel.mjs).
+      if ((inFlight >= MAX_IN_FLIGHT || firstRows) && !paused) {
         paused = true;
         trace.pause();
       }
@@ -168,10 +174,9 @@ export class RunManager {
     };
     const soon = (): void => {
       // The first rows go at once rather than after BATCH_MS: the time to the first row on screen is what the user waits for (issue 9).
-      if (!sentFirst && report.pending > 0) {
-        sentFirst = true;
-        flush();
-      } else if (report.pending >= BATCH_ROWS || stdout.length + stderr.length >= BATCH_OUTPUT) flush();
+      // (Rows are pending exactly when syscalls were seen and none was sent yet.)
+      if (!sentRows && report.syscalls > 0) flush();
+      else if (report.pending >= BATCH_ROWS || stdout.length + stderr.length >= BATCH_OUTPUT) flush();
       else if (!timer && (report.pending > 0 || stdout || stderr)) timer = setTimeout(flush, BATCH_MS);
     };
 
