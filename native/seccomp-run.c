@@ -30,6 +30,7 @@
 
 #include "kabi.h"
 #include "json.h"
+#include "ask.h"
 #if defined(__x86_64__)
 #include "arch_x86_64.h"
 #elif defined(__aarch64__)
@@ -75,10 +76,13 @@ static struct {
 	size_t max_argv;
 	bool pin;
 	bool die_with_parent;
+	bool ask;       /* --ask: user notifications instead of ptrace (ask.c) */
+	int answers_fd; /* --answers-fd */
 	char **cmd;
 } opt = {
 	.filter_fd = -1,
 	.events_fd = -1,
+	.answers_fd = -1,
 	.max_procs = 0,
 	.strings = 256,
 	.buffers = 32,
@@ -173,7 +177,8 @@ static const char usage_text[] =
 	"usage: seccomp-run [--filter FILE | --filter-fd N] [--events FILE | --events-fd N]\n"
 	"                   [--mode enforce|permissive] [--install before-exec|after-exec]\n"
 	"                   [--only-decisions [--actions A0,A1,...]] [--timeout S] [--max-procs N]\n"
-	"                   [--strings N] [--buffers N] [--no-pin] [--die-with-parent] -- COMMAND [ARGS...]\n";
+	"                   [--strings N] [--buffers N] [--no-pin] [--die-with-parent]\n"
+	"                   [--ask --answers-fd N] -- COMMAND [ARGS...]\n";
 
 static long parse_long(const char *name, const char *s, long lo, long hi)
 {
@@ -269,6 +274,10 @@ static void parse_args(int argc, char **argv)
 			opt.pin = false;
 		else if (FLAG("--die-with-parent"))
 			opt.die_with_parent = true;
+		else if (FLAG("--ask"))
+			opt.ask = true;
+		else if (FLAG("--answers-fd"))
+			opt.answers_fd = (int)parse_long(a, VALUE(), 0, INT_MAX);
 		else if (FLAG("--help")) {
 			fputs(usage_text, stdout);
 			exit(0);
@@ -293,6 +302,10 @@ static void parse_args(int argc, char **argv)
 		die(EXIT_USAGE, "--only-decisions in enforce mode needs --actions");
 	if (opt.actions && !opt.fast)
 		die(EXIT_USAGE, "--actions only applies with --only-decisions");
+	if (opt.ask != (opt.answers_fd >= 0))
+		die(EXIT_USAGE, "--ask and --answers-fd go together");
+	if (opt.ask && (opt.permissive || opt.fast || opt.after_exec || opt.max_procs))
+		die(EXIT_USAGE, "--ask runs without ptrace: not with permissive mode, --only-decisions, after-exec or --max-procs");
 }
 
 /* ---- the filter ------------------------------------------------------------------------ */
@@ -1292,6 +1305,10 @@ int main(int argc, char **argv)
 	build_index();
 	check_kernel();
 	char *path = resolve_command(opt.cmd[0]);
+	if (opt.ask) {
+		struct ask_params ap = {path, opt.cmd, filter, filter_len, ev_fd, opt.answers_fd, opt.timeout, ARCH_NAME, ARCH_AUDIT};
+		return ask_run(&ap);
+	}
 
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);

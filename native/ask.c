@@ -1,0 +1,644 @@
+/* Ask mode: run the command under a filter whose not-allowed decisions are
+ * SECCOMP_RET_USER_NOTIF, hold the listener, and for each notification ask the reader (an "ask"
+ * event) and apply its answer (a line on the answers fd): let the call run, fail it with an
+ * errno, or kill the process. No ptrace: this is a decisions-only run. docs/trace-protocol.md,
+ * "Ask mode", describes the messages; this file follows it.
+ *
+ * Getting the listener: seccomp(SECCOMP_FILTER_FLAG_NEW_LISTENER) returns it in the child, after
+ * which any syscall the child makes may itself be a notification that nobody reads yet. So the
+ * child tells us the descriptor number it will get *before* installing (the lowest free one),
+ * we take it with pidfd_getfd (Linux 5.6) once it exists, and the child waits on a pipe until we
+ * hold it. Until the child's execve succeeds (our close-on-exec sync pipe hangs up), its
+ * notifications are the helper's own calls and are let through unasked, except execve itself,
+ * which belongs to the program. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ask.h"
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#include "json.h"
+#pragma GCC diagnostic pop
+
+/* The helper's exit codes (docs/trace-protocol.md, "Exit codes"; seccomp-run.c has the list). */
+enum {
+	ASK_EXIT_USAGE = 64,
+	ASK_EXIT_REJECTED = 67,
+	ASK_EXIT_UNSUPPORTED = 69,
+	ASK_EXIT_INTERNAL = 70,
+	ASK_EXIT_NO_PTRACE = 77,
+	ASK_EXIT_TIMEOUT = 124,
+	ASK_EXIT_CANNOT_EXEC = 126,
+	ASK_EXIT_NOT_FOUND = 127,
+};
+
+/* Same numbers on x86_64 and aarch64 (the unified table from 424 on). */
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+#ifndef PR_SET_CHILD_SUBREAPER
+#define PR_SET_CHILD_SUBREAPER 36
+#endif
+
+extern char **environ;
+
+static const struct ask_params *P;
+static struct sbuf ev;
+static bool ev_broken;
+static pid_t main_pid;
+static int main_status = -1;
+static int listener = -1;
+static int sync_r = -1; /* the child's close-on-exec report pipe; hangs up at its execve */
+static bool exec_done;
+static bool timed_out;
+static struct sigaction orig_sigpipe;
+
+/* Notifications asked about and not answered yet: the answer's id names one. */
+struct pending {
+	uint64_t id;
+	pid_t pid;
+};
+static struct pending *pend;
+static size_t npend, cappend;
+
+static void sb_oom(void)
+{
+	static const char msg[] = "seccomp-run: out of memory\n";
+	ssize_t r = write(2, msg, sizeof msg - 1);
+	(void)r;
+	_exit(ASK_EXIT_INTERNAL);
+}
+
+static void flush(void)
+{
+	size_t off = 0;
+	while (off < ev.len && !ev_broken) {
+		ssize_t n = write(P->events_fd, ev.p + off, ev.len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fprintf(stderr, "seccomp-run: writing events: %s\n", strerror(errno));
+			ev_broken = true;
+			break;
+		}
+		off += (size_t)n;
+	}
+	ev.len = 0;
+}
+
+/* Kill what we know of the program: the first process, every process with a question open,
+ * and our children (orphans are reparented to us: we are their subreaper). */
+static void kill_known(void)
+{
+	if (main_pid > 0 && main_status < 0)
+		kill(main_pid, SIGKILL);
+	for (size_t i = 0; i < npend; i++)
+		kill(pend[i].pid, SIGKILL);
+	char path[64];
+	snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return; /* no CONFIG_PROC_CHILDREN: the first process and the asked ones were killed */
+	long pid;
+	while (fscanf(f, "%ld", &pid) == 1)
+		kill((pid_t)pid, SIGKILL);
+	fclose(f);
+}
+
+static void __attribute__((noreturn, format(printf, 2, 3))) ask_fail(int code, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "seccomp-run: %s\n", msg);
+	sb_puts(&ev, "{\"type\":\"error\",\"code\":");
+	sb_i64(&ev, code);
+	sb_puts(&ev, ",\"message\":");
+	sb_cstr(&ev, msg);
+	sb_puts(&ev, "}\n{\"type\":\"done\",\"status\":");
+	sb_i64(&ev, code);
+	sb_puts(&ev, ",\"reason\":\"error\"}\n");
+	flush();
+	kill_known();
+	exit(code);
+}
+
+/* ---- the child ------------------------------------------------------------------------- */
+
+enum { STAGE_NNP = 1, STAGE_LISTENER, STAGE_SECCOMP, STAGE_EXEC };
+struct sync_msg {
+	int stage, value; /* STAGE_LISTENER: the descriptor number; otherwise an errno */
+};
+
+static void __attribute__((noreturn)) child_fail(int fd, int stage)
+{
+	struct sync_msg m = {stage, errno};
+	ssize_t r = write(fd, &m, sizeof m);
+	(void)r;
+	_exit(ASK_EXIT_NOT_FOUND);
+}
+
+static void __attribute__((noreturn)) child(int sync_w, int go_r, pid_t parent, const sigset_t *mask)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent)
+		_exit(ASK_EXIT_INTERNAL);
+	sigaction(SIGPIPE, &orig_sigpipe, NULL);
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	if (prctl(SR_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		child_fail(sync_w, STAGE_NNP);
+	/* seccomp() returns the lowest free descriptor: find it now and say so while we still can. */
+	int next = dup(sync_w);
+	if (next < 0)
+		child_fail(sync_w, STAGE_LISTENER);
+	close(next);
+	struct sync_msg m = {STAGE_LISTENER, next};
+	if (write(sync_w, &m, sizeof m) != (ssize_t)sizeof m)
+		_exit(ASK_EXIT_INTERNAL);
+	struct sr_sock_fprog prog = {(unsigned short)P->filter_len, (struct sr_sock_filter *)P->filter};
+	if (syscall(SYS_seccomp, SR_SECCOMP_SET_MODE_FILTER, SR_SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog) < 0)
+		child_fail(sync_w, STAGE_SECCOMP);
+	/* Raw calls from here; each may be a notification, which the supervisor lets through. */
+	char c;
+	ssize_t n;
+	do
+		n = read(go_r, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		_exit(ASK_EXIT_INTERNAL); /* the supervisor could not take the listener */
+	syscall(SYS_execve, P->path, P->argv, environ);
+	child_fail(sync_w, STAGE_EXEC);
+}
+
+/* ---- events ---------------------------------------------------------------------------- */
+
+static void ev_head(const char *type, pid_t pid)
+{
+	sb_puts(&ev, "{\"type\":\"");
+	sb_puts(&ev, type);
+	sb_puts(&ev, "\",\"pid\":");
+	sb_i64(&ev, pid);
+}
+
+static void emit_hello(pid_t tracer)
+{
+	sb_puts(&ev, "{\"type\":\"hello\",\"version\":1,\"pid\":");
+	sb_i64(&ev, main_pid);
+	sb_puts(&ev, ",\"tracer\":");
+	sb_i64(&ev, tracer);
+	sb_puts(&ev, ",\"mode\":\"enforce\",\"install\":\"before-exec\",\"only_decisions\":false,\"ask\":true,\"arch\":");
+	sb_cstr(&ev, P->arch_name);
+	sb_puts(&ev, ",\"abi\":");
+	sb_u64(&ev, P->arch_audit);
+	sb_puts(&ev, ",\"instructions\":");
+	sb_u64(&ev, P->filter_len);
+	sb_puts(&ev, ",\"kill_prefix\":false,\"cpu\":null,\"path\":");
+	sb_cstr(&ev, P->path);
+	sb_puts(&ev, ",\"argv\":[");
+	for (char **a = P->argv; *a; a++) {
+		if (a != P->argv)
+			sb_puts(&ev, ",");
+		sb_cstr(&ev, *a);
+	}
+	sb_puts(&ev, "]}\n");
+}
+
+static void emit_exec(void)
+{
+	char link[64], path[PATH_MAX];
+	snprintf(link, sizeof link, "/proc/%d/exe", (int)main_pid);
+	ssize_t n = readlink(link, path, sizeof path);
+	ev_head("exec", main_pid);
+	if (n > 0) {
+		sb_puts(&ev, ",\"path\":");
+		sb_str(&ev, path, (size_t)n);
+	}
+	sb_puts(&ev, "}\n");
+}
+
+/* ---- start-up -------------------------------------------------------------------------- */
+
+static bool read_sync(struct sync_msg *m)
+{
+	ssize_t n;
+	do
+		n = read(sync_r, m, sizeof *m);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)sizeof *m;
+}
+
+/* The child died or reported a failure before it ran the program. */
+static void __attribute__((noreturn)) startup_failed(const struct sync_msg *m)
+{
+	switch (m->stage) {
+	case STAGE_NNP:
+		ask_fail(ASK_EXIT_INTERNAL, "prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(m->value));
+	case STAGE_LISTENER:
+		ask_fail(ASK_EXIT_INTERNAL, "finding a free descriptor for the listener: %s", strerror(m->value));
+	case STAGE_SECCOMP:
+		if (m->value == EINVAL)
+			ask_fail(ASK_EXIT_REJECTED, "the kernel rejected the filter (EINVAL)");
+		if (m->value == ENOSYS)
+			ask_fail(ASK_EXIT_UNSUPPORTED, "this kernel has no seccomp() system call");
+		ask_fail(ASK_EXIT_INTERNAL, "seccomp(SECCOMP_SET_MODE_FILTER, NEW_LISTENER): %s", strerror(m->value));
+	default:
+		ask_fail(m->value == ENOENT ? ASK_EXIT_NOT_FOUND : ASK_EXIT_CANNOT_EXEC, "cannot execute %s: %s", P->argv[0],
+			 strerror(m->value));
+	}
+}
+
+static bool is_listener(int fd)
+{
+	uint64_t id = 0; /* ids are random 64-bit numbers: 0 is never pending, so ENOENT */
+	return ioctl(fd, SR_SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0 || errno == ENOENT;
+}
+
+/* Take descriptor `nr` of the child once its seccomp() has made it the listener. */
+static int take_listener(int nr)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, main_pid, 0);
+	if (pidfd < 0)
+		ask_fail(errno == ENOSYS ? ASK_EXIT_UNSUPPORTED : ASK_EXIT_INTERNAL, "pidfd_open: %s%s", strerror(errno),
+			 errno == ENOSYS ? " (ask mode needs Linux 5.6)" : "");
+	for (;;) {
+		int fd = (int)syscall(SYS_pidfd_getfd, pidfd, nr, 0);
+		if (fd >= 0) {
+			if (!is_listener(fd))
+				ask_fail(ASK_EXIT_INTERNAL, "descriptor %d of the child is not a seccomp listener", nr);
+			close(pidfd);
+			return fd;
+		}
+		if (errno == ENOSYS)
+			ask_fail(ASK_EXIT_UNSUPPORTED, "this kernel lacks pidfd_getfd (ask mode needs Linux 5.6)");
+		if (errno == EPERM)
+			ask_fail(ASK_EXIT_NO_PTRACE, "cannot take the listener: pidfd_getfd: %s", strerror(errno));
+		if (errno != EBADF && errno != EINTR)
+			ask_fail(ASK_EXIT_INTERNAL, "pidfd_getfd: %s", strerror(errno));
+		/* Not installed yet (the child is between its report and seccomp()), or it failed. */
+		struct pollfd pf = {sync_r, POLLIN, 0};
+		if (poll(&pf, 1, 1) > 0) {
+			struct sync_msg m;
+			if (read_sync(&m))
+				startup_failed(&m);
+			ask_fail(ASK_EXIT_INTERNAL, "the child died before installing the filter");
+		}
+	}
+}
+
+/* ---- notifications and answers --------------------------------------------------------- */
+
+static size_t notif_size, resp_size;
+static void *notif_buf, *resp_buf;
+
+static void respond(uint64_t id, int32_t error, uint32_t flags)
+{
+	memset(resp_buf, 0, resp_size);
+	struct sr_seccomp_notif_resp *r = resp_buf;
+	r->id = id;
+	r->error = error;
+	r->flags = flags;
+	if (ioctl(listener, SR_SECCOMP_IOCTL_NOTIF_SEND, resp_buf) < 0 && errno != ENOENT)
+		ask_fail(ASK_EXIT_INTERNAL, "SECCOMP_IOCTL_NOTIF_SEND: %s", strerror(errno));
+	/* ENOENT: the call is gone (the task was killed, or a signal interrupted it; a restarted
+	 * call comes back as a new notification). */
+}
+
+/* Whether the first process has exec'd the program: its close-on-exec pipe hung up with no
+ * report in it (the kernel closes it inside execve, before the new image runs an instruction)
+ * and its executable is no longer ours (a child that died unreported hangs up too). */
+static bool sync_gone;
+static bool exec_confirmed(void)
+{
+	if (exec_done || sync_gone)
+		return exec_done;
+	struct pollfd pf = {sync_r, POLLIN, 0};
+	if (poll(&pf, 1, 0) != 1 || !(pf.revents & POLLHUP) || (pf.revents & POLLIN))
+		return false;
+	char exe[64];
+	struct stat theirs, ours;
+	snprintf(exe, sizeof exe, "/proc/%d/exe", (int)main_pid);
+	if (stat(exe, &theirs) == 0 && stat("/proc/self/exe", &ours) == 0 &&
+	    (theirs.st_dev != ours.st_dev || theirs.st_ino != ours.st_ino)) {
+		exec_done = true;
+		emit_exec();
+	} else {
+		sync_gone = true;
+	}
+	return exec_done;
+}
+
+static void on_notification(void)
+{
+	memset(notif_buf, 0, notif_size);
+	if (ioctl(listener, SR_SECCOMP_IOCTL_NOTIF_RECV, notif_buf) < 0) {
+		if (errno == EINTR || errno == ENOENT)
+			return; /* ENOENT: the caller went away before we read it */
+		ask_fail(ASK_EXIT_INTERNAL, "SECCOMP_IOCTL_NOTIF_RECV: %s", strerror(errno));
+	}
+	const struct sr_seccomp_notif *n = notif_buf;
+	pid_t pid = (pid_t)n->pid;
+	if (!exec_confirmed() && pid == main_pid && n->data.nr != SYS_execve && n->data.nr != SYS_execveat) {
+		respond(n->id, 0, SR_SECCOMP_USER_NOTIF_FLAG_CONTINUE); /* the helper's own call */
+		return;
+	}
+	if (timed_out) {
+		kill(pid, SIGKILL);
+		return;
+	}
+	if (npend == cappend) {
+		cappend = cappend ? cappend * 2 : 16;
+		pend = realloc(pend, cappend * sizeof *pend);
+		if (!pend)
+			sb_oom();
+	}
+	pend[npend++] = (struct pending){n->id, pid};
+	/* The id is a full 64-bit number: a string, like every value that can exceed 2^53. */
+	sb_puts(&ev, "{\"type\":\"ask\",\"id\":\"");
+	sb_u64(&ev, n->id);
+	sb_puts(&ev, "\",\"pid\":");
+	sb_i64(&ev, pid);
+	sb_puts(&ev, ",\"abi\":");
+	sb_u64(&ev, n->data.arch);
+	sb_puts(&ev, ",\"nr\":");
+	sb_i64(&ev, n->data.nr);
+	sb_puts(&ev, ",\"args\":[");
+	for (int i = 0; i < 6; i++) {
+		if (i)
+			sb_puts(&ev, ",");
+		sb_hex(&ev, n->data.args[i]);
+	}
+	sb_puts(&ev, "],\"ip\":");
+	sb_hex(&ev, n->data.instruction_pointer);
+	sb_puts(&ev, "}\n");
+	flush();
+}
+
+/* One answer line: "ID allow", "ID errno N" or "ID kill". */
+static void on_answer(char *line)
+{
+	char *end;
+	errno = 0;
+	unsigned long long id = strtoull(line, &end, 10);
+	if (errno || end == line || *end != ' ')
+		ask_fail(ASK_EXIT_USAGE, "bad answer line '%s'", line);
+	const char *what = end + 1;
+	size_t i;
+	for (i = 0; i < npend && pend[i].id != id; i++)
+		;
+	if (i == npend)
+		ask_fail(ASK_EXIT_USAGE, "answer for %llu, which was not asked", id);
+	pid_t pid = pend[i].pid;
+	pend[i] = pend[--npend];
+	if (strcmp(what, "allow") == 0) {
+		respond(id, 0, SR_SECCOMP_USER_NOTIF_FLAG_CONTINUE);
+	} else if (strcmp(what, "kill") == 0) {
+		/* kill() of any thread's id signals its whole process; the pending call dies with it. */
+		if (kill(pid, SIGKILL) < 0 && errno != ESRCH)
+			ask_fail(ASK_EXIT_INTERNAL, "kill %d: %s", (int)pid, strerror(errno));
+	} else if (strncmp(what, "errno ", 6) == 0) {
+		long e = strtol(what + 6, &end, 10);
+		if (end == what + 6 || *end || e < 1 || e > SR_MAX_ERRNO)
+			ask_fail(ASK_EXIT_USAGE, "bad errno in answer '%s'", what);
+		respond(id, -(int32_t)e, 0);
+	} else {
+		ask_fail(ASK_EXIT_USAGE, "bad answer '%s' (allow, errno N or kill)", what);
+	}
+}
+
+static char abuf[4096];
+static size_t alen;
+
+/* Returns false at the end of the answers stream. */
+static bool read_answers(void)
+{
+	ssize_t n = read(P->answers_fd, abuf + alen, sizeof abuf - alen);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return true;
+	if (n < 0)
+		ask_fail(ASK_EXIT_INTERNAL, "reading answers: %s", strerror(errno));
+	if (n == 0)
+		return false;
+	alen += (size_t)n;
+	char *nl;
+	while ((nl = memchr(abuf, '\n', alen))) {
+		*nl = 0;
+		on_answer(abuf);
+		size_t used = (size_t)(nl - abuf) + 1;
+		memmove(abuf, abuf + used, alen - used);
+		alen -= used;
+	}
+	if (alen == sizeof abuf)
+		ask_fail(ASK_EXIT_USAGE, "answer line longer than %zu bytes", sizeof abuf);
+	return true;
+}
+
+/* Reap every child that changed state; returns false once there is none left. */
+static bool reap(void)
+{
+	for (;;) {
+		int st;
+		pid_t w = waitpid(-1, &st, WNOHANG | __WALL);
+		if (w == 0)
+			return true;
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ECHILD)
+				return false;
+			ask_fail(ASK_EXIT_INTERNAL, "waitpid: %s", strerror(errno));
+		}
+		if (!WIFEXITED(st) && !WIFSIGNALED(st))
+			continue;
+		if (w == main_pid && !exec_confirmed()) {
+			struct sync_msg m;
+			if (read_sync(&m))
+				startup_failed(&m);
+		}
+		if (WIFEXITED(st)) {
+			ev_head("exit", w);
+			sb_puts(&ev, ",\"status\":");
+			sb_i64(&ev, WEXITSTATUS(st));
+		} else {
+			ev_head("killed", w);
+			sb_puts(&ev, ",\"signal\":");
+			sb_i64(&ev, WTERMSIG(st));
+			sb_puts(&ev, WCOREDUMP(st) ? ",\"core\":true" : ",\"core\":false");
+		}
+		sb_puts(&ev, "}\n");
+		if (w == main_pid)
+			main_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	}
+}
+
+static long ms_until(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long ms = (long)(t->tv_sec - now.tv_sec) * 1000 + (t->tv_nsec - now.tv_nsec) / 1000000;
+	return ms < 0 ? 0 : ms;
+}
+
+int ask_run(const struct ask_params *p)
+{
+	P = p;
+	struct sr_seccomp_notif_sizes sizes;
+	if (syscall(SYS_seccomp, SR_SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
+		ask_fail(ASK_EXIT_UNSUPPORTED, "this kernel has no seccomp user notification (needs Linux 5.0): %s",
+			 strerror(errno));
+	/* A newer kernel may have larger structures: receive into its size, never less than ours. */
+	notif_size = sizes.seccomp_notif > sizeof(struct sr_seccomp_notif) ? sizes.seccomp_notif : sizeof(struct sr_seccomp_notif);
+	resp_size = sizes.seccomp_notif_resp > sizeof(struct sr_seccomp_notif_resp) ? sizes.seccomp_notif_resp
+										   : sizeof(struct sr_seccomp_notif_resp);
+	notif_buf = calloc(1, notif_size);
+	resp_buf = calloc(1, resp_size);
+	if (!notif_buf || !resp_buf)
+		sb_oom();
+	/* Orphans of the program become our children, so we wait for them too (like strace -f). */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+		ask_fail(ASK_EXIT_INTERNAL, "prctl(PR_SET_CHILD_SUBREAPER): %s", strerror(errno));
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	if (sigaction(SIGPIPE, &sa, &orig_sigpipe) < 0)
+		ask_fail(ASK_EXIT_INTERNAL, "sigaction: %s", strerror(errno));
+	sigset_t chld, old;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &chld, &old) < 0)
+		ask_fail(ASK_EXIT_INTERNAL, "sigprocmask: %s", strerror(errno));
+	int sigfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sigfd < 0)
+		ask_fail(ASK_EXIT_INTERNAL, "signalfd: %s", strerror(errno));
+	/* The program must not inherit the answers stream. */
+	int fl = fcntl(p->answers_fd, F_GETFD);
+	if (fl < 0 || (p->answers_fd > 2 && fcntl(p->answers_fd, F_SETFD, fl | FD_CLOEXEC) < 0))
+		ask_fail(ASK_EXIT_USAGE, "answers fd %d: %s", p->answers_fd, strerror(errno));
+
+	int syncp[2], go[2];
+	if (pipe2(syncp, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0)
+		ask_fail(ASK_EXIT_INTERNAL, "pipe: %s", strerror(errno));
+	pid_t self = getpid();
+	pid_t pid = fork();
+	if (pid < 0)
+		ask_fail(ASK_EXIT_INTERNAL, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		close(syncp[0]);
+		close(go[1]);
+		child(syncp[1], go[0], self, &old);
+	}
+	main_pid = pid;
+	close(syncp[1]);
+	close(go[0]);
+	sync_r = syncp[0];
+
+	struct sync_msg m;
+	if (!read_sync(&m))
+		ask_fail(ASK_EXIT_INTERNAL, "the child died before installing the filter");
+	if (m.stage != STAGE_LISTENER)
+		startup_failed(&m);
+	listener = take_listener(m.value);
+	emit_hello(self);
+	ev_head("install", main_pid);
+	sb_puts(&ev, ",\"how\":\"before-exec\",\"instructions\":");
+	sb_u64(&ev, p->filter_len);
+	sb_puts(&ev, "}\n");
+	flush();
+	ssize_t wr;
+	do
+		wr = write(go[1], "x", 1);
+	while (wr < 0 && errno == EINTR);
+	if (wr != 1)
+		ask_fail(ASK_EXIT_INTERNAL, "starting the child: %s", strerror(errno));
+	close(go[1]);
+
+	struct timespec deadline = {0, 0};
+	if (p->timeout > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &deadline);
+		double whole = (double)(long)p->timeout;
+		deadline.tv_sec += (time_t)whole;
+		deadline.tv_nsec += (long)((p->timeout - whole) * 1e9);
+		if (deadline.tv_nsec >= 1000000000L) {
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000L;
+		}
+	}
+	bool listening = true, answering = true;
+	for (;;) {
+		struct pollfd fds[4] = {
+			{listening ? listener : -1, POLLIN, 0},
+			{answering ? p->answers_fd : -1, POLLIN, 0},
+			{sigfd, POLLIN, 0},
+			{exec_done || sync_gone ? -1 : sync_r, POLLIN, 0},
+		};
+		int wait_ms = p->timeout > 0 && !timed_out ? (int)ms_until(&deadline) : -1;
+		int n = poll(fds, 4, wait_ms);
+		if (n < 0 && errno != EINTR)
+			ask_fail(ASK_EXIT_INTERNAL, "poll: %s", strerror(errno));
+		if (n > 0 && fds[3].revents)
+			exec_confirmed();
+		if (n > 0 && (fds[0].revents & POLLIN))
+			on_notification();
+		else if (n > 0 && fds[0].revents)
+			listening = false; /* POLLHUP: no task uses the filter any more */
+		if (n > 0 && fds[1].revents && !read_answers()) {
+			answering = false;
+			if (!timed_out)
+				ask_fail(ASK_EXIT_INTERNAL, "the answers stream closed; killed the program");
+		}
+		if (n > 0 && fds[2].revents) {
+			struct signalfd_siginfo si;
+			while (read(sigfd, &si, sizeof si) > 0)
+				;
+		}
+		if (!reap())
+			break;
+		if (p->timeout > 0 && !timed_out && ms_until(&deadline) == 0) {
+			timed_out = true;
+			sb_puts(&ev, "{\"type\":\"limit\",\"what\":\"timeout\",\"value\":");
+			char num[32];
+			snprintf(num, sizeof num, "%g", p->timeout);
+			sb_puts(&ev, num);
+			sb_puts(&ev, "}\n");
+			kill_known();
+		} else if (timed_out) {
+			kill_known(); /* orphans reparented to us since */
+		}
+		flush();
+	}
+
+	int code = main_status < 0 ? ASK_EXIT_INTERNAL : main_status;
+	const char *reason = main_status >= 128 ? "signal" : "exit";
+	if (timed_out) {
+		code = ASK_EXIT_TIMEOUT, reason = "timeout";
+		fprintf(stderr, "seccomp-run: timed out after %g s; killed the program\n", p->timeout);
+	}
+	sb_puts(&ev, "{\"type\":\"done\",\"status\":");
+	sb_i64(&ev, code);
+	sb_puts(&ev, ",\"reason\":\"");
+	sb_puts(&ev, reason);
+	sb_puts(&ev, "\",\"program\":");
+	sb_i64(&ev, main_status);
+	sb_puts(&ev, "}\n");
+	flush();
+	return code;
+}
