@@ -24,7 +24,6 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -324,27 +323,20 @@ static void respond(uint64_t id, int32_t error, uint32_t flags)
 }
 
 /* Whether the first process has exec'd the program: its close-on-exec pipe hung up with no
- * report in it (the kernel closes it inside execve, before the new image runs an instruction)
- * and its executable is no longer ours (a child that died unreported hangs up too). */
-static bool sync_gone;
+ * report in it (the kernel closes it inside execve, before the new image runs an instruction).
+ * The one other way to hang up unreported is to die before the exec: killed at its execve by
+ * a kill answer (or by someone else, which we cannot tell from a quick exit of the program). */
+static bool killed_at_execve;
 static bool exec_confirmed(void)
 {
-	if (exec_done || sync_gone)
+	if (exec_done || killed_at_execve)
 		return exec_done;
 	struct pollfd pf = {sync_r, POLLIN, 0};
 	if (poll(&pf, 1, 0) != 1 || !(pf.revents & POLLHUP) || (pf.revents & POLLIN))
 		return false;
-	char exe[64];
-	struct stat theirs, ours;
-	snprintf(exe, sizeof exe, "/proc/%d/exe", (int)main_pid);
-	if (stat(exe, &theirs) == 0 && stat("/proc/self/exe", &ours) == 0 &&
-	    (theirs.st_dev != ours.st_dev || theirs.st_ino != ours.st_ino)) {
-		exec_done = true;
-		emit_exec();
-	} else {
-		sync_gone = true;
-	}
-	return exec_done;
+	exec_done = true;
+	emit_exec();
+	return true;
 }
 
 static void on_notification(void)
@@ -412,6 +404,8 @@ static void on_answer(char *line)
 	if (strcmp(what, "allow") == 0) {
 		respond(id, 0, SR_SECCOMP_USER_NOTIF_FLAG_CONTINUE);
 	} else if (strcmp(what, "kill") == 0) {
+		if (pid == main_pid && !exec_confirmed())
+			killed_at_execve = true;
 		/* kill() of any thread's id signals its whole process; the pending call dies with it. */
 		if (kill(pid, SIGKILL) < 0 && errno != ESRCH)
 			ask_fail(ASK_EXIT_INTERNAL, "kill %d: %s", (int)pid, strerror(errno));
@@ -588,7 +582,7 @@ int ask_run(const struct ask_params *p)
 			{listening ? listener : -1, POLLIN, 0},
 			{answering ? p->answers_fd : -1, POLLIN, 0},
 			{sigfd, POLLIN, 0},
-			{exec_done || sync_gone ? -1 : sync_r, POLLIN, 0},
+			{exec_done || killed_at_execve ? -1 : sync_r, POLLIN, 0},
 		};
 		int wait_ms = p->timeout > 0 && !timed_out ? (int)ms_until(&deadline) : -1;
 		int n = poll(fds, 4, wait_ms);

@@ -1,0 +1,180 @@
+/**
+ * The helper's ask mode (--ask --answers-fd N) on the real kernel: hand-written filters whose
+ * not-allowed calls return SECCOMP_RET_USER_NOTIF, test/native/c/ask-prog.c as the program,
+ * and answers written back per "ask" event. Run `make -C native` first.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { HELPER, NR, ROOT, RET, parseEvents, policy, work, writeFilter, type Event } from './harness';
+import { blocker, machine } from '../helpers/machine';
+
+const USER_NOTIF = 0x7fc00000;
+const NR_MKDIRAT = 258;
+const NR_UNAME = 63;
+const NR_MKDIR = 83;
+const EACCES = 13;
+
+const skip = blocker(machine.linuxX64(), machine.helper(), machine.gcc()) ?? false;
+
+let prog: string | undefined;
+/** test/native/c/ask-prog.c, built once. */
+function askProg(): string {
+  if (prog) return prog;
+  const out = join(work(), 'ask-prog');
+  const r = spawnSync('gcc', ['-std=gnu11', '-Wall', '-Wextra', '-Werror', '-O1', '-o', out, join(ROOT, 'test', 'native', 'c', 'ask-prog.c')], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`building ask-prog.c failed:\n${r.stderr}`);
+  prog = out;
+  return out;
+}
+
+interface AskRun { status: number | null; stdout: string; stderr: string; events: Event[]; asks: Event[] }
+
+/**
+ * Runs the helper in ask mode with events on fd 3 and answers on fd 4; `answer` gives the
+ * line for each ask event (without the id), or null to close the answers stream.
+ */
+function runAsk(filter: Buffer, command: string[], answer: (e: Event) => string | null): Promise<AskRun> {
+  const child = spawn(HELPER, ['--events-fd', '3', '--filter', writeFilter('ask.bpf', filter), '--ask', '--answers-fd', '4', '--', ...command],
+    { stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'], cwd: work() });
+  const answers = child.stdio[4] as Writable;
+  answers.on('error', () => { /* the helper is gone; its status says why */ });
+  let raw = '', pending = '', stdout = '', stderr = '';
+  const asks: Event[] = [];
+  child.stdout!.on('data', (b: Buffer) => { stdout += b.toString(); });
+  child.stderr!.on('data', (b: Buffer) => { stderr += b.toString(); });
+  child.stdio[3]!.on('data', (b: Buffer) => {
+    const text = b.toString('latin1');
+    raw += text;
+    pending += text;
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      const e = JSON.parse(pending.slice(0, nl)) as Event;
+      pending = pending.slice(nl + 1);
+      if (e.type !== 'ask') continue;
+      asks.push(e);
+      const a = answer(e);
+      if (a === null) answers.end();
+      else answers.write(`${e.id} ${a}\n`);
+    }
+  });
+  return new Promise((resolve) => {
+    child.on('close', (status) => resolve({ status, stdout, stderr, events: parseEvents(raw), asks }));
+  });
+}
+
+/** Notify on getpid, mkdirat and uname; allow the rest. */
+const notifyThree = () => policy([[NR.getpid, USER_NOTIF], [NR_MKDIRAT, USER_NOTIF], [NR_UNAME, USER_NOTIF]]);
+
+test('ask-abi.c: the helper spells the notification ABI as <linux/seccomp.h> does', { skip: blocker(machine.gcc()) ?? false }, () => {
+  const r = spawnSync('gcc', ['-std=c11', '-Wall', '-Wextra', '-Werror', '-fsyntax-only', join(ROOT, 'test', 'native', 'c', 'ask-abi.c')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+});
+
+test('each notification is asked once, with its registers, and each answer is applied', { skip }, async () => {
+  const dir = mkdtempSync(join(work(), 'ask-'));
+  const r = await runAsk(notifyThree(), [askProg(), dir], (e) =>
+    e.nr === NR.getpid ? 'allow' : e.nr === NR_MKDIRAT ? `errno ${EACCES}` : 'kill');
+  assert.equal(r.status, 137, r.stderr);
+  assert.deepEqual(r.asks.map((e) => e.nr), [NR.getpid, NR.getpid, NR_MKDIRAT, NR_MKDIRAT, NR_UNAME]);
+  const hello = r.events[0]!;
+  assert.equal(hello.type, 'hello');
+  assert.equal(hello.ask, true);
+  for (const a of r.asks) {
+    assert.equal(a.pid, hello.pid);
+    assert.equal(a.args.length, 6);
+    assert.match(a.id, /^\d+$/);
+  }
+  // mkdirat(AT_FDCWD, path, mode): the registers as the kernel saw them.
+  assert.equal(r.asks[2]!.args[0], '0xffffff9c');
+  assert.equal(r.asks[2]!.args[2], '0x1c0');
+  assert.equal(r.asks[3]!.args[2], '0x1ed');
+  assert.equal(r.stdout, 'getpid: ok\ngetpid again: ok\nmkdir 0700: error EACCES\nmkdir 0755: error EACCES\n');
+  assert.equal(existsSync(join(dir, 'a')), false, 'a denied mkdir must not have run');
+  assert.deepEqual(r.events.filter((e) => e.type === 'killed'), [{ type: 'killed', pid: hello.pid, signal: 9, core: false }]);
+  assert.deepEqual(r.events.at(-1), { type: 'done', status: 137, reason: 'signal', program: 137 });
+});
+
+test('allow continues the call itself: mkdir really makes the directory', { skip }, async () => {
+  const dir = mkdtempSync(join(work(), 'ask-'));
+  const r = await runAsk(notifyThree(), [askProg(), dir], () => 'allow');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /mkdir 0700: ok\nmkdir 0755: error EEXIST\nuname: ok\nend\n$/);
+  assert.equal(existsSync(join(dir, 'a')), true);
+  assert.deepEqual(r.events.at(-1), { type: 'done', status: 0, reason: 'exit', program: 0 });
+});
+
+test('the helper\'s own calls are never asked: with every call notified, execve comes first', { skip }, async () => {
+  const r = await runAsk(policy([], USER_NOTIF), ['/bin/true'], () => 'allow');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.asks[0]!.nr, NR.execve);
+  const types = r.events.map((e) => e.type);
+  // The exec is reported once the program runs, before any of its own calls is asked.
+  assert.ok(types.indexOf('exec') > types.indexOf('ask') && types.indexOf('exec') < types.lastIndexOf('ask'), types.join(' '));
+});
+
+test('a failed execve reports why, whatever the filter, and asks nothing but the execve', { skip }, async () => {
+  const script = join(work(), 'bad-interp.sh');
+  writeFileSync(script, '#!/nonexistent/interp\n');
+  chmodSync(script, 0o755);
+  const r = await runAsk(policy([], USER_NOTIF), [script], () => 'allow');
+  assert.equal(r.status, 127);
+  assert.deepEqual(r.asks.map((e) => e.nr), [NR.execve]);
+  const err = r.events.find((e) => e.type === 'error')!;
+  assert.equal(err.message, `cannot execute ${script}: No such file or directory`);
+  assert.equal(err.code, 127);
+
+  const denied = await runAsk(policy([], USER_NOTIF), ['/bin/true'], () => 'errno 1');
+  assert.equal(denied.status, 126);
+  assert.match(denied.stderr, /cannot execute \/bin\/true: Operation not permitted/);
+});
+
+test('a kill answer to the execve kills before the program runs', { skip }, async () => {
+  const r = await runAsk(policy([[NR.execve, USER_NOTIF]]), ['/bin/true'], () => 'kill');
+  assert.equal(r.status, 137, r.stderr);
+  assert.equal(r.events.some((e) => e.type === 'exec'), false);
+});
+
+test('closing the answers stream kills the program (exit 70)', { skip }, async () => {
+  const dir = mkdtempSync(join(work(), 'ask-'));
+  const r = await runAsk(notifyThree(), [askProg(), dir], () => null);
+  assert.equal(r.status, 70);
+  assert.match(r.stderr, /the answers stream closed/);
+  assert.equal(r.stdout, '');
+});
+
+test('bad answers and bad option combinations are usage errors', { skip }, async () => {
+  const dir = mkdtempSync(join(work(), 'ask-'));
+  const r = await runAsk(notifyThree(), [askProg(), dir], () => 'errno 0');
+  assert.equal(r.status, 64);
+  const lone = spawnSync(HELPER, ['--filter', writeFilter('a.bpf', policy([])), '--ask', '--', '/bin/true'], { encoding: 'utf8' });
+  assert.equal(lone.status, 64);
+  assert.match(lone.stderr, /--ask and --answers-fd go together/);
+  const fast = spawnSync(HELPER, ['--filter', writeFilter('a.bpf', policy([])), '--ask', '--answers-fd', '0', '--only-decisions', '--actions', '0x7fff0000', '--', '/bin/true'], { encoding: 'utf8' });
+  assert.equal(fast.status, 64);
+});
+
+test('without notifications the program just runs (an allow-all filter asks nothing)', { skip }, async () => {
+  const r = await runAsk(policy([], RET.ALLOW), ['/bin/echo', 'hi'], () => 'allow');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'hi\n');
+  assert.equal(r.asks.length, 0);
+  assert.deepEqual(r.events.map((e) => e.type), ['hello', 'install', 'exec', 'exit', 'done']);
+});
+
+test('children inherit the filter: a forked process is asked under its own pid', { skip }, async () => {
+  const dir = mkdtempSync(join(work(), 'ask-'));
+  let n = 0;
+  const r = await runAsk(policy([[NR_MKDIR, USER_NOTIF], [NR_MKDIRAT, USER_NOTIF]]), ['/bin/sh', '-c', `mkdir ${dir}/x; mkdir ${dir}/y; exit 3`],
+    () => (n++ === 0 ? 'allow' : `errno ${EACCES}`));
+  assert.equal(r.status, 3, r.stderr);
+  assert.equal(r.asks.length, 2);
+  const main = r.events[0]!.pid;
+  assert.ok(r.asks.every((a) => a.pid !== main), 'mkdir runs in a child of the shell');
+  assert.equal(existsSync(join(dir, 'x')), true);
+  assert.equal(existsSync(join(dir, 'y')), false);
+  assert.match(r.stderr, /Permission denied/);
+});
