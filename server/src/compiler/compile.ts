@@ -33,6 +33,13 @@ export interface CompileOptions {
   readonly sizeWeight?: number;
   /** Call counts from a traced run: hot syscalls get the shortest paths (profile.ts). */
   readonly profile?: SyscallProfile;
+  /**
+   * Ask mode (`run --ask`): every decision that does not let the call run
+   * (errno, trap, trace, kill, notify, and badarch) returns
+   * SECCOMP_RET_USER_NOTIF instead, so the helper holding the listener can
+   * ask what to do. The source map still names the rule behind each RET.
+   */
+  readonly notifyUnlessAllowed?: boolean;
 }
 
 export interface CompiledProgram {
@@ -69,7 +76,8 @@ export function compilePolicy(model: PolicyModel, options: CompileOptions = {}):
   }
 }
 
-function compileUnchecked(model: PolicyModel, options: CompileOptions): CompileResult {
+function compileUnchecked(policy: PolicyModel, options: CompileOptions): CompileResult {
+  const model = options.notifyUnlessAllowed ? notifyUnlessAllowed(policy) : policy;
   const abis = (options.abis ?? model.abis).filter((a) => model.tables.has(a));
   const e = new Emitter(EMIT_LIMIT);
   const ranges: RangeSource[] = [];
@@ -258,6 +266,20 @@ function addRegion(region: AbiRegion, table: AbiTable, segments: Segment[], bloc
 }
 
 const PERMITS = (a: ConcreteAction) => a.kind === 'allow' || a.kind === 'log';
+
+const NOTIFY: ConcreteAction = { kind: 'notify', data: 0 };
+
+/** The model with every action that does not let the call run replaced by `notify` (CompileOptions.notifyUnlessAllowed). */
+function notifyUnlessAllowed(model: PolicyModel): PolicyModel {
+  const ask = (a: ConcreteAction) => (PERMITS(a) ? a : NOTIFY);
+  const tables = new Map([...model.tables].map(([abi, t]) => [abi, {
+    ...t,
+    defaultAction: ask(t.defaultAction),
+    badarchAction: ask(t.badarchAction),
+    bySyscall: new Map([...t.bySyscall].map(([nr, rules]) => [nr, rules.map((r) => ({ ...r, action: ask(r.action) }))])),
+  }]));
+  return { ...model, tables };
+}
 
 function nameOf(abis: readonly Abi[], nr: number): string | undefined {
   for (const abi of abis) {
