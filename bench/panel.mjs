@@ -52,10 +52,10 @@ async function serverHalf() {
   const done = new Promise((resolveDone) => {
     conn.onNotification('seccomp/runEvents', (p) => {
       if (p.runId !== runId && runId !== undefined) return;
-      if (p.rows.length) {
+      if (p.rows.seq.length) {
         firstRowAt ??= performance.now();
         lastRowAt = performance.now();
-        rows += p.rows.length;
+        rows += p.rows.seq.length;
       }
     });
     conn.onNotification('seccomp/runFinished', (p) => resolveDone(p));
@@ -96,13 +96,14 @@ async function replayHalf() {
     import { fsHost } from './server/src/driver/files';
     import { EventParser } from './server/src/trace/events';
     import { RunReport } from './server/src/lsp/runReport';
+    import { encodeRows } from './server/src/lsp/rowColumns';
     export function replay(path) {
       const l = checkPolicyText('/w/allow.seccomp', 'arch x86_64\\ndefault allow\\n', fsHost, {});
       const report = new RunReport({ model: l.model, program: l.program, mode: 'permissive', uriOf: (p) => 'file://' + p, command: 'dd' });
       const data = readFileSync(path);
       let rows = 0;
       // As runs.ts: a batch every 2,000 rows, encoded as vscode-jsonrpc encodes a notification.
-      const flush = () => { const b = report.take(); rows += b.rows.length; JSON.stringify({ jsonrpc: '2.0', method: 'seccomp/runEvents', params: { runId: 'run-1', rows: b.rows, notes: b.notes } }); };
+      const flush = () => { const b = report.take(); rows += b.rows.length; JSON.stringify({ jsonrpc: '2.0', method: 'seccomp/runEvents', params: { runId: 'run-1', rows: encodeRows(b.rows), notes: b.notes } }); };
       const t0 = performance.now();
       const parser = new EventParser((e) => { report.handle(e, performance.now() - t0); if (report.pending >= 2000) flush(); });
       for (let i = 0; i < data.length; i += 65536) parser.push(data.subarray(i, i + 65536));
@@ -150,12 +151,17 @@ async function pageHalf() {
       const header = { runId: 'b', policyUri: 'file:///w/p.seccomp', policyLabel: 'p.seccomp', argv: ['dd'], mode: 'enforce', startedAt: 0 };
       window.postMessage({ type: 'reset', header, maxRows: 100_000 }, '*');
       const location = { uri: 'file:///w/p.seccomp', range: { start: { line: 1, character: 0 }, end: { line: 1, character: 13 } } };
-      const batch = (b) => Array.from({ length: 2000 }, (_, i) => {
-        const seq = b * 2000 + i;
-        return { seq, pid: 1000, time: seq / 100, syscall: seq % 2 ? 'write' : 'read', abi: 'x86_64',
-          text: seq % 2 ? 'write(1, "\\0", 1) = 1' : 'read(0, "\\0", 1) = 1', action: 'allow', kind: 'allow', where: 'p.seccomp:2 (default)',
-          location, applied: 'enforced', failed: false, args: ['0x0', '0x0', '0x1', '0x0', '0x0', '0x0'] };
-      });
+      // As the host forwards them: a list of batches in columns (server/src/lsp/rowColumns.ts).
+      const shapes = ['read', 'write'].map((syscall) => ({ syscall, abi: 'x86_64', action: 'allow', kind: 'allow', where: 'p.seccomp:2 (default)', location, applied: 'enforced' }));
+      const batch = (b) => {
+        const c = { shapes, seq: [], pid: [], time: [], shape: [], text: [], failed: [], args: {} };
+        for (let i = 0; i < 2000; i++) {
+          const seq = b * 2000 + i;
+          c.seq.push(seq); c.pid.push(1000); c.time.push(seq / 100); c.shape.push(seq % 2);
+          c.text.push(seq % 2 ? 'write(1, "\\0", 1) = 1' : 'read(0, "\\0", 1) = 1');
+        }
+        return [c];
+      };
       const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
       const batches = Math.ceil(count / 2000);
       const pre = Array.from({ length: batches }, (_, b) => batch(b));
@@ -175,23 +181,27 @@ async function pageHalf() {
       return { rows: total, firstRowMs, rowsPerSecond: total / (ms / 1000), domRows: document.querySelectorAll('.rows .row').length };
     }, COUNT);
     // The transport alone: the same batches posted to a blank page whose only listener reads
-    // `e.data` (the structured clone), the ceiling for any page fed row objects this way.
+    // `e.data` (the structured clone), the ceiling for any page fed batches this way.
     const blank = await browser.newPage();
     await blank.setContent('<!DOCTYPE html><html><body></body></html>');
     const cloneRowsPerSecond = await blank.evaluate(async (count) => {
       const location = { uri: 'file:///w/p.seccomp', range: { start: { line: 1, character: 0 }, end: { line: 1, character: 13 } } };
       const batches = Math.ceil(count / 2000);
-      const pre = Array.from({ length: batches }, (_, b) => Array.from({ length: 2000 }, (_, i) => {
-        const seq = b * 2000 + i;
-        return { seq, pid: 1000, time: seq / 100, syscall: seq % 2 ? 'write' : 'read', abi: 'x86_64',
-          text: seq % 2 ? 'write(1, "\\0", 1) = 1' : 'read(0, "\\0", 1) = 1', action: 'allow', kind: 'allow', where: 'p.seccomp:2 (default)',
-          location, applied: 'enforced', failed: false, args: ['0x0', '0x0', '0x1', '0x0', '0x0', '0x0'] };
-      }));
+      const shapes = ['read', 'write'].map((syscall) => ({ syscall, abi: 'x86_64', action: 'allow', kind: 'allow', where: 'p.seccomp:2 (default)', location, applied: 'enforced' }));
+      const pre = Array.from({ length: batches }, (_, b) => {
+        const c = { shapes, seq: [], pid: [], time: [], shape: [], text: [], failed: [], args: {} };
+        for (let i = 0; i < 2000; i++) {
+          const seq = b * 2000 + i;
+          c.seq.push(seq); c.pid.push(1000); c.time.push(seq / 100); c.shape.push(seq % 2);
+          c.text.push(seq % 2 ? 'write(1, "\\0", 1) = 1' : 'read(0, "\\0", 1) = 1');
+        }
+        return [c];
+      });
       const kept = [];
       let n = 0;
       let done;
       const all = new Promise((r) => { done = r; });
-      window.addEventListener('message', (e) => { kept.push(e.data.rows); n += e.data.rows.length; if (n >= batches * 2000) done(); });
+      window.addEventListener('message', (e) => { kept.push(e.data.rows); n += e.data.rows[0].seq.length; if (n >= batches * 2000) done(); });
       const t0 = performance.now();
       for (let b = 0; b < batches; b++) {
         window.postMessage({ type: 'events', runId: 'b', rows: pre[b] }, '*');

@@ -4,7 +4,7 @@
  * these types, and nothing here touches the DOM, Node or the vscode API.
  */
 import type { Location } from 'vscode-languageserver-types';
-import type { RunFinishedParams, RunMode, TraceNote, TraceRow } from '../../server/src/lsp/ext';
+import type { RowColumns, RunFinishedParams, RunMode, TraceNote, TraceRow } from '../../server/src/lsp/ext';
 
 /** What was run: shown in the panel's header, and enough to run it again. */
 export interface RunHeader {
@@ -60,7 +60,8 @@ export type HostToPage =
   | {
     readonly type: 'events';
     readonly runId: string;
-    readonly rows: readonly TraceRow[];
+    /** In columns, as the server sent them (a structured clone of row objects cost more than the page's own work). */
+    readonly rows: readonly RowColumns[];
     readonly notes?: readonly TraceNote[];
     readonly stdout?: string;
     readonly stderr?: string;

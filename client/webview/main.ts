@@ -7,7 +7,8 @@
  * rendered at most once per animation frame. The store is bounded; what it
  * drops is counted and shown as a marker row at the top.
  */
-import type { RunFinishedParams, SummaryRow, TraceNote, TraceRow } from '../../server/src/lsp/ext';
+import type { RowColumns, RunFinishedParams, SummaryRow, TraceNote, TraceRow } from '../../server/src/lsp/ext';
+import { decodeRows } from '../../server/src/lsp/rowColumns';
 import { EMPTY_FILTER, isDenied, type DecisionFilter, type HostToPage, type PageState, type PageToHost, type PanelSnapshot, type RunHeader, type TraceFilter } from '../shared/panelProtocol';
 import { DEFAULT_MAX_ROWS, FilteredView, isRow, TraceStore, type TraceItem } from '../shared/traceStore';
 import './panel.css';
@@ -144,14 +145,24 @@ function resetState(h: RunHeader | undefined): void {
 
 function addRows(rows: readonly TraceRow[], notes: readonly TraceNote[] = []): void {
   store.add(rows, notes);
-  for (const r of rows) {
-    if (!seenSyscalls.has(r.syscall)) {
-      seenSyscalls.add(r.syscall);
-      const o = el('option');
-      o.value = r.syscall;
-      syscallList.append(o);
-    }
-  }
+  for (const r of rows) seeSyscall(r.syscall);
+}
+
+/** A batch as the host forwards it: the syscall names come from its shapes, not from every row. */
+function addColumns(batches: readonly RowColumns[], notes: readonly TraceNote[]): void {
+  // One add for all: notes of the first batch may come before rows of the last (the store merges by seq).
+  const rows = batches.length === 1 ? decodeRows(batches[0]!) : batches.flatMap(decodeRows);
+  store.add(rows, notes);
+  for (const c of batches) for (const s of c.shapes) seeSyscall(s.syscall);
+}
+
+/** Offers a syscall name in the filter's list once. */
+function seeSyscall(name: string): void {
+  if (seenSyscalls.has(name)) return;
+  seenSyscalls.add(name);
+  const o = el('option');
+  o.value = name;
+  syscallList.append(o);
 }
 
 function restore(s: PanelSnapshot): void {
@@ -208,7 +219,7 @@ window.addEventListener('message', (e: MessageEvent<HostToPage>) => {
       break;
     case 'events':
       if (m.runId !== header?.runId && header) return;
-      addRows(m.rows, m.notes ?? []);
+      addColumns(m.rows, m.notes ?? []);
       if (m.stdout) stdout = (stdout + m.stdout).slice(-OUTPUT_CHARS);
       if (m.stderr) stderr = (stderr + m.stderr).slice(-OUTPUT_CHARS);
       break;

@@ -76,19 +76,21 @@ test('the trace panel page stays bounded and usable with 1,000,000 events', { ti
     const header = { runId: 'r1', policyUri: 'file:///w/p.seccomp', policyLabel: 'p.seccomp', argv: ['load'], mode: 'enforce', startedAt: 0 };
     window.postMessage({ type: 'reset', header, maxRows: 100_000 }, '*');
     const location = { uri: 'file:///w/p.seccomp', range: { start: { line: 4, character: 0 }, end: { line: 4, character: 12 } } };
+    // Batches in columns, as the host forwards them (server/src/lsp/rowColumns.ts): shape 0 allowed, shape 1 denied.
+    const shapes = [
+      { syscall: 'getpid', abi: 'x86_64', action: 'allow', kind: 'allow', where: 'p.seccomp:5', location, applied: 'enforced' },
+      { syscall: 'openat', abi: 'x86_64', action: 'errno(EPERM)', kind: 'errno', where: 'p.seccomp:2 (default)', location, applied: 'enforced' },
+    ];
     for (let b = 0; b < 500; b++) {
-      const rows = [];
+      const c = { shapes, seq: [] as number[], pid: [] as number[], time: [] as number[], shape: [] as number[], text: [] as string[], failed: [] as number[], args: {} as Record<number, string[]> };
       for (let i = 0; i < 2000; i++) {
         const seq = b * 2000 + i;
         const denied = seq % 1000 === 999;
-        rows.push({
-          seq, pid: 1000 + (seq % 3), time: seq / 100, syscall: denied ? 'openat' : 'getpid', abi: 'x86_64',
-          text: denied ? 'openat(AT_FDCWD, "/etc/shadow", O_RDONLY) = -1 EPERM (Operation not permitted)' : `getpid() = ${1000 + (seq % 3)}`,
-          action: denied ? 'errno(EPERM)' : 'allow', kind: denied ? 'errno' : 'allow', where: denied ? 'p.seccomp:2 (default)' : 'p.seccomp:5',
-          location, applied: 'enforced', failed: denied, args: ['0xffffff9c', '0x1000', '0x0', '0x0', '0x0', '0x0'],
-        });
+        c.seq.push(seq); c.pid.push(1000 + (seq % 3)); c.time.push(seq / 100); c.shape.push(denied ? 1 : 0);
+        c.text.push(denied ? 'openat(AT_FDCWD, "/etc/shadow", O_RDONLY) = -1 EPERM (Operation not permitted)' : `getpid() = ${1000 + (seq % 3)}`);
+        if (denied) { c.failed.push(i); c.args[i] = ['0xffffff9c', '0x1000', '0x0', '0x0', '0x0', '0x0']; }
       }
-      window.postMessage({ type: 'events', runId: 'r1', rows, stdout: b % 50 === 0 ? `batch ${b}\n` : '' }, '*');
+      window.postMessage({ type: 'events', runId: 'r1', rows: [c], stdout: b % 50 === 0 ? `batch ${b}\n` : '' }, '*');
       // Let the page take its messages and frames as a real webview would.
       if (b % 10 === 9) await new Promise((r) => setTimeout(r, 0));
     }

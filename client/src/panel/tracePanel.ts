@@ -9,6 +9,7 @@
 import * as vscode from 'vscode';
 import type { RunEventsParams, RunFinishedParams, RunMode, TraceRow } from '../../../server/src/lsp/ext';
 import type { HostToPage, PageState, PageToHost, RunHeader } from '../../shared/panelProtocol';
+import { encodeRows } from '../../../server/src/lsp/rowColumns';
 import { TraceSession } from './traceSession';
 
 export const TRACE_VIEW_TYPE = 'seccompPolicy.trace';
@@ -114,7 +115,7 @@ export class TracePanel implements vscode.Disposable {
     this.pending = [];
     if (batches.length === 0 || !this.pageReady) return;
     const runId = batches[0]!.runId;
-    const rows = batches.flatMap((b) => b.rows);
+    const rows = batches.map((b) => b.rows);
     const notes = batches.flatMap((b) => b.notes ?? []);
     const stdout = batches.map((b) => b.stdout ?? '').join('');
     const stderr = batches.map((b) => b.stderr ?? '').join('');
@@ -160,7 +161,7 @@ export class TracePanel implements vscode.Disposable {
     const first = { ...all, rows: all.rows.slice(0, RESTORE_CHUNK) };
     this.post({ type: 'restore', snapshot: first, more: all.rows.length > RESTORE_CHUNK, maxRows: this.session.cap });
     for (let i = RESTORE_CHUNK; i < all.rows.length; i += RESTORE_CHUNK) {
-      this.post({ type: 'events', runId: all.header?.runId ?? '', rows: all.rows.slice(i, i + RESTORE_CHUNK) });
+      this.post({ type: 'events', runId: all.header?.runId ?? '', rows: [encodeRows(all.rows.slice(i, i + RESTORE_CHUNK))] });
     }
   }
 

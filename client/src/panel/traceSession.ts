@@ -7,6 +7,7 @@
  */
 import type { RunEventsParams, RunFinishedParams, TraceNote } from '../../../server/src/lsp/ext';
 import type { PanelSnapshot, RunHeader } from '../../shared/panelProtocol';
+import { decodeRows } from '../../../server/src/lsp/rowColumns';
 import { isRow, TraceStore } from '../../shared/traceStore';
 
 /** Program output kept per stream: the tail, like a terminal's scrollback. */
@@ -48,7 +49,7 @@ export class TraceSession {
   }
 
   addEvents(p: RunEventsParams): void {
-    this.store.add(p.rows, p.notes ?? []);
+    this.store.add(decodeRows(p.rows), p.notes ?? []);
     if (p.stdout) this.stdout = appendBounded(this.stdout, p.stdout);
     if (p.stderr) this.stderr = appendBounded(this.stderr, p.stderr);
   }

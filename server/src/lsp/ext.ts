@@ -111,7 +111,7 @@ export interface TraceRow {
   readonly location?: Location;
   /** enforced, permissive (what would have happened) or unfiltered (before the filter). */
   readonly applied: 'enforced' | 'permissive' | 'unfiltered';
-  /** The raw register values, hex, for "Allow with these arguments". */
+  /** The raw register values, hex, for "Allow with these arguments" (rows the filter did not simply allow). */
   readonly args?: readonly string[];
   /** The syscall failed (a negative return). */
   readonly failed: boolean;
@@ -125,9 +125,41 @@ export interface TraceNote {
   readonly text: string;
 }
 
+/** What many rows of a run share: the syscall, the decision and the rule that made it. */
+export interface RowShape {
+  readonly syscall: string;
+  readonly abi: string | undefined;
+  readonly action: string;
+  readonly kind: DecisionKind;
+  readonly where: string;
+  readonly location?: Location;
+  readonly applied: TraceRow['applied'];
+}
+
+/**
+ * A batch of rows in columns (`lsp/rowColumns.ts` encodes and decodes it).
+ * Rows as objects spent two thirds of the panel's time in JSON and in the
+ * webview's structured clone (issue 9: ~390 bytes per row, most of it the
+ * same syscall, decision and rule again); in columns, what repeats is sent
+ * once per batch as a shape and each row is a few numbers and its text.
+ */
+export interface RowColumns {
+  /** The shapes of this batch's rows; `shape[i]` indexes it. */
+  readonly shapes: readonly RowShape[];
+  readonly seq: readonly number[];
+  readonly pid: readonly number[];
+  readonly time: readonly number[];
+  readonly shape: readonly number[];
+  readonly text: readonly string[];
+  /** Indices (into this batch) of the rows whose syscall failed. */
+  readonly failed: readonly number[];
+  /** The raw registers (hex) of rows the filter did not simply allow, by index: for "Allow with these arguments". */
+  readonly args: Readonly<Record<number, readonly string[]>>;
+}
+
 export interface RunEventsParams {
   readonly runId: string;
-  readonly rows: readonly TraceRow[];
+  readonly rows: RowColumns;
   readonly notes?: readonly TraceNote[];
   /** The program's output since the last batch. */
   readonly stdout?: string;

@@ -26,6 +26,7 @@ import {
   runEventsNotification, runFinishedNotification, type LearnParams, type LearnResult, type NotRunnable, type RunEventsParams,
   type RunParams, type RunResult,
 } from './ext';
+import { encodeRows } from './rowColumns';
 import { RunReport } from './runReport';
 
 /** A batch goes out after this long, or sooner when it has this many rows. */
@@ -151,7 +152,7 @@ export class RunManager {
       const firstRows = !sentRows && rows.length > 0;
       if (firstRows) sentRows = true;
       const batch: RunEventsParams = {
-        runId, rows, ...(notes.length ? { notes } : {}), ...(stdout ? { stdout } : {}), ...(stderr ? { stderr } : {}),
+        runId, rows: encodeRows(rows), ...(notes.length ? { notes } : {}), ...(stdout ? { stdout } : {}), ...(stderr ? { stderr } : {}),
       };
       stdout = '';
       stderr = '';

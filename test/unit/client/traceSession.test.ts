@@ -4,6 +4,7 @@ import type { RunFinishedParams, TraceRow } from '../../../server/src/lsp/ext';
 import type { RunHeader } from '../../../client/shared/panelProtocol';
 import { toStraceText, toTraceJson } from '../../../client/shared/traceText';
 import { appendBounded, TraceSession } from '../../../client/src/panel/traceSession';
+import { encodeRows } from '../../../server/src/lsp/rowColumns';
 
 const header: RunHeader = { runId: 'r1', policyUri: 'file:///w/p.seccomp', policyLabel: 'p.seccomp', argv: ['ls', '-l'], mode: 'enforce', startedAt: 0 };
 function row(seq: number, syscall: string, kind: TraceRow['kind'] = 'allow'): TraceRow {
@@ -23,7 +24,7 @@ test('a session ignores events of other runs and keeps its rows bounded', () => 
   s.reset(header);
   assert.ok(s.owns('r1') && !s.owns('r0'));
   assert.ok(s.running);
-  s.addEvents({ runId: 'r1', rows: [row(0, 'brk'), row(1, 'mmap'), row(2, 'openat')], stdout: 'a', stderr: 'b' });
+  s.addEvents({ runId: 'r1', rows: encodeRows([row(0, 'brk'), row(1, 'mmap'), row(2, 'openat')]), stdout: 'a', stderr: 'b' });
   assert.equal(s.store.size, 2);
   assert.equal(s.store.dropped, 1);
   s.finish(finished);
@@ -33,7 +34,7 @@ test('a session ignores events of other runs and keeps its rows bounded', () => 
 test('a snapshot restores the same session (what the serializer relies on)', () => {
   const s = new TraceSession(100);
   s.reset(header);
-  s.addEvents({ runId: 'r1', rows: [row(0, 'brk'), row(1, 'mmap'), row(3, 'getdents64', 'kill')], notes: [{ seq: 2, pid: 42, time: 2, text: '--- SIGCHLD ---' }], stdout: 'out\n' });
+  s.addEvents({ runId: 'r1', rows: encodeRows([row(0, 'brk'), row(1, 'mmap'), row(3, 'getdents64', 'kill')]), notes: [{ seq: 2, pid: 42, time: 2, text: '--- SIGCHLD ---' }], stdout: 'out\n' });
   s.finish(finished);
   const small = s.snapshot(2);
   assert.equal(small.rows.length + small.notes.length, 2, 'the page keeps only the newest items');
@@ -54,7 +55,7 @@ test('program output keeps its tail', () => {
 test('a saved trace: strace text with decisions and rules, or JSON', () => {
   const s = new TraceSession(100);
   s.reset(header);
-  s.addEvents({ runId: 'r1', rows: [row(0, 'brk'), row(3, 'getdents64', 'kill')], notes: [{ seq: 4, pid: 42, time: 6, text: '+++ killed by SIGSYS +++' }] });
+  s.addEvents({ runId: 'r1', rows: encodeRows([row(0, 'brk'), row(3, 'getdents64', 'kill')]), notes: [{ seq: 4, pid: 42, time: 6, text: '+++ killed by SIGSYS +++' }] });
   s.finish(finished);
   const text = toStraceText(s.snapshot());
   const lines = text.trimEnd().split('\n');
