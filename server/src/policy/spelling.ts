@@ -8,23 +8,33 @@
  */
 export function editDistance(a: string, b: string, limit = Infinity): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let before = new Array<number>(b.length + 1).fill(0);
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  let cur = new Array<number>(b.length + 1).fill(0);
+  // Three rows reused across calls: a did-you-mean compares one name with ~1,000 candidates.
+  if (rows.length < 3 * (b.length + 1)) rows = new Int32Array(6 * (b.length + 1));
+  const w = b.length + 1;
+  let before = 0;
+  let prev = w;
+  let cur = 2 * w;
+  for (let j = 0; j < w; j++) rows[prev + j] = j;
   for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
+    rows[cur] = i;
     let rowMin = i;
+    const ai = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
-        v = Math.min(v, before[j - 2]! + 1);
+      const cost = ai === b.charCodeAt(j - 1) ? 0 : 1;
+      let v = Math.min(rows[prev + j]! + 1, rows[cur + j - 1]! + 1, rows[prev + j - 1]! + cost);
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
+        v = Math.min(v, rows[before + j - 2]! + 1);
       }
-      cur[j] = v;
+      rows[cur + j] = v;
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > limit) return limit + 1;
-    [before, prev, cur] = [prev, cur, before];
+    const t = before;
+    before = prev;
+    prev = cur;
+    cur = t;
   }
-  return prev[b.length]!;
+  return rows[prev + b.length]!;
 }
+
+let rows = new Int32Array(3 * 64);

@@ -1,0 +1,27 @@
+// Issue 14: checking is bounded. "Did you mean" is computed for the problems
+// an editor can show, not for every unknown name of a huge policy.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { getSyscall, syscallNames } from '../../../server/src/kernel/syscalls';
+import { SUGGESTION_BUDGET } from '../../../server/src/policy/semantics/suggest';
+import { fixture } from './helpers';
+
+test('suggestions only for the first names reported: past the budget, no "did you mean" (#14)', () => {
+  // Distinct names one letter off a real syscall: every one of them has a suggestion to compute.
+  const typos = new Set<string>();
+  for (const s of syscallNames()) {
+    for (let p = 1; p < Math.min(s.length, 6); p++) {
+      const typo = `${s.slice(0, p)}q${s.slice(p + 1)}`;
+      if (s.length >= 5 && !getSyscall(typo)) typos.add(typo);
+    }
+  }
+  const names = [...typos].slice(0, SUGGESTION_BUDGET + 200);
+  assert.equal(names.length, SUGGESTION_BUDGET + 200);
+  const text = 'arch x86_64\ndefault allow\n' + names.map((n) => `allow ${n}\n`).join('');
+  const f = fixture(text, {}, { maxNumberOfProblems: names.length + 10 });
+  const unknown = f.service.analyze(f.doc).diagnostics.filter((d) => d.code === 'unknown-syscall');
+  assert.equal(unknown.length, names.length);
+  assert.deepEqual(unknown.slice(0, SUGGESTION_BUDGET).filter((d) => !d.suggestions?.length).map((d) => d.message), []);
+  assert.deepEqual(unknown.slice(SUGGESTION_BUDGET).filter((d) => d.suggestions?.length), []);
+  assert.ok(unknown.slice(SUGGESTION_BUDGET).every((d) => !/did you mean/.test(d.message)));
+});
