@@ -9,6 +9,7 @@ import { runFmt } from './commands/fmt';
 import { runSimulate } from './commands/simulate';
 import { runRun } from './commands/run';
 import { runLearn } from './commands/learn';
+import { runImport } from './commands/import';
 import type { Io } from './io';
 
 const USAGE = `usage: seccomp-policy COMMAND [OPTIONS] ...
@@ -20,6 +21,7 @@ commands:
   simulate FILE            show which action and rule a syscall gets
   run FILE -- CMD...       run a program under the policy and trace every syscall
   learn -- CMD...          write the policy one run of a program needs
+  import PROFILE.json      turn a Docker/OCI seccomp profile into a policy
 
 Run 'seccomp-policy COMMAND --help' for a command's options.`;
 
@@ -30,6 +32,7 @@ const COMMANDS: Record<string, (argv: readonly string[], io: Io) => number | Pro
   simulate: runSimulate,
   run: runRun,
   learn: runLearn,
+  import: runImport,
 };
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {

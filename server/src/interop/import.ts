@@ -1,0 +1,402 @@
+/**
+ * A Docker/OCI profile → policy text that means what the runtime loads
+ * (runtime.ts says which runtime choice is made where). Pure: the caller
+ * passes the machine's facts (architecture, kernel version) in.
+ *
+ * The text is laid out for review: a header saying what was chosen, then one
+ * block per profile entry in the profile's order (its `comment` first),
+ * built-in groups where a whole group is in the entry, one syscall per line
+ * otherwise, sorted by name, so that a diff against a later version of the
+ * profile shows the syscalls that changed.
+ */
+import { abiInfo, type Abi } from '../kernel/abi';
+import { errnoName } from '../kernel/constants';
+import { allGroups, expandGroup } from '../kernel/groups';
+import { argInRegister, findArg, getSyscall, syscallNumber, allSyscalls } from '../kernel/syscalls';
+import type { SyscallInfo } from '../kernel/types';
+import { maxOf, simplify, type Cond, type CompareOp } from '../policy/semantics/condition';
+import type { ConcreteAction } from '../policy/semantics/model';
+import { disjoint, type Literal } from './overlap';
+import type { OciArg, OciProfile, OciSyscall } from './profile';
+import {
+  GOARCH, I386_MULTIPLEXED, LIBSECCOMP_BADARCH, SCMP_ARCH_ABI, kernelAtLeast, runtimeAction, sameAction,
+} from './runtime';
+
+export interface ImportOptions {
+  /** The machine's architecture: picks the `archMap` entry and `includes.arches`. */
+  readonly arch: Abi;
+  /** The container's capabilities (`includes.caps`/`excludes.caps`). */
+  readonly caps: readonly string[];
+  /** The running kernel as `major.minor` (`minKernel`). */
+  readonly kernel: string;
+  /** Reproduce runc's ENOSYS for syscalls newer than the profile. */
+  readonly runcEnosys?: boolean;
+  /** Named in the header comment. */
+  readonly source?: string;
+}
+
+export type ImportResult =
+  | { readonly ok: true; readonly text: string; readonly abis: readonly Abi[] }
+  | { readonly ok: false; readonly error: string };
+
+class ImportError extends Error {}
+
+const ENOSYS = 38;
+
+/** The largest groups hide too much for a readable diff; they are never used. */
+const MAX_GROUP_SIZE = 100;
+
+const OP: Record<OciArg['op'], CompareOp> = {
+  SCMP_CMP_NE: '!=', SCMP_CMP_LT: '<', SCMP_CMP_LE: '<=', SCMP_CMP_EQ: '==', SCMP_CMP_GE: '>=', SCMP_CMP_GT: '>', SCMP_CMP_MASKED_EQ: '==',
+};
+
+/** One comparison as our language will say it (the same on every ABI of the policy). */
+type Meaning = { readonly kind: 'true' } | { readonly kind: 'false' } | (Literal & { readonly kind: 'cmp'; readonly plainMask: boolean });
+
+interface Rule {
+  readonly syscall: string;
+  readonly action: ConcreteAction;
+  /** The profile entry it comes from. */
+  readonly entry: number;
+  /** Undefined: unconditional. */
+  readonly cond?: { readonly join: '&&' | '||'; readonly lits: readonly Meaning[] };
+  /** Added by libseccomp's i386 multiplexing. */
+  readonly multiplexed?: string;
+}
+
+export function importProfile(profile: OciProfile, options: ImportOptions): ImportResult {
+  try {
+    return { ok: true, ...new Importer(profile, options).run() };
+  } catch (e) {
+    if (e instanceof ImportError) return { ok: false, error: e.message };
+    throw e;
+  }
+}
+
+class Importer {
+  private readonly abis: Abi[] = [];
+  private readonly notes: string[] = [];
+  private readonly unsupportedArches: string[] = [];
+  private readonly widthNotes = new Set<string>();
+  private readonly def: ConcreteAction;
+
+  constructor(private readonly profile: OciProfile, private readonly o: ImportOptions) {
+    this.def = runtimeAction(profile.defaultAction, profile.defaultErrnoRet);
+  }
+
+  run(): { text: string; abis: readonly Abi[] } {
+    this.chooseAbis();
+    const entries = this.profile.syscalls.map((e, i) => ({ e, i })).filter(({ e }) => this.applies(e));
+    const rules: Rule[] = [];
+    const unknown = new Set<string>();
+    const elsewhere = new Set<string>();
+    const never: string[] = [];
+    for (const { e, i } of entries) {
+      const action = runtimeAction(e.action, e.errnoRet);
+      if (action.kind === 'errno' && action.data > 4095) throw new ImportError(`${e.path}.errnoRet: ${action.data} is more than the kernel's largest errno (4095)`);
+      if (sameAction(action, this.def)) continue; // runc skips it
+      for (const name of e.names) {
+        const sys = getSyscall(name);
+        if (!sys) { unknown.add(name); continue; }
+        const on = this.abis.filter((a) => sys.numbers[a] !== undefined);
+        const cond = this.condition(e, sys, on);
+        if (cond === 'never') { never.push(`${name} (${e.path})`); continue; }
+        if (on.length) rules.push({ syscall: name, action, entry: i, ...(cond ? { cond } : {}) });
+        else if (!I386_MULTIPLEXED[name]) elsewhere.add(name);
+        const mux = I386_MULTIPLEXED[name];
+        if (mux && this.abis.includes('i386')) {
+          if (on.length === 0) elsewhere.delete(name);
+          rules.push(this.multiplexed(name, mux, action, i, e));
+        }
+      }
+    }
+    const kept = this.resolve(rules);
+    const lines: string[] = [];
+    this.header(lines, unknown, elsewhere, never);
+    for (const { e, i } of entries) this.block(lines, e, kept.filter((r) => r.entry === i));
+    if (this.o.runcEnosys) this.enosys(lines, entries.map(({ e }) => e));
+    return { text: lines.join('\n').replace(/\n{3,}/g, '\n\n') + '\n', abis: this.abis };
+  }
+
+  /** The native arch, the profile's `architectures` or its `archMap` entry for the native arch. */
+  private chooseAbis(): void {
+    const names: string[] = [];
+    if (this.profile.architectures.length) names.push(...this.profile.architectures);
+    else {
+      const m = this.profile.archMap.find((x) => SCMP_ARCH_ABI[x.architecture] === this.o.arch);
+      if (m) names.push(m.architecture, ...m.subArchitectures);
+    }
+    this.abis.push(this.o.arch); // libseccomp's native arch is always in the filter
+    for (const n of names) {
+      const abi = SCMP_ARCH_ABI[n];
+      if (!abi) this.unsupportedArches.push(n);
+      else if (!this.abis.includes(abi)) this.abis.push(abi);
+    }
+  }
+
+  /** moby's `includes`/`excludes`, tested against the native arch, the capabilities and the kernel. */
+  private applies(e: OciSyscall): boolean {
+    const arch = GOARCH[this.o.arch];
+    const { includes: inc, excludes: exc } = e;
+    if (exc.arches?.includes(arch)) return false;
+    if (exc.caps?.some((c) => this.o.caps.includes(c))) return false;
+    if (exc.minKernel && kernelAtLeast(this.o.kernel, exc.minKernel)) return false;
+    if (inc.arches && !inc.arches.includes(arch)) return false;
+    if (inc.caps && !inc.caps.every((c) => this.o.caps.includes(c))) return false;
+    if (inc.minKernel && !kernelAtLeast(this.o.kernel, inc.minKernel)) return false;
+    return true;
+  }
+
+  /**
+   * The entry's `args` for one syscall: ANDed, or ORed when an index repeats
+   * (runc); undefined when unconditional, 'never' when it cannot match.
+   */
+  private condition(e: OciSyscall, sys: SyscallInfo, on: readonly Abi[], skipIndex?: number): Rule['cond'] | 'never' | undefined {
+    const args = e.args.filter((a) => a.index !== skipIndex);
+    if (args.length === 0) return undefined;
+    const counts = new Map<number, number>();
+    for (const a of args) counts.set(a.index, (counts.get(a.index) ?? 0) + 1);
+    const join = [...counts.values()].some((n) => n > 1) ? '||' : '&&';
+    const lits: Meaning[] = [];
+    for (const [k, a] of args.entries()) {
+      const m = this.meaning(a, sys, on, `${e.path}.args[${e.args.indexOf(a) >= 0 ? e.args.indexOf(a) : k}]`);
+      if (join === '&&') {
+        if (m.kind === 'false') return 'never';
+        if (m.kind === 'cmp') lits.push(m);
+      } else {
+        if (m.kind === 'true') return undefined;
+        if (m.kind === 'cmp') lits.push(m);
+      }
+    }
+    if (lits.length === 0) return join === '&&' ? undefined : 'never';
+    return { join, lits };
+  }
+
+  /**
+   * One comparison as libseccomp reads it on each ABI, said once for all:
+   * libseccomp compares 64 bits on a 64-bit ABI, the low word on i386, arm
+   * and x32 (it truncates the datum); our language compares a 32-bit
+   * parameter on its low word, as the kernel reads it. On a 64-bit ABI the
+   * two agree for every register whose upper half is zero, which is the
+   * meaning given here; a comparison that differs between ABIs is an error.
+   */
+  private meaning(a: OciArg, sys: SyscallInfo, on: readonly Abi[], path: string): Meaning {
+    let first: Meaning | undefined;
+    for (const abi of on) {
+      const m = this.meaningOn(a, sys, abi);
+      if (!first) first = m;
+      else if (!sameMeaning(first, m)) {
+        throw new ImportError(`${path}: libseccomp reads this comparison on ${sys.name} differently on ${on[0]} and ${abi}, and one rule cannot say both; import with --arch for one architecture at a time, or split the profile`);
+      }
+    }
+    return first ?? { kind: 'true' };
+  }
+
+  private meaningOn(a: OciArg, sys: SyscallInfo, abi: Abi): Meaning {
+    const ref = findArg(sys, `arg${a.index}`, abi)!;
+    const width = ref.arg.width[abi];
+    const truncates = abiInfo(abi).registerBits === 32 || abi === 'x32';
+    const masked = a.op === 'SCMP_CMP_MASKED_EQ';
+    let mask = masked ? a.value : maxOf(64);
+    let value = masked ? a.valueTwo : a.value;
+    if (truncates) {
+      mask = BigInt.asUintN(32, mask);
+      value = BigInt.asUintN(32, value);
+      if (abi === 'x32' && width === 64) this.widthNotes.add('x32');
+    } else if (width === 32) {
+      this.widthNotes.add('upper');
+      // libseccomp compares all 64 bits: on a register whose upper half is zero
+      // (how the kernel reads a 32-bit parameter), `x OP value` with a value
+      // beyond 32 bits is decided, and the mask's upper half is irrelevant.
+      const big = value > maxOf(32);
+      mask = BigInt.asUintN(32, mask);
+      if (big) {
+        if (masked) return { kind: 'false' };
+        switch (OP[a.op]) {
+          case '==': case '>': case '>=': return { kind: 'false' };
+          default: return { kind: 'true' };
+        }
+      }
+    }
+    const w: 32 | 64 = truncates ? 32 : width;
+    const cond: Cond = simplify({ kind: 'cmp', arg: a.index, width: w, mask: mask & maxOf(w), op: OP[a.op], value: value & maxOf(64) });
+    if (cond.kind === 'true' || cond.kind === 'false') return cond;
+    if (cond.kind !== 'cmp') throw new Error('simplify returned a compound condition');
+    const plainMask = cond.mask === maxOf(cond.width);
+    return { kind: 'cmp', reg: a.index, op: cond.op, value: cond.value, mask: plainMask ? maxOf(64) : cond.mask, plainMask };
+  }
+
+  /** libseccomp's extra rule on i386's socketcall/ipc for a direct socket or IPC call. */
+  private multiplexed(name: string, mux: { via: 'socketcall' | 'ipc'; call: number }, action: ConcreteAction, entry: number, e: OciSyscall): Rule {
+    const via = getSyscall(mux.via)!;
+    const callLit: Meaning = { kind: 'cmp', reg: 0, op: '==', value: BigInt(mux.call), mask: maxOf(64), plainMask: true };
+    const rest = this.condition(e, via, ['i386'], 0);
+    if (rest === 'never') return { syscall: mux.via, action, entry, cond: { join: '&&', lits: [{ kind: 'false' }] }, multiplexed: name };
+    const lits = rest ? (rest.join === '&&' ? [callLit, ...rest.lits] : undefined) : [callLit];
+    if (!lits) throw new ImportError(`${e.path}: conditions on one argument ORed (runc) for ${name}, which libseccomp also adds to i386's ${mux.via}: not supported`);
+    return { syscall: mux.via, action, entry, cond: { join: '&&', lits }, multiplexed: name };
+  }
+
+  /** libseccomp's choice among rules for one syscall (see runtime.ts), in the order they were added. */
+  private resolve(rules: readonly Rule[]): Rule[] {
+    const bySyscall = new Map<string, Rule[]>();
+    for (const r of rules) {
+      if (r.cond?.lits.some((l) => l.kind === 'false')) continue;
+      let list = bySyscall.get(r.syscall);
+      if (!list) bySyscall.set(r.syscall, (list = []));
+      list.push(r);
+    }
+    const kept = new Set<Rule>();
+    for (const [name, list] of bySyscall) {
+      const uncond = list.find((r) => !r.cond);
+      if (uncond) {
+        kept.add(uncond);
+        continue;
+      }
+      const mine: Rule[] = [];
+      for (const r of list) {
+        if (mine.some((k) => sameAction(k.action, r.action) && condText(k, this) === condText(r, this))) continue;
+        const clash = mine.find((k) => !sameAction(k.action, r.action) && !disjoint(dnf(k), dnf(r)));
+        if (clash) {
+          this.notes.push(`${name}: ${this.profile.syscalls[clash.entry]!.path} and ${this.profile.syscalls[r.entry]!.path} give it different actions under conditions that can both hold; libseccomp decides such calls by its own rule tree, this policy by the first rule`);
+        }
+        mine.push(r);
+      }
+      for (const r of mine) kept.add(r);
+    }
+    return rules.filter((r) => kept.has(r));
+  }
+
+  private header(lines: string[], unknown: Set<string>, elsewhere: Set<string>, never: string[]): void {
+    const p = this.profile;
+    lines.push(`# Imported from ${this.o.source ?? 'a Docker/OCI seccomp profile'} by seccomp-policy import.`);
+    lines.push(`# As a runtime loads it on ${this.o.arch}, Linux ${this.o.kernel}, with ${this.o.caps.length ? this.o.caps.join(', ') : 'no capabilities'}.`);
+    if (this.unsupportedArches.length) lines.push(`# Not ABIs this language knows, so their calls get badarch here: ${this.unsupportedArches.join(', ')}.`);
+    if (unknown.size) lines.push(`# Not syscalls this project knows (runtimes skip names libseccomp does not know): ${[...unknown].sort().join(', ')}.`);
+    if (elsewhere.size) lines.push(`# Not on ${this.abis.join(', ')}: ${[...elsewhere].sort().join(', ')}.`);
+    if (never.length) lines.push(`# Entries that can never match (a value beyond a 32-bit argument): ${never.join(', ')}.`);
+    if (this.widthNotes.has('upper')) {
+      lines.push('# Widths: libseccomp compares a 32-bit parameter on all 64 bits of the register, the kernel');
+      lines.push('# and this policy on its low 32 bits; they agree unless a program leaves garbage in the upper half.');
+    }
+    if (this.widthNotes.has('x32')) {
+      lines.push('# x32: libseccomp compares 64-bit parameters on their low word only; this policy on all 64 bits.');
+    }
+    for (const n of this.notes) lines.push(`# Note: ${n}.`);
+    lines.push(`arch ${this.abis.join(', ')}`);
+    const dflt = p.defaultErrnoRet !== undefined && p.defaultAction !== 'SCMP_ACT_ERRNO' && p.defaultAction !== 'SCMP_ACT_TRACE'
+      ? '  # defaultErrnoRet applies to SCMP_ACT_ERRNO and SCMP_ACT_TRACE only' : '';
+    lines.push(`default ${actionText(this.def)}${dflt}`);
+    lines.push(`badarch ${actionText(LIBSECCOMP_BADARCH)}  # libseccomp's action for an ABI the filter does not list`);
+  }
+
+  private block(lines: string[], e: OciSyscall, rules: readonly Rule[]): void {
+    if (rules.length === 0) return;
+    lines.push('');
+    if (e.comment) for (const c of e.comment.split('\n')) lines.push(`# ${c}`.trimEnd());
+    const action = actionText(rules[0]!.action);
+    const plain = rules.filter((r) => !r.cond && !r.multiplexed).map((r) => r.syscall);
+    const covered = new Set<string>();
+    const groups: string[] = [];
+    const names = new Set(plain);
+    const candidates = allGroups().map((g) => ({ name: g.name, members: expandGroup(g.name) }))
+      .filter((g) => g.members.length >= 2 && g.members.length <= MAX_GROUP_SIZE)
+      .sort((a, b) => b.members.length - a.members.length || (a.name < b.name ? -1 : 1));
+    for (const g of candidates) {
+      if (g.members.every((m) => names.has(m) && !covered.has(m))) {
+        groups.push(g.name);
+        for (const m of g.members) covered.add(m);
+      }
+    }
+    for (const g of groups.sort()) lines.push(`${action} ${g}`);
+    const rest = rules.filter((r) => r.cond || r.multiplexed || !covered.has(r.syscall));
+    const sorted = [...rest].sort((a, b) => (a.syscall === b.syscall ? 0 : a.syscall < b.syscall ? -1 : 1));
+    for (const r of sorted) {
+      const sys = getSyscall(r.syscall)!;
+      const on = this.abis.filter((a) => sys.numbers[a] !== undefined);
+      const cond = r.cond ? ` if ${r.cond.lits.map((l) => litText(l, sys, on)).join(` ${r.cond.join} `)}` : '';
+      const why = r.multiplexed ? `  # libseccomp adds this for ${r.multiplexed} on i386` : '';
+      lines.push(`${action} ${r.syscall}${cond}${why}`);
+    }
+  }
+
+  /** runc's ENOSYS stub, as rules: every syscall newer than the newest the profile names, per ABI. */
+  private enosys(lines: string[], entries: readonly OciSyscall[]): void {
+    if (['allow', 'log', 'trace'].includes(this.def.kind) || (this.def.kind === 'errno' && this.def.data === ENOSYS)) {
+      lines.push('', '# runc adds no ENOSYS stub to a profile whose default allows or already answers ENOSYS.');
+      return;
+    }
+    const newest = new Map<Abi, number>();
+    for (const abi of this.abis) {
+      let max = -1;
+      for (const e of entries) for (const n of e.names) {
+        const nr = syscallNumber(abi, n);
+        if (nr !== undefined && nr > max) max = nr;
+      }
+      if (max >= 0) newest.set(abi, max);
+    }
+    const names: string[] = [];
+    const mixed: string[] = [];
+    for (const s of allSyscalls()) {
+      const on = [...newest.keys()].filter((a) => s.numbers[a] !== undefined);
+      if (on.length === 0) continue;
+      const newer = on.filter((a) => s.numbers[a]! > newest.get(a)!);
+      if (newer.length === on.length) names.push(s.name);
+      else if (newer.length) mixed.push(s.name);
+    }
+    lines.push('');
+    lines.push(`# runc: a syscall numbered above the newest the profile names (${[...newest].map(([a, n]) => `${a} ${a === 'x32' ? `0x${n.toString(16)}` : n}`).join(', ')}) gets ENOSYS,`);
+    lines.push('# so programs fall back to older calls. Numbers this project does not know keep the default here.');
+    if (mixed.length) lines.push(`# Newer on some ABIs only, left to the default: ${mixed.join(', ')}.`);
+    for (const n of names.sort()) lines.push(`errno(ENOSYS) ${n}`);
+  }
+}
+
+function sameMeaning(a: Meaning, b: Meaning): boolean {
+  if (a.kind !== 'cmp' || b.kind !== 'cmp') return a.kind === b.kind;
+  return a.op === b.op && a.value === b.value && a.plainMask === b.plainMask && (a.plainMask || a.mask === b.mask);
+}
+
+function dnf(r: Rule): Literal[][] {
+  if (!r.cond) return [[]];
+  const lits = r.cond.lits.filter((l): l is Extract<Meaning, { kind: 'cmp' }> => l.kind === 'cmp');
+  return r.cond.join === '&&' ? [lits] : lits.map((l) => [l]);
+}
+
+function condText(r: Rule, _: unknown): string {
+  if (!r.cond) return '';
+  return r.cond.join + r.cond.lits.map((l) => (l.kind === 'cmp' ? `${l.reg}${l.op}${l.mask}:${l.value}` : l.kind)).join(',');
+}
+
+export function actionText(a: ConcreteAction): string {
+  switch (a.kind) {
+    case 'errno': return `errno(${errnoName('x86_64', a.data) ?? a.data})`;
+    case 'trace': return `trace(${a.data})`;
+    case 'trap': return a.data ? `trap(${a.data})` : 'trap';
+    default: return a.kind;
+  }
+}
+
+/** The argument's name when it is the same parameter in the same register on every ABI, else `argN`. */
+function argName(sys: SyscallInfo, reg: number, on: readonly Abi[]): string {
+  const idx = on.map((abi) => argInRegister(sys, reg, abi));
+  const i = idx[0];
+  if (i === undefined || idx.some((x) => x !== i)) return `arg${reg}`;
+  const name = sys.args[i]!.name;
+  if (/^arg\d$/.test(name)) return `arg${reg}`;
+  const ok = on.every((abi) => {
+    const ref = findArg(sys, name, abi);
+    return ref?.place.kind === 'reg' && ref.place.reg === reg;
+  });
+  return ok ? name : `arg${reg}`;
+}
+
+function num(v: bigint): string {
+  return v < 0x10000n ? v.toString() : `0x${v.toString(16)}`;
+}
+
+function litText(l: Meaning, sys: SyscallInfo, on: readonly Abi[]): string {
+  if (l.kind !== 'cmp') return l.kind;
+  const lhs = argName(sys, l.reg, on);
+  return l.plainMask ? `${lhs} ${l.op} ${num(l.value)}` : `${lhs} & 0x${l.mask.toString(16)} ${l.op} ${num(l.value)}`;
+}
