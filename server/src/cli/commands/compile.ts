@@ -1,4 +1,4 @@
-/** `seccomp-policy compile FILE [-o OUT] [--format raw|c|disasm|json] [--arch ABI[,ABI]] [--profile TRACE.json]` */
+/** `seccomp-policy compile FILE [-o OUT] [--format raw|c|disasm|json|oci] [--arch ABI[,ABI]] [--profile TRACE.json]` */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { lookupAbi, type Abi } from '../../kernel/abi';
@@ -6,21 +6,24 @@ import type { SyscallProfile } from '../../compiler/profile';
 import { profileFromTrace } from '../../trace/profile';
 import { toCHeader, toDisassembly, toJson, toRaw } from '../../compiler/output';
 import { programStats } from '../../compiler/stats';
+import { exportProfile } from '../../interop/export';
 import { parseArgs, UsageError } from '../args';
 import { describeFsError } from '../../driver/files';
 import { loadValidPolicy } from '../load';
 import type { Io } from '../io';
 
-export const COMPILE_USAGE = `usage: seccomp-policy compile FILE [-o OUT] [--format raw|c|disasm|json] [--arch ABI[,ABI...]] [--profile TRACE.json]
+export const COMPILE_USAGE = `usage: seccomp-policy compile FILE [-o OUT] [--format raw|c|disasm|json|oci] [--arch ABI[,ABI...]] [--profile TRACE.json]
   raw     the program as the kernel takes it (struct sock_filter[], 8 bytes each)
   c       a C header with the sock_filter array and its sock_fprog
   disasm  an annotated listing: each instruction with its policy line
   json    {abis, instructions: [{code, jt, jf, k}], sourceMap, stats}
+  oci     a Docker/OCI seccomp profile with the same meaning (docs/interop.md); a rule
+          a profile cannot say is an error naming it
   --arch  compile for these ABIs only (default: the policy's arch)
   --profile  weigh the filter by a trace saved by \`seccomp-policy run --json -o TRACE.json\`:
           the syscalls the run made most get the shortest paths (decisions do not change)`;
 
-const FORMATS = ['raw', 'c', 'disasm', 'json'] as const;
+const FORMATS = ['raw', 'c', 'disasm', 'json', 'oci'] as const;
 
 export function parseAbiList(text: string): Abi[] {
   const abis: Abi[] = [];
@@ -38,7 +41,7 @@ export function runCompile(argv: readonly string[], io: Io & { isTty?: boolean; 
   if (args.options.has('help')) { io.out(COMPILE_USAGE); return 0; }
   if (args.positional.length !== 1) { io.err(`seccomp-policy compile: expected one policy file\n${COMPILE_USAGE}`); return 2; }
   const format = (args.options.get('format') ?? 'raw') as string;
-  if (!(FORMATS as readonly string[]).includes(format)) { io.err(`seccomp-policy compile: unknown format '${format}' (raw, c, disasm, json)`); return 2; }
+  if (!(FORMATS as readonly string[]).includes(format)) { io.err(`seccomp-policy compile: unknown format '${format}' (raw, c, disasm, json, oci)`); return 2; }
   const out = args.options.get('output') as string | undefined;
   if (format === 'raw' && !out && io.isTty) {
     io.err('seccomp-policy compile: refusing to write binary BPF to a terminal; use -o FILE, redirect the output, or --format disasm to read it');
@@ -71,6 +74,13 @@ export function runCompile(argv: readonly string[], io: Io & { isTty?: boolean; 
     case 'raw': data = toRaw(program); break;
     case 'c': data = toCHeader(program, basename(path).replace(/\.seccomp$/, '') + '_filter', path); break;
     case 'disasm': data = toDisassembly(program) + '\n'; break;
+    case 'oci': {
+      const exported = exportProfile(model);
+      if (!exported.ok) { io.err(`seccomp-policy compile: ${exported.error}`); return 1; }
+      for (const w of exported.warnings) io.err(`seccomp-policy compile: warning: ${w}`);
+      data = exported.json;
+      break;
+    }
     default: data = toJson(program, programStats(program)) + '\n';
   }
   if (out) {
@@ -80,7 +90,7 @@ export function runCompile(argv: readonly string[], io: Io & { isTty?: boolean; 
       io.err(`seccomp-policy compile: cannot write ${out}: ${describeFsError(e)}`);
       return 1;
     }
-    io.err(`${out}: ${program.instructions.length} instructions for ${program.abis.join(', ')}`);
+    io.err(format === 'oci' ? `${out}: a Docker/OCI profile for ${model.abis.join(', ')}` : `${out}: ${program.instructions.length} instructions for ${program.abis.join(', ')}`);
   } else if (typeof data === 'string') {
     io.out(data.replace(/\n$/, ''));
   } else if (io.writeBytes) {
