@@ -128,7 +128,8 @@ export const ARG_HINTS = {
   kexec_file_load: { flags: { kind: 'flags', constants: ['KEXEC_FILE_'] } },
   finit_module: { flags: { kind: 'flags', constants: ['MODULE_INIT_'] } },
   delete_module: { flags: { kind: 'flags', constants: ['O_NONBLOCK', 'O_TRUNC'] } },
-  rseq: { flags: { kind: 'flags', constants: ['RSEQ_FLAG_'] } },
+  // sig is the signature word that must precede each abort handler (0x53053053 in glibc), not a signal.
+  rseq: { flags: { kind: 'flags', constants: ['RSEQ_FLAG_'] }, sig: { kind: 'int', constants: [] } },
   memfd_secret: { flags: { kind: 'flags', constants: ['O_CLOEXEC'] } },
   reboot: { magic: { kind: 'int', constants: ['LINUX_REBOOT_MAGIC'] }, magic2: { kind: 'int', constants: ['LINUX_REBOOT_MAGIC'] }, cmd: { kind: 'enum', constants: ['LINUX_REBOOT_CMD_'] } },
   keyctl: { operation: { kind: 'enum', constants: ['KEYCTL_'] }, option: { kind: 'enum', constants: ['KEYCTL_'] } },

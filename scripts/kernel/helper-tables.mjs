@@ -8,9 +8,10 @@ import { layoutFor } from './abi-layout.mjs';
 /**
  * Syscalls whose return value counts the bytes of their buffer parameter,
  * so the helper can copy exactly those bytes after the call (data read,
- * written, sent or received; a link's target).
+ * written, sent or received; a link's target; the working directory with
+ * its NUL, which getcwd(2) returns the length of; random bytes).
  */
-export const RETURNS_BYTES = ['read', 'write', 'pread64', 'pwrite64', 'send', 'sendto', 'recv', 'recvfrom', 'readlink', 'readlinkat'];
+export const RETURNS_BYTES = ['read', 'write', 'pread64', 'pwrite64', 'send', 'sendto', 'recv', 'recvfrom', 'readlink', 'readlinkat', 'getcwd', 'getrandom'];
 
 /** A parameter holding a NULL-terminated array of strings (execve's and execveat's argv). */
 const isArgv = (a) => a.name === 'argv' && /char \*const \*$/.test(a.type);

@@ -5,11 +5,11 @@
  * lazily per (ABI, syscall, argument) and decoded values are memoised.
  */
 import type { Abi } from '../kernel/abi';
-import { constantsForArg, errnoInfo, errnoName, signalName } from '../kernel/constants';
+import { constantValue, constantsForArg, errnoInfo, errnoName, signalName } from '../kernel/constants';
 import type { SyscallArg } from '../kernel/types';
 
 /** Names never printed for a value: masks, aliases, sizes, sub-fields handled apart. */
-const EXCLUDE = /(_MASK|_SHIFT|_MAX|_ALL)$|^(O_ACCMODE|O_NDELAY|O_RDONLY|O_WRONLY|O_RDWR|MAP_TYPE|MAP_FILE|MAP_SHARED|MAP_PRIVATE|MAP_SHARED_VALIDATE|MAP_DROPPABLE|MAP_HUGE_.*|AT_FDCWD|AT_HANDLE_.*|AT_RENAME_.*|AT_STATX_SYNC_TYPE|AT_STATX_SYNC_AS_STAT|STATX_ATTR_.*|STATX__RESERVED|CLONE_ARGS_SIZE_.*|F_OWNER_.*|F_SEAL_.*|F_RDLCK|F_WRLCK|F_UNLCK|F_EXLCK|F_SHLCK|F_LINUX_SPECIFIC_BASE|FUTEX_OP_.*|FUTEX_32|FUTEX_WAITV_MAX|SIGRTMIN|SIGRTMAX|SIGIOT|SIGPOLL|SIGUNUSED|SIGCLD|SIGSWI|AF_FILE|AF_LOCAL|AF_ROUTE|MSG_TRYHARD|SA_NOMASK|SA_ONESHOT|SIOCINQ|TIOCINQ|SIOCOUTQ|SEEK_MAX|EPOLL_CTL_.*|IPPROTO_HOPOPTS|SIOCGSTAMP_OLD|SIOCGSTAMPNS_OLD)$/;
+const EXCLUDE = /(_MASK|_SHIFT|_MAX|_ALL)$|^(O_ACCMODE|O_NDELAY|O_RDONLY|O_WRONLY|O_RDWR|MAP_TYPE|MAP_FILE|MAP_SHARED|MAP_PRIVATE|MAP_SHARED_VALIDATE|MAP_DROPPABLE|MAP_HUGE_.*|AT_FDCWD|AT_HANDLE_.*|AT_RENAME_.*|AT_STATX_SYNC_TYPE|AT_STATX_SYNC_AS_STAT|STATX_ATTR_.*|STATX__RESERVED|CLONE_ARGS_SIZE_.*|F_OWNER_.*|F_SEAL_.*|F_RDLCK|F_WRLCK|F_UNLCK|F_EXLCK|F_SHLCK|F_LINUX_SPECIFIC_BASE|FUTEX_OP_.*|FUTEX_32|FUTEX_WAITV_MAX|SIGRTMIN|SIGRTMAX|SIGIOT|SIGPOLL|SIGUNUSED|SIGCLD|SIGSWI|AF_FILE|AF_LOCAL|AF_ROUTE|MSG_TRYHARD|SA_NOMASK|SA_ONESHOT|SIOCINQ|TIOCINQ|SIOCOUTQ|SEEK_MAX|IPPROTO_HOPOPTS|SIOCGSTAMP_OLD|SIOCGSTAMPNS_OLD)$/;
 
 /** Among names with one value, these win (per syscall where it matters). */
 const PREFER_FOR: Readonly<Record<string, readonly string[]>> = {
@@ -18,6 +18,19 @@ const PREFER_FOR: Readonly<Record<string, readonly string[]>> = {
   waitid: ['WSTOPPED'],
 };
 const PREFER = new Set(['AT_REMOVEDIR', 'WUNTRACED', 'O_NONBLOCK', 'FIONREAD', 'TIOCOUTQ']);
+/**
+ * The order strace prints a set's names in, where it is not the order of
+ * their values: open flags keep O_SYNC with the status flags and put
+ * O_DIRECTORY last; socket types put SOCK_CLOEXEC first. Other sets print
+ * by value, lowest first.
+ */
+const PRINT_ORDER: readonly (readonly string[])[] = [
+  ['O_CREAT', 'O_EXCL', 'O_NOCTTY', 'O_TRUNC', 'O_APPEND', 'O_NONBLOCK', 'O_SYNC', 'O_DSYNC', 'O_DIRECT', 'O_LARGEFILE', 'O_NOFOLLOW', 'O_NOATIME', 'O_CLOEXEC', 'O_PATH', 'O_TMPFILE', 'O_DIRECTORY', 'O_ASYNC', 'FASYNC'],
+  ['SOCK_CLOEXEC', 'SOCK_NONBLOCK'],
+];
+const PRINT_RANK = new Map(PRINT_ORDER.flatMap((list) => list.map((name, i) => [name, i] as const)));
+/** statx's sync type: a two-bit field of its flags, whose zero is named (linux/fcntl.h). */
+const STATX_SYNC_TYPES = ['AT_STATX_SYNC_AS_STAT', 'AT_STATX_FORCE_SYNC', 'AT_STATX_DONT_SYNC'];
 /** Names a zero value is printed as (else `0`). */
 const ZERO_NAMES = new Set(['PROT_NONE', 'F_OK', 'SEEK_SET', 'IPPROTO_IP']);
 
@@ -28,6 +41,8 @@ export interface FlagTable {
   readonly fields: readonly Field[];
   /** Greedy order: more bits first. */
   readonly bits: readonly { readonly value: bigint; readonly name: string }[];
+  /** Each name's place when printed (PRINT_ORDER, else by value). */
+  readonly order: ReadonlyMap<string, number>;
   readonly memo: Map<string, string>;
 }
 
@@ -100,6 +115,15 @@ export function flagTable(abi: Abi, syscall: string, index: number, arg: Pick<Sy
     fields.push({ mask: 0xfn, names: types });
   }
   if (fams.includes('CLONE_') && fams.includes('SIG')) fields.push(signalField(abi));
+  if (syscall === 'statx' && fams.includes('AT_')) {
+    const names = new Map<bigint, string>();
+    for (const n of STATX_SYNC_TYPES) {
+      const v = constantValue(n, abi);
+      if (v !== undefined) names.set(v, n);
+    }
+    const mask = constantValue('AT_STATX_SYNC_TYPE', abi);
+    if (mask !== undefined) fields.push({ mask, names });
+  }
   const fieldMask = fields.reduce((m, f) => m | f.mask, 0n);
   let zero: string | undefined;
   const all = nameMap(abi, arg, syscall, (name, v) => {
@@ -109,9 +133,16 @@ export function flagTable(abi: Abi, syscall: string, index: number, arg: Pick<Sy
     if (fams.includes('SOCK_') && v < 16n) return false;
     return (v & fieldMask) === 0n;
   });
-  const bits = [...all].map(([value, name]) => ({ value, name }))
-    .sort((a, b) => popcount(b.value) - popcount(a.value) || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
-  t = { zero, fields, bits, memo: new Map() };
+  const byValue = (a: { value: bigint }, b: { value: bigint }) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
+  // Decoding takes names with more bits first (O_SYNC before O_DSYNC); printing has its own order.
+  const bits = [...all].map(([value, name]) => ({ value, name })).sort((a, b) => popcount(b.value) - popcount(a.value) || byValue(a, b));
+  const printed = [...bits].sort((a, b) => {
+    const ra = PRINT_RANK.get(a.name);
+    const rb = PRINT_RANK.get(b.name);
+    return ra !== undefined && rb !== undefined ? ra - rb : byValue(a, b);
+  });
+  const order = new Map(printed.map((b, i) => [b.name, i]));
+  t = { zero, fields, bits, order, memo: new Map() };
   flagTables.set(key, t);
   return t;
 }
@@ -135,13 +166,16 @@ export function decodeFlags(table: FlagTable, value: bigint): string {
       rest &= ~f.mask;
     }
   }
+  const names: string[] = [];
   for (const b of table.bits) {
     if (rest === 0n) break;
     if ((rest & b.value) === b.value) {
-      parts.push(b.name);
+      names.push(b.name);
       rest &= ~b.value;
     }
   }
+  if (names.length > 1) names.sort((a, b) => table.order.get(a)! - table.order.get(b)!);
+  parts.push(...names);
   if (rest !== 0n) parts.push('0x' + rest.toString(16));
   parts.push(...last);
   let out: string;
@@ -170,7 +204,8 @@ export function decodeEnum(table: EnumTable, value: bigint, signedValue: bigint)
 export function signalText(abi: Abi, sig: number | bigint): string {
   if (sig === 0 || sig === 0n) return '0';
   const name = signalName(abi, sig);
-  if (name) return name;
+  // strace names real-time signals by their distance from SIGRTMIN (SIGRT_32, not SIGRTMAX).
+  if (name && name !== 'SIGRTMAX') return name;
   const n = Number(sig);
   return n > 32 && n <= 64 ? `SIGRT_${n - 32}` : n === 32 ? 'SIGRTMIN' : String(sig);
 }

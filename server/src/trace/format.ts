@@ -8,6 +8,7 @@
 import { abiInfo, type Abi } from '../kernel/abi';
 import { abiOfEvent, auditArchName } from '../kernel/seccomp';
 import { constantValue } from '../kernel/constants';
+import { RETURNS_BYTES } from '../kernel/generated/decoding';
 import { argPlace, argValue, syscallByNumber } from '../kernel/syscalls';
 import type { SyscallArg, SyscallInfo } from '../kernel/types';
 import { decodeEnum, decodeFlags, enumTable, errnoText, flagTable, signalText } from './decode';
@@ -24,6 +25,12 @@ const DEFAULT_STRING_LIMIT = 32;
 const POINTER_RETURNS = new Set(['mmap', 'mmap2', 'brk', 'mremap', 'shmat']);
 /** `int` arguments that hold addresses. */
 const ADDRESS_NAMES = new Set(['addr', 'start', 'stack', 'tls', 'new_address', 'old_address', 'brk', 'arg']);
+/** `int` arguments strace prints in hex: words that are bit patterns or magic numbers rather than counts. */
+const HEX_INTS: Readonly<Record<string, readonly string[]>> = { rseq: ['rseq_len', 'sig'], mmap: ['offset'] };
+/** socket's and socketpair's protocol: its constants depend on the family (strace: a number for the others). */
+const PROTOCOL_FAMILIES: ReadonlyArray<readonly [string, readonly string[]]> = [['AF_INET', ['IPPROTO_']], ['AF_INET6', ['IPPROTO_']], ['AF_NETLINK', ['NETLINK_']]];
+/** Buffers the helper copies after the call, as many bytes as the call returned (kernel/generated/decoding.ts). */
+const OUTPUT_BUFFERS = new Set(RETURNS_BYTES);
 
 
 /**
@@ -62,6 +69,20 @@ function hex(v: bigint | number): string {
   return '0x' + v.toString(16);
 }
 
+/** C's `%#x`: hex with `0x`, except zero, which is `0` (how strace prints hex words and results). */
+function cHex(v: bigint | number): string {
+  return v === 0 || v === 0n ? '0' : hex(v);
+}
+
+/** Bytes as a string literal of `\xNN` escapes only (strace's forced hex, for random bytes). */
+export function hexQuote(bytes: string, limit: number, truncated: boolean): string {
+  let out = '"';
+  const n = Math.min(bytes.length, limit);
+  for (let i = 0; i < n; i++) out += '\\x' + bytes.charCodeAt(i).toString(16).padStart(2, '0');
+  out += '"';
+  return truncated || bytes.length > limit ? out + '...' : out;
+}
+
 /** The register as an unsigned value of `width` bits. */
 function unsigned(reg: string, width: 32 | 64): bigint {
   const v = BigInt(reg);
@@ -98,8 +119,60 @@ function octalMode(v: bigint, abi: Abi): string {
   return tn ? `${tn}|${permText}` : '0' + v.toString(8);
 }
 
-/** F_GETFD, F_GETFL, F_GETOWN, F_GETSIG, F_GETLEASE, F_GETPIPE_SZ, F_GET_SEALS. */
-const FCNTL_NO_ARG = new Set([1, 3, 9, 11, 1025, 1032, 1034]);
+/** fcntl commands that take no third argument. */
+const FCNTL_NO_ARG = new Set(['F_GETFD', 'F_GETFL', 'F_GETOWN', 'F_GETSIG', 'F_GETLEASE', 'F_GETPIPE_SZ', 'F_GET_SEALS']);
+/** fcntl commands whose third argument is the address of a struct (flock, f_owner_ex). */
+const FCNTL_STRUCT_ARG = new Set(['F_GETLK', 'F_SETLK', 'F_SETLKW', 'F_GETLK64', 'F_SETLK64', 'F_SETLKW64', 'F_OFD_GETLK', 'F_OFD_SETLK', 'F_OFD_SETLKW', 'F_GETOWN_EX', 'F_SETOWN_EX']);
+/** fcntl commands whose third argument is a number (a descriptor floor, a pid, a pipe size, a descriptor). */
+const FCNTL_INT_ARG = new Set(['F_DUPFD', 'F_DUPFD_CLOEXEC', 'F_SETOWN', 'F_SETPIPE_SZ', 'F_DUPFD_QUERY']);
+/** F_SETLEASE's argument and F_GETLEASE's result (the names are excluded from fcntl's own enum: they collide with commands). */
+const LEASE_TYPES = ['F_RDLCK', 'F_WRLCK', 'F_UNLCK'];
+
+/**
+ * What futex(2) reads for each operation, in order after uaddr and futex_op
+ * (strace prints only these, so leftover registers are not shown):
+ * `val`, `timeout` (an address), `val2` (the timeout register read as a
+ * count), `uaddr2`, `val3` (a number), `bitset` (val3 as a bit mask),
+ * `wake-op` (val3 as an encoded operation), `val3-hex`.
+ */
+type FutexSlot = 'val' | 'timeout' | 'val2' | 'uaddr2' | 'val3' | 'bitset' | 'wake-op' | 'val3-hex';
+const FUTEX_SLOTS: Readonly<Record<string, readonly FutexSlot[]>> = {
+  FUTEX_WAIT: ['val', 'timeout'],
+  FUTEX_WAKE: ['val'],
+  FUTEX_FD: ['val'],
+  FUTEX_REQUEUE: ['val', 'val2', 'uaddr2'],
+  FUTEX_CMP_REQUEUE: ['val', 'val2', 'uaddr2', 'val3'],
+  FUTEX_WAKE_OP: ['val', 'val2', 'uaddr2', 'wake-op'],
+  FUTEX_LOCK_PI: ['timeout'],
+  FUTEX_LOCK_PI2: ['timeout'],
+  FUTEX_UNLOCK_PI: [],
+  FUTEX_TRYLOCK_PI: [],
+  FUTEX_WAIT_BITSET: ['val', 'timeout', 'bitset'],
+  FUTEX_WAKE_BITSET: ['val', 'bitset'],
+  FUTEX_WAIT_REQUEUE_PI: ['val', 'timeout', 'uaddr2'],
+  FUTEX_CMP_REQUEUE_PI: ['val', 'val2', 'uaddr2', 'val3'],
+};
+/** An operation the table does not know: every register, as strace does. */
+const FUTEX_UNKNOWN: readonly FutexSlot[] = ['val', 'timeout', 'uaddr2', 'val3-hex'];
+/** FUTEX_WAKE_OP's operation (bits 28-30 of val3) and comparison (bits 24-27), by value (linux/futex.h). */
+const FUTEX_WAKE_OPS = ['FUTEX_OP_SET', 'FUTEX_OP_ADD', 'FUTEX_OP_OR', 'FUTEX_OP_ANDN', 'FUTEX_OP_XOR'];
+const FUTEX_WAKE_CMPS = ['FUTEX_OP_CMP_EQ', 'FUTEX_OP_CMP_NE', 'FUTEX_OP_CMP_LT', 'FUTEX_OP_CMP_LE', 'FUTEX_OP_CMP_GT', 'FUTEX_OP_CMP_GE'];
+
+const namesByValue = new Map<string, ReadonlyMap<bigint, string>>();
+/** value → name for a short list of constants on `abi`, from the constant database. */
+function namesOf(abi: Abi, names: readonly string[]): ReadonlyMap<bigint, string> {
+  const key = abi + '\0' + names.join();
+  let m = namesByValue.get(key);
+  if (!m) {
+    const built = new Map<bigint, string>();
+    for (const n of names) {
+      const v = constantValue(n, abi);
+      if (v !== undefined && !built.has(v)) built.set(v, n);
+    }
+    namesByValue.set(key, (m = built));
+  }
+  return m;
+}
 
 const openBits = new Map<Abi, [number, number]>();
 /** Whether open flags carry O_CREAT or O_TMPFILE (the mode argument is used). */
@@ -159,7 +232,8 @@ export class SyscallFormatter {
     // open/openat take a mode only with O_CREAT or O_TMPFILE (strace leaves it out otherwise).
     if ((info.name === 'openat' || info.name === 'open') && !takesMode(abi, int32(e.args[info.name === 'openat' ? 2 : 1] ?? '0x0'))) n--;
     // fcntl's getters take no third argument.
-    if (info.name === 'fcntl' && FCNTL_NO_ARG.has(int32(e.args[1] ?? '0x0'))) n = 2;
+    if ((info.name === 'fcntl' || info.name === 'fcntl64') && FCNTL_NO_ARG.has(this.fcntlCommand(e, info, abi) ?? '')) n = 2;
+    if (info.name === 'futex' || info.name === 'futex_time64') return this.futexArgs(e, info, abi);
     const order = argOrder(info, abi, n);
     // i386's old mmap and select take one pointer to a block of their arguments.
     if (order === undefined) return pointer(e.args[0] ?? '0x0');
@@ -195,8 +269,15 @@ export class SyscallFormatter {
       case 'string': return this.stringArg(e, r, this.limit) ?? pointer(reg);
       case 'buffer': {
         const b = e.buf?.[String(r)];
-        if (b === undefined) return pointer(reg);
-        const total = e.ret !== null && !e.errno ? Number(e.ret) : b.length;
+        const returned = e.ret !== null && !e.errno;
+        if (b === undefined) {
+          // A call that returned no bytes wrote (or sent) none: strace shows the empty string.
+          return returned && e.ret === '0' && OUTPUT_BUFFERS.has(info.name) ? '""' : pointer(reg);
+        }
+        const total = returned ? Number(e.ret) : b.length;
+        // getcwd returns the path's length with its NUL; strace shows the path, whole.
+        if (info.name === 'getcwd') return quote(b.endsWith('\0') ? b.slice(0, -1) : b, 4096, total > b.length);
+        if (info.name === 'getrandom') return hexQuote(b, this.limit, total > Math.min(b.length, this.limit));
         return quote(b, this.limit, total > Math.min(b.length, this.limit));
       }
       case 'pointer': return pointer(reg);
@@ -207,6 +288,7 @@ export class SyscallFormatter {
       }
       case 'enum': {
         if (info.name === 'futex' && i === 1) return this.futexOp(abi, a, reg);
+        if ((info.name === 'socket' || info.name === 'socketpair') && i === 2) return this.protocol(e, abi, reg);
         if (a.constants.length === 0) return String(signedOf(unsigned(reg, width), width));
         const v = unsigned(reg, width);
         return decodeEnum(enumTable(abi, info.name, i, a), v, a.signed ? signedOf(v, width) : v);
@@ -216,7 +298,10 @@ export class SyscallFormatter {
         const v = unsigned(reg, width);
         return a.signed ? String(signedOf(v, width)) : String(v);
       }
-      case 'offset': return String(signedOf(unsigned(reg, width), width));
+      case 'offset': {
+        const v = unsigned(reg, width);
+        return HEX_INTS[info.name]?.includes(a.name) ? cHex(v) : String(signedOf(v, width));
+      }
       case 'pid': return String(signedOf(unsigned(reg, width), width));
       case 'uid': {
         const v = unsigned(reg, width);
@@ -224,9 +309,10 @@ export class SyscallFormatter {
       }
       case 'signal': return signalText(abi, signedOf(unsigned(reg, width), width));
       case 'int': {
-        if (info.name === 'fcntl' && i === 2) return this.fcntlArg(e, abi, reg);
+        if ((info.name === 'fcntl' || info.name === 'fcntl64') && i === 2) return this.fcntlArg(e, info, abi, reg);
         if (ADDRESS_NAMES.has(a.name) && width === 64) return pointer(reg);
         const v = unsigned(reg, width);
+        if (HEX_INTS[info.name]?.includes(a.name)) return cHex(v);
         return a.signed ? String(signedOf(v, width)) : v >= 0x100000000n ? hex(v) : String(v);
       }
     }
@@ -245,11 +331,86 @@ export class SyscallFormatter {
     return out;
   }
 
-  private fcntlArg(e: SyscallEvent, abi: Abi, reg: string): string {
-    const cmd = int32(e.args[1] ?? '0x0');
-    if (cmd === 2) return BigInt(reg) === 1n ? 'FD_CLOEXEC' : String(BigInt(reg)); // F_SETFD
-    if (cmd === 4) return decodeFlags(flagTable(abi, 'open', 1, { constants: ['O_'] }), unsigned(reg, 32)); // F_SETFL
-    return String(signedOf(unsigned(reg, 64), 64));
+  /**
+   * futex(2): uaddr, the operation, then only what the operation reads
+   * (FUTEX_SLOTS), each printed as strace does.
+   */
+  private futexArgs(e: SyscallEvent, info: SyscallInfo, abi: Abi): string {
+    const opReg = e.args[1] ?? '0x0';
+    const parts = [this.arg(e, info, abi, 0), this.futexOp(abi, info.args[1]!, opReg)];
+    const table = enumTable(abi, info.name, 1, info.args[1]!);
+    const cmd = table.names.get(BigInt(int32(opReg) & 0x7f));
+    const word = (i: number) => Number(unsigned(e.args[i] ?? '0x0', 32));
+    for (const slot of (cmd !== undefined && FUTEX_SLOTS[cmd]) || FUTEX_UNKNOWN) {
+      switch (slot) {
+        case 'val': parts.push(this.arg(e, info, abi, 2)); break;
+        case 'timeout': parts.push(this.arg(e, info, abi, 3)); break;
+        case 'val2': parts.push(String(word(3))); break;
+        case 'uaddr2': parts.push(this.arg(e, info, abi, 4)); break;
+        case 'val3': parts.push(String(word(5))); break;
+        case 'val3-hex': parts.push(cHex(word(5))); break;
+        case 'bitset': {
+          const v = BigInt(word(5));
+          parts.push(v === constantValue('FUTEX_BITSET_MATCH_ANY', abi) ? 'FUTEX_BITSET_MATCH_ANY' : cHex(v));
+          break;
+        }
+        case 'wake-op': parts.push(this.futexWakeOp(abi, word(5))); break;
+      }
+    }
+    return parts.join(', ');
+  }
+
+  /** FUTEX_WAKE_OP's val3 the way strace 6 writes it: `FUTEX_OP_ADD<<28|0x1<<12|FUTEX_OP_CMP_GT<<24|0`. */
+  private futexWakeOp(abi: Abi, v: number): string {
+    const op = (v >>> 28) & 0x7;
+    const cmp = (v >>> 24) & 0xf;
+    const opName = namesOf(abi, FUTEX_WAKE_OPS).get(BigInt(op)) ?? `${cHex(op)} /* FUTEX_OP_??? */`;
+    const cmpName = namesOf(abi, FUTEX_WAKE_CMPS).get(BigInt(cmp)) ?? `${cHex(cmp)} /* FUTEX_OP_CMP_??? */`;
+    const shift = (v >>> 28) & 0x8 ? 'FUTEX_OP_OPARG_SHIFT<<28|' : '';
+    return `${shift}${opName}<<28|${cHex((v >>> 12) & 0xfff)}<<12|${cmpName}<<24|${cHex(v & 0xfff)}`;
+  }
+
+  /** A socket's protocol, by its family: IPPROTO_TCP for AF_INET, NETLINK_ROUTE for AF_NETLINK, else the number. */
+  private protocol(e: SyscallEvent, abi: Abi, reg: string): string {
+    const family = BigInt(int32(e.args[0] ?? '0x0'));
+    const v = int32(reg);
+    for (const [af, constants] of PROTOCOL_FAMILIES) {
+      if (constantValue(af, abi) === family) return decodeEnum(enumTable(abi, `socket:${af}`, 2, { constants }), BigInt(v >>> 0), BigInt(v));
+    }
+    return String(v);
+  }
+
+  /** The name of an fcntl event's command on `abi` (the table that prints it), or undefined. */
+  private fcntlCommand(e: SyscallEvent, info: SyscallInfo, abi: Abi): string | undefined {
+    return enumTable(abi, info.name, 1, info.args[1]!).names.get(unsigned(e.args[1] ?? '0x0', 32));
+  }
+
+  /** fcntl's third argument, by command (strace: flags, a signal, a lease type, a number, an address, else hex). */
+  private fcntlArg(e: SyscallEvent, info: SyscallInfo, abi: Abi, reg: string): string {
+    const cmd = this.fcntlCommand(e, info, abi);
+    if (cmd === 'F_SETFD') return decodeFlags(flagTable(abi, 'fcntl:F_SETFD', 2, { constants: ['FD_CLOEXEC'] }), unsigned(reg, 32));
+    if (cmd === 'F_SETFL') return decodeFlags(flagTable(abi, 'open', 1, { constants: ['O_'] }), unsigned(reg, 32));
+    if (cmd === 'F_SETSIG') return signalText(abi, int32(reg));
+    if (cmd === 'F_SETLEASE') return namesOf(abi, LEASE_TYPES).get(BigInt(int32(reg))) ?? String(int32(reg));
+    if (cmd !== undefined && FCNTL_STRUCT_ARG.has(cmd)) return pointer(reg);
+    if (cmd !== undefined && FCNTL_INT_ARG.has(cmd)) return String(int32(reg));
+    return cHex(unsigned(reg, 64));
+  }
+
+  /** What an fcntl getter returned, decoded as strace does: `0x1 (flags FD_CLOEXEC)`, `0x8002 (flags O_RDWR|O_LARGEFILE)`. */
+  private fcntlResult(e: SyscallEvent, info: SyscallInfo, abi: Abi, ret: string): string {
+    const cmd = this.fcntlCommand(e, info, abi);
+    const v = BigInt(ret);
+    switch (cmd) {
+      case 'F_GETFD': return v === 0n ? '0' : `${cHex(v)} (flags ${decodeFlags(flagTable(abi, 'fcntl:F_SETFD', 2, { constants: ['FD_CLOEXEC'] }), v)})`;
+      case 'F_GETFL': return `${cHex(v)} (flags ${decodeFlags(flagTable(abi, 'open', 1, { constants: ['O_'] }), v)})`;
+      case 'F_GETLEASE': {
+        const name = namesOf(abi, LEASE_TYPES).get(v);
+        return name ? `${cHex(v)} (${name})` : cHex(v);
+      }
+      case 'F_GETSIG': return v === 0n ? '0' : `${ret} (${signalText(abi, v)})`;
+      default: return ret;
+    }
   }
 
   private argvText(e: SyscallEvent): string {
@@ -270,12 +431,7 @@ export class SyscallFormatter {
       const v = BigInt(e.ret);
       return hex(BigInt.asUintN(abi && abiInfo(abi).registerBits === 32 ? 32 : 64, v));
     }
-    if (info && info.name === 'fcntl' && abi) {
-      const cmd = int32(e.args[1] ?? '0x0');
-      const v = BigInt(e.ret);
-      if (cmd === 3) return `${hex(v)} (flags ${decodeFlags(flagTable(abi, 'open', 1, { constants: ['O_'] }), v)})`; // F_GETFL
-      if (cmd === 1) return v === 1n ? '0x1 (flags FD_CLOEXEC)' : hex(v); // F_GETFD
-    }
+    if (info && abi && (info.name === 'fcntl' || info.name === 'fcntl64')) return this.fcntlResult(e, info, abi, e.ret);
     return e.ret;
   }
 }

@@ -4,4 +4,4 @@
 // ABI column order: x86_64, i386, x32, aarch64, arm, riscv64.
 
 /** Syscalls whose return value counts the bytes of their buffer parameter (the helper copies that many). */
-export const RETURNS_BYTES: readonly string[] = ["read","write","pread64","pwrite64","send","sendto","recv","recvfrom","readlink","readlinkat"];
+export const RETURNS_BYTES: readonly string[] = ["read","write","pread64","pwrite64","send","sendto","recv","recvfrom","readlink","readlinkat","getcwd","getrandom"];
