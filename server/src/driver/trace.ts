@@ -10,6 +10,7 @@
  * program, wait instead of letting events pile up in memory.
  */
 import { StringDecoder } from 'node:string_decoder';
+import type { Writable } from 'node:stream';
 import { EventParser, ProtocolError, type DoneEvent, type ErrorEvent, type TraceEvent } from '../trace/events';
 import { startHelper, type HelperOptions, type HelperProcess } from '../trace/node/helper';
 
@@ -77,6 +78,11 @@ export class TraceRun {
     this.killTimer = setTimeout(() => this.helper.child.kill('SIGKILL'), STOP_GRACE_MS);
     this.killTimer.unref();
     return true;
+  }
+
+  /** In ask mode, where answer lines go to the helper (`trace/ask.ts` answerLine). */
+  get answers(): Writable | undefined {
+    return this.helper.answers;
   }
 
   /** Stop reading events until `resume()`; the helper blocks once the pipe is full. */

@@ -40,6 +40,8 @@ export interface HelperOptions {
   readonly cwd?: string;
   /** The program's whole environment (default ours). */
   readonly env?: NodeJS.ProcessEnv;
+  /** Ask mode (`--ask`, needs `filter`): answers go to the helper on fd 5 (`HelperProcess.answers`). */
+  readonly ask?: boolean;
 }
 
 export interface HelperProcess {
@@ -48,6 +50,8 @@ export interface HelperProcess {
   /** With `programStdio: 'capture'`: the program's (and the helper's own) output. */
   readonly stdout: Readable | undefined;
   readonly stderr: Readable | undefined;
+  /** With `ask`: where the answer lines go (docs/trace-protocol.md, "Ask mode"). */
+  readonly answers: Writable | undefined;
   /** Resolves when the helper has exited and its pipes are closed. */
   readonly closed: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Resolves when the helper could not be started at all. */
@@ -59,6 +63,7 @@ export function helperArgs(o: HelperOptions): string[] {
   if (o.filter) args.push('--filter-fd', '4');
   if (o.install && o.filter && o.mode === 'enforce') args.push('--install', o.install);
   if (o.onlyDecisions) args.push('--only-decisions');
+  if (o.ask) args.push('--ask', '--answers-fd', '5');
   if (o.actions !== undefined) args.push('--actions', o.actions);
   if (o.timeout !== undefined) args.push('--timeout', String(o.timeout));
   if (o.maxProcs !== undefined) args.push('--max-procs', String(o.maxProcs));
@@ -82,6 +87,7 @@ function programStdio(o: HelperOptions): ('inherit' | 'pipe' | 'ignore' | number
 export function startHelper(o: HelperOptions): HelperProcess {
   const stdio = [...programStdio(o), 'pipe' as const];
   if (o.filter) stdio.push('pipe');
+  if (o.ask) stdio.push('pipe');
   const child = spawn(o.helper, helperArgs(o), { stdio, ...(o.cwd !== undefined ? { cwd: o.cwd } : {}), ...(o.env ? { env: o.env } : {}) });
   let onError: (e: Error) => void = () => {};
   const spawnError = new Promise<Error>((res) => { onError = res; });
@@ -94,9 +100,11 @@ export function startHelper(o: HelperOptions): HelperProcess {
     w.on('error', () => { /* the helper exits with its own message if it cannot read the filter */ });
     w.end(Buffer.from(o.filter));
   }
+  const answers = o.ask ? (child.stdio as readonly unknown[])[5] as Writable : undefined;
+  answers?.on('error', () => { /* the helper is gone; its exit says why */ });
   const captured = o.programStdio === 'capture';
   return {
-    child, events: child.stdio[3] as Readable, closed, spawnError,
+    child, events: child.stdio[3] as Readable, closed, spawnError, answers,
     stdout: captured ? child.stdout ?? undefined : undefined,
     stderr: captured ? child.stderr ?? undefined : undefined,
   };
