@@ -104,6 +104,7 @@ static bool ev_broken;
 static volatile sig_atomic_t tick;
 
 static pid_t main_pid;
+static const char *resolved_path; /* the command as the child execs it */
 static int main_status = -1;
 static int err_pipe = -1;
 static bool info_checked;
@@ -384,6 +385,7 @@ struct task {
 	bool has_action;
 	bool held;      /* the exit was seen but may be a seccomp kill's; reported at the next stop */
 	bool held_err;
+	int exec_errno; /* the start-up execve failed with this errno; the task is being killed */
 	int64_t held_rval;
 	uint32_t abi, data, action;
 	uint64_t nr, args[6], ip;
@@ -739,6 +741,8 @@ static void __attribute__((noreturn)) child(const char *path, int go_fd, int err
 			child_fail(errfd, STAGE_SECCOMP);
 	}
 	syscall(SYS_execve, path, opt.cmd, environ);
+	/* Not reached when the execve fails: the tracer kills us at its exit stop (exec_failed),
+	 * since from here on the filter may deny this very error path. */
 	child_fail(errfd, STAGE_EXEC);
 }
 
@@ -815,7 +819,9 @@ static bool get_info(pid_t pid, struct sr_syscall_info *si)
 
 static void resume(struct task *t, int sig)
 {
-	int req = (!opt.fast || t->want_exit || t->inject) ? PTRACE_SYSCALL : PTRACE_CONT;
+	/* The start-up task always stops at syscalls, also on the fast path: its execve's exit is
+	 * where a failed exec is caught (see on_syscall_stop). */
+	int req = (!opt.fast || t->want_exit || t->inject || t->startup) ? PTRACE_SYSCALL : PTRACE_CONT;
 	if (ptrace(req, t->pid, 0, (void *)(long)sig) < 0 && errno != ESRCH)
 		die(EXIT_INTERNAL, "resuming %d: %s", (int)t->pid, strerror(errno));
 }
@@ -830,12 +836,74 @@ static unsigned long event_msg(pid_t pid)
 
 /* ---- process starts, execs and deaths -------------------------------------------------- */
 
+/* --max-procs counts every task of the program that the kernel still holds: the traced ones
+ * and the processes that exited but that their parent has not reaped (zombies: they take a
+ * pid and count against RLIMIT_NPROC as well). A traced process that dies is released to its
+ * parent once we have seen its death, so it is noted here then, and dropped when a look at
+ * /proc shows it gone (only when the count would cross the limit, so runs under it pay
+ * nothing). */
+static pid_t *zombies;
+static size_t nzombies, zombies_cap;
+
+static bool is_zombie(pid_t pid)
+{
+	char name[64], buf[512];
+	snprintf(name, sizeof name, "/proc/%d/stat", (int)pid);
+	int fd = open(name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false; /* reaped */
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	/* "pid (comm) S ...": the state follows the last ')' (comm may hold one). */
+	char *p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] == 'Z';
+}
+
+static void zombie_add(pid_t pid)
+{
+	if (nzombies == zombies_cap) {
+		size_t cap = zombies_cap ? zombies_cap * 2 : 64;
+		pid_t *z = realloc(zombies, cap * sizeof *z);
+		if (!z)
+			sb_oom();
+		zombies = z;
+		zombies_cap = cap;
+	}
+	zombies[nzombies++] = pid;
+}
+
+/* A new task has this pid, so the zombie that had it was reaped. */
+static void zombie_reused(pid_t pid)
+{
+	for (size_t i = 0; i < nzombies; i++)
+		if (zombies[i] == pid) {
+			zombies[i] = zombies[--nzombies];
+			return;
+		}
+}
+
+/* Drops the zombies that are gone (reaped). */
+static void zombies_prune(void)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < nzombies; i++)
+		if (is_zombie(zombies[i]))
+			zombies[k++] = zombies[i];
+	nzombies = k;
+}
+
 static struct task *new_task(pid_t pid)
 {
 	struct task *t = task_add(pid);
+	zombie_reused(pid);
+	if (opt.max_procs && (long)(tasks_live + nzombies) > opt.max_procs)
+		zombies_prune();
 	if (killing != RUNNING) {
 		kill(pid, SIGKILL);
-	} else if (opt.max_procs && (long)tasks_live > opt.max_procs) {
+	} else if (opt.max_procs && (long)(tasks_live + nzombies) > opt.max_procs) {
 		sb_puts(&ev, "{\"type\":\"limit\",\"what\":\"max-procs\",\"value\":");
 		sb_i64(&ev, opt.max_procs);
 		sb_puts(&ev, "}\n");
@@ -903,6 +971,29 @@ static struct task *on_exec(struct task *t)
 	return t;
 }
 
+/* "cannot execute CMD: REASON", naming the interpreter of a script when execve says ENOENT
+ * and that interpreter is missing (a shell's "bad interpreter"). Exits 127 for ENOENT (as a
+ * shell does, also for a missing interpreter), else 126. */
+static void __attribute__((noreturn)) exec_failure(const char *path, int err)
+{
+	const char *cmd = opt.cmd[0];
+	char head[256] = {0};
+	int fd = err == ENOENT ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	if (fd >= 0) {
+		ssize_t n = read(fd, head, sizeof head - 1);
+		close(fd);
+		if (n > 2 && head[0] == '#' && head[1] == '!') {
+			char *interp = head + 2;
+			interp += strspn(interp, " \t");
+			interp[strcspn(interp, " \t\r\n")] = 0;
+			struct stat st;
+			if (stat(interp, &st) < 0) /* else the ENOENT came from elsewhere (the policy) */
+				die(EXIT_NOT_FOUND, "cannot execute %s: its interpreter %s: %s", cmd, interp, strerror(errno));
+		}
+	}
+	die(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC, "cannot execute %s: %s", cmd, strerror(err));
+}
+
 static void startup_failed(void)
 {
 	struct child_error ce;
@@ -912,7 +1003,6 @@ static void startup_failed(void)
 	while (n < 0 && errno == EINTR);
 	if (n != (ssize_t)sizeof ce)
 		return; /* died for another reason (a signal, a kill by the filter): report as is */
-	const char *cmd = opt.cmd[0];
 	switch (ce.stage) {
 	case STAGE_NNP:
 		die(EXIT_INTERNAL, "prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(ce.err));
@@ -923,14 +1013,19 @@ static void startup_failed(void)
 			die(EXIT_UNSUPPORTED, "this kernel has no seccomp() system call");
 		die(EXIT_INTERNAL, "seccomp(SECCOMP_SET_MODE_FILTER): %s", strerror(ce.err));
 	default:
-		die(ce.err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC, "cannot execute %s: %s", cmd,
-		    strerror(ce.err));
+		exec_failure(resolved_path, ce.err);
 	}
 }
 
 static void on_death(pid_t pid, int status)
 {
 	struct task *t = task_find(pid);
+	if (t && t->startup && t->exec_errno) {
+		/* Killed by us at its failed execve (exec_failed): the program never ran. */
+		int err = t->exec_errno;
+		task_del(t);
+		exec_failure(resolved_path, err);
+	}
 	if (t && t->pending) {
 		bool killed = !t->held || (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS);
 		emit_syscall(t, !killed, t->held_rval, t->held_err);
@@ -951,6 +1046,8 @@ static void on_death(pid_t pid, int status)
 	bool startup = t && t->startup;
 	if (t)
 		task_del(t);
+	if (opt.max_procs && pid != main_pid && killing == RUNNING && is_zombie(pid))
+		zombie_add(pid);
 	if (startup && killing == RUNNING)
 		startup_failed();
 }
@@ -1043,15 +1140,38 @@ static void inject_filter(struct task *t)
 
 /* ---- stops ----------------------------------------------------------------------------- */
 
+/* The start-up execve failed. With a before-exec install the child now runs under the filter,
+ * so its own error path (a write to the error pipe, _exit) could be denied or killed, and it
+ * is not the program's anyway: the child is killed here, at the execve's exit stop, before
+ * it returns to user mode, and on_death reports the errno (exec_failure). */
+static void exec_failed(struct task *t, int64_t rval)
+{
+	if (t->pending)
+		emit_syscall(t, true, rval, true);
+	t->exec_errno = (int)-rval;
+	if (kill(t->pid, SIGKILL) < 0 && errno != ESRCH)
+		die(EXIT_INTERNAL, "killing %d after its failed exec: %s", (int)t->pid, strerror(errno));
+}
+
 static void on_syscall_stop(struct task *t)
 {
 	struct sr_syscall_info si;
 	if (!get_info(t->pid, &si))
 		return;
 	if (si.op == SR_SYSCALL_INFO_ENTRY) {
+		if (opt.fast && t->startup) {
+			/* Stopped only to watch the start-up execve: nothing is reported unless the
+			 * filter traces the call (then the seccomp stop records it). */
+			t->nr = si.entry.nr;
+			return;
+		}
 		record_entry(t, si.arch, si.entry.nr, si.entry.args, si.instruction_pointer);
 		t->seccomp = false;
 	} else if (si.op == SR_SYSCALL_INFO_EXIT) {
+		if (t->startup && t->nr == SYS_execve && si.exit.is_error) {
+			exec_failed(t, si.exit.rval);
+			return;
+		}
 		/* A seccomp kill still passes the syscall-exit stop: the kernel rolls the registers
 		 * back (the return value is the syscall number), forces SIGSYS and skips the call
 		 * (seccomp.c: "skip the syscall go directly to signal handling"). Such an exit is
@@ -1305,6 +1425,7 @@ int main(int argc, char **argv)
 	build_index();
 	check_kernel();
 	char *path = resolve_command(opt.cmd[0]);
+	resolved_path = path;
 	if (opt.ask) {
 		struct ask_params ap = {path, opt.cmd, filter, filter_len, ev_fd, opt.answers_fd, opt.timeout, ARCH_NAME, ARCH_AUDIT};
 		return ask_run(&ap);
