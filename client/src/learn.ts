@@ -30,17 +30,26 @@ export async function learnPolicy(server: Server, state: vscode.Memento, command
     argv = split.argv;
   }
   const settings = runSettings(folder);
+  let cancelled = false;
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Learning a policy from ${path.basename(argv[0]!)}…` },
-    () => server.request(learnRequest, {
-      argv,
-      ...(folder?.scheme === 'file' ? { cwd: folder.fsPath } : {}),
-      ...(settings.timeout ? { timeout: settings.timeout } : {}),
-    }),
+    // Cancel stops the program in the server (the request's cancellation) and learns nothing.
+    { location: vscode.ProgressLocation.Notification, title: `Learning a policy from ${path.basename(argv[0]!)}…`, cancellable: true },
+    (_progress, token) => {
+      token.onCancellationRequested(() => { cancelled = true; });
+      return server.request(learnRequest, {
+        argv,
+        ...(folder?.scheme === 'file' ? { cwd: folder.fsPath } : {}),
+        ...(settings.timeout ? { timeout: settings.timeout } : {}),
+      }, token);
+    },
   ).then((r) => r, (err: unknown) => {
-    void vscode.window.showErrorMessage(`Seccomp Policy: learning failed: ${errorText(err)}`);
+    if (!cancelled) void vscode.window.showErrorMessage(`Seccomp Policy: learning failed: ${errorText(err)}`);
     return undefined;
   });
+  if (cancelled) {
+    void vscode.window.setStatusBarMessage('Seccomp Policy: learning cancelled; the program was stopped', 5000);
+    return undefined;
+  }
   if (!result) return undefined;
   if (!result.ok) {
     await showNotRunnable(server, result, undefined);

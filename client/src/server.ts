@@ -15,8 +15,8 @@ export class Server {
     return this.get();
   }
 
-  /** Sends a request once the client runs; rejects with a sentence for the user otherwise. */
-  async request<P, R>(type: RequestType<P, R, void>, params: P): Promise<R> {
+  /** Sends a request once the client runs; rejects with a sentence for the user otherwise. `token` cancels it. */
+  async request<P, R>(type: RequestType<P, R, void>, params: P, token?: vscode.CancellationToken): Promise<R> {
     const client = this.get();
     if (!client) throw new Error('the language server is not running (see the Seccomp Policy output)');
     if (!client.isRunning()) {
@@ -25,8 +25,8 @@ export class Server {
       if (!client.isRunning()) throw new Error('the language server is not running (see the Seccomp Policy output)');
     }
     // sendRequest's overloads do not resolve for a generic P; the call is the typed one.
-    const send = client.sendRequest.bind(client) as (t: RequestType<P, R, void>, p: P) => Promise<R>;
-    return send(type, params);
+    const send = client.sendRequest.bind(client) as (t: RequestType<P, R, void>, p: P, token?: vscode.CancellationToken) => Promise<R>;
+    return token ? send(type, params, token) : send(type, params);
   }
 
   location(l: LspLocation): vscode.Location {

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,6 +14,8 @@ import type {
 } from '../../server/src/lsp/ext';
 import { decodeRows, rowCount } from '../../server/src/lsp/rowColumns';
 import { ensureBuilt, REPO, TestClient } from './client';
+import { CancellationTokenSource } from 'vscode-jsonrpc/node';
+import { alive } from '../helpers/processes';
 
 const HELPER = join(REPO, 'native', 'build', 'seccomp-run');
 const skip: string | false = process.platform !== 'linux' || process.arch !== 'x64' ? 'needs x86_64 Linux' : false;
@@ -300,6 +302,24 @@ describe('seccomp/* requests (trusted workspace)', { skip }, () => {
     const uri = c.openPolicy('learned.seccomp', r.text);
     const run = await c.run(uri, ['/bin/cat', '/etc/hostname']);
     assert.equal(run.finished.status, 0, run.finished.sentence);
+  });
+
+  test('cancelling learn stops the program and learns nothing', async () => {
+    const pidFile = join(dir, 'learn-cancel.pid');
+    const source = new CancellationTokenSource();
+    const reply = c.request<LearnResult>('seccomp/learn', { argv: ['/bin/sh', '-c', `echo $$ > ${pidFile}; exec sleep 300`] }, source.token)
+      .then((r) => ({ r }), (e: unknown) => ({ e }));
+    let pid: number | undefined;
+    for (let i = 0; i < 300 && !pid; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (existsSync(pidFile)) pid = Number(readFileSync(pidFile, 'utf8')) || undefined;
+    }
+    assert.ok(pid, 'the program started');
+    source.cancel();
+    const answer = await reply;
+    if ('r' in answer) assert.ok(!answer.r.ok && /cancelled/.test(answer.r.message), JSON.stringify(answer.r));
+    for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(!alive(pid), `the program (pid ${pid}) was stopped`);
   });
 
   test('permissive: the program runs to the end; the rows say what the policy would have done', async () => {

@@ -360,7 +360,8 @@ const FAILED: NotRunnable = { ok: false, reason: 'io', message: 'internal error 
 connection.onRequest(compileRequest, (p) => guardAsync<CompileResult>('seccomp/compile', FAILED, () => ext.compileRequest(extContext, p)));
 connection.onRequest(runRequest, (p) => guardAsync<RunResult>('seccomp/run', FAILED, () => runs.start(p)));
 connection.onRequest(stopRunRequest, (p) => guardAsync('seccomp/stopRun', { stopped: false }, () => runs.stop(p?.runId)));
-connection.onRequest(learnRequest, (p) => guardAsync<LearnResult>('seccomp/learn', FAILED, () => runs.learn(p)));
+// Cancelling the request ($/cancelRequest, the progress notification's Cancel) stops the traced program.
+connection.onRequest(learnRequest, (p, token) => guardAsync<LearnResult>('seccomp/learn', FAILED, () => runs.learn(p, token)));
 connection.onRequest(allowSyscallRequest, (p) => guardAsync('seccomp/allowSyscall', { edit: undefined }, () => ext.allowSyscallRequest(extContext, p)));
 connection.onRequest(policyInfoRequest, (p) => guardAsync('seccomp/policyInfo', { abis: [], instructions: undefined, errors: 0 }, () => ext.policyInfoRequest(extContext, p?.uri)));
 connection.onRequest(syscallListRequest, (p) => guardAsync('seccomp/syscallList', [], () => ext.syscallListRequest(p?.abi)));

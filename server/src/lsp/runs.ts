@@ -235,7 +235,8 @@ export class RunManager {
     for (const r of this.runs.values()) r.trace.stop();
   }
 
-  async learn(params: LearnParams): Promise<LearnResult> {
+  /** `cancel`: the client's cancellation of the request; the program is stopped and nothing is learned. */
+  async learn(params: LearnParams, cancel?: { readonly isCancellationRequested: boolean; onCancellationRequested(listener: () => void): { dispose(): void } }): Promise<LearnResult> {
     const ready = await this.prepare({ ...params, uri: undefined });
     if (!ready.ok) return ready;
     let abis: Abi[] | undefined;
@@ -248,13 +249,20 @@ export class RunManager {
       }
     }
     const learnId = `learn-${++this.counter}`;
+    let cancelled: { dispose(): void } | undefined;
     const r = await learnFromRun({
       helper: ready.helper, command: ready.argv, programStdio: 'capture', cwd: ready.cwd, env: ready.env,
       ...(typeof params.timeout === 'number' && params.timeout > 0 ? { timeout: params.timeout } : {}),
     }, { ...(abis ? { abis } : {}), date: new Date().toISOString().slice(0, 10) }, (trace) => {
       // Registered like a run so that shutting the server down stops it too.
       this.runs.set(learnId, { trace });
-    }).finally(() => this.runs.delete(learnId));
+      if (cancel?.isCancellationRequested) trace.stop();
+      cancelled = cancel?.onCancellationRequested(() => trace.stop());
+    }).finally(() => {
+      this.runs.delete(learnId);
+      cancelled?.dispose();
+    });
+    if (cancel?.isCancellationRequested) return notRunnable('io', 'learning was cancelled; the program was stopped and no policy was learned');
     const failure = traceFailure(r.outcome, r, ready.helper);
     if (failure) return notRunnable('io', `learning failed: ${r.error?.message ?? failure.message ?? 'the trace helper failed'}`);
     const done = r.done!;
