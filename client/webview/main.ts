@@ -388,7 +388,7 @@ function fillRow(div: HTMLDivElement, item: TraceItem): void {
   text.title = item.text;
   // Before the filter is installed nothing decides: say so rather than show an action.
   const decision = el('span', 'decision', item.applied === 'unfiltered' ? '' : item.applied === 'permissive' ? `would ${item.action}` : item.action);
-  const where = el(item.location ? 'a' : 'span', 'where', item.where);
+  const where = el(item.location ? 'a' : 'span', 'where', whereLabel(item));
   if (item.location) where.title = `Show ${item.where} in the policy`;
   div.replaceChildren(time, pid, text, decision, where);
   if (denied) {
@@ -396,6 +396,12 @@ function fillRow(div: HTMLDivElement, item: TraceItem): void {
     fix.append(...fixButtons(item));
     div.append(fix);
   }
+}
+
+/** `line 7` for a rule of the policy that ran (its name is in the header), the file's name only for an included one. */
+function whereLabel(row: TraceRow): string {
+  if (row.location?.uri !== header?.policyUri) return row.where;
+  return row.where.replace(/^.*:(\d+)/, 'line $1');
 }
 
 function itemAtEvent(e: Event): TraceRow | undefined {

@@ -102,6 +102,10 @@ test('the trace panel page stays bounded and usable with 1,000,000 events', { ti
 
   const rendered = await page.locator('.rows .row').count();
   assert.ok(rendered > 10 && rendered < 300, `row elements in the DOM: ${rendered} (virtualised)`);
+  // A rule of the policy that ran is shown by its line (the file is named in the header); the title names it in full.
+  const where = page.locator('.rows .row:not(.marker) .where').first();
+  assert.match(await where.innerText(), /^line \d+( \(default\))?$/);
+  assert.match(await where.getAttribute('title') ?? '', /p\.seccomp:\d+/);
 
   // Scroll to the top: the marker says what was dropped.
   await page.evaluate(() => {
