@@ -1,9 +1,9 @@
 /**
  * Starting the trace helper (`native/build/seccomp-run`) from Node: the
  * only place of the project that spawns processes. The events come on a
- * dedicated pipe (fd 3 in the helper) and the filter goes in on another
- * (fd 4), so no temporary file is needed. Finding the helper is the
- * driver's job (driver/helper.ts).
+ * dedicated pipe (fd 3 in the helper, or just above the descriptors passed
+ * on to the program) and the filter goes in on the next, so no temporary
+ * file is needed. Finding the helper is the driver's job (driver/helper.ts).
  *
  * The program's standard streams: the CLI lets it keep ours (`inherit`);
  * the language server must never do that, since in `--stdio` mode our
@@ -40,8 +40,13 @@ export interface HelperOptions {
   readonly cwd?: string;
   /** The program's whole environment (default ours). */
   readonly env?: NodeJS.ProcessEnv;
-  /** Ask mode (`--ask`, needs `filter`): answers go to the helper on fd 5 (`HelperProcess.answers`). */
+  /** Ask mode (`--ask`, needs `filter`): answers go to the helper on a pipe (`HelperProcess.answers`). */
   readonly ask?: boolean;
+  /**
+   * Descriptors above 2 the program inherits at the same numbers (the CLI's
+   * caller's, driver/fds.ts). The helper's own pipes go above them.
+   */
+  readonly passFds?: readonly number[];
 }
 
 export interface HelperProcess {
@@ -58,12 +63,22 @@ export interface HelperProcess {
   readonly spawnError: Promise<Error>;
 }
 
+/** Where the helper's own pipes sit in its descriptor table: just above the passed ones. */
+export function helperFds(o: HelperOptions): { events: number; filter: number | undefined; answers: number | undefined } {
+  let next = Math.max(2, ...(o.passFds ?? [])) + 1;
+  const events = next++;
+  const filter = o.filter ? next++ : undefined;
+  const answers = o.ask ? next++ : undefined;
+  return { events, filter, answers };
+}
+
 export function helperArgs(o: HelperOptions): string[] {
-  const args = ['--events-fd', '3', '--mode', o.mode];
-  if (o.filter) args.push('--filter-fd', '4');
+  const fds = helperFds(o);
+  const args = ['--events-fd', String(fds.events), '--mode', o.mode];
+  if (fds.filter !== undefined) args.push('--filter-fd', String(fds.filter));
   if (o.install && o.filter && o.mode === 'enforce') args.push('--install', o.install);
   if (o.onlyDecisions) args.push('--only-decisions');
-  if (o.ask) args.push('--ask', '--answers-fd', '5');
+  if (fds.answers !== undefined) args.push('--ask', '--answers-fd', String(fds.answers));
   if (o.actions !== undefined) args.push('--actions', o.actions);
   if (o.timeout !== undefined) args.push('--timeout', String(o.timeout));
   if (o.maxProcs !== undefined) args.push('--max-procs', String(o.maxProcs));
@@ -85,9 +100,15 @@ function programStdio(o: HelperOptions): ('inherit' | 'pipe' | 'ignore' | number
 }
 
 export function startHelper(o: HelperOptions): HelperProcess {
-  const stdio = [...programStdio(o), 'pipe' as const];
-  if (o.filter) stdio.push('pipe');
-  if (o.ask) stdio.push('pipe');
+  const fds = helperFds(o);
+  const stdio = programStdio(o);
+  // Each passed descriptor at its own number; a gap is left alone ('ignore'), so ours, all
+  // close-on-exec, do not reach the program.
+  const pass = new Set(o.passFds);
+  for (let fd = 3; fd < fds.events; fd++) stdio.push(pass.has(fd) ? fd : 'ignore');
+  stdio.push('pipe');
+  if (fds.filter !== undefined) stdio.push('pipe');
+  if (fds.answers !== undefined) stdio.push('pipe');
   const child = spawn(o.helper, helperArgs(o), { stdio, ...(o.cwd !== undefined ? { cwd: o.cwd } : {}), ...(o.env ? { env: o.env } : {}) });
   let onError: (e: Error) => void = () => {};
   const spawnError = new Promise<Error>((res) => { onError = res; });
@@ -96,15 +117,15 @@ export function startHelper(o: HelperOptions): HelperProcess {
     child.on('close', (code, signal) => res({ code, signal }));
   });
   if (o.filter) {
-    const w = child.stdio[4] as Writable;
+    const w = (child.stdio as readonly unknown[])[fds.filter!] as Writable;
     w.on('error', () => { /* the helper exits with its own message if it cannot read the filter */ });
     w.end(Buffer.from(o.filter));
   }
-  const answers = o.ask ? (child.stdio as readonly unknown[])[5] as Writable : undefined;
+  const answers = fds.answers !== undefined ? (child.stdio as readonly unknown[])[fds.answers] as Writable : undefined;
   answers?.on('error', () => { /* the helper is gone; its exit says why */ });
   const captured = o.programStdio === 'capture';
   return {
-    child, events: child.stdio[3] as Readable, closed, spawnError, answers,
+    child, events: (child.stdio as readonly unknown[])[fds.events] as Readable, closed, spawnError, answers,
     stdout: captured ? child.stdout ?? undefined : undefined,
     stderr: captured ? child.stderr ?? undefined : undefined,
   };
