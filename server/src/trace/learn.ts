@@ -1,9 +1,11 @@
 /**
- * `learn`: from the events of one permissive run with no filter, the
- * smallest policy that lets that run happen again: one rule per syscall
- * seen (grouped by purpose, with call counts), `default kill_process`, the
- * ABIs seen as `arch`, and optionally conditions on `socket` domains and
- * `open`/`openat` access modes. Pure.
+ * `learn`: from the events of one run, the smallest policy that lets that
+ * run happen again: one rule per syscall seen (grouped by purpose, with call
+ * counts), `default kill_process`, the ABIs seen as `arch`. A tight policy
+ * (the default) puts conditions on the arguments that decide what a call
+ * does to the system (learnConditions.ts); a loose one (`--loose`) only on
+ * `socket` domains and `open`/`openat` access modes, as learn first did.
+ * Pure.
  */
 import { abiInfo, ABIS, type Abi } from '../kernel/abi';
 import { constantsByFamily } from '../kernel/constants';
@@ -11,12 +13,19 @@ import { allGroups, expandGroup } from '../kernel/groups';
 import { argValue, findArg, getSyscall, syscallByNumber } from '../kernel/syscalls';
 import { eventAbi } from './attribute';
 import type { DoneEvent, HelloEvent, TraceEvent } from './events';
+import { callShape, learnsArguments, tightRule, type InstallMode } from './learnConditions';
+
+export type { InstallMode } from './learnConditions';
 
 export interface LearnOptions {
   /** ABIs for the `arch` statement (default: the ABIs seen). */
   readonly abis?: readonly Abi[];
-  /** Argument conditions for socket domains and open access modes (default true). */
+  /** Argument conditions (default true); false writes a plain `allow` per syscall. */
   readonly conditions?: boolean;
+  /** `tight` (default): conditions per learnConditions.ts; `loose`: only socket domains and open access modes. */
+  readonly style?: 'tight' | 'loose';
+  /** How the filter will be installed (default before-exec): after exec, a program that runs no other needs no `execve`. */
+  readonly install?: InstallMode;
   /** Added to the header: when the policy was made (omitted when undefined, for reproducible output). */
   readonly date?: string;
 }
@@ -27,6 +36,12 @@ interface PerSyscall {
   readonly domains: Map<number, number>;
   /** open/openat: flags & O_ACCMODE values seen. */
   readonly accessModes: Map<number, number>;
+  /** Syscalls with learned conditions: each call's shape (learnConditions.ts) → calls. */
+  readonly shapes: Map<string, number>;
+}
+
+function perSyscall(): PerSyscall {
+  return { count: 0, domains: new Map(), accessModes: new Map(), shapes: new Map() };
 }
 
 /** Groups used as the sections of a learned policy, in order. */
@@ -34,6 +49,9 @@ const SECTIONS = ['@default', '@basic-io', '@file-system', '@memory', '@process'
   '@ipc', '@credentials', '@resources', '@timer', '@sync', '@sandbox', '@aio', '@privileged'];
 
 const ACCESS_MODES = ['O_RDONLY', 'O_WRONLY', 'O_RDWR'];
+
+/** In a tight policy, rules longer than this are not padded to. */
+const LONG_RULE = 48;
 
 export class LearnCollector {
   hello: HelloEvent | undefined;
@@ -46,6 +64,8 @@ export class LearnCollector {
   readonly seen = new Map<Abi, Map<string, PerSyscall>>();
   /** Events on ABIs this tool does not know (audit arch → count). */
   readonly unknownAbis = new Map<number, number>();
+  /** No syscall of the program seen yet: the next one, an exec, is its start. */
+  private beforeFirstCall = true;
 
   handle(e: TraceEvent): void {
     switch (e.type) {
@@ -56,6 +76,8 @@ export class LearnCollector {
       case 'syscall': {
         if (e.startup) return;
         this.syscalls++;
+        const first = this.beforeFirstCall;
+        this.beforeFirstCall = false;
         const abi = eventAbi(e);
         if (!abi) { this.unknownAbis.set(e.abi, (this.unknownAbis.get(e.abi) ?? 0) + 1); return; }
         const info = syscallByNumber(abi, e.nr >>> 0);
@@ -63,8 +85,17 @@ export class LearnCollector {
         let byName = this.seen.get(abi);
         if (!byName) this.seen.set(abi, (byName = new Map()));
         let s = byName.get(name);
-        if (!s) byName.set(name, (s = { count: 0, domains: new Map(), accessModes: new Map() }));
+        if (!s) byName.set(name, (s = perSyscall()));
         s.count++;
+        if (info && learnsArguments(name)) {
+          const regs = e.args.map((x) => BigInt(x));
+          const shape = callShape(info, abi, regs, {
+            firstExec: first && (name === 'execve' || name === 'execveat'),
+            ret: e.ret === null ? null : BigInt(e.ret),
+            errno: e.errno,
+          });
+          if (shape !== undefined) s.shapes.set(shape, (s.shapes.get(shape) ?? 0) + 1);
+        }
         // Read the parameter from the registers the kernel reads it from on this ABI.
         const param = (arg: string): bigint => {
           const found = info && findArg(info, arg, abi);
@@ -112,6 +143,8 @@ export function learnPolicy(c: LearnCollector, options: LearnOptions = {}): Lear
   const seenAbis = ABIS.map((a) => a.name).filter((a) => c.seen.has(a));
   const abis = options.abis && options.abis.length ? [...options.abis] : seenAbis.length ? seenAbis : ['x86_64' as Abi];
   const conditions = options.conditions ?? true;
+  const tight = conditions && (options.style ?? 'tight') === 'tight';
+  const install = options.install ?? 'before-exec';
   const dropped: string[] = [];
 
   // Merge what was seen on the chosen ABIs, by name.
@@ -120,8 +153,9 @@ export function learnPolicy(c: LearnCollector, options: LearnOptions = {}): Lear
     for (const [name, s] of byName) {
       if (!abis.includes(abi)) { dropped.push(`${name} (${abi})`); continue; }
       let m = merged.get(name);
-      if (!m) merged.set(name, (m = { count: 0, domains: new Map(), accessModes: new Map() }));
+      if (!m) merged.set(name, (m = perSyscall()));
       m.count += s.count;
+      for (const [k, v] of s.shapes) m.shapes.set(k, (m.shapes.get(k) ?? 0) + v);
       for (const [k, v] of s.domains) m.domains.set(k, (m.domains.get(k) ?? 0) + v);
       for (const [k, v] of s.accessModes) m.accessModes.set(k, (m.accessModes.get(k) ?? 0) + v);
     }
@@ -150,11 +184,16 @@ export function learnPolicy(c: LearnCollector, options: LearnOptions = {}): Lear
     list.push(name);
   }
 
-  const ruleOf = (name: string): { text: string; comment: string } => {
+  const ruleOf = (name: string): { text: string; comment: string } | null => {
     const s = merged.get(name);
     if (!s) return { text: `allow ${name}`, comment: `not seen: ${needed.get(name)}` };
     const calls = plural(s.count, 'call');
     const abi = abis[0]!;
+    if (tight) {
+      const rule = tightRule(name, s.shapes, s.count, { abis, install });
+      if (rule !== undefined) return rule;
+      return { text: `allow ${name}`, comment: calls };
+    }
     if (conditions && name === 'socket' && s.domains.size > 0) {
       const names = [...s.domains.keys()].sort((a, b) => a - b).map((d) => domainName(abi, d));
       const detail = [...s.domains].sort((a, b) => a[0] - b[0]).map(([d, n]) => `${domainName(abi, d)} ${n}`).join(', ');
@@ -178,6 +217,7 @@ export function learnPolicy(c: LearnCollector, options: LearnOptions = {}): Lear
   lines.push(`# ${plural(c.syscalls, 'syscall')}, ${plural(merged.size, 'distinct syscall')}, ${plural(c.tasks.size, 'task')}; the program ${status}.`);
   lines.push('# It allows what that run did and nothing else: run the program\'s other code paths and review it.');
   if (dropped.length) lines.push(`# Left out (not on the ABIs in \`arch\`): ${dropped.join(', ')}`);
+  if (install === 'after-exec') lines.push('# For a filter installed after exec (`seccomp-policy run --install after-exec`): the program\'s own start is not under it.');
   lines.push('');
   lines.push(`arch ${abis.join(', ')}`);
   lines.push('default kill_process');
@@ -187,8 +227,10 @@ export function learnPolicy(c: LearnCollector, options: LearnOptions = {}): Lear
     lines.push('');
     const group = allGroups().find((g) => g.name === sec);
     lines.push(group ? `# ${sec}: ${group.description}` : '# other');
-    const rs = sections.get(sec)!.map(ruleOf);
-    const width = Math.max(...rs.map((r) => r.text.length));
+    const rs = sections.get(sec)!.map(ruleOf).filter((r) => r !== null);
+    if (rs.length === 0) { lines.pop(); lines.pop(); continue; }
+    // Long conditions are not padded to: the short rules' comments stay near them.
+    const width = Math.max(...rs.map((r) => r.text.length).filter((n) => !tight || n <= LONG_RULE), 0);
     for (const r of rs) {
       lines.push(`${r.text.padEnd(width)}  # ${r.comment}`);
       rules++;

@@ -1,7 +1,9 @@
 /**
- * `seccomp-policy learn [-o OUT.seccomp] [--arch ABI,...] [--timeout S] -- CMD [ARGS...]`:
- * runs the program traced with no filter and writes the smallest policy
- * that lets that run happen: one rule per syscall seen, `default kill_process`.
+ * `seccomp-policy learn [-o OUT.seccomp] [--arch ABI,...] [--loose] [--install MODE] [--timeout S] -- CMD [ARGS...]`:
+ * runs the program traced and writes the smallest policy that lets that run
+ * happen: one rule per syscall seen, conditioned on the arguments seen
+ * where they decide what a call does (or, `--loose`, as learn first did),
+ * `default kill_process`.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import type { Abi } from '../../kernel/abi';
@@ -15,15 +17,24 @@ import { parseAbiList } from './compile';
 import { parsePositive } from './run';
 
 export const LEARN_USAGE = `usage: seccomp-policy learn [OPTIONS] -- CMD [ARGS...]
-  Runs CMD traced, with no filter, and writes the smallest policy that lets that
-  run happen again: one rule per syscall it made (grouped, with call counts),
-  default kill_process, arch from the ABIs it used.
+  Runs CMD traced and writes the smallest policy that lets that run happen
+  again: one rule per syscall it made (grouped, with call counts), conditions
+  on the arguments seen (ioctl requests, clone flags, no writable and
+  executable memory, socket families and types, open modes), default
+  kill_process, arch from the ABIs it used. clone3 is answered ENOSYS, during
+  the run as in the policy, so that libc falls back to clone, whose flags the
+  policy checks.
 
 options:
   -o, --output FILE        write the policy to FILE (default: standard output)
   --force                  overwrite FILE if it exists
   --arch ABI[,ABI...]      the policy's arch (default: the ABIs the run used)
-  --no-conditions          no argument conditions (socket domains, open access modes)
+  --install MODE           before-exec (default): the policy allows the program's own
+                           execve; after-exec: it allows execve only if the program
+                           executed another one (use it with run --install after-exec)
+  --loose                  conditions only on socket domains and open access modes,
+                           learned from a run with no filter (learn's first output)
+  --no-conditions          no argument conditions at all
   --timeout S              kill the program after S seconds (exit 124, no policy)
   --max-procs N            kill the program beyond N processes and threads (exit 125)
 
@@ -33,7 +44,7 @@ Exit status: 0 when the policy was written (a warning says if the program failed
 export async function runLearn(argv: readonly string[], io: Io): Promise<number> {
   const args = parseArgs(argv, {
     output: { value: true, short: 'o' }, arch: { value: true }, timeout: { value: true }, 'max-procs': { value: true },
-    'no-conditions': {}, force: {}, help: { short: 'h' },
+    install: { value: true }, 'no-conditions': {}, loose: {}, force: {}, help: { short: 'h' },
   });
   if (args.options.has('help')) { io.out(LEARN_USAGE); return 0; }
   if (args.positional.length) throw new UsageError(`unexpected argument '${args.positional[0]}' (put the command after \`--\`)`);
@@ -41,6 +52,8 @@ export async function runLearn(argv: readonly string[], io: Io): Promise<number>
   const abis: Abi[] | undefined = args.options.has('arch') ? parseAbiList(args.options.get('arch') as string) : undefined;
   const timeout = args.options.has('timeout') ? parsePositive('timeout', args.options.get('timeout') as string, false) : undefined;
   const maxProcs = args.options.has('max-procs') ? parsePositive('max-procs', args.options.get('max-procs') as string, true) : undefined;
+  const install = args.options.get('install') as string | undefined;
+  if (install !== undefined && install !== 'before-exec' && install !== 'after-exec') throw new UsageError(`--install is before-exec or after-exec, not '${install}'`);
   const out = args.options.get('output') as string | undefined;
   if (out !== undefined && existsSync(out) && !args.options.has('force')) {
     io.err(`seccomp-policy learn: ${out} exists; use --force to overwrite it`);
@@ -54,7 +67,9 @@ export async function runLearn(argv: readonly string[], io: Io): Promise<number>
   const helper = located.path;
   const r = await learnFromRun({
     helper, command: args.rest, timeout, maxProcs, programStdio: out === undefined ? 'stderr' : 'inherit', forwardSignals: true,
-  }, { abis, conditions: !args.options.has('no-conditions'), date: new Date().toISOString().slice(0, 10), path: out ?? 'learned.seccomp' });
+  }, {
+    abis, conditions: !args.options.has('no-conditions'), style: args.options.has('loose') ? 'loose' : 'tight',
+    ...(install !== undefined ? { install } : {}), date: new Date().toISOString().slice(0, 10), path: out ?? 'learned.seccomp' });
   const failure = traceFailure(r.outcome, r, helper);
   if (failure) {
     if (failure.message) io.err(`seccomp-policy learn: ${failure.message}`);
