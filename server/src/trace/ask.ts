@@ -97,6 +97,8 @@ export interface AskQuestion {
   readonly decidedOn: readonly ReadArgument[];
   /** Registers as the event gave them (for a rule conditioned on them). */
   readonly args: readonly string[];
+  /** The argument registers (0-5) the filter read on this call's path. */
+  readonly readRegisters: readonly number[];
 }
 
 const LD_ABS_W = BPF_LD | BPF_W | BPF_ABS;
@@ -150,7 +152,7 @@ export class AskPolicy {
     return {
       key, pid: e.pid, syscall: sys?.name ?? `syscall(${e.nr})`, abi, call: callText(sys, abi, e), decision,
       where: originLabel(decision.origin, this.model, this.fileName), action: actionText(decision, abi),
-      decidedOn: readArguments(sys, abi, e, registers), args: e.args,
+      decidedOn: readArguments(sys, abi, e, registers), args: e.args, readRegisters: [...registers].sort(),
     };
   }
 
