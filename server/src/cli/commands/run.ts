@@ -11,6 +11,7 @@ import { abiInfo } from '../../kernel/abi';
 import { actionsArgument, FastPathError, rewriteForDecisions } from '../../trace/fastpath';
 import { TraceSession, toJsonLine } from '../../trace/session';
 import { describeFsError } from '../../driver/files';
+import { inheritedFds } from '../../driver/fds';
 import { locateHelper } from '../../driver/helper';
 import { hostAbi } from '../../driver/policy';
 import { EXIT, TraceRun, traceFailure } from '../../driver/trace';
@@ -36,7 +37,8 @@ options:
   -o, --output FILE        write the trace to FILE instead of standard error
   --timeout S              kill the program after S seconds (exit 124)
   --max-procs N            kill the program when it has more than N processes and
-                           threads at once (exit 125)
+                           threads at once, counting exited children its processes
+                           have not reaped (exit 125)
   --no-pin                 do not pin the program to one CPU (tracing is slower)
   -s, --string-limit N     bytes of strings and buffers shown (default 32)
 
@@ -87,6 +89,8 @@ export class LineSink {
 }
 
 export async function runRun(argv: readonly string[], io: Io): Promise<number> {
+  // Before we open anything of our own (the -o file): what our caller gave us is the program's.
+  const passFds = inheritedFds();
   const args = parseArgs(argv, {
     permissive: {}, json: {}, output: { value: true, short: 'o' }, timeout: { value: true }, 'only-decisions': {},
     install: { value: true }, 'max-procs': { value: true }, 'no-pin': {}, 'string-limit': { value: true, short: 's' },
@@ -149,7 +153,7 @@ export async function runRun(argv: readonly string[], io: Io): Promise<number> {
     result = await new TraceRun({
       helper, command: args.rest, mode: permissive ? 'permissive' : 'enforce', filter, install, onlyDecisions: fast,
       actions: fast && !permissive ? actionsArgument(actions!) : undefined, timeout, maxProcs, noPin: args.options.has('no-pin'),
-      forwardSignals: true,
+      forwardSignals: true, passFds,
     }, {
       onEvent: (e) => {
         const line = session.handle(e);
@@ -161,29 +165,35 @@ export async function runRun(argv: readonly string[], io: Io): Promise<number> {
     sink.flush();
   }
 
-  // The summary goes with the trace; with -o, on standard error as well.
-  const started = session.hello !== undefined && !session.error;
-  if (json && started) {
-    sink.push(toJsonLine({
-      type: 'summary', mode: session.mode, syscalls: session.syscalls,
-      denied: session.deniedList().map((d) => ({ syscall: d.name, abi: d.abi ?? null, count: d.count, action: d.action, where: d.where, rule: d.rule ?? null, origin: d.origin })),
-      disagreements: session.disagreements.map((d) => ({ pid: d.pid, syscall: d.name, action: d.action, where: d.where, reason: d.reason })),
-    }));
-  }
-  const summary = started ? session.summary() : undefined;
-  const note = session.execveNote();
+  // The summary goes with the trace (standard error, or the -o file instead), and only for a
+  // run that ended with the helper's report: a helper that was killed, or a stream cut short,
+  // has no "no syscall was denied" to tell. A program that could not be executed did start
+  // its run (its execve may be what the policy denied), so it gets one.
+  const failure = traceFailure(result, session, helper);
+  const reported = session.hello !== undefined && session.done !== undefined && !result.protocolError;
+  const started = reported && (!session.error || isExecFailure(session.error.code));
   const extra: string[] = [];
-  if (summary && !json) extra.push(summary);
-  if (note) extra.push(note);
-  if (session.disagreements.length) {
-    const d = session.disagreements[0]!;
-    extra.push(`warning: on ${session.disagreements.length} call${session.disagreements.length === 1 ? '' : 's'} the kernel did not do what the attribution says; first: ${d.name} (pid ${d.pid}, ${d.action} by ${d.where}): ${d.reason}`);
+  if (started) {
+    if (json) {
+      sink.push(toJsonLine({
+        type: 'summary', mode: session.mode, syscalls: session.syscalls,
+        denied: session.deniedList().map((d) => ({ syscall: d.name, abi: d.abi ?? null, count: d.count, action: d.action, where: d.where, rule: d.rule ?? null, origin: d.origin })),
+        disagreements: session.disagreements.map((d) => ({ pid: d.pid, syscall: d.name, action: d.action, where: d.where, reason: d.reason })),
+      }));
+    } else {
+      const summary = session.summary();
+      if (summary) extra.push(summary);
+    }
+    const note = session.execveNote();
+    if (note) extra.push(note);
+    if (session.disagreements.length) {
+      const d = session.disagreements[0]!;
+      extra.push(`warning: on ${session.disagreements.length} call${session.disagreements.length === 1 ? '' : 's'} the kernel did not do what the attribution says; first: ${d.name} (pid ${d.pid}, ${d.action} by ${d.where}): ${d.reason}`);
+    }
   }
   for (const l of extra) sink.push(l);
   sink.close();
-  if (sink.path !== undefined && !json) for (const l of extra) io.err(l);
 
-  const failure = traceFailure(result, session, helper);
   if (failure) {
     // Without a message the helper printed its own line (`seccomp-run: …`) on standard error already.
     if (failure.message) io.err(`seccomp-policy run: ${failure.message}`);
@@ -194,3 +204,7 @@ export async function runRun(argv: readonly string[], io: Io): Promise<number> {
   return done.program >= 0 ? done.program : done.status;
 }
 
+/** The helper's codes for a command it could not execute (126) or find (127). */
+function isExecFailure(code: number): boolean {
+  return code === 126 || code === 127;
+}
