@@ -112,14 +112,18 @@ async function compile(d: CommandDeps, arg: unknown, format: CompileFormat | und
  * the installed extension's folder itself, which is not the user's to edit).
  */
 async function openExamples(extensionUri: vscode.Uri): Promise<void> {
-  for (const folder of vscode.workspace.workspaceFolders ?? []) {
-    const candidate = vscode.Uri.joinPath(folder.uri, 'examples', 'list-directory.seccomp');
+  // This repository, or a folder the examples were copied to before (then they are at its top).
+  const candidates = (vscode.workspace.workspaceFolders ?? []).flatMap((folder) => [
+    vscode.Uri.joinPath(folder.uri, 'examples', 'list-directory.seccomp'),
+    vscode.Uri.joinPath(folder.uri, 'list-directory.seccomp'),
+  ]);
+  for (const candidate of candidates) {
     try {
       await vscode.workspace.fs.stat(candidate);
       await vscode.window.showTextDocument(candidate);
       return;
     } catch {
-      // not this folder
+      // not here
     }
   }
   const choice = await vscode.window.showOpenDialog({

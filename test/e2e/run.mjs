@@ -14,8 +14,8 @@
 //      Screenshots go to test/e2e/artifacts/; with UPDATE_SCREENSHOTS=1 the
 //      syscall hover is also copied to docs/images/hover.png for the README
 //      (not by default, so a test run never changes tracked files).
-//   3. trace: a newcomer's first minute, on a copy of examples/: open
-//      list-directory.seccomp, press Run in the editor title, type `ls`, see
+//   3. trace: a newcomer's first minute, on a copy of examples/: the
+//      walkthrough's first step opens list-directory.seccomp; press Run in the editor title, type `ls`, see
 //      rows stream into the trace panel and the kill row, click it and land
 //      on the rule, press "Allow this syscall", re-run and see `ls` succeed,
 //      re-run permissive, and see the coverage in the editor. With
@@ -402,8 +402,24 @@ async function runTrace(context) {
   log(`phase trace: loading the workbench on a copy of examples/ with the ${vsix ? 'installed .vsix' : 'development extension'}`);
   await page.goto(workbenchUrl(false, examples, !vsix));
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  // Through the explorer, as a newcomer would (quick open waits for the file search to start).
-  await openFromExplorer(page, 'list-directory.seccomp');
+  // The walkthrough, as a newcomer meets it: its steps, and its first button opens the examples' policy.
+  await page.keyboard.press('F1');
+  const command = page.locator('.quick-input-widget input');
+  await command.waitFor({ state: 'visible', timeout: 15_000 });
+  await command.fill('>Welcome: Open Walkthrough');
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Open Walkthrough' }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  const walkthrough = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Run a program under a seccomp policy' }).first();
+  await walkthrough.waitFor({ timeout: 15_000 });
+  await walkthrough.click();
+  const steps = page.locator('.gettingStartedContainer .getting-started-step');
+  await steps.filter({ hasText: 'Open the examples' }).first().waitFor({ timeout: 30_000 });
+  const stepTitles = (await page.locator('.gettingStartedContainer .getting-started-step .step-title').allInnerTexts()).map((t) => t.trim());
+  check('the walkthrough shows its three steps', ['Open the examples', 'Run `ls` under the policy', 'Allow the syscall and run again'].every((t) => stepTitles.includes(t)), stepTitles.join(' | '));
+  await page.locator('.gettingStartedContainer .getting-started-step.expanded .button-link, .gettingStartedContainer .getting-started-step.expanded a', { hasText: 'Open the examples' }).first().click();
+  await page.locator('.tabs-container .tab.active', { hasText: 'list-directory.seccomp' }).waitFor({ timeout: 15_000 });
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 15_000 });
+  check('the walkthrough\'s first step opens the examples\' policy', true);
   // Wait for the server: the code lens over the first line shows the filter's size.
   await page.locator('.contentWidgets .codelens-decoration', { hasText: 'instructions' }).first().waitFor({ timeout: 30_000 });
 
