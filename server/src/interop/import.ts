@@ -199,6 +199,10 @@ class Importer {
     const masked = a.op === 'SCMP_CMP_MASKED_EQ';
     let mask = masked ? a.value : maxOf(64);
     let value = masked ? a.valueTwo : a.value;
+    // libseccomp compares word by word and leaves out a word whose mask is zero,
+    // with whatever the value has there
+    if (masked && (mask >> 32n) === 0n) value = BigInt.asUintN(32, value);
+    if (masked && BigInt.asUintN(32, mask) === 0n) value &= ~maxOf(32);
     if (truncates) {
       mask = BigInt.asUintN(32, mask);
       value = BigInt.asUintN(32, value);
@@ -237,34 +241,62 @@ class Importer {
     return { syscall: mux.via, action, entry, cond: { join: '&&', lits }, multiplexed: name };
   }
 
-  /** libseccomp's choice among rules for one syscall (see runtime.ts), in the order they were added. */
+  /**
+   * libseccomp's choice among the rules for one syscall, as it adds them one
+   * by one (each condition list is a chain in its tree, an OR-split entry
+   * several chains): an unconditional rule wins over every conditional one;
+   * a chain that contains another one is decided by the shorter one; a
+   * chain added with another action than an existing longer chain it starts
+   * (or an equal one) is refused (EEXIST), and so runc refuses the profile.
+   * Returns each kept rule with the chains left of it.
+   */
   private resolve(rules: readonly Rule[]): Rule[] {
-    const bySyscall = new Map<string, Rule[]>();
+    interface Chain { readonly rule: Rule; readonly lits: readonly Lit[] }
+    const bySyscall = new Map<string, Chain[]>();
     for (const r of rules) {
-      if (r.cond?.lits.some((l) => l.kind === 'false')) continue;
-      let list = bySyscall.get(r.syscall);
-      if (!list) bySyscall.set(r.syscall, (list = []));
-      list.push(r);
-    }
-    const kept = new Set<Rule>();
-    for (const [name, list] of bySyscall) {
-      const uncond = list.find((r) => !r.cond);
-      if (uncond) {
-        kept.add(uncond);
-        continue;
-      }
-      const mine: Rule[] = [];
-      for (const r of list) {
-        if (mine.some((k) => sameAction(k.action, r.action) && condText(k, this) === condText(r, this))) continue;
-        const clash = mine.find((k) => !sameAction(k.action, r.action) && !disjoint(dnf(k), dnf(r)));
-        if (clash) {
-          this.notes.push(`${name}: ${this.profile.syscalls[clash.entry]!.path} and ${this.profile.syscalls[r.entry]!.path} give it different actions under conditions that can both hold; libseccomp decides such calls by its own rule tree, this policy by the first rule`);
+      let kept = bySyscall.get(r.syscall);
+      if (!kept) bySyscall.set(r.syscall, (kept = []));
+      const chains: Lit[][] = !r.cond ? [[]] : r.cond.join === '&&' ? [r.cond.lits.filter(isLit)] : r.cond.lits.filter(isLit).map((l) => [l]);
+      if (r.cond?.lits.some((l) => l.kind === 'false') && r.cond.join === '&&') continue;
+      for (const c of chains) {
+        if (kept.some((k) => k.lits.length === 0)) break; // an unconditional rule is there: it wins
+        if (c.length === 0) { kept.splice(0, kept.length, { rule: r, lits: c }); continue; }
+        if (kept.some((k) => subset(k.lits, c) && !this.refused(k, r, c, k.lits.length === c.length))) continue; // a shorter chain decides
+        for (let i = kept.length - 1; i >= 0; i--) {
+          const k = kept[i]!;
+          if (!subset(c, k.lits)) continue;
+          if (!sameAction(k.rule.action, r.action) && startsWith(k.lits, c)) this.refused(k, r, c, false, true);
+          kept.splice(i, 1); // the new, shorter chain decides
         }
-        mine.push(r);
+        kept.push({ rule: r, lits: c });
       }
-      for (const r of mine) kept.add(r);
     }
-    return rules.filter((r) => kept.has(r));
+    const out: Rule[] = [];
+    const keptOf = new Map<Rule, Lit[][]>();
+    for (const [name, chains] of bySyscall) {
+      for (const c of chains) keptOf.set(c.rule, [...(keptOf.get(c.rule) ?? []), [...c.lits]]);
+      chains.forEach((a, i) => chains.slice(0, i).forEach((b) => {
+        if (!sameAction(a.rule.action, b.rule.action) && !disjoint([a.lits], [b.lits])) {
+          this.notes.push(`${name}: ${this.profile.syscalls[b.rule.entry]!.path} and ${this.profile.syscalls[a.rule.entry]!.path} give it different actions under conditions that can both hold; libseccomp decides such calls by the order of its rule tree, this policy by the first rule`);
+        }
+      }));
+    }
+    for (const r of rules) {
+      const chains = keptOf.get(r);
+      if (!chains) continue;
+      const { cond: _, ...plain } = r;
+      if (chains.some((c) => c.length === 0)) out.push(plain);
+      else out.push({ ...plain, cond: { join: chains.length > 1 || r.cond?.join === '||' ? '||' : '&&', lits: chains.length > 1 ? chains.map((c) => c[0]!) : chains[0]! } });
+    }
+    return out;
+  }
+
+  /** Throws when libseccomp refuses a chain; false when the two just agree (same action). */
+  private refused(k: { rule: Rule }, r: Rule, c: readonly Lit[], equal: boolean, force = false): boolean {
+    if (sameAction(k.rule.action, r.action) || (!equal && !force)) return false;
+    const via = r.multiplexed ? ` (as libseccomp adds ${r.multiplexed} to i386's ${r.syscall})` : '';
+    throw new ImportError(`runc cannot load this profile here: libseccomp refuses ${this.profile.syscalls[r.entry]!.path} for ${r.syscall}${via} ` +
+      `with "File exists", because ${this.profile.syscalls[k.rule.entry]!.path} has ${c.length ? 'the same comparisons first' : 'no condition'} with another action`);
   }
 
   private header(lines: string[], unknown: Set<string>, elsewhere: Set<string>, never: string[]): void {
@@ -352,20 +384,32 @@ class Importer {
   }
 }
 
+type Lit = Extract<Meaning, { kind: 'cmp' }>;
+
+const isLit = (m: Meaning): m is Lit => m.kind === 'cmp';
+
+const sameLit = (a: Lit, b: Lit) => a.reg === b.reg && a.op === b.op && a.value === b.value && a.mask === b.mask;
+
+/** Every comparison of `a` is in `b`. */
+function subset(a: readonly Lit[], b: readonly Lit[]): boolean {
+  return a.every((x) => b.some((y) => sameLit(x, y)));
+}
+
+/** libseccomp's order of a chain's comparisons: by argument, then by `enum scmp_compare`. */
+function rank(l: Lit): number {
+  const op = l.mask !== maxOf(64) ? 7 : ({ '!=': 1, '<': 2, '<=': 3, '==': 4, '>=': 5, '>': 6 } as const)[l.op];
+  return l.reg * 8 + op;
+}
+
+/** `short` (a subset of `long`) is where libseccomp's chain for `long` starts. */
+function startsWith(long: readonly Lit[], short: readonly Lit[]): boolean {
+  const extra = long.filter((x) => !short.some((y) => sameLit(x, y)));
+  return extra.every((x) => short.every((y) => rank(x) >= rank(y)));
+}
+
 function sameMeaning(a: Meaning, b: Meaning): boolean {
   if (a.kind !== 'cmp' || b.kind !== 'cmp') return a.kind === b.kind;
   return a.op === b.op && a.value === b.value && a.plainMask === b.plainMask && (a.plainMask || a.mask === b.mask);
-}
-
-function dnf(r: Rule): Literal[][] {
-  if (!r.cond) return [[]];
-  const lits = r.cond.lits.filter((l): l is Extract<Meaning, { kind: 'cmp' }> => l.kind === 'cmp');
-  return r.cond.join === '&&' ? [lits] : lits.map((l) => [l]);
-}
-
-function condText(r: Rule, _: unknown): string {
-  if (!r.cond) return '';
-  return r.cond.join + r.cond.lits.map((l) => (l.kind === 'cmp' ? `${l.reg}${l.op}${l.mask}:${l.value}` : l.kind)).join(',');
 }
 
 export function actionText(a: ConcreteAction): string {

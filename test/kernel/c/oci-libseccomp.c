@@ -1,0 +1,163 @@
+/*
+ * The libseccomp side of test/kernel/oci-diff.test.ts: a Docker/OCI profile
+ * loaded the way runc loads it, from rules the test has already picked and
+ * split (moby's includes/excludes, runc's skipping of default-action entries
+ * and its OR of repeated argument indexes are the test's job; no JSON here).
+ *   oci-libseccomp RULES OUT
+ * RULES, one statement a line:
+ *   DEFAULT <action>                    seccomp_init (first line)
+ *   ARCH <arch>...                      the filter's architectures, native first (replaces the native one)
+ *   RULE <action> <syscall> [<arg> <op> <a> [<b>]]...
+ *                                       seccomp_rule_add_array, 64-bit comparisons as runc makes them
+ * arch: x86_64 | x86 | x32 | aarch64 | arm | riscv64
+ * op: NE LT LE EQ GE GT MASKED_EQ (MASKED_EQ: <a> is the mask, <b> the value)
+ * action: ALLOW | LOG | KILL_PROCESS | KILL_THREAD | TRAP | NOTIFY | ERRNO <n> | TRACE <n>
+ * A syscall name libseccomp does not know is skipped, as runc skips it, and
+ * printed on stderr as "skipped NAME". Writes the filter (seccomp_export_bpf) to OUT.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <seccomp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int lineno;
+
+static _Noreturn void bad(const char *what, const char *tok) {
+  fprintf(stderr, "line %d: %s%s%s\n", lineno, what, tok ? ": " : "", tok ? tok : "");
+  exit(2);
+}
+
+static _Noreturn void failed(const char *what, int rc) {
+  fprintf(stderr, "line %d: %s: %s\n", lineno, what, strerror(-rc));
+  exit(3);
+}
+
+static char *next(char **save) { return strtok_r(NULL, " \t\n", save); }
+
+static uint64_t number(char **save) {
+  char *tok = next(save), *end;
+  if (!tok) bad("missing number", NULL);
+  errno = 0;
+  unsigned long long v = strtoull(tok, &end, 0);
+  if (errno != 0 || *end != '\0') bad("bad number", tok);
+  return (uint64_t)v;
+}
+
+static uint32_t action(char **save) {
+  char *tok = next(save);
+  if (!tok) bad("missing action", NULL);
+  if (strcmp(tok, "ALLOW") == 0) return SCMP_ACT_ALLOW;
+  if (strcmp(tok, "LOG") == 0) return SCMP_ACT_LOG;
+  if (strcmp(tok, "KILL_PROCESS") == 0) return SCMP_ACT_KILL_PROCESS;
+  if (strcmp(tok, "KILL_THREAD") == 0) return SCMP_ACT_KILL_THREAD;
+  if (strcmp(tok, "TRAP") == 0) return SCMP_ACT_TRAP;
+  if (strcmp(tok, "NOTIFY") == 0) return SCMP_ACT_NOTIFY;
+  if (strcmp(tok, "ERRNO") == 0) return SCMP_ACT_ERRNO((uint16_t)number(save));
+  if (strcmp(tok, "TRACE") == 0) return SCMP_ACT_TRACE((uint16_t)number(save));
+  bad("unknown action", tok);
+}
+
+static uint32_t arch_token(const char *name) {
+  static const struct { const char *name; uint32_t token; } arches[] = {
+    {"x86_64", SCMP_ARCH_X86_64}, {"x86", SCMP_ARCH_X86}, {"x32", SCMP_ARCH_X32},
+    {"aarch64", SCMP_ARCH_AARCH64}, {"arm", SCMP_ARCH_ARM}, {"riscv64", SCMP_ARCH_RISCV64},
+  };
+  for (size_t i = 0; i < sizeof arches / sizeof arches[0]; i++)
+    if (strcmp(name, arches[i].name) == 0) return arches[i].token;
+  bad("unknown arch", name);
+}
+
+static enum scmp_compare op_of(const char *tok) {
+  static const struct { const char *name; enum scmp_compare op; } ops[] = {
+    {"NE", SCMP_CMP_NE}, {"LT", SCMP_CMP_LT}, {"LE", SCMP_CMP_LE}, {"EQ", SCMP_CMP_EQ},
+    {"GE", SCMP_CMP_GE}, {"GT", SCMP_CMP_GT}, {"MASKED_EQ", SCMP_CMP_MASKED_EQ},
+  };
+  for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+    if (strcmp(tok, ops[i].name) == 0) return ops[i].op;
+  bad("unknown operator", tok);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 3) {
+    fprintf(stderr, "usage: %s RULES OUT\n", argv[0]);
+    return 2;
+  }
+  FILE *in = fopen(argv[1], "r");
+  if (!in) {
+    perror(argv[1]);
+    return 2;
+  }
+  scmp_filter_ctx ctx = NULL;
+  char line[4096];
+  int rc;
+  while (fgets(line, sizeof line, in)) {
+    lineno++;
+    char *save = NULL;
+    char *kw = strtok_r(line, " \t\n", &save);
+    if (!kw) continue;
+    if (!ctx) {
+      if (strcmp(kw, "DEFAULT") != 0) bad("the first line must be DEFAULT", kw);
+      ctx = seccomp_init(action(&save));
+      if (!ctx) bad("seccomp_init failed", NULL);
+      continue;
+    }
+    if (strcmp(kw, "ARCH") == 0) {
+      /* add the new arches before removing the native one: a filter needs one */
+      int keep_native = 0;
+      for (char *a = next(&save); a; a = next(&save)) {
+        uint32_t token = arch_token(a);
+        if (token == seccomp_arch_native()) {
+          keep_native = 1;
+          continue;
+        }
+        if ((rc = seccomp_arch_add(ctx, token)) != 0 && rc != -EEXIST) failed("seccomp_arch_add", rc);
+      }
+      if (!keep_native && (rc = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE)) != 0) failed("seccomp_arch_remove", rc);
+    } else if (strcmp(kw, "RULE") == 0) {
+      uint32_t act = action(&save);
+      char *name = next(&save);
+      if (!name) bad("missing syscall", NULL);
+      int nr = seccomp_syscall_resolve_name(name);
+      if (nr == __NR_SCMP_ERROR) {
+        fprintf(stderr, "skipped %s\n", name);
+        continue;
+      }
+      struct scmp_arg_cmp cmps[6];
+      unsigned n = 0;
+      for (char *tok = next(&save); tok; tok = next(&save)) {
+        if (n == 6) bad("too many comparisons", NULL);
+        char *end;
+        unsigned long arg = strtoul(tok, &end, 10);
+        if (*end != '\0' || arg > 5) bad("bad argument index", tok);
+        char *op = next(&save);
+        if (!op) bad("incomplete comparison", NULL);
+        enum scmp_compare cmp = op_of(op);
+        uint64_t a = number(&save), b = cmp == SCMP_CMP_MASKED_EQ ? number(&save) : 0;
+        cmps[n++] = (struct scmp_arg_cmp){.arg = (unsigned)arg, .op = cmp, .datum_a = a, .datum_b = b};
+      }
+      if ((rc = seccomp_rule_add_array(ctx, act, nr, n, cmps)) != 0) failed("seccomp_rule_add_array", rc);
+    } else {
+      bad("unknown keyword", kw);
+    }
+  }
+  if (ferror(in)) bad("read error", NULL);
+  if (fclose(in) != 0) bad("fclose failed", NULL);
+  if (!ctx) bad("empty rules", NULL);
+  int fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd < 0) {
+    perror(argv[2]);
+    return 2;
+  }
+  if ((rc = seccomp_export_bpf(ctx, fd)) != 0) failed("seccomp_export_bpf", rc);
+  if (close(fd) != 0) {
+    perror("close");
+    return 2;
+  }
+  seccomp_release(ctx);
+  return 0;
+}
