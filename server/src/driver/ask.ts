@@ -53,6 +53,8 @@ export interface AskRunOptions {
   readonly programStdio?: 'inherit' | 'capture';
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** Descriptors above 2 the program inherits at their numbers (driver/fds.ts). */
+  readonly passFds?: readonly number[];
   /** Every answered call: `fresh` when it was asked, not remembered. */
   onAnswered?(q: AskQuestion, a: AskAnswer, fresh: boolean): void;
   /** A rule `always` added to the policy file (`text`), or why it could not. */
@@ -100,7 +102,7 @@ export class AskRun {
     const filter = askFilter(o.model, o.program);
     this.run = new TraceRun({
       helper: o.helper, command: o.command, mode: 'enforce', filter, install: 'before-exec', ask: true,
-      timeout: o.timeout, forwardSignals: o.forwardSignals, programStdio: o.programStdio, cwd: o.cwd, env: o.env,
+      timeout: o.timeout, forwardSignals: o.forwardSignals, programStdio: o.programStdio, cwd: o.cwd, env: o.env, passFds: o.passFds,
     }, {
       onEvent: (e) => this.onEvent(e),
       onOutput: (s, t) => o.onOutput?.(s, t),

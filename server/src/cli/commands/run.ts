@@ -99,7 +99,7 @@ export async function runRun(argv: readonly string[], io: Io): Promise<number> {
   if (args.options.has('help')) { io.out(`${RUN_USAGE}\n\n${ASK_USAGE}`); return 0; }
   if (args.positional.length !== 1) throw new UsageError(args.positional.length === 0 ? 'expected a policy file' : `expected one policy file before \`--\` (got ${args.positional.length} arguments; put the command after \`--\`)`);
   if (!args.rest || args.rest.length === 0) throw new UsageError('expected a command after `--` (seccomp-policy run POLICY -- CMD [ARGS...])');
-  if (args.options.has('ask') || args.options.has('ask-answers')) return runAskCommand(args, io);
+  if (args.options.has('ask') || args.options.has('ask-answers')) return runAskCommand(args, io, passFds);
   const install = (args.options.get('install') as string | undefined) ?? 'before-exec';
   if (install !== 'before-exec' && install !== 'after-exec') throw new UsageError(`--install is before-exec or after-exec, not '${install}'`);
   const timeout = args.options.has('timeout') ? parsePositive('timeout', args.options.get('timeout') as string, false) : undefined;

@@ -25,7 +25,8 @@ export const ASK_USAGE = `ask mode (run --ask):
                            ('* ANSWER' for the rest; '#' comments), e.g.
                            'mkdirat deny EACCES'; a call with no line kills CMD`;
 
-export async function runAskCommand(args: Parsed, io: Io): Promise<number> {
+/** `passFds`: the caller's descriptors, read before we opened any (the program inherits them). */
+export async function runAskCommand(args: Parsed, io: Io, passFds: readonly number[]): Promise<number> {
   for (const o of ['permissive', 'only-decisions', 'install', 'max-procs', 'json']) {
     if (args.options.has(o)) throw new UsageError(`--ask runs CMD without tracing it; --${o} does not apply`);
   }
@@ -61,7 +62,7 @@ export async function runAskCommand(args: Parsed, io: Io): Promise<number> {
   const added: string[] = [];
   const run = new AskRun({
     helper: located.path, command: args.rest!, policyPath: path, model: loaded.model, program: loaded.program, answerer,
-    timeout, forwardSignals: true,
+    timeout, forwardSignals: true, passFds,
     onAnswered: (q, a, fresh) => {
       if (!fresh) return;
       sink.push(`ask: pid ${q.pid} ${q.call}: policy ${q.action} (${q.where}) -> ${answerText(a, q.abi)}`);
