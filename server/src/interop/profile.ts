@@ -104,7 +104,7 @@ function optional(o: Obj, key: string): JsonValue | undefined {
 }
 
 function object(v: JsonValue, path: string): Obj {
-  if (v.kind !== 'object') throw new ShapeError(v.offset, `\`${path}\` must be an object`);
+  if (v.kind !== 'object') throw new ShapeError(v.offset, path ? `\`${path}\` must be an object` : 'the document must be a JSON object');
   return v;
 }
 
@@ -204,7 +204,7 @@ function argOf(v: JsonValue, path: string): OciArg {
 }
 
 function profileOf(root: JsonValue): OciProfile {
-  const o = object(root, '(the document)');
+  const o = object(root, '');
   const d = field(o, 'defaultAction');
   if (d === undefined) throw new ShapeError(o.offset, '`defaultAction` is missing');
   const defaultAction = oneOf(d, 'defaultAction', OCI_ACTIONS);
