@@ -626,6 +626,16 @@ static void record_entry(struct task *t, uint32_t abi, uint64_t nr, const uint64
 	decode_entry_strings(t);
 }
 
+/* Bytes of an output buffer reported at syscall exit. getcwd's holds the working directory, a
+ * path: bounded like path arguments (--strings, plus its NUL) so that it is shown whole, as strace
+ * shows it; the others hold data, bounded by --buffers. */
+static size_t exit_buffer_bound(const struct sysent *ent)
+{
+	if (strcmp(ent->name, "getcwd") == 0)
+		return opt.strings ? opt.strings + 1 : 0;
+	return opt.buffers;
+}
+
 static void emit_syscall(struct task *t, bool returned, int64_t rval, bool is_error)
 {
 	ev_head("syscall", t->pid);
@@ -642,9 +652,10 @@ static void emit_syscall(struct task *t, bool returned, int64_t rval, bool is_er
 	sb_puts(&ev, "],\"ip\":");
 	sb_hex(&ev, t->ip);
 	sb_mem(&ev, t->pre.p, t->pre.len);
-	if (returned && t->ent && t->ent->buf && !is_error && rval > 0 && opt.buffers) {
-		char buf[4096];
-		size_t want = (uint64_t)rval < opt.buffers ? (size_t)rval : opt.buffers;
+	if (returned && t->ent && t->ent->buf && !is_error && rval > 0 && exit_buffer_bound(t->ent)) {
+		char buf[4097];
+		size_t bound = exit_buffer_bound(t->ent);
+		size_t want = (uint64_t)rval < bound ? (size_t)rval : bound;
 		size_t got = read_mem(t->pid, t->args[t->ent->buf - 1], buf, want);
 		if (got) {
 			sb_puts(&ev, ",\"buf\":{\"");
