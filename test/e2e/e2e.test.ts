@@ -88,7 +88,7 @@ after(async () => {
   await stopCodeServer();
 });
 
-test('the extension works in a real VS Code (code-server + Chromium)', { timeout: 600_000 }, async (t) => {
+test('the extension works in a real VS Code (code-server + Chromium)', { timeout: 800_000 }, async (t) => {
   const t0 = Date.now();
   if (process.env.SECCOMP_E2E_NO_BUILD !== '1') {
     const build = await run(process.execPath, ['scripts/build.mjs'], 120_000);
@@ -107,7 +107,6 @@ test('the extension works in a real VS Code (code-server + Chromium)', { timeout
   const t1 = Date.now();
 
   const e2e = await run(process.execPath, [join(here, 'run.mjs'), '--vsix', vsix], 450_000);
-  rmSync(vsixDir, { recursive: true, force: true });
   const stopped = await stopCodeServer();
   console.log(`    [e2e.test] build+package ${((t1 - t0) / 1000).toFixed(1)} s, run ${((Date.now() - t1) / 1000).toFixed(1)} s`);
 
@@ -122,4 +121,13 @@ test('the extension works in a real VS Code (code-server + Chromium)', { timeout
     assert.ok(existsSync(join(artifacts, png)), `screenshot ${png}`);
   }
   assert.ok(stopped, `code-server's process group ${codeServerGroup()} is gone`);
+
+  // Restricted Mode needs a code-server of its own (workspace trust on, the folder not trusted).
+  const restricted = await run(process.execPath, [join(here, 'run.mjs'), '--phase', 'restricted', '--vsix', vsix], 180_000);
+  const restrictedStopped = await stopCodeServer();
+  assert.equal(restricted.code, 0, `test/e2e/run.mjs --phase restricted failed (see test/e2e/artifacts/):\n${restricted.output.slice(-4000)}`);
+  assert.match(restricted.output, /phase restricted: PASSED/);
+  assert.match(restricted.output, /with the installed \.vsix/);
+  assert.ok(restrictedStopped, `code-server's process group ${codeServerGroup()} is gone`);
+  rmSync(vsixDir, { recursive: true, force: true });
 });

@@ -23,7 +23,7 @@ interface Page {
   addStyleTag(o: { path: string }): Promise<unknown>;
   addScriptTag(o: { path: string } | { content: string }): Promise<unknown>;
   evaluate<T, A>(fn: (arg: A) => T | Promise<T>, arg: A): Promise<T>;
-  locator(selector: string): { count(): Promise<number>; first(): { innerText(): Promise<string>; waitFor(o: object): Promise<void> }; selectOption(v: string): Promise<unknown> };
+  locator(selector: string): { count(): Promise<number>; first(): { innerText(): Promise<string>; getAttribute(name: string): Promise<string | null>; waitFor(o: object): Promise<void> }; selectOption(v: string): Promise<unknown> };
   waitForFunction<A>(fn: (arg: A) => unknown, arg: A, o: { timeout: number }): Promise<unknown>;
 }
 

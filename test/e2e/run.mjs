@@ -23,7 +23,11 @@
 //      is copied to docs/images/trace-panel.png.
 //
 // Prerequisites: `bash test/e2e/setup.sh` and `node scripts/build.mjs`.
-// Usage: node test/e2e/run.mjs [--phase suite|ui|trace|all] [--headed] [--vsix FILE]
+//   4. restricted (only when asked for: its own code-server, with workspace
+//      trust on): the folder opens in Restricted Mode; checking and compiling
+//      work, running is disabled and the language status says why.
+//
+// Usage: node test/e2e/run.mjs [--phase suite|ui|trace|restricted|all] [--headed] [--vsix FILE]
 // Exit code 0 when every phase passed. code-server runs in its own process
 // group (setsid) and the whole group is killed on every way out.
 import { spawn, spawnSync } from 'node:child_process';
@@ -50,8 +54,10 @@ const headed = args.includes('--headed');
 // --vsix FILE: install that package into code-server first; the trace phase then
 // uses the installed extension (what a user installs), not the development one.
 const vsix = args.includes('--vsix') ? resolve(args[args.indexOf('--vsix') + 1]) : undefined;
-if (!['suite', 'ui', 'trace', 'all'].includes(phaseArg)) {
-  console.error('usage: node test/e2e/run.mjs [--phase suite|ui|trace|all] [--headed]');
+// restricted: a code-server of its own with workspace trust on, the folder not trusted (Restricted Mode).
+const restricted = phaseArg === 'restricted';
+if (!['suite', 'ui', 'trace', 'restricted', 'all'].includes(phaseArg)) {
+  console.error('usage: node test/e2e/run.mjs [--phase suite|ui|trace|restricted|all] [--headed] [--vsix FILE]');
   process.exit(2);
 }
 const SUITE_TIMEOUT_MS = 120_000;
@@ -77,7 +83,8 @@ for (const f of ['dist/extension.js', 'dist/server.js']) {
 const require = createRequire(join(here, 'package.json'));
 const { chromium } = require('playwright-core');
 
-rmSync(artifacts, { recursive: true, force: true });
+// The restricted phase runs after the others in a second invocation: it adds to their artifacts.
+if (!restricted) rmSync(artifacts, { recursive: true, force: true });
 mkdirSync(artifacts, { recursive: true });
 
 const testsEntry = await buildSuite();
@@ -106,7 +113,9 @@ writeFileSync(
       'extensions.ignoreRecommendations': true,
       'telemetry.telemetryLevel': 'off',
       'update.mode': 'none',
-      'security.workspace.trust.enabled': false,
+      'security.workspace.trust.enabled': restricted,
+      // Untrusted without the modal question: the folder opens in Restricted Mode.
+      'security.workspace.trust.startupPrompt': 'never',
       'window.restoreWindows': 'none',
       'files.hotExit': 'off',
       'files.autoSave': 'off',
@@ -164,7 +173,7 @@ const cs = spawn(
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(restricted ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     workspace,
   ],
@@ -523,6 +532,61 @@ async function runTrace(context) {
   return true;
 }
 
+// ---- phase 4: Restricted Mode ---------------------------------------------------------
+async function runRestricted(context) {
+  const page = await context.newPage();
+  const consoleLog = join(artifacts, 'restricted-console.log');
+  page.on('console', (m) => appendFileSync(consoleLog, `[${m.type()}] ${m.text()}\n`));
+  const check = (name, ok, detail = '') => {
+    log(`  ${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` (${detail})` : ''}`);
+    if (!ok) throw new Error(`restricted check failed: ${name} ${detail}`);
+  };
+  log(`phase restricted: loading the workbench, workspace not trusted, with the ${vsix ? 'installed .vsix' : 'development extension'}`);
+  await page.goto(workbenchUrl(false, workspace, !vsix));
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  const indicator = page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).first();
+  await indicator.waitFor({ timeout: 30_000 });
+  check('the window is in Restricted Mode', true, (await indicator.innerText()).trim());
+
+  // Checking works: the misspelt syscall is flagged.
+  await openFromExplorer(page, 'misspelt.seccomp');
+  const squiggle = page.locator('.monaco-editor .squiggly-error, .monaco-editor .squiggly-warning').first();
+  await squiggle.waitFor({ state: 'attached', timeout: 30_000 });
+  check('diagnostics still show', true);
+
+  // Running is disabled: the editor title's Run is greyed out, and the language status says why.
+  await openFromExplorer(page, 'run.seccomp');
+  const runButton = page.locator('.editor-actions .action-label[aria-label^="Test Run…"]').first();
+  await runButton.waitFor({ state: 'attached', timeout: 15_000 });
+  const disabled = (await runButton.getAttribute('aria-disabled')) === 'true' || /\bdisabled\b/.test((await runButton.getAttribute('class')) ?? '');
+  check('the Run button is disabled', disabled, `${await runButton.getAttribute('class')}`);
+  const status = page.locator('.statusbar-item[id="status.languageStatus"] a, .statusbar-item[id="status.languageStatus"]').first();
+  await status.waitFor({ timeout: 30_000 });
+  await status.hover();
+  const hover = page.locator('.monaco-hover, .context-view', { hasText: 'Seccomp' }).first();
+  await hover.waitFor({ timeout: 15_000 });
+  const said = (await hover.innerText()).replace(/\s+/g, ' ');
+  check('the language status says running is disabled and why', /cannot run programs/.test(said) && /not trusted/.test(said), said.slice(0, 200));
+  await page.mouse.move(10, 10);
+  await page.keyboard.press('Escape');
+
+  // Compiling works: the palette's Compile Policy… opens the disassembly.
+  await page.keyboard.press('F1');
+  const palette = page.locator('.quick-input-widget input');
+  await palette.waitFor({ state: 'visible', timeout: 15_000 });
+  await palette.fill('>Seccomp Policy: Compile Policy');
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Compile Policy' }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Disassembly' }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  const listing = page.locator('.tabs-container .tab', { hasText: /run\.seccomp.*(disasm|bpf)|\.bpf|Disassembly/ }).first();
+  await listing.waitFor({ timeout: 30_000 });
+  check('Compile Policy… works', true, (await listing.innerText()).trim());
+  await page.screenshot({ path: join(artifacts, 'restricted.png') });
+  await page.close().catch(() => {});
+  return true;
+}
+
 // ---- main ---------------------------------------------------------------------
 let ok = true;
 let context;
@@ -548,7 +612,9 @@ try {
         ? await runSuite(context)
         : phase === 'ui'
           ? await withTimeout(runUi(context), UI_TIMEOUT_MS, 'the UI steps')
-          : await withTimeout(runTrace(context), TRACE_TIMEOUT_MS, 'the trace panel steps');
+          : phase === 'restricted'
+            ? await withTimeout(runRestricted(context), UI_TIMEOUT_MS, 'the Restricted Mode steps')
+            : await withTimeout(runTrace(context), TRACE_TIMEOUT_MS, 'the trace panel steps');
       log(`phase ${phase}: ${passed ? 'PASSED' : 'FAILED'}`);
       ok &&= passed;
     } catch (err) {
