@@ -82,6 +82,11 @@ export interface RunParams {
   readonly timeout?: number;
   /** Bytes of strings shown (strace -s). */
   readonly stringLimit?: number;
+  /**
+   * Ask mode (mode `enforce` only): the program runs untraced and each call the
+   * policy does not simply allow waits for `seccomp/runAnswer` (see "ask mode" below).
+   */
+  readonly ask?: boolean;
 }
 
 export type RunResult = { readonly ok: true; readonly runId: string } | NotRunnable;
@@ -207,6 +212,58 @@ export const runFinishedNotification = new NotificationType<RunFinishedParams>(`
 
 export interface StopRunParams { readonly runId: string }
 export const stopRunRequest = new RequestType<StopRunParams, { readonly stopped: boolean }, void>(`${EXT_PREFIX}stopRun`);
+
+// ── ask mode ─────────────────────────────────────────────────────────────
+//
+// A run with `RunParams.ask` (docs/trace-protocol.md, "Ask mode"; server side
+// driver/ask.ts): a call the policy does not simply allow waits in the kernel.
+// The server sends `seccomp/runAsk` once per new question — the syscall and
+// the values of the arguments the policy reads; later calls with the same key
+// get the remembered answer — one question at a time, and the panel answers
+// with `seccomp/runAnswer`. Pointer arguments are never read (the kernel's
+// notifier cannot read them race-free), so a question shows them as addresses.
+// `seccomp/stopRun` drops the open question and kills the program.
+
+/** allow once (this run), allow always (the rule is added to the policy), deny with an errno, kill the process. */
+export type AskAnswerKind = 'allow' | 'always' | 'deny' | 'kill';
+
+export interface RunAskParams {
+  readonly runId: string;
+  /** Names the question in the answer. */
+  readonly questionId: string;
+  readonly pid: number;
+  readonly syscall: string;
+  readonly abi?: string;
+  /** The call with its register arguments: `mkdirat(dirfd=-100, pathname=0x7ffd…, mode=0o755)`. */
+  readonly call: string;
+  /** What the policy itself says: `kill_process`, `errno(EACCES)`, … */
+  readonly action: string;
+  /** Its deciding line as text (`policy.seccomp:3`, `… (default)`) and, when known, its range. */
+  readonly where: string;
+  readonly location?: Location;
+  /** The arguments the decision depends on, as the policy writes them; empty: the syscall alone. */
+  readonly decidedOn: readonly { readonly name: string; readonly value: string }[];
+}
+
+export const runAskNotification = new NotificationType<RunAskParams>(`${EXT_PREFIX}runAsk`);
+
+export interface RunAnswerParams {
+  readonly runId: string;
+  readonly questionId: string;
+  readonly answer: AskAnswerKind;
+  /** With `deny`: the errno (default EPERM). */
+  readonly errno?: number;
+}
+
+export interface RunAnswerResult {
+  /** False when the run or the question is gone (stopped, finished, already answered). */
+  readonly accepted: boolean;
+  /** With `always`: the edit adding the rule (as `seccomp/allowSyscall` returns it), for the client to apply. */
+  readonly edit?: WorkspaceEdit;
+  readonly message?: string;
+}
+
+export const runAnswerRequest = new RequestType<RunAnswerParams, RunAnswerResult, void>(`${EXT_PREFIX}runAnswer`);
 
 // ── fixing the policy from a run ─────────────────────────────────────────
 
