@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { NotRunnable } from '../../server/src/lsp/ext';
+import { cannotRunReason, type CannotRun } from './canRun';
 import { goToFirstError, revealInPolicy } from './policyTarget';
 import type { Server } from './server';
 
@@ -36,20 +37,8 @@ export async function showNotRunnable(server: Server, r: NotRunnable, policy: vs
 }
 
 /** Why this window cannot run programs, or undefined when it can (checked before asking for a command line). */
-export function whyCannotRun(): { message: string; trust: boolean } | undefined {
-  if (process.platform !== 'linux') {
-    return {
-      message: `Running a program under a seccomp policy needs Linux (this extension host runs on ${process.platform}). Open the folder in a Remote (SSH, Dev Container) or WSL window to run it there.`,
-      trust: false,
-    };
-  }
-  if (!vscode.workspace.isTrusted) {
-    return {
-      message: 'Running and learning start programs, so they are disabled in Restricted Mode. Trust this workspace to use them; editing, checking and compiling work without.',
-      trust: true,
-    };
-  }
-  return undefined;
+export function whyCannotRun(): CannotRun | undefined {
+  return cannotRunReason(process.platform, vscode.workspace.isTrusted);
 }
 
 export function explainCannotRun(): boolean {
