@@ -259,7 +259,7 @@ describe('the issue\'s "done when": strict policy, permissive, learn', { skip },
     assert.match(r.trace, /^# seccomp filter installed after exec/m);
     assert.match(r.trace, /^brk\(NULL\) = \? +# kill_process  \S*strict\.seccomp:3 \(default\)$/m);
     assert.match(r.trace, /^\+\+\+ killed by SIGSYS/m);
-    assert.match(r.stderr, /1 +brk +kill_process +\S*strict\.seccomp:3 \(default\) +default kill_process/);
+    assert.match(r.trace, /1 +brk +kill_process +\S*strict\.seccomp:3 \(default\) +default kill_process/);
     // Before-exec (the default) stops at ls's own execve and says why.
     const b = cli(['run', strict, '--', '/bin/ls']);
     assert.equal(b.status, 159);
