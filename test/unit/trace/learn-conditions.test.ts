@@ -38,7 +38,7 @@ const hello: TraceEvent = {
 const done: TraceEvent = { type: 'done', status: 0, reason: 'exit', program: 0 };
 
 /** A run: the program's start (execve), then `calls`, then exit_group. */
-function learned(calls: SyscallEvent[], options: LearnOptions = {}) {
+function learned(calls: (SyscallEvent | TraceEvent)[], options: LearnOptions = {}) {
   const c = new LearnCollector();
   const events: TraceEvent[] = [hello, call('execve', [0x1000, 0x2000, 0x3000]), ...calls, call('exit_group', [0]), done];
   for (const e of events) c.handle(e);
@@ -198,4 +198,12 @@ test('i386: arguments come from the ABI\'s own registers; old mmap, whose argume
   assert.match(text, /^allow socket if domain == AF_UNIX && /m);
   assert.deepEqual(modelOf(text).errors, []);
   assert.equal(decide(text, call('clone', [FORK | CLONE_NEWUSER, 0, 0, 0, 0], 0, 'i386')), 'kill_process');
+});
+
+test('a run that started threads also gets sched_yield, which waiting threads may or may not call', () => {
+  const threaded = learned([call('clone', [THREAD, 0, 0, 0, 0], 101), { type: 'spawn', pid: 101, parent: 100, how: 'clone' } as TraceEvent]);
+  assert.match(threaded.text, /^allow sched_yield +# not seen: threads may yield/m);
+  assert.deepEqual(problems(threaded.text), []);
+  const forked = learned([call('clone', [FORK, 0, 0, 0, 0], 101), { type: 'spawn', pid: 101, parent: 100, how: 'fork' } as TraceEvent]);
+  assert.doesNotMatch(forked.text, /sched_yield/);
 });
