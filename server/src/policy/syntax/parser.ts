@@ -164,6 +164,18 @@ function canStartItem(tok: Token): boolean {
   return tok.kind === 'identifier' && tok.text !== 'if' && tok.text !== 'except';
 }
 
+/**
+ * `operands[0] op operands[1] op …` as a balanced tree (`between[i]` is the
+ * operator token after `operands[i]`); the left half takes the odd operand,
+ * so three operands read `(a op b) op c` as left associativity would.
+ */
+function balanced(operands: readonly A.Expression[], between: readonly Token[], operator: A.BinaryOperator,
+  lo = 0, hi = operands.length): A.Expression {
+  if (hi - lo === 1) return operands[lo]!;
+  const mid = lo + Math.ceil((hi - lo) / 2);
+  return binary(balanced(operands, between, operator, lo, mid), between[mid - 1]!, operator, balanced(operands, between, operator, mid, hi));
+}
+
 function binary(left: A.Expression, op: Token, operator: A.BinaryOperator, right: A.Expression | undefined): A.BinaryExpression {
   return {
     kind: 'BinaryExpression', operator, operatorRange: range(op), left, right,
@@ -766,29 +778,51 @@ class Parser {
   /**
    * One left-associative level of binary operators, `next (op next)*`:
    * `operatorAt` says which operator the current token is, or undefined
-   * where the level ends.
+   * where the level ends. A chain of an associative operator (`||`, `&&`,
+   * `|`, `&`) becomes a balanced tree, so thousands of `||` give a tree of
+   * depth log n that every walker (resolver, lints, compiler, features) may
+   * recurse on. What nests instead (a shift on a shift, an operator whose
+   * right operand is missing) counts as nesting, bounded like parentheses.
    */
   private binaryLevel(
-    next: () => A.Expression | undefined, operatorAt: (tok: Token) => A.BinaryOperator | undefined,
+    next: () => A.Expression | undefined, operatorAt: (tok: Token) => A.BinaryOperator | undefined, associative: boolean,
   ): A.Expression | undefined {
-    let left = next();
-    if (!left) return undefined;
+    const first = next();
+    if (!first) return undefined;
+    let operands: A.Expression[] = [first];
+    let between: Token[] = [];
+    let operator: A.BinaryOperator | undefined;
+    let nested = 0;
     for (;;) {
       const tok = this.peek();
-      const operator = operatorAt(tok);
-      if (operator === undefined) return left;
+      const op = operatorAt(tok);
+      if (op === undefined) break;
       this.advance();
       this.skipNewlines();
-      left = binary(left, tok, operator, next());
+      const right = next();
+      if (associative && right) {
+        operands.push(right);
+        between.push(tok);
+        operator = op;
+        continue;
+      }
+      const left = balanced(operands, between, operator ?? op);
+      operands = [binary(left, tok, op, right)];
+      between = [];
+      if (this.exprDepth + ++nested >= MAX_NESTING) {
+        this.bail();
+        break;
+      }
     }
+    return balanced(operands, between, operator ?? '||');
   }
 
   private parseOr(): A.Expression | undefined {
-    return this.binaryLevel(() => this.parseAnd(), (tok) => (tok.kind === '||' || this.wordOperator('or') ? '||' : undefined));
+    return this.binaryLevel(() => this.parseAnd(), (tok) => (tok.kind === '||' || this.wordOperator('or') ? '||' : undefined), true);
   }
 
   private parseAnd(): A.Expression | undefined {
-    return this.binaryLevel(() => this.parseNot(), (tok) => (tok.kind === '&&' || this.wordOperator('and') ? '&&' : undefined));
+    return this.binaryLevel(() => this.parseNot(), (tok) => (tok.kind === '&&' || this.wordOperator('and') ? '&&' : undefined), true);
   }
 
   /** `not = "!" not | compare`: `!` binds looser than comparisons. */
@@ -838,6 +872,11 @@ class Parser {
       const isIn = isWord(tok, 'in') || isWord(tok, 'not');
       const isAssign = tok.kind === '=';
       if (!COMPARE_OPS.has(tok.kind) && !isIn && !isAssign) return left;
+      if (comparisons > 0 && this.exprDepth + comparisons >= MAX_NESTING) {
+        // Each chained comparison nests the tree one level deeper.
+        this.bail();
+        return left;
+      }
       if (comparisons++ > 0) {
         this.report('unexpected-token',
           `comparisons cannot be chained: ${describe(tok)} follows a comparison; combine comparisons with \`&&\``, tok);
@@ -897,15 +936,15 @@ class Parser {
   }
 
   private parseBitOr(): A.Expression | undefined {
-    return this.binaryLevel(() => this.parseBitAnd(), (tok) => (tok.kind === '|' ? '|' : undefined));
+    return this.binaryLevel(() => this.parseBitAnd(), (tok) => (tok.kind === '|' ? '|' : undefined), true);
   }
 
   private parseBitAnd(): A.Expression | undefined {
-    return this.binaryLevel(() => this.parseShift(), (tok) => (tok.kind === '&' ? '&' : undefined));
+    return this.binaryLevel(() => this.parseShift(), (tok) => (tok.kind === '&' ? '&' : undefined), true);
   }
 
   private parseShift(): A.Expression | undefined {
-    return this.binaryLevel(() => this.parseUnary(), (tok) => (tok.kind === '<<' || tok.kind === '>>' ? tok.kind : undefined));
+    return this.binaryLevel(() => this.parseUnary(), (tok) => (tok.kind === '<<' || tok.kind === '>>' ? tok.kind : undefined), false);
   }
 
   /** `unary = ("~" | "-") unary | primary`, iteratively (no recursion on long prefixes). */
