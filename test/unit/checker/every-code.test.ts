@@ -23,6 +23,11 @@ const CASES: Record<keyof typeof SEMANTIC_CODES, [string, string, Record<string,
   'include-not-found': [H + 'include "nope.seccomp"\n', '"nope.seccomp"'],
   'include-cycle': [H + 'include "root.seccomp"\n', '"root.seccomp"'],
   'include-depth': [H + 'include "d0.seccomp"\n', '"d16.seccomp"', Object.fromEntries(Array.from({ length: 18 }, (_, i) => [`/p/d${i}.seccomp`, `include "d${i + 1}.seccomp"\n`]))],
+  'include-too-large': [H + 'include "m0.seccomp"\n', '"m0.seccomp"', Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`/p/m${i}.seccomp`, i === 16 ? 'allow read\n' : `include "m${i + 1}.seccomp"\n`.repeat(4)]))],
+  'include-outside': [H + 'include "/etc/x.seccomp"\n', '"/etc/x.seccomp"', { '/etc/x.seccomp': 'allow read\n' }],
+  'include-not-policy': [H + 'include "secret.txt"\n', '"secret.txt"', { '/p/secret.txt': 'root:x:0:0\n' }],
+  'shift-out-of-range': [H + 'kill write if count == 1 << 129\n', '1 << 129'],
+  'integer-overflow': [H + 'define BIG = 0x8000000000000000 << 1\n', '0x8000000000000000 << 1'],
   'constant-out-of-range': [H + 'allow socket if domain == 0x100000000\n', '0x100000000'],
   'argument-comparison': [H + 'allow dup2 if oldfd == newfd\n', 'oldfd == newfd'],
   'unsupported-expression': [H + 'allow read if fd | 1 == 1\n', 'fd | 1'],
@@ -57,7 +62,8 @@ for (const [code, [text, span, files]] of Object.entries(CASES)) {
   test(`${code} is reported on \`${span}\``, () => {
     const root = '/p/root.seccomp';
     const all = { ...(files ?? {}), [root]: text };
-    const model = buildPolicyModel({ path: root, text }, memoryHost(all));
+    // Includes are confined as on disk: to the root's folder, /p.
+    const model = buildPolicyModel({ path: root, text }, { ...memoryHost(all), includeDirectories: () => [] });
     const found = diagnoseModel(model).filter((d) => d.code === code);
     assert.ok(found.length > 0, `no ${code} in:\n${text.slice(0, 300)}`);
     const d = found[0]!;

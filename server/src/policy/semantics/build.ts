@@ -19,13 +19,29 @@ import {
   type GroupSymbol, type Occurrence, type PlacedStatement, type PolicyHost, type PolicyModel, type PolicyRule,
   type SourceFile,
 } from './model';
+import { IncludeConfinement } from './confine';
 import { dirname, resolvePath } from './paths';
+import { cutName } from '../wording';
 import { suggest, SuggestionCache } from './suggest';
 
 const OCCURRENCE_KINDS: readonly Occurrence['kind'][] = ['syscall', 'group', 'define', 'constant', 'argument', 'abi', 'errno', 'include'];
 
 /** Deeper include chains are an error (§3). */
 export const MAX_INCLUDE_DEPTH = 16;
+/**
+ * Includes splice at most this many statements, and this much text, in
+ * all: 17 five-line files each including the next four times would splice
+ * 4^16 copies. Far above any real policy (a 10,000-line one checks in
+ * about 0.1 s), low enough that hitting it costs well under a second.
+ */
+export const MAX_SPLICED_STATEMENTS = 100_000;
+export const MAX_SPLICED_TEXT = 16 * 1024 * 1024;
+
+/** One include on the way from the root file: the file that includes, and its include's path. */
+interface IncludeStep {
+  readonly file: string;
+  readonly range: TextRange;
+}
 
 export interface RootSource {
   readonly path: string;
@@ -49,10 +65,16 @@ class ModelBuilder {
   private abis: Abi[] = ['x86_64'];
   private readonly suggestions = new SuggestionCache();
 
-  constructor(private readonly root: RootSource, private readonly host: PolicyHost) {}
+  constructor(private readonly root: RootSource, private readonly host: PolicyHost) {
+    this.confinement = new IncludeConfinement(host, root.path);
+  }
 
   build(): PolicyModel {
-    this.load(this.root.path, this.root.text, 0, []);
+    const parsed = parsePolicy(this.root.text);
+    const rootFile: SourceFile = { path: this.root.path, text: this.root.text, ast: parsed.file, lines: new LineIndex(this.root.text) };
+    this.files.set(this.root.path, rootFile);
+    for (const d of parsed.diagnostics) this.sink.add({ ...d, file: this.root.path });
+    this.load(rootFile, 0, []);
     const settings = this.collectSettings();
     this.collectSymbols();
     const resolver = new ExpressionResolver({
@@ -105,21 +127,29 @@ class ModelBuilder {
 
   // ---- files and includes ------------------------------------------------
 
-  private load(path: string, text: string, depth: number, stack: { file: string; range: TextRange }[]): void {
-    let file = this.files.get(path);
-    if (!file) {
-      const parsed = parsePolicy(text);
-      file = { path, text, ast: parsed.file, lines: new LineIndex(text) };
-      this.files.set(path, file);
-      for (const d of parsed.diagnostics) this.sink.add({ ...d, file: path });
-    }
+  /** What has been spliced so far through includes (the root's own statements aside), against the limits. */
+  private spliced = { statements: 0, text: 0 };
+  /** Set once the includes exceed a limit: nothing more is spliced. */
+  private overBudget = false;
+  /** Included files refused as not policies, so each is read once. */
+  private readonly notPolicy = new Map<string, number>();
+  private readonly confinement: IncludeConfinement;
+
+  private load(file: SourceFile, depth: number, stack: readonly IncludeStep[]): void {
     for (const statement of file.ast.statements) {
-      this.placed.push({ file: path, statement, depth });
-      if (statement.kind === 'IncludeStatement' && statement.path) this.include(path, statement.path.value, statement.path, depth, stack);
+      // Past the limit, included files stop; the root's own statements are all kept.
+      if (this.overBudget && depth > 0) return;
+      this.placed.push({ file: file.path, statement, depth });
+      if (statement.kind === 'IncludeStatement' && statement.path) this.include(file.path, statement.path.value, statement.path, depth, stack);
     }
   }
 
-  private include(from: string, rel: string, at: TextRange, depth: number, stack: { file: string; range: TextRange }[]): void {
+  private include(from: string, rel: string, at: TextRange, depth: number, stack: readonly IncludeStep[]): void {
+    if (this.overBudget) return;
+    if (rel.includes('\0')) {
+      this.report('include-not-found', from, at, 'cannot include this path: it contains a NUL character');
+      return;
+    }
     const target = resolvePath(dirname(from), rel);
     this.occur({ kind: 'include', target, file: from, range: at });
     const chain = [...stack, { file: from, range: at }];
@@ -133,17 +163,66 @@ class ModelBuilder {
       this.report('include-depth', from, at, `includes are nested more than ${MAX_INCLUDE_DEPTH} deep`);
       return;
     }
-    const known = this.files.get(target);
-    if (known) {
-      this.load(target, known.text, depth + 1, chain);
+    const file = this.files.get(target) ?? this.read(from, rel, target, at);
+    if (!file) return;
+    if (this.spliced.statements + file.ast.statements.length > MAX_SPLICED_STATEMENTS || this.spliced.text + file.text.length > MAX_SPLICED_TEXT) {
+      this.tooLarge(chain, target);
       return;
+    }
+    this.spliced.statements += file.ast.statements.length;
+    this.spliced.text += file.text.length;
+    const mark = this.placed.length;
+    this.load(file, depth + 1, chain);
+    // The include from the root that went over the limit splices nothing: the rest of the check stays small.
+    if (this.overBudget && depth === 0) this.placed.length = mark;
+  }
+
+  /** Reads and parses a file not yet seen; undefined (reported) when it cannot be included. */
+  private read(from: string, rel: string, target: string, at: TextRange): SourceFile | undefined {
+    const refusedAt = this.notPolicy.get(target);
+    if (refusedAt !== undefined) {
+      this.notPolicyFile(from, rel, at, refusedAt);
+      return undefined;
+    }
+    if (!this.confinement.allows(target)) {
+      this.report('include-outside', from, at,
+        `cannot include \`${rel}\`: it is outside the policy's folder and the workspace; allow its folder with the \`seccompPolicy.includeDirectories\` setting or \`--include-dir\``);
+      return undefined;
     }
     const read = this.host.readFile(target);
     if ('error' in read) {
       this.report('include-not-found', from, at, `cannot include \`${rel}\`: ${read.error}`);
-      return;
+      return undefined;
     }
-    this.load(target, read.text, depth + 1, chain);
+    const parsed = parsePolicy(read.text);
+    const firstError = parsed.diagnostics.find((d) => d.severity === 'error');
+    if (firstError && !target.endsWith('.seccomp')) {
+      // It may be any file (a key, /etc/shadow): say where, never what.
+      const line = new LineIndex(read.text).positionAt(firstError.range.start).line + 1;
+      this.notPolicy.set(target, line);
+      this.notPolicyFile(from, rel, at, line);
+      return undefined;
+    }
+    const file: SourceFile = { path: target, text: read.text, ast: parsed.file, lines: new LineIndex(read.text) };
+    this.files.set(target, file);
+    for (const d of parsed.diagnostics) this.sink.add({ ...d, file: target });
+    return file;
+  }
+
+  private notPolicyFile(from: string, rel: string, at: TextRange, line: number): void {
+    this.report('include-not-policy', from, at,
+      `\`${rel}\` is not a policy file: line ${line} is not a valid statement, and its name does not end in \`.seccomp\`; its content is not quoted`);
+  }
+
+  /** One error, at the include in the root file, naming the chain of files where the limit was crossed. */
+  private tooLarge(chain: readonly IncludeStep[], target: string): void {
+    this.overBudget = true;
+    const names = chain.map((c) => c.file).concat(target).map((f) => `\`${cutName(f)}\``);
+    const first = chain[0]!;
+    this.report('include-too-large', first.file, first.range,
+      `the includes splice more than ${MAX_SPLICED_STATEMENTS.toLocaleString('en-US')} statements or ${MAX_SPLICED_TEXT / (1024 * 1024)} MiB of text in all; the limit was reached through ${names.join(' → ')}: a file that includes others several times multiplies them; nothing more was included`, {
+        related: chain.slice(1).map((c) => ({ file: c.file, range: c.range, message: 'included from here' })),
+      });
   }
 
   // ---- settings: arch, default, badarch -----------------------------------
@@ -308,22 +387,50 @@ class ModelBuilder {
       return [];
     }
     if (cached) return cached;
-    this.groupExpansion.set(name, 'busy');
-    let members: string[] = [];
     if (user) {
-      if (user.list) {
-        const r = this.expandList(user.file, user.list);
-        members = r.names;
-      }
-    } else {
-      for (const m of builtin!.members) {
-        if (m.startsWith('@')) members.push(...this.expandGroup(file, m.slice(1), at));
-        else if (getSyscall(m)) members.push(m);
-      }
+      this.expandUserGroups(name);
+      return this.groupExpansion.get(name) as readonly string[];
+    }
+    this.groupExpansion.set(name, 'busy');
+    // Built-in groups nest a few levels at most: plain recursion is enough.
+    const members: string[] = [];
+    for (const m of builtin!.members) {
+      if (m.startsWith('@')) members.push(...this.expandGroup(file, m.slice(1), at));
+      else if (getSyscall(m)) members.push(m);
     }
     const unique = [...new Set(members)];
     this.groupExpansion.set(name, unique);
     return unique;
+  }
+
+  /**
+   * Expands user group `name` and, first, the user groups it names, depth
+   * first with an explicit stack: a chain of thousands of groups (`@g0 =
+   * @g1`, …) must not overflow the call stack. Each group is expanded after
+   * those it names, so `expandList` finds them done; a group still on the
+   * stack when named again is a cycle, which `expandGroup` reports as before.
+   */
+  private expandUserGroups(name: string): void {
+    const stack: { name: string; expanded: boolean }[] = [{ name, expanded: false }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const group = this.groups.get(top.name)!;
+      if (!top.expanded) {
+        if (this.groupExpansion.has(top.name)) {
+          stack.pop();
+          continue;
+        }
+        top.expanded = true;
+        this.groupExpansion.set(top.name, 'busy');
+        for (const item of [...(group.list?.items ?? []), ...(group.list?.except ?? [])]) {
+          if (item.kind === 'GroupName' && this.groups.has(item.name) && !this.groupExpansion.has(item.name)) stack.push({ name: item.name, expanded: false });
+        }
+        continue;
+      }
+      stack.pop();
+      const members = group.list ? this.expandList(group.file, group.list).names : [];
+      this.groupExpansion.set(top.name, [...new Set(members)]);
+    }
   }
 
   // ---- rules --------------------------------------------------------------------

@@ -14,6 +14,7 @@ import type { BinaryOperator, Expression, TextRange } from '../syntax/ast';
 import { FALSE, holds, maxOf, simplify, TRUE, wrap, type Compare, type CompareOp, type Cond } from './condition';
 import type { DefineSymbol, DiagnosticSink, Occurrence } from './model';
 import { SuggestionCache } from './suggest';
+import { withArticle } from '../wording';
 
 /** Where a condition is being resolved: one syscall of a rule on one ABI. */
 export interface Scope {
@@ -142,23 +143,57 @@ export class ExpressionResolver {
 
   // ---- defines -----------------------------------------------------------------
 
-  private defineValue(name: string, abi: Abi): bigint | undefined {
+  private valuesOf(name: string): Map<Abi, bigint | null> {
     let perAbi = this.defineValues.get(name);
     if (!perAbi) this.defineValues.set(name, (perAbi = new Map()));
+    return perAbi;
+  }
+
+  private defineValue(name: string, abi: Abi): bigint | undefined {
+    const perAbi = this.valuesOf(name);
     const known = perAbi.get(abi);
     if (known !== undefined) return known ?? undefined;
-    const sym = this.ctx.defines.get(name)!;
-    const key = `${name}\0${abi}`;
-    if (this.busy.has(key)) {
+    if (this.busy.has(`${name}\0${abi}`)) {
+      const sym = this.ctx.defines.get(name)!;
       this.report('define-cycle', sym.file, sym.nameRange, `\`${name}\` is defined in terms of itself`);
       perAbi.set(abi, null);
       return undefined;
     }
-    this.busy.add(key);
-    const v = sym.value ? this.constant(sym.value, sym.file, abi) : undefined;
-    this.busy.delete(key);
-    perAbi.set(abi, v ?? null);
-    return v;
+    this.evaluateDefines(name, abi);
+    return perAbi.get(abi) ?? undefined;
+  }
+
+  /**
+   * Evaluates `name` and, first, the defines its value names, depth first
+   * with an explicit stack: a chain of thousands of defines (`D0 = D1`, …)
+   * must not overflow the call stack. Each define is evaluated after those
+   * it names, so its evaluation finds them known and recurses one level;
+   * a define still on the stack when named again is a cycle, reported by
+   * `defineValue` as before.
+   */
+  private evaluateDefines(name: string, abi: Abi): void {
+    const stack: { name: string; expanded: boolean }[] = [{ name, expanded: false }];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const key = `${top.name}\0${abi}`;
+      const sym = this.ctx.defines.get(top.name)!;
+      if (!top.expanded) {
+        if (this.valuesOf(top.name).get(abi) !== undefined || this.busy.has(key)) {
+          stack.pop();
+          continue;
+        }
+        top.expanded = true;
+        this.busy.add(key);
+        for (const dep of definesNamedIn(sym.value, this.ctx.defines)) {
+          if (this.valuesOf(dep).get(abi) === undefined && !this.busy.has(`${dep}\0${abi}`)) stack.push({ name: dep, expanded: false });
+        }
+        continue;
+      }
+      stack.pop();
+      const v = sym.value ? this.constant(sym.value, sym.file, abi) : undefined;
+      this.busy.delete(key);
+      this.valuesOf(top.name).set(abi, v ?? null);
+    }
   }
 
   // ---- values ------------------------------------------------------------------
@@ -167,7 +202,7 @@ export class ExpressionResolver {
     switch (e.kind) {
       case 'IntegerLiteral':
         // A malformed literal was reported by the lexer; its value means nothing.
-        return e.malformed ? ERR : { t: 'int', v: e.value, node: e };
+        return e.malformed ? ERR : this.int(e.value, e, file);
       case 'ParenthesizedExpression': {
         if (!e.expression) return ERR;
         const inner = this.value(e.expression, file, abi, scope);
@@ -183,7 +218,7 @@ export class ExpressionResolver {
           const c = this.toBool(v, file);
           return c ? { t: 'bool', c: { kind: 'not', item: c }, node: e } : ERR;
         }
-        if (v.t === 'int') return { t: 'int', v: e.operator === '-' ? -v.v : ~v.v, node: e };
+        if (v.t === 'int') return this.int(e.operator === '-' ? -v.v : ~v.v, e, file);
         if (v.t === 'arg') {
           this.report('unsupported-expression', file, e, `seccomp cannot compute \`${e.operator}\` of an argument; only \`argument & MASK\` can be compared`);
           return ERR;
@@ -256,7 +291,13 @@ export class ExpressionResolver {
       this.report('type-mismatch', file, (l.t === 'bool' ? l : r).node, `\`${op}\` applies to integers, not to a condition`);
       return ERR;
     }
-    if (l.t === 'int' && r.t === 'int') return { t: 'int', v: intOp(op, l.v, r.v), node: e };
+    if (l.t === 'int' && r.t === 'int') {
+      if ((op === '<<' || op === '>>') && (r.v < 0n || r.v >= 64n)) {
+        this.report('shift-out-of-range', file, e, `a shift by ${r.v < 0n ? 'a negative count' : 'more than 63'} (${formatInt(r.v)}) has no 64-bit value; shift by 0 to 63`);
+        return ERR;
+      }
+      return this.int(intOp(op, l.v, r.v), e, file);
+    }
     if (op === '&' && (l.t === 'arg') !== (r.t === 'arg')) {
       const arg = (l.t === 'arg' ? l : r) as Value & { t: 'arg' };
       const mask = (l.t === 'arg' ? r : l) as Value & { t: 'int' };
@@ -333,6 +374,17 @@ export class ExpressionResolver {
     return ERR;
   }
 
+  /**
+   * A constant's value, which must fit in 64 bits (signed or unsigned): a
+   * filter compares 64 bits at most, and wrapping a larger value would
+   * compile a number the policy does not say.
+   */
+  private int(v: bigint, node: Expression, file: string): Value {
+    if (v >= MIN_I64 && v <= MAX_U64) return { t: 'int', v, node };
+    this.report('integer-overflow', file, node, `${formatInt(v, 40)} does not fit in 64 bits (${formatInt(MIN_I64)}..${formatInt(MAX_U64)})`);
+    return ERR;
+  }
+
   // ---- conditions ----------------------------------------------------------------
 
   private toBool(v: Value, file: string): Cond | undefined {
@@ -354,7 +406,7 @@ export class ExpressionResolver {
     const min = arg.width === 32 ? -(1n << 31n) : -(1n << 63n);
     const max = maxOf(arg.width);
     if (c.v < min || c.v > max) {
-      const type = arg.info ? `an \`${arg.info.type}\`` : 'a 32-bit register';
+      const type = arg.info ? withArticle(arg.info.type) : 'a 32-bit register';
       this.report('constant-out-of-range', file, c.node,
         `${formatInt(c.v)} does not fit in ${arg.width} bits: \`${arg.name}\` is ${type}, compared on its low ${arg.width} bits`);
       return false;
@@ -401,6 +453,24 @@ function scopeAbiOf(sys: SyscallInfo): Abi {
   return (Object.keys(sys.numbers)[0] as Abi | undefined) ?? 'x86_64';
 }
 
+/** The defines an expression names, without recursion (a value may be a long chain of operators). */
+function definesNamedIn(e: Expression | undefined, defines: ReadonlyMap<string, DefineSymbol>): string[] {
+  const out: string[] = [];
+  const todo: Expression[] = e ? [e] : [];
+  while (todo.length > 0) {
+    const x = todo.pop()!;
+    switch (x.kind) {
+      case 'Identifier': if (defines.has(x.name)) out.push(x.name); break;
+      case 'BinaryExpression': if (x.right) todo.push(x.right); todo.push(x.left); break;
+      case 'UnaryExpression': if (x.operand) todo.push(x.operand); break;
+      case 'ParenthesizedExpression': if (x.expression) todo.push(x.expression); break;
+      case 'InExpression': todo.push(...x.values, x.subject); break;
+      default: break;
+    }
+  }
+  return out;
+}
+
 let argNames: Set<string> | undefined;
 /** Every argument name and alias of every syscall, to explain an argument used where a constant must be. */
 function argumentNames(): Set<string> {
@@ -416,18 +486,27 @@ function rawArg(name: string): { index: number } | undefined {
   return m ? { index: Number(m[1]) } : undefined;
 }
 
-/** Constant arithmetic is exact (bigint); widths apply only when compared with an argument. */
+const MIN_I64 = -(1n << 63n);
+const MAX_U64 = (1n << 64n) - 1n;
+
+/**
+ * Constant arithmetic is exact (bigint) on operands that fit in 64 bits,
+ * shifts by 0..63 only (checked by the caller); widths apply only when
+ * compared with an argument.
+ */
 function intOp(op: BinaryOperator, a: bigint, b: bigint): bigint {
   switch (op) {
     case '&': return a & b;
     case '|': return a | b;
-    // Shifts beyond 64 bits cannot produce a usable constant; clamp to keep bigint small.
-    case '<<': return b > 128n || b < 0n ? 0n : a << b;
-    case '>>': return b > 128n || b < 0n ? (a < 0n ? -1n : 0n) : a >> b;
+    case '<<': return a << b;
+    case '>>': return a >> b;
     default: return 0n;
   }
 }
 
-function formatInt(v: bigint): string {
-  return v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`;
+/** A value in hex, its digits cut after `maxDigits` (a 100,000-digit literal must not make a 100,000-character message). */
+function formatInt(v: bigint, maxDigits = Infinity): string {
+  const digits = (v < 0n ? -v : v).toString(16);
+  const shown = digits.length > maxDigits ? `${digits.slice(0, maxDigits)}…` : digits;
+  return `${v < 0n ? '-' : ''}0x${shown}`;
 }

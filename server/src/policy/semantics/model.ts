@@ -9,6 +9,7 @@ import type { PolicyDiagnostic, RelatedLocation, Severity } from '../diagnostics
 import type { LineIndex } from '../text';
 import type { Cond } from './condition';
 import type { ActionKind } from '../../kernel/seccomp';
+import { cutNamesIn, MAX_NAME_IN_MESSAGE } from '../wording';
 
 export type { ActionKind };
 
@@ -123,6 +124,18 @@ export interface PolicyModel {
 export interface PolicyHost {
   /** Reads an included file; paths are absolute or relative to the CWD as given. */
   readFile(path: string): { readonly text: string } | { readonly error: string };
+  /**
+   * Include confinement: the folders whose trees the policy rooted at
+   * `root` may include from besides the root file's own folder (workspace
+   * folders, `seccompPolicy.includeDirectories`, `--include-dir`), absolute
+   * and canonical. Absent: includes are not confined (in-memory hosts).
+   */
+  includeDirectories?(root: string): readonly string[];
+  /**
+   * The canonical form of a path (absolute, symbolic links resolved), or
+   * undefined when it does not exist. Absent: paths are taken as written.
+   */
+  realPath?(path: string): string | undefined;
 }
 
 /** Collects diagnostics, dropping exact repeats (per-ABI resolution repeats work). */
@@ -131,6 +144,7 @@ export class DiagnosticSink {
   private readonly seen = new Set<string>();
 
   add(d: PolicyDiagnostic): void {
+    if (d.message.length > MAX_NAME_IN_MESSAGE) d = { ...d, message: cutNamesIn(d.message) };
     const key = `${d.file}\0${d.range.start}\0${d.range.end}\0${d.code}\0${d.message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
@@ -141,7 +155,7 @@ export class DiagnosticSink {
     code: string, severity: Severity, file: string, range: TextRange, message: string,
     extra?: { related?: RelatedLocation[]; suggestions?: string[]; tags?: ('unnecessary' | 'deprecated')[] },
   ): void {
-    this.add({ code, severity, file, range: { start: range.start, end: range.end }, message, ...extra });
+    this.add({ code, severity, file, range: { start: range.start, end: range.end }, message: cutNamesIn(message), ...extra });
   }
 }
 
