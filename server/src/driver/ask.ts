@@ -16,7 +16,7 @@ import { openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface, type Interface } from 'node:readline';
 import { ReadStream, WriteStream } from 'node:tty';
 import { pathToFileURL } from 'node:url';
-import type { TextEdit } from 'vscode-languageserver-types';
+import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import { compilePolicy, type CompiledProgram } from '../compiler/compile';
 import { toRaw } from '../compiler/output';
 import { LineIndex } from '../policy/text';
@@ -57,13 +57,17 @@ export interface AskRunOptions {
   readonly passFds?: readonly number[];
   /** Every answered call: `fresh` when it was asked, not remembered. */
   onAnswered?(q: AskQuestion, a: AskAnswer, fresh: boolean): void;
-  /** A rule `always` added to the policy file (`text`), or why it could not. */
-  onPolicyEdit?(q: AskQuestion, result: { added: string } | { unchanged: string } | { error: string }): void;
+  /** How `always` adds its rule; default `addAllowRule` on `policyPath` (the language server edits its buffer instead). */
+  addRule?(q: AskQuestion): PolicyEditResult;
+  /** A rule `always` added to the policy (`added`), or why it did not. */
+  onPolicyEdit?(q: AskQuestion, result: PolicyEditResult): void;
   /** A question nobody could answer (the program was killed). */
   onUnanswered?(q: AskQuestion): void;
   onEvent?(e: TraceEvent): void;
   onOutput?(stream: 'stdout' | 'stderr', text: string): void;
 }
+
+export type PolicyEditResult = { readonly added: string } | { readonly unchanged: string } | { readonly error: string };
 
 export interface AskRunResult {
   readonly outcome: TraceOutcome;
@@ -150,7 +154,7 @@ export class AskRun {
     }
     pending.then((a) => {
       if (fresh && a) this.policy.remember(q, a);
-      if (fresh && a?.kind === 'always') this.o.onPolicyEdit?.(q, addAllowRule(this.o.policyPath, q));
+      if (fresh && a?.kind === 'always') this.o.onPolicyEdit?.(q, (this.o.addRule ?? ((x: AskQuestion) => addAllowRule(this.o.policyPath, x)))(q));
       if (!a && fresh) {
         this.unanswered.push(q);
         this.o.onUnanswered?.(q);
@@ -178,12 +182,25 @@ function applyEdits(text: string, edits: readonly TextEdit[]): string {
 }
 
 /**
- * Adds the rule that allows `q`'s call to the policy file, as the editor's
- * "allow this syscall" does: conditioned on the arguments the filter read
- * when there are any worth a condition, else the whole syscall. The file is
- * read again each time, so earlier additions of the same run are kept.
+ * The edit that allows `q`'s call, as the editor's "allow this syscall"
+ * makes it: conditioned on the arguments the filter read when any is worth
+ * a condition (argConditions.ts), else the whole syscall; undefined when the
+ * policy already allows it so. For the language server too, on its buffer.
  */
-export function addAllowRule(path: string, q: AskQuestion): { added: string } | { unchanged: string } | { error: string } {
+export function allowRuleEdit(analysis: Analysis, doc: PolicyDocument, q: AskQuestion): { edit: WorkspaceEdit; rule: string } | undefined {
+  const abi = q.abi ?? analysis.model.abis[0] ?? 'x86_64';
+  const registers = q.args.map((a, r) => (q.readRegisters.includes(r) ? [a] : undefined));
+  const cond = q.readRegisters.length ? conditionFor(q.syscall, [{ abi, registers }]) : undefined;
+  const rule = cond ? `allow ${q.syscall} if ${cond}` : `allow ${q.syscall}`;
+  const edit = cond ? addRuleEdit(analysis, doc, q.syscall, rule) : addSyscallEdit(analysis, doc, q.syscall, 'allow');
+  return (edit.changes?.[doc.uri] ?? []).length ? { edit, rule } : undefined;
+}
+
+/**
+ * `always` in the CLI: `allowRuleEdit` written to the policy file. The file
+ * is read again each time, so earlier additions of the same run are kept.
+ */
+export function addAllowRule(path: string, q: AskQuestion): PolicyEditResult {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -193,19 +210,14 @@ export function addAllowRule(path: string, q: AskQuestion): { added: string } | 
   const loaded = checkPolicyText(path, text, fsHost);
   const analysis: Analysis = { model: loaded.model, diagnostics: loaded.diagnostics, program: loaded.program };
   const doc: PolicyDocument = { uri: pathToFileURL(path).href, path, version: 0, text };
-  const abi = q.abi ?? loaded.model.abis[0] ?? 'x86_64';
-  const registers = q.args.map((a, r) => (q.readRegisters.includes(r) ? [a] : undefined));
-  const cond = q.readRegisters.length ? conditionFor(q.syscall, [{ abi, registers }]) : undefined;
-  const rule = cond ? `allow ${q.syscall} if ${cond}` : `allow ${q.syscall}`;
-  const edit = cond ? addRuleEdit(analysis, doc, q.syscall, rule) : addSyscallEdit(analysis, doc, q.syscall, 'allow');
-  const edits = edit.changes?.[doc.uri] ?? [];
-  if (edits.length === 0) return { unchanged: `${path} already allows \`${q.syscall}\`` };
+  const made = allowRuleEdit(analysis, doc, q);
+  if (!made) return { unchanged: `${path} already allows \`${q.syscall}\`` };
   try {
-    writeFileSync(path, applyEdits(text, edits));
+    writeFileSync(path, applyEdits(text, made.edit.changes![doc.uri]!));
   } catch (e) {
     return { error: `cannot write ${path}: ${describeFsError(e)}` };
   }
-  return { added: rule };
+  return { added: made.rule };
 }
 
 // ---- answerers ----------------------------------------------------------------------------
