@@ -6,10 +6,14 @@ export interface OptionSpec {
   /** Takes a value (`-o FILE`, `--format=c`). */
   readonly value?: boolean;
   readonly short?: string;
+  /** May be given more than once (`--include-dir A --include-dir B`); every value is kept in `lists`. */
+  readonly repeat?: boolean;
 }
 
 export interface Parsed {
   readonly options: Map<string, string | true>;
+  /** Every value of each `repeat` option, in order (`options` keeps the last). */
+  readonly lists: Map<string, string[]>;
   readonly positional: string[];
   /** Everything after `--`. */
   readonly rest: string[] | undefined;
@@ -17,11 +21,12 @@ export interface Parsed {
 
 export function parseArgs(argv: readonly string[], spec: Readonly<Record<string, OptionSpec>>): Parsed {
   const options = new Map<string, string | true>();
+  const lists = new Map<string, string[]>();
   const positional: string[] = [];
   const shorts = new Map(Object.entries(spec).filter(([, s]) => s.short).map(([name, s]) => [s.short!, name]));
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--') return { options, positional, rest: argv.slice(i + 1) };
+    if (a === '--') return { options, lists, positional, rest: argv.slice(i + 1) };
     let name: string | undefined;
     let inline: string | undefined;
     if (a.startsWith('--')) {
@@ -38,10 +43,11 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
       const v = inline ?? argv[++i];
       if (v === undefined) throw new UsageError(`option --${name} needs a value`);
       options.set(name, v);
+      if (spec[name]!.repeat) lists.set(name, [...(lists.get(name) ?? []), v]);
     } else {
       if (inline !== undefined) throw new UsageError(`option --${name} takes no value`);
       options.set(name, true);
     }
   }
-  return { options, positional, rest: undefined };
+  return { options, lists, positional, rest: undefined };
 }

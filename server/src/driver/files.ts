@@ -6,30 +6,35 @@
  * open buffers win over the disk (`bufferedHost`), so what is checked,
  * compiled and run is what the user sees, saved or not.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, type Stats } from 'node:fs';
+import { resolve } from 'node:path';
 import type { PolicyHost } from '../policy/semantics/model';
 
 /** Larger files are refused: a policy is text written by people. */
 export const MAX_POLICY_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Reads a policy file, or says in a few words why not. A regular file is
+ * read to its end, whatever size it claims (`/proc` files claim 0), and
+ * refused past `MAX_POLICY_BYTES`; anything else (a directory, a FIFO, a
+ * device, a socket) is refused without being read, since reading it could
+ * block or never end.
+ */
 export function readPolicyFile(path: string): { text: string } | { error: string } {
+  // Node would refuse it with a message quoting the whole path.
+  if (path.includes('\0')) return { error: 'the path contains a NUL character' };
   let fd: number | undefined;
   try {
     // O_NONBLOCK: opening a FIFO must not wait for a writer (the fstat below refuses it).
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const st = fstatSync(fd);
-    if (st.isDirectory()) return { error: 'is a directory' };
-    if (!st.isFile()) return { error: 'not a regular file' };
+    const kind = notRegular(st);
+    if (kind) return { error: kind };
     if (st.size > MAX_POLICY_BYTES) return { error: `too large (${st.size} bytes; the limit is ${MAX_POLICY_BYTES})` };
-    const buf = Buffer.alloc(st.size);
-    let off = 0;
-    while (off < st.size) {
-      const n = readSync(fd, buf, off, st.size - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    if (buf.subarray(0, off).includes(0)) return { error: 'not a text file (it contains NUL bytes)' };
-    return { text: buf.subarray(0, off).toString('utf8') };
+    const text = readToEnd(fd, st.size);
+    if (text === undefined) return { error: `too large (more than ${MAX_POLICY_BYTES} bytes)` };
+    if (text.includes(0)) return { error: 'not a text file (it contains NUL bytes)' };
+    return { text: text.toString('utf8') };
   } catch (e) {
     return { error: describeFsError(e) };
   } finally {
@@ -37,20 +42,79 @@ export function readPolicyFile(path: string): { text: string } | { error: string
   }
 }
 
-/** A file-system error as a short phrase ("no such file or directory"), for one-line messages. */
-export function describeFsError(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  switch (code) {
-    case 'ENOENT': return 'no such file or directory';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EISDIR': return 'is a directory';
-    case 'ENOTDIR': return 'a component of the path is not a directory';
-    case 'ELOOP': return 'too many levels of symbolic links';
-    default: return (e as Error)?.message ?? String(e);
-  }
+/** Why a file that is not a regular file is refused; undefined for a regular file. */
+function notRegular(st: Stats): string | undefined {
+  if (st.isFile()) return undefined;
+  if (st.isDirectory()) return 'is a directory';
+  if (st.isFIFO()) return 'is a FIFO (named pipe), not a regular file';
+  if (st.isCharacterDevice()) return 'is a character device, not a regular file';
+  if (st.isBlockDevice()) return 'is a block device, not a regular file';
+  if (st.isSocket()) return 'is a socket, not a regular file';
+  return 'not a regular file';
 }
 
-/** Policies from disk only (the CLI). */
+/**
+ * Reads `fd` until end of file, starting with a buffer of the size fstat
+ * gave; undefined past `MAX_POLICY_BYTES`.
+ */
+function readToEnd(fd: number, sizeHint: number): Buffer | undefined {
+  // One byte more than the size given, so that a file of that size ends without growing the buffer.
+  let buf = Buffer.alloc(Math.min(Math.max(sizeHint + 1, 4096), MAX_POLICY_BYTES + 1));
+  let off = 0;
+  for (;;) {
+    if (off === buf.length) {
+      if (buf.length > MAX_POLICY_BYTES) return undefined;
+      const bigger = Buffer.alloc(Math.min(buf.length * 2, MAX_POLICY_BYTES + 1));
+      buf.copy(bigger, 0, 0, off);
+      buf = bigger;
+    }
+    const n = readSync(fd, buf, off, buf.length - off, null);
+    if (n === 0) break;
+    off += n;
+  }
+  return off > MAX_POLICY_BYTES ? undefined : buf.subarray(0, off);
+}
+
+/** What each errno means, as a short phrase for one-line messages. */
+const FS_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a component of the path is not a directory',
+  ELOOP: 'too many levels of symbolic links',
+  ENXIO: 'no such device or address (a socket, or a device with nothing behind it)',
+  ENAMETOOLONG: 'the path is too long',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+  EIO: 'input/output error',
+  EAGAIN: 'the file is not ready to be read',
+  EWOULDBLOCK: 'the file is not ready to be read',
+  EINVAL: 'the file cannot be read this way',
+  ENODEV: 'no such device',
+  EBUSY: 'the device or file is busy',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is exceeded',
+  EEXIST: 'the file already exists',
+  ETXTBSY: 'the file is busy (a running program)',
+  EFBIG: 'the file is too large',
+  ERR_INVALID_ARG_VALUE: 'the path is not valid (it may contain a NUL character)',
+  ERR_INVALID_ARG_TYPE: 'the path is not valid',
+};
+
+/**
+ * A file-system error as a short phrase ("no such file or directory"), for
+ * one-line messages; never Node's own text, which repeats the path and
+ * the syscall ("ENXIO: no such device or address, open '/dev/stdin'").
+ */
+export function describeFsError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code && FS_ERRORS[code]) return FS_ERRORS[code]!;
+  return code ? `the system refused it (${code})` : 'it could not be read';
+}
+
+/** Policies from disk only, with no confinement of includes (see `confinedHost`). */
 export const fsHost: PolicyHost = { readFile: readPolicyFile };
 
 /**
@@ -63,5 +127,30 @@ export function bufferedHost(openText: (path: string) => string | undefined): Po
       const text = openText(path);
       return text !== undefined ? { text } : readPolicyFile(path);
     },
+  };
+}
+
+/** The canonical path (absolute, symbolic links resolved), or undefined when it does not exist. */
+export function realPathOf(path: string): string | undefined {
+  if (path.includes('\0')) return undefined;
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `base` with includes confined to the root policy's folder tree and the
+ * folders `directories` gives for it (the workspace folders, the user's
+ * list; relative ones against the current directory). Folders and include
+ * targets are compared with symbolic links resolved, so a link cannot
+ * lead out.
+ */
+export function confinedHost(base: PolicyHost, directories: (root: string) => readonly string[] = () => []): PolicyHost {
+  return {
+    readFile: (path) => base.readFile(path),
+    realPath: realPathOf,
+    includeDirectories: (root) => directories(root).map((d) => realPathOf(resolve(d)) ?? resolve(d)),
   };
 }

@@ -23,6 +23,7 @@ import { ACTION_DOCS } from '../kernel/docs/actions';
 import { allGroups, expandGroup } from '../kernel/groups';
 import { allSyscalls, findArg, getSyscall } from '../kernel/syscalls';
 import type { ConstantInfo, SyscallArg } from '../kernel/types';
+import { IncludeConfinement } from '../policy/semantics/confine';
 import { dirname, resolvePath } from '../policy/semantics/paths';
 import type { PolicyModel, SourceFile } from '../policy/semantics/model';
 import type { ActionName } from '../policy/syntax/ast';
@@ -291,6 +292,9 @@ function completePaths(ctx: FeatureContext, typed: string, offset: number, file:
   const slash = typed.lastIndexOf('/');
   const dirPart = slash >= 0 ? typed.slice(0, slash + 1) : '';
   const base = resolvePath(dirname(ctx.doc.path), dirPart || '.');
+  // Only places the policy may include from (its folder's tree, the workspace, the allowed folders), and the folders above them.
+  const confinement = new IncludeConfinement(ctx.host, ctx.doc.path);
+  if (!confinement.leadsToAllowed(base)) return EMPTY;
   const entries = list.call(ctx.host, base);
   if (!entries) return EMPTY;
   const range: Range = { start: file.lines.positionAt(offset - (typed.length - dirPart.length)), end: file.lines.positionAt(offset) };
@@ -299,11 +303,12 @@ function completePaths(ctx: FeatureContext, typed: string, offset: number, file:
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
     if (e.isDirectory) {
+      if (!confinement.leadsToAllowed(resolvePath(base, e.name))) continue;
       items.push({
         label: `${e.name}/`, kind: CompletionItemKind.Folder, textEdit: { range, newText: `${e.name}/` }, sortText: `1${e.name}`,
         command: { title: 'Suggest', command: 'editor.action.triggerSuggest' },
       });
-    } else if (e.name.endsWith('.seccomp') && resolvePath(base, e.name) !== self) {
+    } else if (e.name.endsWith('.seccomp') && resolvePath(base, e.name) !== self && confinement.allows(resolvePath(base, e.name))) {
       items.push({ label: e.name, kind: CompletionItemKind.File, textEdit: { range, newText: e.name }, sortText: `0${e.name}` });
     }
   }

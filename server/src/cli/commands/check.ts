@@ -1,23 +1,25 @@
 /** `seccomp-policy check FILE...`: diagnostics, gcc style or JSON. */
 import { parseArgs } from '../args';
-import { fsHost } from '../../driver/files';
 import { loadPolicy } from '../../driver/policy';
+import { INCLUDE_DIR_OPTION, INCLUDE_DIR_USAGE, policyHostFor } from '../load';
 import { formatText, locate, type LocatedDiagnostic } from '../report';
 import type { Io } from '../io';
 
-export const CHECK_USAGE = `usage: seccomp-policy check [--json] FILE...
+export const CHECK_USAGE = `usage: seccomp-policy check [--json] [--include-dir DIR]... FILE...
   Prints every problem as path:line:col: severity: message [code].
+${INCLUDE_DIR_USAGE}
   Exit status: 0 no errors, 1 errors, 2 usage error.`;
 
 export function runCheck(argv: readonly string[], io: Io): number {
-  const args = parseArgs(argv, { json: {}, help: { short: 'h' } });
+  const args = parseArgs(argv, { json: {}, help: { short: 'h' }, ...INCLUDE_DIR_OPTION });
+  const host = policyHostFor(args);
   if (args.options.has('help')) { io.out(CHECK_USAGE); return 0; }
   if (args.positional.length === 0) { io.err(`seccomp-policy check: no file given\n${CHECK_USAGE}`); return 2; }
   const json = args.options.has('json');
   const all: LocatedDiagnostic[] = [];
   let errors = 0;
   for (const path of args.positional) {
-    const loaded = loadPolicy(path, fsHost);
+    const loaded = loadPolicy(path, host);
     if (!loaded.ok) {
       errors++;
       const d: LocatedDiagnostic = { file: path, line: 1, column: 1, endLine: 1, endColumn: 1, severity: 'error', code: 'unreadable-file', message: loaded.message };

@@ -9,7 +9,7 @@ import { programStats } from '../../compiler/stats';
 import { exportProfile } from '../../interop/export';
 import { parseArgs, UsageError } from '../args';
 import { describeFsError } from '../../driver/files';
-import { loadValidPolicy } from '../load';
+import { INCLUDE_DIR_OPTION, INCLUDE_DIR_USAGE, loadValidPolicy, policyHostFor } from '../load';
 import type { Io } from '../io';
 
 export const COMPILE_USAGE = `usage: seccomp-policy compile FILE [-o OUT] [--format raw|c|disasm|json|oci] [--arch ABI[,ABI...]] [--profile TRACE.json]
@@ -21,7 +21,8 @@ export const COMPILE_USAGE = `usage: seccomp-policy compile FILE [-o OUT] [--for
           a profile cannot say is an error naming it
   --arch  compile for these ABIs only (default: the policy's arch)
   --profile  weigh the filter by a trace saved by \`seccomp-policy run --json -o TRACE.json\`:
-          the syscalls the run made most get the shortest paths (decisions do not change)`;
+          the syscalls the run made most get the shortest paths (decisions do not change)
+${INCLUDE_DIR_USAGE}`;
 
 const FORMATS = ['raw', 'c', 'disasm', 'json', 'oci'] as const;
 
@@ -37,7 +38,7 @@ export function parseAbiList(text: string): Abi[] {
 }
 
 export function runCompile(argv: readonly string[], io: Io & { isTty?: boolean; writeBytes?: (b: Uint8Array) => void }): number {
-  const args = parseArgs(argv, { output: { value: true, short: 'o' }, format: { value: true, short: 'f' }, arch: { value: true }, profile: { value: true }, help: { short: 'h' } });
+  const args = parseArgs(argv, { output: { value: true, short: 'o' }, format: { value: true, short: 'f' }, arch: { value: true }, profile: { value: true }, help: { short: 'h' }, ...INCLUDE_DIR_OPTION });
   if (args.options.has('help')) { io.out(COMPILE_USAGE); return 0; }
   if (args.positional.length !== 1) { io.err(`seccomp-policy compile: expected one policy file\n${COMPILE_USAGE}`); return 2; }
   const format = (args.options.get('format') ?? 'raw') as string;
@@ -64,7 +65,7 @@ export function runCompile(argv: readonly string[], io: Io & { isTty?: boolean; 
   }
   const abis = args.options.has('arch') ? parseAbiList(args.options.get('arch') as string) : undefined;
   // Checked and compiled once, for exactly the ABIs asked for, so the size limit is that program's.
-  const loaded = loadValidPolicy(path, io, 'compile', { ...(abis ? { abis } : {}), ...(profile ? { profile } : {}) });
+  const loaded = loadValidPolicy(path, io, 'compile', { ...(abis ? { abis } : {}), ...(profile ? { profile } : {}) }, policyHostFor(args));
   if (!loaded) return 1;
   const { model, program } = loaded;
   const missing = abis?.filter((a) => !model.abis.includes(a)) ?? [];

@@ -7,13 +7,14 @@ import { explain } from '../../compiler/attribute';
 import { originPlace, originText, type Origin } from '../../compiler/sourcemap';
 import type { PolicyModel } from '../../policy/semantics/model';
 import { parseArgs, UsageError } from '../args';
-import { loadValidPolicy } from '../load';
+import { INCLUDE_DIR_OPTION, INCLUDE_DIR_USAGE, loadValidPolicy, policyHostFor } from '../load';
 import type { Io } from '../io';
 import { parseAbiList } from './compile';
 
 export const SIMULATE_USAGE = `usage: seccomp-policy simulate FILE --arch ABI --syscall NAME|NUMBER [--args A0,A1,...] [--json]
   Runs the compiled filter on one syscall and prints the action and the rule that decided it.
-  Arguments are numbers (decimal, 0x hex, negative) or constant names, combined with |.`;
+  Arguments are numbers (decimal, 0x hex, negative) or constant names, combined with |.
+${INCLUDE_DIR_USAGE}`;
 
 /**
  * A number, a constant or `A|B|…`, as the value of one register: 64 bits, or
@@ -56,11 +57,11 @@ export function describeOrigin(model: PolicyModel, origin: Origin): string {
 }
 
 export function runSimulate(argv: readonly string[], io: Io): number {
-  const args = parseArgs(argv, { arch: { value: true }, syscall: { value: true }, args: { value: true }, json: {}, help: { short: 'h' } });
+  const args = parseArgs(argv, { arch: { value: true }, syscall: { value: true }, args: { value: true }, json: {}, help: { short: 'h' }, ...INCLUDE_DIR_OPTION });
   if (args.options.has('help')) { io.out(SIMULATE_USAGE); return 0; }
   if (args.positional.length !== 1) { io.err(`seccomp-policy simulate: expected one policy file\n${SIMULATE_USAGE}`); return 2; }
   if (!args.options.has('syscall')) { io.err(`seccomp-policy simulate: --syscall is required\n${SIMULATE_USAGE}`); return 2; }
-  const loaded = loadValidPolicy(args.positional[0]!, io, 'simulate');
+  const loaded = loadValidPolicy(args.positional[0]!, io, 'simulate', {}, policyHostFor(args));
   if (!loaded) return 1;
   const { model, program } = loaded;
   const abi = args.options.has('arch') ? parseAbiList(args.options.get('arch') as string)[0]! : model.abis[0]!;
