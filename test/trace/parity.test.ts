@@ -24,7 +24,7 @@ import { blocker, machine } from '../helpers/machine';
 import { getSyscall } from '../../server/src/kernel/syscalls';
 import { RETURNS_BYTES } from '../../server/src/kernel/generated/decoding';
 
-const skip = skipReason || (blocker(machine.strace(), machine.helper(), machine.gcc()) ?? false);
+const skip = skipReason || (blocker(machine.strace(), machine.gcc()) ?? false);
 before(() => { if (!skip) prepare(); });
 
 // ---- reading both traces ------------------------------------------------------
