@@ -27,7 +27,7 @@ import { maxOf, simplify, type Compare, type CompareOp, type Cond } from '../pol
 import type { AbiRule, ConcreteAction, PolicyModel, PolicyRule } from '../policy/semantics/model';
 import { disjoint, type Literal } from './overlap';
 import type { OciAction, OciArg, OciOp } from './profile';
-import { LIBSECCOMP_BADARCH, ociAction, sameAction, scmpArchOf } from './runtime';
+import { I386_MULTIPLEXED, LIBSECCOMP_BADARCH, ociAction, sameAction, scmpArchOf } from './runtime';
 
 export type ExportResult =
   | { readonly ok: true; readonly json: string; readonly warnings: readonly string[] }
@@ -58,6 +58,8 @@ interface Conj {
   readonly rule: PolicyRule;
   readonly action: ConcreteAction;
   readonly lits: readonly Literal[];
+  /** The literals are alternatives on one argument (an entry repeating the index: runc's OR). */
+  readonly or?: boolean;
 }
 
 class Exporter {
@@ -97,6 +99,7 @@ class Exporter {
         firstRule.set(name, Math.min(firstRule.get(name) ?? Infinity, rules[0]!.rule.index));
       }
     }
+    if (m.abis.includes('i386')) this.leaveMultiplexedToLibseccomp(perName);
     const entries: { key: string; entry: OutEntry; order: number }[] = [];
     const byKey = new Map<string, OutEntry>();
     const names = [...perName.keys()].sort((a, b) => firstRule.get(a)! - firstRule.get(b)! || (a < b ? -1 : 1));
@@ -126,6 +129,28 @@ class Exporter {
     return { ok: true, json: toJson(profile), warnings: [...this.warnings] };
   }
 
+  /**
+   * On i386, libseccomp adds each socket or IPC rule to `socketcall`/`ipc`
+   * itself (runtime.ts): the policy's own rules for those are left out where
+   * they are exactly what libseccomp adds, and a direct rule whose added
+   * rule the policy does not have is a warning (libseccomp allows more).
+   */
+  private leaveMultiplexedToLibseccomp(perName: Map<string, Map<Abi, Conj[]>>): void {
+    for (const [name, byAbi] of perName) {
+      const mux = I386_MULTIPLEXED[name];
+      const direct = byAbi.get('i386');
+      if (!mux || !direct) continue;
+      const via = perName.get(mux.via)?.get('i386') ?? [];
+      for (const c of direct) {
+        const lits: Literal[] = [{ reg: 0, mask: maxOf(32), op: '==', value: BigInt(mux.call) }, ...c.lits.filter((l) => l.reg !== 0)];
+        const i = via.findIndex((v) => sameAction(v.action, c.action) && v.lits.length === lits.length && v.lits.every((x) => lits.some((y) => sameLiteral(x, y))));
+        if (i >= 0) via.splice(i, 1);
+        else this.warnings.add(`${this.where(c.rule)}: on i386, libseccomp also adds this rule to ${mux.via} (call ${mux.call}, without a condition on argument 0)`);
+      }
+    }
+    for (const via of ['socketcall', 'ipc']) if (perName.get(via)?.get('i386')?.length === 0) perName.delete(via);
+  }
+
   /** One syscall on one ABI: its rules, first-match, as order-free conjunctions. */
   private entriesFor(name: string, abi: Abi, rules: readonly AbiRule[], def: ConcreteAction): Conj[] {
     const seen: { rule: AbiRule; dnf: Literal[][] }[] = [];
@@ -145,6 +170,9 @@ class Exporter {
           // libseccomp lets it win over the syscall's conditional rules; those all have this action (checked above)
           for (let i = out.length - 1; i >= 0; i--) if (out[i]!.lits.length) out.splice(i, 1);
           out.push({ rule: r.rule, action: r.action, lits: [] });
+        } else if (dnf.length > 1 && dnf.every((c) => c.length === 1 && c[0]!.hi === undefined && c[0]!.reg === dnf[0]![0]!.reg)) {
+          // alternatives on one argument: one entry with the index repeated, which runc reads as OR
+          out.push({ rule: r.rule, action: r.action, lits: dnf.map((c) => c[0]!), or: true });
         } else {
           for (const c of dnf) out.push({ rule: r.rule, action: r.action, lits: c });
         }
@@ -216,7 +244,7 @@ class Exporter {
     for (let i = 0; i < n; i++) {
       const conjs = lists.map((l) => l[i]!);
       const c0 = conjs[0]!;
-      if (conjs.some((c) => !sameAction(c.action, c0.action) || c.lits.length !== c0.lits.length)) throw differ(c0.rule);
+      if (conjs.some((c) => !sameAction(c.action, c0.action) || c.lits.length !== c0.lits.length || !c.or !== !c0.or)) throw differ(c0.rule);
       const oci = ociAction(c0.action);
       if ('error' in oci) throw new ExportError(`${this.where(c0.rule)}: ${oci.error}`);
       const args: OciArg[] = [];
@@ -226,7 +254,7 @@ class Exporter {
         args.push(...arg);
       }
       const regs = args.map((a) => a.index);
-      if (new Set(regs).size !== regs.length) {
+      if (!c0.or && new Set(regs).size !== regs.length) {
         throw new ExportError(`${this.where(c0.rule)}: two comparisons of one argument in one entry; runc reads them as OR, not AND`);
       }
       out.push({ action: oci.action, ...(oci.errnoRet !== undefined ? { errnoRet: oci.errnoRet } : {}), args });
@@ -275,6 +303,10 @@ class Exporter {
     }
     return [{ index: l0.reg, op: ops[l0.op], value: l0.value, valueTwo: 0n }];
   }
+}
+
+function sameLiteral(a: Literal, b: Literal): boolean {
+  return a.reg === b.reg && a.hi === b.hi && a.mask === b.mask && a.op === b.op && a.value === b.value;
 }
 
 /** The profile as JSON, 64-bit values as plain numbers (JSON.stringify cannot write a bigint). */
