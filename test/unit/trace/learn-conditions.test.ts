@@ -15,6 +15,7 @@ import { syscallNumber } from '../../../server/src/kernel/syscalls';
 import { Attributor } from '../../../server/src/trace/attribute';
 import { parseEventLines, type SyscallEvent, type TraceEvent } from '../../../server/src/trace/events';
 import { LearnCollector, learnPolicy, type LearnOptions } from '../../../server/src/trace/learn';
+import { runCli } from '../../helpers/cli';
 import { compileText, modelOf } from '../../helpers/compile';
 
 const FIXTURES = join(__dirname, 'fixtures');
@@ -206,4 +207,16 @@ test('a run that started threads also gets sched_yield, which waiting threads ma
   assert.deepEqual(problems(threaded.text), []);
   const forked = learned([call('clone', [FORK, 0, 0, 0, 0], 101), { type: 'spawn', pid: 101, parent: 100, how: 'fork' } as TraceEvent]);
   assert.doesNotMatch(forked.text, /sched_yield/);
+});
+
+test('learn\'s options: --install takes before-exec or after-exec, and means nothing with --loose or --no-conditions', async () => {
+  const bad = await runCli(['learn', '--install', 'later', '--', 'true']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--install is before-exec or after-exec, not 'later'/);
+  const loose = await runCli(['learn', '--loose', '--install', 'after-exec', '--', 'true']);
+  assert.equal(loose.code, 2);
+  assert.match(loose.err, /--install has no effect with --loose/);
+  const help = await runCli(['learn', '--help']);
+  assert.match(help.out, /--install MODE/);
+  assert.match(help.out, /--loose/);
 });

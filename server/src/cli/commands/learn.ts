@@ -54,6 +54,9 @@ export async function runLearn(argv: readonly string[], io: Io): Promise<number>
   const maxProcs = args.options.has('max-procs') ? parsePositive('max-procs', args.options.get('max-procs') as string, true) : undefined;
   const install = args.options.get('install') as string | undefined;
   if (install !== undefined && install !== 'before-exec' && install !== 'after-exec') throw new UsageError(`--install is before-exec or after-exec, not '${install}'`);
+  if (install !== undefined && (args.options.has('loose') || args.options.has('no-conditions'))) {
+    throw new UsageError(`--install has no effect with --${args.options.has('loose') ? 'loose' : 'no-conditions'} (execve is always allowed there)`);
+  }
   const out = args.options.get('output') as string | undefined;
   if (out !== undefined && existsSync(out) && !args.options.has('force')) {
     io.err(`seccomp-policy learn: ${out} exists; use --force to overwrite it`);
