@@ -263,6 +263,7 @@ export function terminalAnswerer(policyName: string): Answerer {
   let out: NodeJS.WritableStream = process.stderr;
   let tty: ReadStream | undefined;
   let ended = false;
+  let echo = false;
   const lines: string[] = [];
   const waiting: ((line: string | undefined) => void)[] = [];
   const open = (): void => {
@@ -274,15 +275,17 @@ export function terminalAnswerer(policyName: string): Answerer {
       out = new WriteStream(fd);
     } catch { /* no terminal: standard error and input */ }
     rl = createInterface({ input, terminal: false });
+    // Typed at a terminal, the answer ends the prompt's line; piped in, it does not.
+    echo = !(input as { isTTY?: boolean }).isTTY;
     rl.on('line', (l) => { const w = waiting.shift(); if (w) w(l); else lines.push(l); });
     rl.on('close', () => { ended = true; for (const w of waiting.splice(0)) w(undefined); });
   };
-  const readLine = (prompt: string): Promise<string | undefined> => {
+  const readLine = async (prompt: string): Promise<string | undefined> => {
     open();
     out.write(prompt);
-    if (lines.length) return Promise.resolve(lines.shift());
-    if (ended) return Promise.resolve(undefined);
-    return new Promise((res) => waiting.push(res));
+    const line = lines.length ? lines.shift() : ended ? undefined : await new Promise<string | undefined>((res) => waiting.push(res));
+    if (echo) out.write(`${line ?? ''}\n`);
+    return line;
   };
   return {
     async answer(q) {
