@@ -6,10 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NR, RET, policy, runHelper, syscalls, work, writeFilter, type Event } from './harness';
+import { HELPER, NR, RET, parseEvents, policy, runHelper, syscalls, work, writeFilter, type Event } from './harness';
 import { blocker, machine } from '../helpers/machine';
 
 const skip = blocker(machine.linuxX64(), machine.helper()) ?? false;
@@ -97,4 +97,23 @@ test('--max-procs: children reaped one by one do not add up', { skip }, () => {
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^forked 200$/m);
   assert.ok(!r.events.some((e) => e.type === 'limit'));
+});
+
+test('the program inherits the caller\'s descriptors and none of the helper\'s', { skip }, () => {
+  // fd 3: events (made close-on-exec), fd 4: the filter (closed once read), fd 5: the caller's.
+  const filterFd = openSync(writeFilter('fds.bpf', policy([])), 'r');
+  const passed = join(work(), 'passed-5.txt');
+  const five = openSync(passed, 'w');
+  const r = spawnSync(HELPER, ['--events-fd', '3', '--filter-fd', '4', '--', 'sh', '-c', 'echo five >&5; ls /proc/self/fd'],
+    { stdio: ['ignore', 'pipe', 'pipe', 'pipe', filterFd, five], cwd: work(), timeout: 20000, encoding: 'latin1' });
+  closeSync(filterFd);
+  closeSync(five);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(readFileSync(passed, 'utf8'), 'five\n');
+  // ls's own directory descriptor is the lowest free one: 3 when neither 3 nor 4 reached it,
+  // so a 4 in the list means one of the helper's descriptors did.
+  const open = r.stdout.trim().split(/\s+/).map(Number);
+  assert.ok(open.includes(5), r.stdout);
+  assert.ok(!open.includes(4), `the events or filter fd reached the program: ${r.stdout}`);
+  assert.ok(parseEvents(r.output[3] as string).some((e) => e.type === 'done'));
 });
