@@ -35,10 +35,11 @@ interface AskRun { status: number | null; stdout: string; stderr: string; events
 
 /**
  * Runs the helper in ask mode with events on fd 3 and answers on fd 4; `answer` gives the
- * line for each ask event (without the id), or null to close the answers stream.
+ * line for each ask event (without the id), null to close the answers stream, or undefined
+ * to leave the call waiting.
  */
-function runAsk(filter: Buffer, command: string[], answer: (e: Event) => string | null): Promise<AskRun> {
-  const child = spawn(HELPER, ['--events-fd', '3', '--filter', writeFilter('ask.bpf', filter), '--ask', '--answers-fd', '4', '--', ...command],
+function runAsk(filter: Buffer, command: string[], answer: (e: Event, reply: (id: string, line: string) => void) => string | null | undefined, extra: string[] = []): Promise<AskRun> {
+  const child = spawn(HELPER, ['--events-fd', '3', '--filter', writeFilter('ask.bpf', filter), '--ask', '--answers-fd', '4', ...extra, '--', ...command],
     { stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'], cwd: work() });
   const answers = child.stdio[4] as Writable;
   answers.on('error', () => { /* the helper is gone; its status says why */ });
@@ -56,9 +57,9 @@ function runAsk(filter: Buffer, command: string[], answer: (e: Event) => string 
       pending = pending.slice(nl + 1);
       if (e.type !== 'ask') continue;
       asks.push(e);
-      const a = answer(e);
+      const a = answer(e, (id, line) => answers.write(`${id} ${line}\n`));
       if (a === null) answers.end();
-      else answers.write(`${e.id} ${a}\n`);
+      else if (a !== undefined) answers.write(`${e.id} ${a}\n`);
     }
   });
   return new Promise((resolve) => {
@@ -177,4 +178,31 @@ test('children inherit the filter: a forked process is asked under its own pid',
   assert.equal(existsSync(join(dir, 'x')), true);
   assert.equal(existsSync(join(dir, 'y')), false);
   assert.match(r.stderr, /Permission denied/);
+});
+
+test('--timeout kills a program waiting for an answer (exit 124)', { skip }, async () => {
+  const dir = mkdtempSync(join(work(), 'ask-'));
+  const r = await runAsk(notifyThree(), [askProg(), dir], () => undefined, ['--timeout', '0.5']);
+  assert.equal(r.status, 124, r.stderr);
+  assert.equal(r.asks.length, 1);
+  assert.deepEqual(r.events.find((e) => e.type === 'limit'), { type: 'limit', what: 'timeout', value: 0.5 });
+  assert.deepEqual(r.events.at(-1), { type: 'done', status: 124, reason: 'timeout', program: 137 });
+});
+
+test('calls asked at once each wait for their own answer, answered in any order', { skip }, async () => {
+  // Two background mkdirs ask at the same time; neither is answered until both are asked.
+  const dir = mkdtempSync(join(work(), 'ask-'));
+  const held: Event[] = [];
+  const r = await runAsk(policy([[NR_MKDIR, USER_NOTIF], [NR_MKDIRAT, USER_NOTIF]]), ['/bin/sh', '-c', `mkdir ${dir}/x & mkdir ${dir}/y & wait`], (e, reply) => {
+    held.push(e);
+    if (held.length === 2) {
+      reply(held[1]!.id, 'allow'); // the later one first
+      reply(held[0]!.id, `errno ${EACCES}`);
+    }
+    return undefined;
+  });
+  assert.equal(r.asks.length, 2);
+  assert.notEqual(r.asks[0]!.pid, r.asks[1]!.pid);
+  assert.equal(r.stderr.match(/Permission denied/g)?.length, 1, r.stderr);
+  assert.equal([existsSync(join(dir, 'x')), existsSync(join(dir, 'y'))].filter(Boolean).length, 1);
 });
