@@ -1,5 +1,5 @@
 /*
- * The libseccomp side of test/kernel/oci-diff.test.ts: a Docker/OCI profile
+ * The libseccomp side of test/kernel/oci-diff.test.ts (and bench/oci.mjs): a Docker/OCI profile
  * loaded the way runc loads it, from rules the test has already picked and
  * split (moby's includes/excludes, runc's skipping of default-action entries
  * and its OR of repeated argument indexes are the test's job; no JSON here).
@@ -7,6 +7,7 @@
  * RULES, one statement a line:
  *   DEFAULT <action>                    seccomp_init (first line)
  *   ARCH <arch>...                      the filter's architectures, native first (replaces the native one)
+ *   OPTIMIZE <1|2>                      SCMP_FLTATR_CTL_OPTIMIZE (runc sets 2, a binary tree, past 32 syscalls)
  *   RULE <action> <syscall> [<arg> <op> <a> [<b>]]...
  *                                       seccomp_rule_add_array, 64-bit comparisons as runc makes them
  * arch: x86_64 | x86 | x32 | aarch64 | arm | riscv64
@@ -118,6 +119,8 @@ int main(int argc, char **argv) {
         if ((rc = seccomp_arch_add(ctx, token)) != 0 && rc != -EEXIST) failed("seccomp_arch_add", rc);
       }
       if (!keep_native && (rc = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE)) != 0) failed("seccomp_arch_remove", rc);
+    } else if (strcmp(kw, "OPTIMIZE") == 0) {
+      if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, (uint32_t)number(&save))) != 0) failed("seccomp_attr_set", rc);
     } else if (strcmp(kw, "RULE") == 0) {
       uint32_t act = action(&save);
       char *name = next(&save);
