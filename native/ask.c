@@ -13,6 +13,7 @@
  * which belongs to the program. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -104,23 +105,52 @@ static void flush(void)
 	ev.len = 0;
 }
 
-/* Kill what we know of the program: the first process, every process with a question open,
- * and our children (orphans are reparented to us: we are their subreaper). */
+/* Kill a process and everything below it. Its children are listed before it dies (after, they
+ * would be reparented); a process that forks during the walk may escape, which is why the
+ * main loop calls this again while it reaps. Without CONFIG_PROC_CHILDREN only `pid` dies. */
+static void kill_tree(pid_t pid, int depth)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	pid_t kids[256];
+	size_t n = 0;
+	DIR *d = depth < 64 ? opendir(path) : NULL;
+	struct dirent *t;
+	while (d && (t = readdir(d)) && n < sizeof kids / sizeof kids[0]) {
+		if (t->d_name[0] == '.')
+			continue;
+		char cpath[320];
+		snprintf(cpath, sizeof cpath, "/proc/%d/task/%s/children", (int)pid, t->d_name);
+		FILE *f = fopen(cpath, "re");
+		long c;
+		while (f && n < sizeof kids / sizeof kids[0] && fscanf(f, "%ld", &c) == 1)
+			kids[n++] = (pid_t)c;
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+	kill(pid, SIGKILL); /* ESRCH: gone already */
+	for (size_t i = 0; i < n; i++)
+		kill_tree(kids[i], depth + 1);
+}
+
+/* Kill what we know of the program: every process with a question open, and our children
+ * with everything below them (the first process, and orphans: we are their subreaper). */
 static void kill_known(void)
 {
-	if (main_pid > 0 && main_status < 0)
-		kill(main_pid, SIGKILL);
 	for (size_t i = 0; i < npend; i++)
 		kill(pend[i].pid, SIGKILL);
+	if (main_pid > 0 && main_status < 0)
+		kill_tree(main_pid, 0);
 	char path[64];
 	snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
 	FILE *f = fopen(path, "re");
-	if (!f)
-		return; /* no CONFIG_PROC_CHILDREN: the first process and the asked ones were killed */
 	long pid;
-	while (fscanf(f, "%ld", &pid) == 1)
-		kill((pid_t)pid, SIGKILL);
-	fclose(f);
+	while (f && fscanf(f, "%ld", &pid) == 1)
+		kill_tree((pid_t)pid, 0);
+	if (f)
+		fclose(f);
 }
 
 static void __attribute__((noreturn, format(printf, 2, 3))) ask_fail(int code, const char *fmt, ...)
@@ -518,6 +548,10 @@ int ask_run(const struct ask_params *p)
 	sigset_t chld, old;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
+	/* Without ptrace there is no PTRACE_O_EXITKILL: on these we kill the program, then die of them. */
+	sigaddset(&chld, SIGINT);
+	sigaddset(&chld, SIGTERM);
+	sigaddset(&chld, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &chld, &old) < 0)
 		ask_fail(ASK_EXIT_INTERNAL, "sigprocmask: %s", strerror(errno));
 	int sigfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -601,8 +635,20 @@ int ask_run(const struct ask_params *p)
 		}
 		if (n > 0 && fds[2].revents) {
 			struct signalfd_siginfo si;
-			while (read(sigfd, &si, sizeof si) > 0)
-				;
+			while (read(sigfd, &si, sizeof si) == (ssize_t)sizeof si) {
+				if (si.ssi_signo == SIGCHLD)
+					continue;
+				kill_known();
+				flush();
+				int sig = (int)si.ssi_signo;
+				sigset_t one;
+				sigemptyset(&one);
+				sigaddset(&one, sig);
+				signal(sig, SIG_DFL);
+				sigprocmask(SIG_UNBLOCK, &one, NULL);
+				raise(sig);
+				_exit(128 + sig);
+			}
 		}
 		if (!reap())
 			break;

@@ -6,11 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { HELPER, NR, ROOT, RET, parseEvents, policy, work, writeFilter, type Event } from './harness';
 import { blocker, machine } from '../helpers/machine';
+import { alive } from '../helpers/processes';
 
 const USER_NOTIF = 0x7fc00000;
 const NR_MKDIRAT = 258;
@@ -38,7 +39,7 @@ interface AskRun { status: number | null; stdout: string; stderr: string; events
  * line for each ask event (without the id), null to close the answers stream, or undefined
  * to leave the call waiting.
  */
-function runAsk(filter: Buffer, command: string[], answer: (e: Event, reply: (id: string, line: string) => void) => string | null | undefined, extra: string[] = []): Promise<AskRun> {
+function runAsk(filter: Buffer, command: string[], answer: (e: Event, reply: (id: string, line: string) => void, signal: (s: NodeJS.Signals) => void) => string | null | undefined, extra: string[] = []): Promise<AskRun> {
   const child = spawn(HELPER, ['--events-fd', '3', '--filter', writeFilter('ask.bpf', filter), '--ask', '--answers-fd', '4', ...extra, '--', ...command],
     { stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'], cwd: work() });
   const answers = child.stdio[4] as Writable;
@@ -57,7 +58,7 @@ function runAsk(filter: Buffer, command: string[], answer: (e: Event, reply: (id
       pending = pending.slice(nl + 1);
       if (e.type !== 'ask') continue;
       asks.push(e);
-      const a = answer(e, (id, line) => answers.write(`${id} ${line}\n`));
+      const a = answer(e, (id, line) => answers.write(`${id} ${line}\n`), (sig) => child.kill(sig));
       if (a === null) answers.end();
       else if (a !== undefined) answers.write(`${e.id} ${a}\n`);
     }
@@ -205,4 +206,17 @@ test('calls asked at once each wait for their own answer, answered in any order'
   assert.notEqual(r.asks[0]!.pid, r.asks[1]!.pid);
   assert.equal(r.stderr.match(/Permission denied/g)?.length, 1, r.stderr);
   assert.equal([existsSync(join(dir, 'x')), existsSync(join(dir, 'y'))].filter(Boolean).length, 1);
+});
+
+test('SIGTERM to the helper kills the program, its children and its orphans, then the helper dies of it', { skip }, async () => {
+  const dir = mkdtempSync(join(work(), 'ask-'));
+  const script = `(sleep 100 & echo $! > ${dir}/orphan); sleep 100 & echo $! > ${dir}/child; mkdir ${dir}/x; wait`;
+  const r = await runAsk(policy([[NR_MKDIR, USER_NOTIF], [NR_MKDIRAT, USER_NOTIF]]), ['/bin/sh', '-c', script], (_e, _reply, signal) => {
+    signal('SIGTERM');
+    return undefined;
+  });
+  assert.equal(r.status, null);
+  const pids = ['orphan', 'child'].map((f) => Number(readFileSync(join(dir, f), 'utf8')));
+  for (const pid of pids) assert.equal(alive(pid), false, `pid ${pid} outlived the helper`);
+  assert.equal(existsSync(join(dir, 'x')), false);
 });
