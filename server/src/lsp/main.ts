@@ -21,7 +21,7 @@ import {
   type TextEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { bufferedHost, readPolicyFile } from '../driver/files';
+import { bufferedHost, confinedHost, readPolicyFile } from '../driver/files';
 import { locateHelper } from '../driver/helper';
 import { FIX_ALL_KIND, getCodeActions } from '../service/codeActions';
 import { formatEdits, formatError } from '../service/formatting';
@@ -35,7 +35,7 @@ import {
 } from './ext';
 import * as ext from './extRequests';
 import { RunManager } from './runs';
-import { parseSettings, runSettingsFor, SECTION } from './settings';
+import { includeDirectoriesFor, parseSettings, runSettingsFor, SECTION, workspaceFolderPaths } from './settings';
 
 const SERVER_INFO = { name: 'seccomp-language-server', version: '0.1.0' };
 /** Push diagnostics wait this long after the last edit (a client may set `initializationOptions.diagnosticDelay`). */
@@ -61,13 +61,15 @@ function openDocumentAt(path: string): TextDocument | undefined {
 }
 
 // Open documents win over the disk, so unsaved edits (in the policy or an include) are what is checked and run.
-const policyHost = bufferedHost((path) => openDocumentAt(path)?.getText());
+// Includes stay in the policy's folder tree, the workspace folders and `seccompPolicy.includeDirectories` (of the policy's folder).
+const policyHost = confinedHost(bufferedHost((path) => openDocumentAt(path)?.getText()),
+  (root) => includeDirectoriesFor(root, workspaceFolders, scoped.get(uriOf(root))?.includeDirectories ?? service.settings.includeDirectories));
 /** Settings of a document's folder where they differ from the workspace's (multi-root workspaces). */
 const scoped = new Map<string, Partial<ServiceSettings>>();
 const service = createPolicyService({
   scopedSettings: (uri) => scoped.get(uri),
   host: {
-    readFile: policyHost.readFile,
+    ...policyHost,
     listDirectory(path): DirectoryEntry[] | undefined {
       try {
         return readdirSync(path, { withFileTypes: true }).slice(0, MAX_DIRECTORY_ENTRIES)
@@ -110,6 +112,8 @@ let semanticTokensRefresh = false;
 let debounceMs = DEFAULT_DEBOUNCE_MS;
 /** `initializationOptions.trusted === false`: the workspace is not trusted; nothing is run. */
 let trusted = true;
+/** The workspace folders' paths (from `initialize`): includes may read from them. */
+let workspaceFolders: string[] = [];
 /** `initializationOptions.helperPath`: the helper the client found (or the user's setting at start). */
 let initHelperPath: string | undefined;
 /** The last settings pushed by a client that cannot be asked (`workspace/configuration`). */
@@ -170,6 +174,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   pushedSettings = init[SECTION] ?? init.settings ?? init;
   service.configure(parseSettings(pushedSettings, service.settings));
   trusted = init.trusted !== false;
+  workspaceFolders = workspaceFolderPaths(params);
   if (typeof init.helperPath === 'string' && init.helperPath !== '') initHelperPath = init.helperPath;
   const prepareSupport = !!caps.textDocument?.rename?.prepareSupport;
   return {

@@ -7,7 +7,9 @@
  * differ per folder of a multi-root workspace: they are asked for with the
  * policy's URI as `scopeUri` when a run starts, not cached globally.
  */
-import type { Connection } from 'vscode-languageserver/node';
+import { isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Connection, InitializeParams } from 'vscode-languageserver/node';
 import { lookupAbi, type Abi } from '../kernel/abi';
 import type { LintLevel, ServiceSettings } from '../service/service';
 
@@ -44,7 +46,36 @@ export function parseSettings(raw: unknown, current: ServiceSettings): Partial<S
   if (dangerous !== undefined || hints !== undefined) {
     out.lint = { dangerous: level(dangerous, current.lint.dangerous), hints: level(hints, current.lint.hints) };
   }
+  const dirs = get('includeDirectories');
+  if (Array.isArray(dirs)) out.includeDirectories = dirs.filter((d): d is string => typeof d === 'string' && d.trim() !== '').map((d) => d.trim());
   return out;
+}
+
+/** The workspace folders' paths, from `initialize` (`workspaceFolders`, else the older `rootUri`/`rootPath`). */
+export function workspaceFolderPaths(params: InitializeParams): string[] {
+  const uris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  const paths: string[] = [];
+  for (const uri of uris) {
+    try {
+      if (uri.startsWith('file:')) paths.push(fileURLToPath(uri));
+    } catch {
+      // Not a file URI: nothing on disk to include from.
+    }
+  }
+  if (paths.length === 0 && typeof params.rootPath === 'string' && params.rootPath !== '') paths.push(params.rootPath);
+  return paths;
+}
+
+/**
+ * The folders the policy at `root` may include from besides its own
+ * folder's tree: every workspace folder, and each of `setting`
+ * (`seccompPolicy.includeDirectories`), a relative one taken from the
+ * workspace folder that holds the policy (else the first).
+ */
+export function includeDirectoriesFor(root: string, workspaceFolders: readonly string[], setting: readonly string[]): string[] {
+  const home = workspaceFolders.find((f) => root.startsWith(f.endsWith('/') ? f : `${f}/`)) ?? workspaceFolders[0];
+  const listed = setting.flatMap((d) => (isAbsolute(d) ? [d] : home ? [join(home, d)] : []));
+  return [...workspaceFolders, ...listed];
 }
 
 /** What a run needs from the settings of the policy's folder. */

@@ -60,6 +60,11 @@ export interface ServiceSettings {
    * an analysis: analysis costs about 1 s per MB.
    */
   readonly maxDocumentLength: number;
+  /**
+   * `seccompPolicy.includeDirectories`: folders includes may read from
+   * besides the policy's own folder tree and the workspace folders.
+   */
+  readonly includeDirectories: readonly string[];
 }
 
 export const DEFAULT_SETTINGS: ServiceSettings = {
@@ -68,6 +73,7 @@ export const DEFAULT_SETTINGS: ServiceSettings = {
   inlayHints: { syscallNumbers: false },
   lint: { dangerous: 'information', hints: 'information' },
   maxDocumentLength: 1_000_000,
+  includeDirectories: [],
 };
 
 /** What each feature receives besides the document: the analysis, the settings and the host. */
