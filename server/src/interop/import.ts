@@ -19,7 +19,7 @@ import type { ConcreteAction } from '../policy/semantics/model';
 import { disjoint, type Literal } from './overlap';
 import type { OciArg, OciProfile, OciSyscall } from './profile';
 import {
-  GOARCH, I386_MULTIPLEXED, LIBSECCOMP_BADARCH, SCMP_ARCH_ABI, kernelAtLeast, runtimeAction, sameAction,
+  DOCKER_DEFAULT_CAPS, GOARCH, I386_MULTIPLEXED, LIBSECCOMP_BADARCH, SCMP_ARCH_ABI, kernelAtLeast, runtimeAction, sameAction,
 } from './runtime';
 
 export interface ImportOptions {
@@ -302,7 +302,9 @@ class Importer {
   private header(lines: string[], unknown: Set<string>, elsewhere: Set<string>, never: string[]): void {
     const p = this.profile;
     lines.push(`# Imported from ${this.o.source ?? 'a Docker/OCI seccomp profile'} by seccomp-policy import.`);
-    lines.push(`# As a runtime loads it on ${this.o.arch}, Linux ${this.o.kernel}, with ${this.o.caps.length ? this.o.caps.join(', ') : 'no capabilities'}.`);
+    const dockers = this.o.caps.length === DOCKER_DEFAULT_CAPS.length && DOCKER_DEFAULT_CAPS.every((c) => this.o.caps.includes(c));
+    const caps = dockers ? 'Docker\'s default capabilities' : this.o.caps.length ? this.o.caps.join(', ') : 'no capabilities';
+    lines.push(`# As a runtime loads it on ${this.o.arch}, Linux ${this.o.kernel}, with ${caps}.`);
     if (this.unsupportedArches.length) lines.push(`# Not ABIs this language knows, so their calls get badarch here: ${this.unsupportedArches.join(', ')}.`);
     if (unknown.size) lines.push(`# Not syscalls this project knows (runtimes skip names libseccomp does not know): ${[...unknown].sort().join(', ')}.`);
     if (elsewhere.size) lines.push(`# Not on ${this.abis.join(', ')}: ${[...elsewhere].sort().join(', ')}.`);
