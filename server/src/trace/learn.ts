@@ -68,6 +68,9 @@ export class LearnCollector {
   readonly unknownAbis = new Map<number, number>();
   /** No syscall of the program seen yet: the next one, an exec, is its start. */
   private beforeFirstCall = true;
+  /** The program's own ABI: that of its first call after its start (which the helper made). */
+  programAbi: Abi | undefined;
+  private callsSeen = 0;
 
   handle(e: TraceEvent): void {
     switch (e.type) {
@@ -81,6 +84,7 @@ export class LearnCollector {
         const first = this.beforeFirstCall;
         this.beforeFirstCall = false;
         const abi = eventAbi(e);
+        if (++this.callsSeen === 2) this.programAbi = abi;
         if (!abi) { this.unknownAbis.set(e.abi, (this.unknownAbis.get(e.abi) ?? 0) + 1); return; }
         const info = syscallByNumber(abi, e.nr >>> 0);
         const name = info ? info.name : `syscall(${e.nr >>> 0})`;
@@ -194,7 +198,7 @@ export function learnPolicy(c: LearnCollector, options: LearnOptions = {}): Lear
     const calls = plural(s.count, 'call');
     const abi = abis[0]!;
     if (tight) {
-      const rule = tightRule(name, s.shapes, s.count, { abis, install });
+      const rule = tightRule(name, s.shapes, s.count, { abis, install, programAbi: c.programAbi });
       if (rule !== undefined) return rule;
       return { text: `allow ${name}`, comment: calls };
     }
@@ -221,7 +225,8 @@ export function learnPolicy(c: LearnCollector, options: LearnOptions = {}): Lear
   lines.push(`# ${plural(c.syscalls, 'syscall')}, ${plural(merged.size, 'distinct syscall')}, ${plural(c.tasks.size, 'task')}; the program ${status}.`);
   lines.push('# It allows what that run did and nothing else: run the program\'s other code paths and review it.');
   if (dropped.length) lines.push(`# Left out (not on the ABIs in \`arch\`): ${dropped.join(', ')}`);
-  if (install === 'after-exec') lines.push('# For a filter installed after exec (`seccomp-policy run --install after-exec`): the program\'s own start is not under it.');
+  const thirtyTwo = c.programAbi !== undefined && abiInfo(c.programAbi).registerBits === 32;
+  if (tight && install === 'after-exec' && !thirtyTwo) lines.push('# For a filter installed after exec (`seccomp-policy run --install after-exec`): the program\'s own start is not under it.');
   lines.push('');
   lines.push(`arch ${abis.join(', ')}`);
   lines.push('default kill_process');

@@ -13,7 +13,7 @@
  * Parameters are read from the registers the kernel reads them from on the
  * call's ABI (`findArg`), never from an assumed register index.
  */
-import type { Abi } from '../kernel/abi';
+import { abiInfo, type Abi } from '../kernel/abi';
 import { constantValue } from '../kernel/constants';
 import { ENOSYS_FALLBACKS } from '../kernel/seccomp';
 import { argValue, findArg, getSyscall, type ArgRef } from '../kernel/syscalls';
@@ -28,6 +28,8 @@ export interface RuleContext {
   /** The policy's ABIs: every name written must exist on each. */
   readonly abis: readonly Abi[];
   readonly install: InstallMode;
+  /** The ABI the program ran on (after-exec installs need a 64-bit one). */
+  readonly programAbi?: Abi | undefined;
 }
 
 /** A rule of the learned policy: its text and the comment after it. */
@@ -194,6 +196,11 @@ const exec: Learner = {
   },
   rule(name, shapes, calls, ctx) {
     const later = shapes.get('later') ?? 0;
+    // The helper installs a filter after exec into 64-bit programs only (docs/trace.md).
+    const thirtyTwo = ctx.programAbi !== undefined && abiInfo(ctx.programAbi).registerBits === 32;
+    if (later === 0 && ctx.install === 'after-exec' && thirtyTwo) {
+      return { text: `allow ${name}`, comment: `${plural(calls, 'call')}: the program's start; ${ctx.programAbi!} programs get their filter before exec (the helper installs after exec into 64-bit programs only)` };
+    }
     if (later === 0 && ctx.install === 'after-exec') return null;
     if (later === 0) return { text: `allow ${name}`, comment: `${plural(calls, 'call')}: the program's start (the filter is installed before it; learn --install after-exec leaves it out)` };
     const start = shapes.get('start') ?? 0;

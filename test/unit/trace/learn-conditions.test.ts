@@ -192,6 +192,10 @@ test('i386: arguments come from the ABI\'s own registers; old mmap, whose argume
   ]) c.handle(e);
   const { text } = learnPolicy(c);
   assert.match(text, /^arch i386$/m);
+  // The helper cannot install a filter after exec into a 32-bit program: execve stays, and says why.
+  const after = learnPolicy(c, { install: 'after-exec' }).text;
+  assert.match(after, /^allow execve +# 1 call: the program's start; i386 programs get their filter before exec/m);
+  assert.doesNotMatch(after, /^# For a filter installed after exec/m);
   assert.match(text, /^allow clone if flags & ~\(CLONE_CHILD_CLEARTID\|CLONE_CHILD_SETTID\|SIGCHLD\) == 0 /m);
   assert.match(text, /^allow ioctl if request == TCGETS /m);
   assert.match(text, /^allow mmap2 if prot & /m);
