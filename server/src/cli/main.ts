@@ -10,6 +10,7 @@ import { runSimulate } from './commands/simulate';
 import { runRun } from './commands/run';
 import { runLearn } from './commands/learn';
 import { runImport } from './commands/import';
+import { runDiff } from './commands/diff';
 import type { Io } from './io';
 
 const USAGE = `usage: seccomp-policy COMMAND [OPTIONS] ...
@@ -22,6 +23,7 @@ commands:
   run FILE -- CMD...       run a program under the policy and trace every syscall
   learn -- CMD...          write the policy one run of a program needs
   import PROFILE.json      turn a Docker/OCI seccomp profile into a policy
+  diff OLD NEW             which syscalls change decision, per ABI (exit 1 if any)
 
 Run 'seccomp-policy COMMAND --help' for a command's options.`;
 
@@ -33,6 +35,7 @@ const COMMANDS: Record<string, (argv: readonly string[], io: Io) => number | Pro
   run: runRun,
   learn: runLearn,
   import: runImport,
+  diff: runDiff,
 };
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
