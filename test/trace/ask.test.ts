@@ -13,7 +13,9 @@ import { join } from 'node:path';
 import { runProgram } from '../../server/src/bpf/interpreter';
 import { compilePolicy } from '../../server/src/compiler/compile';
 import { checkPolicyText } from '../../server/src/driver/policy';
-import { addAllowRule } from '../../server/src/driver/ask';
+import { addAllowRule, allowRuleEdit, AskRun } from '../../server/src/driver/ask';
+import { PanelAnswerer } from '../../server/src/lsp/askPanel';
+import type { RunAnswerResult, RunAskParams } from '../../server/src/lsp/ext';
 import { SECCOMP_RET_ALLOW, SECCOMP_RET_USER_NOTIF } from '../../server/src/kernel/seccomp';
 import { AnswerSyntaxError, answerLine, AskPolicy, parseAnswer, ScriptedAnswers, type AskEvent } from '../../server/src/trace/ask';
 import { ROOT, cli, policyFile, prepare, skipReason, work } from './harness';
@@ -200,5 +202,62 @@ describe('run --ask with scripted answers', { skip: skipReason }, () => {
     const b = cli(['run', policy, '--ask-answers', bad, '--', '/bin/true']);
     assert.equal(b.status, 2);
     assert.match(b.stderr, /bad-answers\.txt: line 1: 'sometimes' is not an answer/);
+  });
+});
+
+// ---- the panel's side: PanelAnswerer over a real run --------------------------------------
+
+describe('the trace panel\'s answerer (lsp/askPanel.ts)', { skip: skipReason }, () => {
+  before(() => prepare());
+
+  test('questions go out as runAsk; runAnswer answers them, always with the edit; the run obeys', async () => {
+    const dir = mkdtempSync(join(work(), 'ask-panel-'));
+    const text = 'default allow\nkill getpid\nerrno(EPERM) mkdirat if mode == 0o755\nkill uname\n';
+    const path = policyFile(text);
+    const l = checkPolicyText(path, text, host);
+    const sent: RunAskParams[] = [];
+    const panel: PanelAnswerer = new PanelAnswerer('run-1', {
+      send: (p) => {
+        sent.push(p);
+        // The panel answers a moment later, as a user would.
+        const answer = p.syscall === 'getpid' ? { answer: 'allow' as const } : p.syscall === 'mkdirat' ? { answer: 'always' as const } : { answer: 'deny' as const, errno: 13 };
+        setImmediate(() => { results.push(panel.receive({ runId: 'run-1', questionId: p.questionId, ...answer })); });
+      },
+      allowEdit: (q) => allowRuleEdit({ model: l.model, diagnostics: [] }, { uri: 'file:///p', path, version: 1, text }, q) ?? { message: 'already allowed' },
+    });
+    const results: RunAnswerResult[] = [];
+    let output = '';
+    const run = new AskRun({
+      helper: join(ROOT, 'native', 'build', 'seccomp-run'), command: [askProg(), dir], policyPath: path, model: l.model, program: l.program!,
+      answerer: panel, addRule: (q) => panel.addRule(q), programStdio: 'capture',
+      onOutput: (_s, t) => { output += t; },
+    });
+    const r = await run.finished;
+    assert.equal(r.done?.status, 0, JSON.stringify(r));
+    assert.equal(output, 'getpid: ok\ngetpid again: ok\nmkdir 0700: ok\nmkdir 0755: error EEXIST\nuname: error EACCES\nend\n');
+    assert.deepEqual(sent.map((p) => [p.syscall, p.action, p.decidedOn]), [
+      ['getpid', 'kill_process', []],
+      ['mkdirat', 'errno(EPERM)', [{ name: 'mode', value: '0o755' }]],
+      ['uname', 'kill_process', []],
+    ]);
+    assert.equal(r.questions, 3);
+    assert.equal(r.calls, 4);
+    assert.ok(results.every((x) => x.accepted));
+    const always = results[1]!;
+    assert.equal(always.message, 'allow mkdirat if mode == 0o755');
+    assert.ok(always.edit?.changes?.['file:///p']?.length);
+    assert.equal(readFileSync(path, 'utf8'), text, 'the server leaves the file to the client');
+    assert.deepEqual(panel.receive({ runId: 'run-1', questionId: sent[0]!.questionId, answer: 'allow' }).accepted, false);
+  });
+
+  test('closing drops open questions: the run kills what still waits', async () => {
+    const panel = new PanelAnswerer('r', { send: () => {}, allowEdit: () => ({ message: '' }) });
+    const l = loaded(POLICY);
+    const q = new AskPolicy(l.program!, l.model).question(ask(NR.uname, ['0x1']));
+    const pending = panel.answer(q);
+    panel.close();
+    assert.equal(await pending, undefined);
+    assert.equal(await panel.answer(q), undefined);
+    assert.equal(panel.receive({ runId: 'r', questionId: '1', answer: 'deny', errno: 0 }).accepted, false);
   });
 });
