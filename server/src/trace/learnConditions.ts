@@ -304,10 +304,25 @@ const open: Learner = {
   },
 };
 
+/**
+ * openat2 passes its flags in a structure: no condition can see them, so it
+ * stays allowed as it was used, and its comment tells the reviewer that the
+ * open modes checked on openat do not bind it (answering it ENOSYS, as
+ * clone3 is, would break the programs that use it for its RESOLVE_* rules).
+ */
+const openat2: Learner = {
+  shape() {
+    return 'call';
+  },
+  rule(name, _shapes, calls) {
+    return { text: `allow ${name}`, comment: `${plural(calls, 'call')}; its flags are behind a pointer seccomp cannot read: the open modes checked on openat do not bind it` };
+  },
+};
+
 const LEARNERS: Readonly<Record<string, Learner>> = {
   ioctl, clone, clone3, execve: exec, execveat: exec,
   mmap: protection, mmap2: protection, mprotect: protection, pkey_mprotect: protection,
-  socket, socketpair: socket, open, openat: open,
+  socket, socketpair: socket, open, openat: open, openat2,
 };
 
 /** True when a tight policy writes its own rule for `name` (its calls' shapes are recorded). */
