@@ -7,7 +7,14 @@
  * Robustness: every handler catches what the service throws and answers
  * with an empty result (logged); positions are clamped by the service; the
  * host refuses directories, devices, FIFOs and binary files without
- * blocking (driver/files.ts).
+ * blocking (driver/files.ts); lifecycle.ts refuses requests out of order
+ * (before `initialize`, after `shutdown`) and documents.ts malformed
+ * document notifications.
+ *
+ * Responsiveness: checks run a step per turn of the event loop (checks.ts),
+ * so requests and edits are handled between the steps and an edit cancels
+ * the check of the version it replaces; while a check runs, hover and
+ * completion answer from the document's last analysis.
  *
  * The editor features beyond LSP (ext.ts) are answered by extRequests.ts
  * (from the policy alone) and runs.ts (traced runs); coverage.ts keeps what
@@ -16,11 +23,10 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  CodeActionKind, createConnection, LSPErrorCodes, ResponseError, DidChangeConfigurationNotification, ProposedFeatures, TextDocuments,
-  TextDocumentSyncKind, type ClientCapabilities, type Connection, type InitializeParams, type InitializeResult,
+  CodeActionKind, createConnection, DiagnosticSeverity, LSPErrorCodes, ResponseError, DidChangeConfigurationNotification, ProposedFeatures,
+  TextDocumentSyncKind, type ClientCapabilities, type Connection, type Diagnostic, type InitializeParams, type InitializeResult,
   type TextEdit,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { bufferedHost, confinedHost, readPolicyFile } from '../driver/files';
 import { locateHelper } from '../driver/helper';
 import { FIX_ALL_KIND, getCodeActions } from '../service/codeActions';
@@ -28,12 +34,15 @@ import { formatEdits, formatError } from '../service/formatting';
 import {
   createPolicyService, SEMANTIC_TOKENS_LEGEND, type DirectoryEntry, type PolicyDocument, type ServiceSettings,
 } from '../service/service';
+import { Checks } from './checks';
 import { COVERAGE_SOURCE, CoverageStore } from './coverage';
+import { OpenDocuments, type OpenDocument } from './documents';
 import {
   allowSyscallRequest, compileRequest, learnRequest, policyInfoRequest, runRequest, serverStatusNotification, stopRunRequest,
   syscallDocRequest, syscallListRequest, type CompileResult, type LearnResult, type NotRunnable, type RunResult,
 } from './ext';
 import * as ext from './extRequests';
+import { Lifecycle } from './lifecycle';
 import { RunManager } from './runs';
 import { includeDirectoriesFor, parseSettings, runSettingsFor, SECTION, workspaceFolderPaths } from './settings';
 
@@ -43,8 +52,10 @@ const DEFAULT_DEBOUNCE_MS = 150;
 /** At most this many entries are offered when completing an include path. */
 const MAX_DIRECTORY_ENTRIES = 1000;
 
-const connection: Connection = createConnection(ProposedFeatures.all);
-const documents = new TextDocuments(TextDocument);
+const lifecycle = new Lifecycle();
+const connection: Connection = createConnection(ProposedFeatures.all, { messageStrategy: lifecycle.strategy });
+lifecycle.listen(connection);
+const documents = new OpenDocuments();
 
 function pathOf(uri: string): string {
   try {
@@ -55,7 +66,7 @@ function pathOf(uri: string): string {
 }
 
 /** The open document whose file is `path`. */
-function openDocumentAt(path: string): TextDocument | undefined {
+function openDocumentAt(path: string): OpenDocument | undefined {
   for (const d of documents.all()) if (pathOf(d.uri) === path) return d;
   return undefined;
 }
@@ -81,7 +92,7 @@ const service = createPolicyService({
   },
 });
 
-function toPolicyDocument(d: TextDocument): PolicyDocument {
+function toPolicyDocument(d: OpenDocument): PolicyDocument {
   return { uri: d.uri, path: pathOf(d.uri), version: d.version, text: d.getText() };
 }
 
@@ -234,19 +245,42 @@ const pending = new Map<string, NodeJS.Timeout>();
 /** Bumped on every change that may alter any document's diagnostics (pull result ids). */
 let generation = 0;
 
-function validateSoon(doc: TextDocument, delay = debounceMs): void {
-  if (pullDiagnostics) return;
+const checks = new Checks(
+  service,
+  (uri) => {
+    const d = documents.get(uri);
+    return d ? toPolicyDocument(d) : undefined;
+  },
+  (uri, e) => {
+    connection.console.error(`checking ${uri} failed: ${(e as Error)?.stack ?? e}`);
+    // Say so on the document: stale diagnostics must not stay as if they were current.
+    const d = documents.get(uri);
+    if (d && !pullDiagnostics && !lifecycle.shutDown) void connection.sendDiagnostics({ uri, version: d.version, diagnostics: [checkFailed(e)] });
+  },
+);
+
+function checkFailed(e: unknown): Diagnostic {
+  const why = String((e as Error)?.message ?? e).slice(0, 200);
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Error, source: 'seccomp',
+    code: 'internal-error', message: `the policy could not be checked (an internal error: ${why}); see the server's log`,
+  };
+}
+
+/** Pushes the document's diagnostics after `delay` ms of quiet, from a check in steps. */
+function validateSoon(doc: OpenDocument, delay = debounceMs): void {
+  if (pullDiagnostics || lifecycle.shutDown) return;
   clearTimeout(pending.get(doc.uri));
   pending.set(doc.uri, setTimeout(() => {
     pending.delete(doc.uri);
-    const current = documents.get(doc.uri);
-    if (!current) return;
-    try {
-      const diagnostics = validate(toPolicyDocument(current));
-      void connection.sendDiagnostics({ uri: current.uri, version: current.version, diagnostics });
-    } catch (e) {
-      connection.console.error(`validation failed for ${current.uri}: ${(e as Error)?.stack ?? e}`);
-    }
+    void checks.run(doc.uri).then((checked) => {
+      if (!checked || lifecycle.shutDown) return;
+      try {
+        void connection.sendDiagnostics({ uri: checked.uri, version: checked.version, diagnostics: validate(checked) });
+      } catch (e) {
+        connection.console.error(`validation failed for ${checked.uri}: ${(e as Error)?.stack ?? e}`);
+      }
+    });
   }, delay));
 }
 
@@ -262,8 +296,8 @@ function refreshAll(): void {
 }
 
 /** Open documents that include `path` (directly or not), from their last analyses. */
-function dependantsOf(path: string, except: string): TextDocument[] {
-  const out: TextDocument[] = [];
+function dependantsOf(path: string, except: string): OpenDocument[] {
+  const out: OpenDocument[] = [];
   for (const other of documents.all()) {
     if (other.uri === except) continue;
     try {
@@ -275,25 +309,42 @@ function dependantsOf(path: string, except: string): TextDocument[] {
   return out;
 }
 
-documents.onDidOpen((e) => {
+connection.onDidOpenTextDocument((params) => {
+  const doc = documents.open(params);
+  if (typeof doc === 'string') {
+    connection.console.warn(`refused: ${doc}`);
+    return;
+  }
   generation++;
-  validateSoon(e.document, 0);
-  void pullScopedSettings(e.document.uri);
-  refreshDependants(e.document.uri);
+  checks.cancel(doc.uri);
+  validateSoon(doc, 0);
+  void pullScopedSettings(doc.uri);
+  refreshDependants(doc.uri);
 });
-documents.onDidChangeContent((e) => {
+connection.onDidChangeTextDocument((params) => {
+  const r = documents.change(params);
+  if (typeof r === 'string') {
+    connection.console.warn(`refused: ${r}`);
+    return;
+  }
+  if (r.refused.length) connection.console.warn(`${r.doc.uri}: skipped ${r.refused.join(', ')}`);
   generation++;
-  validateSoon(e.document);
-  refreshDependants(e.document.uri);
+  // The check of the version this edit replaces would publish stale diagnostics: stop it.
+  checks.cancel(r.doc.uri);
+  validateSoon(r.doc);
+  refreshDependants(r.doc.uri);
 });
-documents.onDidClose((e) => {
+connection.onDidCloseTextDocument((params) => {
+  const doc = documents.close(params);
+  if (!doc) return;
   generation++;
-  clearTimeout(pending.get(e.document.uri));
-  pending.delete(e.document.uri);
-  service.invalidate(e.document.uri);
-  scoped.delete(e.document.uri);
-  if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
-  refreshDependants(e.document.uri);
+  checks.cancel(doc.uri);
+  clearTimeout(pending.get(doc.uri));
+  pending.delete(doc.uri);
+  service.forget(doc.uri);
+  scoped.delete(doc.uri);
+  if (!pullDiagnostics) void connection.sendDiagnostics({ uri: doc.uri, diagnostics: [] });
+  refreshDependants(doc.uri);
 });
 
 /** Files that include the edited one see the change too. */
@@ -308,13 +359,19 @@ function refreshDependants(uri: string): void {
 
 connection.onDidChangeWatchedFiles(() => refreshAll());
 
-connection.languages.diagnostics.on((params) => guard('diagnostics', { kind: 'full' as const, items: [] }, () => {
-  const doc = documents.get(params.textDocument.uri);
+connection.languages.diagnostics.on(async (params, token) => {
+  const uri = params?.textDocument?.uri;
+  const doc = typeof uri === 'string' ? documents.get(uri) : undefined;
   if (!doc) return { kind: 'full' as const, items: [] };
   const resultId = `${generation}:${doc.version}`;
   if (params.previousResultId === resultId) return { kind: 'unchanged' as const, resultId };
-  return { kind: 'full' as const, resultId, items: validate(toPolicyDocument(doc)) };
-}));
+  const checked = await checks.run(doc.uri);
+  // Changed meanwhile: the client asks again for the new version.
+  if (!checked || token.isCancellationRequested) {
+    throw new ResponseError(LSPErrorCodes.ServerCancelled, 'the document changed while it was checked', { retriggerRequest: true });
+  }
+  return guard('diagnostics', { kind: 'full' as const, resultId, items: [] as Diagnostic[] }, () => ({ kind: 'full' as const, resultId, items: validate(checked) }));
+});
 
 /** The checker's diagnostics, plus the rules the last run never reached (dimmed). */
 function validate(doc: PolicyDocument) {
@@ -371,7 +428,12 @@ connection.onRequest(allowSyscallRequest, (p) => guardAsync('seccomp/allowSyscal
 connection.onRequest(policyInfoRequest, (p) => guardAsync('seccomp/policyInfo', { abis: [], instructions: undefined, errors: 0 }, () => ext.policyInfoRequest(extContext, p?.uri)));
 connection.onRequest(syscallListRequest, (p) => guardAsync('seccomp/syscallList', [], () => ext.syscallListRequest(p?.abi)));
 connection.onRequest(syscallDocRequest, (p) => guardAsync('seccomp/syscallDoc', null, () => ext.syscallDocRequest(extContext, p?.name, p?.uri)));
-connection.onShutdown(() => runs.stopAll());
+connection.onShutdown(() => {
+  checks.cancelAll();
+  for (const t of pending.values()) clearTimeout(t);
+  pending.clear();
+  runs.stopAll();
+});
 
 // ---- requests -------------------------------------------------------------------------------
 
@@ -397,12 +459,23 @@ function docOf(params: unknown): PolicyDocument | undefined {
   return d ? toPolicyDocument(d) : undefined;
 }
 
+/**
+ * The document a hover or completion is answered from: while a check of
+ * the current version runs, the last analysed version (a request must not
+ * wait for the check, nor do its work a second time).
+ */
+function answerFrom(params: unknown): PolicyDocument | undefined {
+  const doc = docOf(params);
+  if (!doc || service.isAnalyzed(doc) || !checks.isRunning(doc)) return doc;
+  return service.lastAnalyzed(doc.uri) ?? doc;
+}
+
 connection.onHover((p) => guard('hover', null, () => {
-  const doc = docOf(p);
+  const doc = answerFrom(p);
   return doc ? service.doHover(doc, p.position) : null;
 }));
 connection.onCompletion((p) => guard('completion', { isIncomplete: false, items: [] }, () => {
-  const doc = docOf(p);
+  const doc = answerFrom(p);
   return doc ? service.doComplete(doc, p.position) : { isIncomplete: false, items: [] };
 }));
 connection.onCompletionResolve((item) => guard('completion resolve', item, () => service.doResolveCompletion(item)));
@@ -484,5 +557,4 @@ connection.onCodeAction((p) => guard('code actions', [], () => {
 /** A refusal the client shows to the user (rename of a built-in name, an invalid new name). */
 class RenameRefused extends Error {}
 
-documents.listen(connection);
 connection.listen();

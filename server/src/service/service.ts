@@ -37,6 +37,21 @@ export type { PrepareRenameResult, RenameResult };
 export interface PolicyService {
   /** Parses, resolves and checks; cached per document version. */
   analyze(doc: PolicyDocument): Analysis;
+  /**
+   * `analyze` cut in steps, for a caller that yields to other work between
+   * them: each `next()` does one part (resolve the model; check and
+   * compile it) and the last returns the analysis, cached as `analyze`'s.
+   */
+  analyzeInSteps(doc: PolicyDocument): Generator<void, Analysis>;
+  /** Whether `doc` (this version and text) is analysed already. */
+  isAnalyzed(doc: PolicyDocument): boolean;
+  /**
+   * The document as it was at its last analysis, whatever the version
+   * since (kept when an include's change invalidates it): what a request
+   * may be answered from while the current version is being checked. Any
+   * feature given this very object answers from that analysis.
+   */
+  lastAnalyzed(uri: string): PolicyDocument | undefined;
   doValidation(doc: PolicyDocument): Diagnostic[];
   doHover(doc: PolicyDocument, position: Position): Hover | null;
   doComplete(doc: PolicyDocument, position: Position): CompletionList;
@@ -56,8 +71,10 @@ export interface PolicyService {
   includedFiles(doc: PolicyDocument): string[];
   configure(settings: Partial<ServiceSettings>): void;
   readonly settings: ServiceSettings;
-  /** Forgets cached analyses (after an included file changed). */
+  /** Forgets cached analyses (after an included file changed); `lastAnalyzed` still answers. */
   invalidate(uri?: string): void;
+  /** Forgets everything about a document (it was closed). */
+  forget(uri: string): void;
 }
 
 export interface PolicyServiceParams {
@@ -73,11 +90,20 @@ export interface PolicyServiceParams {
 export function createPolicyService(params: PolicyServiceParams): PolicyService {
   const { host } = params;
   const cache = new Map<string, { version: number; text: string; analysis: Analysis }>();
+  /** Per URI, the last document analysed and its analysis: survives `invalidate`, so requests have a model while a check runs. */
+  const last = new Map<string, { doc: PolicyDocument; analysis: Analysis }>();
   let settings: ServiceSettings = { ...DEFAULT_SETTINGS, ...params.settings };
 
-  function analyze(doc: PolicyDocument): Analysis {
+  function cached(doc: PolicyDocument): Analysis | undefined {
+    const pinned = last.get(doc.uri);
+    if (pinned?.doc === doc) return pinned.analysis;
     const hit = cache.get(doc.uri);
-    if (hit && hit.version === doc.version && hit.text === doc.text) return hit.analysis;
+    return hit && hit.version === doc.version && hit.text === doc.text ? hit.analysis : undefined;
+  }
+
+  function* analyzeInSteps(doc: PolicyDocument): Generator<void, Analysis> {
+    const hit = cached(doc);
+    if (hit) return hit;
     let analysis: Analysis;
     if (doc.text.length > settings.maxDocumentLength) {
       const model = buildPolicyModel({ path: doc.path, text: '' }, { readFile: () => ({ error: 'not read' }) });
@@ -87,11 +113,24 @@ export function createPolicyService(params: PolicyServiceParams): PolicyService 
       };
     } else {
       const model = buildPolicyModel({ path: doc.path, text: doc.text }, host);
+      yield;
+      // Another caller may have finished this analysis meanwhile.
+      const done = cached(doc);
+      if (done) return done;
       const { diagnostics, program } = diagnoseAndCompile(model);
       analysis = { model, diagnostics, program };
     }
     cache.set(doc.uri, { version: doc.version, text: doc.text, analysis });
+    last.set(doc.uri, { doc: { uri: doc.uri, path: doc.path, version: doc.version, text: doc.text }, analysis });
     return analysis;
+  }
+
+  function analyze(doc: PolicyDocument): Analysis {
+    const steps = analyzeInSteps(doc);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+    }
   }
 
   const settingsOf = (doc: PolicyDocument): ServiceSettings => {
@@ -102,6 +141,9 @@ export function createPolicyService(params: PolicyServiceParams): PolicyService 
 
   return {
     analyze,
+    analyzeInSteps,
+    isAnalyzed: (doc) => cached(doc) !== undefined,
+    lastAnalyzed: (uri) => last.get(uri)?.doc,
     doValidation: (doc) => toLspDiagnostics(analyze(doc), doc, settingsOf(doc)),
     doHover: (doc, position) => doHover(ctx(doc), position),
     doComplete: (doc, position) => doComplete(ctx(doc), position),
@@ -117,11 +159,14 @@ export function createPolicyService(params: PolicyServiceParams): PolicyService 
     getInlayHints: (doc, range) => getInlayHints(ctx(doc), range),
     getCodeLenses: (doc) => getCodeLenses(ctx(doc)),
     includedFiles(doc) {
-      return [...analyze(doc).model.files.keys()].filter((p) => p !== doc.path);
+      // The last analysis will do: an edit elsewhere in the document rarely changes its includes, and its check follows.
+      const known = last.get(doc.uri)?.analysis ?? analyze(doc);
+      return [...known.model.files.keys()].filter((p) => p !== doc.path);
     },
     configure(s) {
       settings = { ...settings, ...s };
       cache.clear();
+      last.clear();
     },
     get settings() {
       return settings;
@@ -129,6 +174,10 @@ export function createPolicyService(params: PolicyServiceParams): PolicyService 
     invalidate(uri) {
       if (uri) cache.delete(uri);
       else cache.clear();
+    },
+    forget(uri) {
+      cache.delete(uri);
+      last.delete(uri);
     },
   };
 }
