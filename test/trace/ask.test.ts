@@ -19,6 +19,9 @@ import type { RunAnswerResult, RunAskParams } from '../../server/src/lsp/ext';
 import { SECCOMP_RET_ALLOW, SECCOMP_RET_USER_NOTIF } from '../../server/src/kernel/seccomp';
 import { AnswerSyntaxError, answerLine, AskPolicy, parseAnswer, ScriptedAnswers, type AskEvent } from '../../server/src/trace/ask';
 import { ROOT, cli, policyFile, prepare, skipReason, work } from './harness';
+import { randomEvents, randomPolicy } from '../helpers/random-policy';
+import { Random, seedFromEnv } from '../helpers/random';
+import { actionOf } from '../../server/src/kernel/seccomp';
 
 const X86_64 = 0xc000003e;
 const I386 = 0x40000003;
@@ -53,6 +56,28 @@ describe('the ask program (compile notifyUnlessAllowed)', () => {
     const normal = l.program!;
     assert.notEqual(runProgram(normal.instructions, { nr: NR.uname, arch: X86_64, instructionPointer: 0n, args: [] }).action >>> 0, SECCOMP_RET_USER_NOTIF);
   });
+});
+
+test('on random policies and events the ask program notifies exactly where the normal one does not let the call run', () => {
+  const seed = seedFromEnv();
+  const r = new Random(seed);
+  let policies = 0;
+  while (policies < 100) {
+    const { text } = randomPolicy(r);
+    const l = checkPolicyText('/r.seccomp', text, host);
+    if (l.errors.length || !l.program) continue;
+    policies++;
+    const askProgram = compilePolicy(l.model, { abis: l.program.abis, notifyUnlessAllowed: true });
+    assert.ok(askProgram.ok, `seed ${seed}`);
+    for (const e of randomEvents(r, l.model, 40)) {
+      const data = { nr: e.nr, arch: e.arch, instructionPointer: 0n, args: e.args };
+      const normal = actionOf(runProgram(l.program.instructions, data).action >>> 0).effective;
+      const asked = runProgram(askProgram.program.instructions, data).action >>> 0;
+      const runs = normal === 'allow' || normal === 'log';
+      assert.equal(asked === SECCOMP_RET_USER_NOTIF, !runs, `seed ${seed}: ${normal} on ${JSON.stringify(data, (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v))}\n${text}`);
+      if (runs) assert.equal(asked, runProgram(l.program.instructions, data).action >>> 0);
+    }
+  }
 });
 
 describe('questions', () => {
