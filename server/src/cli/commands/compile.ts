@@ -22,7 +22,13 @@ export const COMPILE_USAGE = `usage: seccomp-policy compile FILE [-o OUT] [--for
   --arch  compile for these ABIs only (default: the policy's arch)
   --profile  weigh the filter by a trace saved by \`seccomp-policy run --json -o TRACE.json\`:
           the syscalls the run made most get the shortest paths (decisions do not change)
-${INCLUDE_DIR_USAGE}`;
+${INCLUDE_DIR_USAGE}
+
+examples:
+  seccomp-policy compile policy.seccomp -o policy.bpf
+  seccomp-policy compile policy.seccomp --format disasm | less
+  seccomp-policy compile policy.seccomp --format c -o filter.h --arch x86_64
+  seccomp-policy compile policy.seccomp --profile trace.json -o policy.bpf`;
 
 const FORMATS = ['raw', 'c', 'disasm', 'json', 'oci'] as const;
 

@@ -18,7 +18,12 @@ export const FMT_USAGE = `usage: seccomp-policy fmt [--check | --write] [--max-l
   --indent N           indentation of unaligned continuation lines (default 4)
   Files with syntax errors are reported and left untouched.
   Exit status: 0 done (or nothing to change), 1 changes needed (--check) or
-  a file could not be read, parsed or written, 2 usage error.`;
+  a file could not be read, parsed or written, 2 usage error.
+
+examples:
+  seccomp-policy fmt policy.seccomp
+  seccomp-policy fmt --check policies/*.seccomp     # in CI
+  seccomp-policy fmt --write --max-line-length 80 policy.seccomp`;
 
 export function runFmt(argv: readonly string[], io: Io): number {
   const args = parseArgs(argv, {

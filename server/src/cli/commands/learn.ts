@@ -39,7 +39,11 @@ options:
   --max-procs N            kill the program beyond N processes and threads (exit 125)
 
 Exit status: 0 when the policy was written (a warning says if the program failed);
-2 bad usage; 69 tracing is not possible here; 124/125/126/127 as for run.`;
+2 bad usage; 69 tracing is not possible here; 124/125/126/127 as for run.
+
+examples:
+  seccomp-policy learn -o ls.seccomp -- ls /
+  seccomp-policy learn --arch x86_64 --loose -o server.seccomp -- ./server --self-test`;
 
 export async function runLearn(argv: readonly string[], io: Io): Promise<number> {
   const args = parseArgs(argv, {

@@ -46,7 +46,13 @@ The trace goes to standard error; the program's own output is left alone.
 Exit status: the program's; 1 the policy has errors; 2 bad usage; 69 tracing is
 not possible here (no helper, not Linux, no seccomp); 67 the kernel rejected the
 filter; 77 ptrace not permitted; 124 timeout; 125 process limit; 126 cannot
-execute CMD; 127 CMD not found; 70 internal error.`;
+execute CMD; 127 CMD not found; 70 internal error.
+
+examples:
+  seccomp-policy run policy.seccomp -- ls /
+  seccomp-policy run --permissive policy.seccomp -- python3 script.py
+  seccomp-policy run --json -o trace.json policy.seccomp -- ./server --port 8080
+  seccomp-policy run --only-decisions --timeout 60 policy.seccomp -- make -j2`;
 
 export function parsePositive(name: string, text: string, integer: boolean): number {
   const v = Number(text);

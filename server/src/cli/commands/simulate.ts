@@ -14,7 +14,11 @@ import { parseAbiList } from './compile';
 export const SIMULATE_USAGE = `usage: seccomp-policy simulate FILE --arch ABI --syscall NAME|NUMBER [--args A0,A1,...] [--json]
   Runs the compiled filter on one syscall and prints the action and the rule that decided it.
   Arguments are numbers (decimal, 0x hex, negative) or constant names, combined with |.
-${INCLUDE_DIR_USAGE}`;
+${INCLUDE_DIR_USAGE}
+
+examples:
+  seccomp-policy simulate policy.seccomp --syscall openat --args AT_FDCWD,0,O_WRONLY|O_CREAT
+  seccomp-policy simulate policy.seccomp --arch aarch64 --syscall 56 --json`;
 
 /**
  * A number, a constant or `A|B|…`, as the value of one register: 64 bits, or
