@@ -79,6 +79,24 @@ describe('run: descriptors the caller passes', { skip }, () => {
   });
 });
 
+describe('run: the program\'s descriptor table', { skip }, () => {
+  /** `fd -> target` lines of the shell's own table, pipes and sockets without their inode. */
+  const table = (stdout: string) => stdout.split('\n').map((l) => /(\d+) -> (.*)$/.exec(l)).filter((m) => m !== null)
+    .map((m) => `${m![1]} -> ${m![2]!.replace(/^(pipe|socket):\[\d+\]$/, '$1')}`).sort();
+  test('exactly what it has without us, with one pipe end passed twice (3>&1 4>&1)', () => {
+    const inner = 'ls -l /proc/$$/fd; true';
+    const p = policyFile('default allow\n');
+    const quoted = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+    // `| cat`: the program's stdout, 3 and 4 are one real pipe's write end (Node's 'pipe' is a socket).
+    const bare = spawnSync('sh', ['-c', `sh -c ${quoted(inner)} 3>&1 4>&1 | cat`], { encoding: 'utf8', cwd: work() });
+    const traced = spawnSync('sh', ['-c', `${quoted(process.execPath)} ${quoted(CLI)} run -o /dev/null ${quoted(p)} -- sh -c ${quoted(inner)} 3>&1 4>&1 | cat`], { encoding: 'utf8', cwd: work(), timeout: 60000 });
+    assert.equal(traced.status, 0, traced.stderr);
+    const want = table(bare.stdout);
+    assert.ok(want.includes('3 -> pipe') && want.includes('4 -> pipe'), bare.stdout);
+    assert.deepEqual(table(traced.stdout), want);
+  });
+});
+
 describe('run -o FILE', { skip }, () => {
   test('the summary goes to the file instead of standard error', () => {
     const r = cli(['run', policyFile('default allow\nerrno(EPERM) getppid\n'), '--', 'sh', '-c', 'echo $PPID'], { trace: true });

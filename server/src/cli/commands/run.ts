@@ -95,7 +95,7 @@ export class LineSink {
 }
 
 export async function runRun(argv: readonly string[], io: Io): Promise<number> {
-  // Before we open anything of our own (the -o file): what our caller gave us is the program's.
+  // What our caller gave us is the program's (as found when the CLI started).
   const passFds = inheritedFds();
   const args = parseArgs(argv, {
     permissive: {}, json: {}, output: { value: true, short: 'o' }, timeout: { value: true }, 'only-decisions': {},
