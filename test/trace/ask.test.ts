@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runProgram } from '../../server/src/bpf/interpreter';
-import { compilePolicy } from '../../server/src/compiler/compile';
+import { compilePolicy, type CompiledProgram } from '../../server/src/compiler/compile';
 import { checkPolicyText } from '../../server/src/driver/policy';
 import { addAllowRule, allowRuleEdit, AskRun } from '../../server/src/driver/ask';
 import { PanelAnswerer } from '../../server/src/lsp/askPanel';
@@ -66,16 +66,17 @@ test('on random policies and events the ask program notifies exactly where the n
     const { text } = randomPolicy(r);
     const l = checkPolicyText('/r.seccomp', text, host);
     if (l.errors.length || !l.program) continue;
+    const program: CompiledProgram = l.program;
     policies++;
-    const askProgram = compilePolicy(l.model, { abis: l.program.abis, notifyUnlessAllowed: true });
+    const askProgram = compilePolicy(l.model, { abis: program.abis, notifyUnlessAllowed: true });
     assert.ok(askProgram.ok, `seed ${seed}`);
     for (const e of randomEvents(r, l.model, 40)) {
       const data = { nr: e.nr, arch: e.arch, instructionPointer: 0n, args: e.args };
-      const normal = actionOf(runProgram(l.program.instructions, data).action >>> 0).effective;
-      const asked = runProgram(askProgram.program.instructions, data).action >>> 0;
-      const runs = normal === 'allow' || normal === 'log';
+      const normal: string = actionOf(runProgram(program.instructions, data).action >>> 0).effective;
+      const asked: number = runProgram(askProgram.program.instructions, data).action >>> 0;
+      const runs: boolean = normal === 'allow' || normal === 'log';
       assert.equal(asked === SECCOMP_RET_USER_NOTIF, !runs, `seed ${seed}: ${normal} on ${JSON.stringify(data, (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v))}\n${text}`);
-      if (runs) assert.equal(asked, runProgram(l.program.instructions, data).action >>> 0);
+      if (runs) assert.equal(asked, runProgram(program.instructions, data).action >>> 0);
     }
   }
 });
