@@ -5,7 +5,7 @@
 // only the order of what the server sends.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -73,6 +73,26 @@ describe('malformed documents', () => {
     const h = await c.request<Hover>('textDocument/hover', hover);
     assert.match((h.contents as { value: string }).value, /ssize_t read/);
     assert.doesNotMatch(c.stderr.join(''), /TypeError/);
+  });
+});
+
+describe('errors of included files', () => {
+  const c = new TestClient({ initializationOptions: { diagnosticDelay: 0 } });
+  before(() => c.start());
+  after(() => c.stop());
+
+  test('a file with no valid statement: errors at the include line and in the file when open; an edit to it clears them', async () => {
+    writeFileSync(join(dir, 'bad.seccomp'), 'foo bar\n');
+    const root = uriOf('uses-bad.seccomp');
+    const bad = uriOf('bad.seccomp');
+    c.open(root, `${SMALL}include "bad.seccomp"\n`);
+    const d = await c.diagnostics(root, (l) => l.length > 0);
+    assert.deepEqual(d.map((x) => [x.code, x.range.start.line]), [['included-file-errors', 4]]);
+    assert.equal(d[0]!.relatedInformation![0]!.location.uri, bad);
+    c.open(bad, 'foo bar\n');
+    assert.deepEqual((await c.diagnostics(bad, (l) => l.length > 0)).map((x) => x.code), ['unknown-statement']);
+    c.change(bad, 2, [{ text: 'allow write\n' }]);
+    assert.deepEqual(await c.diagnostics(root, (l) => l.length === 0), []);
   });
 });
 

@@ -3,9 +3,10 @@
  * applying the editor's settings: lint levels, the problem limit, and the
  * include-only fragment rule (docs/policy-language.md §3).
  */
-import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type DiagnosticRelatedInformation } from 'vscode-languageserver-types';
+import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type DiagnosticRelatedInformation, type Range } from 'vscode-languageserver-types';
 import type { PolicyDiagnostic, Severity } from '../policy/diagnostics';
 import type { PolicyModel } from '../policy/semantics/model';
+import type { TextRange } from '../policy/syntax/ast';
 import type { Analysis, LintLevel, PolicyDocument, ServiceSettings } from './context';
 import { rangeOf, uriOf } from './positions';
 
@@ -50,8 +51,10 @@ export function toLspDiagnostics(analysis: Analysis, doc: PolicyDocument, settin
   }
   const fragment = isFragment(model);
   const out: Diagnostic[] = [];
-  // Problems inside included files are summarised on the include that brings them in.
-  const fromIncludes = new Map<number, PolicyDiagnostic[]>();
+  // Problems inside included files are summarised on the include of this document that brings them in.
+  const viaInclude = includeLeadingTo(model, doc.path);
+  const fromIncludes = new Map<TextRange, PolicyDiagnostic[]>();
+  const unplaced: PolicyDiagnostic[] = [];
   for (const d of analysis.diagnostics) {
     if (d.file === doc.path) {
       if (fragment && d.code === 'missing-default') continue;
@@ -61,23 +64,26 @@ export function toLspDiagnostics(analysis: Analysis, doc: PolicyDocument, settin
       continue;
     }
     if (d.severity !== 'error') continue;
-    const inc = model.statements.find((p) => p.file === doc.path && p.statement.kind === 'IncludeStatement' && includes(model, p.statement.path?.value, d.file));
-    if (!inc) continue;
-    const list = fromIncludes.get(inc.statement.start) ?? [];
+    const inc = viaInclude(d.file);
+    if (!inc) {
+      unplaced.push(d);
+      continue;
+    }
+    const list = fromIncludes.get(inc) ?? [];
     list.push(d);
-    fromIncludes.set(inc.statement.start, list);
+    fromIncludes.set(inc, list);
   }
-  for (const [start, list] of fromIncludes) {
-    const stmt = model.statements.find((p) => p.file === doc.path && p.statement.start === start)!.statement;
-    out.push({
-      range: rangeOf(model, doc.path, stmt),
-      severity: DiagnosticSeverity.Error,
-      source: 'seccomp',
-      code: 'included-file-errors',
-      message: `the included file has ${list.length} error${list.length === 1 ? '' : 's'}; first: ${list[0]!.message}`,
-      relatedInformation: list.slice(0, 10).map((d) => ({ location: { uri: uriOf(doc, d.file), range: rangeOf(model, d.file, d.range) }, message: d.message })),
-    });
-  }
+  const summary = (range: Range, list: readonly PolicyDiagnostic[], what: string): Diagnostic => ({
+    range,
+    severity: DiagnosticSeverity.Error,
+    source: 'seccomp',
+    code: 'included-file-errors',
+    message: `${what} ${list.length} error${list.length === 1 ? '' : 's'}; first: ${list[0]!.message}`,
+    relatedInformation: list.slice(0, 10).map((d) => ({ location: { uri: uriOf(doc, d.file), range: rangeOf(model, d.file, d.range) }, message: d.message })),
+  });
+  for (const [range, list] of fromIncludes) out.push(summary(rangeOf(model, doc.path, range), list, 'the included file has'));
+  // Never an error that shows nowhere (the code lens would say "fix the errors" over none): at the top, then.
+  if (unplaced.length) out.push(summary({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, unplaced, 'files this policy reads have'));
   return out.slice(0, max);
 
   function toLsp(d: PolicyDiagnostic): Diagnostic {
@@ -98,15 +104,36 @@ export function toLspDiagnostics(analysis: Analysis, doc: PolicyDocument, settin
   }
 }
 
-/** Whether the include written as `rel` in the root leads (directly or not) to `file`. */
-function includes(model: Analysis['model'], rel: string | undefined, file: string): boolean {
-  if (rel === undefined) return false;
-  const direct = model.statements.find((p) => p.statement.kind === 'IncludeStatement' && p.statement.path?.value === rel);
-  if (!direct) return false;
-  // The spliced statement list keeps each include's statements right after it, at a greater depth.
-  const i = model.statements.indexOf(direct);
-  for (let j = i + 1; j < model.statements.length && model.statements[j]!.depth > direct.depth; j++) {
-    if (model.statements[j]!.file === file) return true;
+/**
+ * For a file the policy reads, the include statement of `root` through
+ * which it is read (the first, when several lead to it); from the model's
+ * include occurrences, so that a file with no valid statement (nothing
+ * spliced from it) is found too.
+ */
+function includeLeadingTo(model: PolicyModel, root: string): (file: string) => TextRange | undefined {
+  const edges = new Map<string, string[]>();
+  const direct: { target: string; statement: TextRange }[] = [];
+  for (const o of model.occurrences) {
+    if (o.kind !== 'include') continue;
+    const list = edges.get(o.file) ?? [];
+    list.push(o.target);
+    edges.set(o.file, list);
+    if (o.file !== root) continue;
+    const placed = model.statements.find((p) => p.file === root && p.statement.kind === 'IncludeStatement'
+      && p.statement.start <= o.range.start && o.range.end <= p.statement.end);
+    direct.push({ target: o.target, statement: placed?.statement ?? o.range });
   }
-  return false;
+  const reach: Set<string>[] = [];
+  return (file) => {
+    for (let i = 0; i < direct.length; i++) {
+      if (!reach[i]) {
+        const seen = new Set<string>([direct[i]!.target]);
+        const todo = [direct[i]!.target];
+        while (todo.length) for (const next of edges.get(todo.pop()!) ?? []) if (!seen.has(next)) todo.push(next), seen.add(next);
+        reach[i] = seen;
+      }
+      if (reach[i]!.has(file)) return direct[i]!.statement;
+    }
+    return undefined;
+  };
 }
