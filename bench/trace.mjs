@@ -1,6 +1,7 @@
 // Speed of `seccomp-policy run` end to end (helper + event parsing + attribution + formatting),
 // measured in one run against the untraced program and `strace -f -o /dev/null`:
-//   - a C loop of N getpid calls (built here), and `dd if=/dev/zero of=/dev/null bs=1 count=N`;
+//   - a C loop of N getpid calls (built here), `dd if=/dev/zero of=/dev/null bs=1 count=N`, and a
+//     Python loop of N os.getpid() calls (issue #13's "200k-syscall Python loop"; when python3 exists);
 //   - the full trace (text to /dev/null) and the fast path (--only-decisions) under a realistic
 //     policy (bench/policies/docker-default.seccomp, which allows both workloads);
 //   - the formatting side alone: parse + attribute + format of recorded events, in events/s.
@@ -45,6 +46,8 @@ const workloads = [
   [`getpid loop (${N})`, [loop, String(N)]],
   [`dd bs=1 count=${N}`, ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1', `count=${N}`]],
 ];
+// os.getpid() is a real syscall each time (glibc stopped caching the pid in 2.25).
+if (existsSync('/usr/bin/python3')) workloads.push([`python3 os.getpid() loop (${N})`, ['/usr/bin/python3', '-c', `import os\nfor _ in range(${N}): os.getpid()`]]);
 // The CLI's fixed cost (node start-up, policy compile, helper start), measured on /bin/true.
 const startup = time('start-up', process.execPath, [cli, 'run', '--only-decisions', '-o', '/dev/null', policy, '--', '/bin/true'])
   - time('true', '/bin/true', []);
