@@ -13,7 +13,7 @@ import { allGroups, expandGroup } from '../kernel/groups';
 import { argValue, findArg, getSyscall, syscallByNumber } from '../kernel/syscalls';
 import { eventAbi } from './attribute';
 import type { DoneEvent, HelloEvent, TraceEvent } from './events';
-import { callShape, learnsArguments, tightRule, type InstallMode } from './learnConditions';
+import { ACCESS_MODES, callShape, learnsArguments, plural, tightRule, type InstallMode } from './learnConditions';
 
 export type { InstallMode } from './learnConditions';
 
@@ -47,8 +47,6 @@ function perSyscall(): PerSyscall {
 /** Groups used as the sections of a learned policy, in order. */
 const SECTIONS = ['@default', '@basic-io', '@file-system', '@memory', '@process', '@signal', '@network-io', '@io-event',
   '@ipc', '@credentials', '@resources', '@timer', '@sync', '@sandbox', '@aio', '@privileged'];
-
-const ACCESS_MODES = ['O_RDONLY', 'O_WRONLY', 'O_RDWR'];
 
 /** In a tight policy, rules longer than this are not padded to. */
 const LONG_RULE = 48;
@@ -128,10 +126,6 @@ export interface LearnedPolicy {
   readonly rules: number;
   /** Syscalls seen on ABIs left out of `arch` (by --arch) or unknown to this tool. */
   readonly dropped: readonly string[];
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 function domainName(abi: Abi, value: number): string {

@@ -84,7 +84,7 @@ function oneOf(lhs: string, values: readonly string[]): string {
   return values.length === 1 ? `${lhs} == ${values[0]!}` : `${lhs} in (${values.join(', ')})`;
 }
 
-function plural(n: number, word: string): string {
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
@@ -270,7 +270,8 @@ const socket: Learner = {
  * open, openat: the access modes seen and, per mode, whether the run created
  * or truncated files with it; O_CREAT and O_TRUNC are refused where unseen.
  */
-const ACCESS_MODES = ['O_RDONLY', 'O_WRONLY', 'O_RDWR'];
+/** `flags & O_ACCMODE` by value. */
+export const ACCESS_MODES: readonly string[] = ['O_RDONLY', 'O_WRONLY', 'O_RDWR'];
 const CREATION = ['O_CREAT', 'O_TRUNC'];
 const open: Learner = {
   shape(info, abi, regs) {
