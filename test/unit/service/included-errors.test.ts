@@ -13,7 +13,7 @@ test('a file with no valid statement: its errors at the include line, related in
   const f = fixture(`${HEAD}include "bad.seccomp"\n`, { '/p/bad.seccomp': 'foo bar\n' });
   const d = f.service.doValidation(f.doc);
   assert.deepEqual(d.map((x) => [x.code, x.range.start.line]), [['included-file-errors', 3]]);
-  assert.match(d[0]!.message, /1 error; first: `foo` is neither a statement keyword/);
+  assert.match(d[0]!.message as string, /1 error; first: `foo` is neither a statement keyword/);
   assert.deepEqual(d[0]!.relatedInformation!.map((r) => [r.location.uri, r.location.range.start]), [['file:///p/bad.seccomp', { line: 0, character: 0 }]]);
 });
 
