@@ -74,7 +74,7 @@ class ModelBuilder {
     const rootFile: SourceFile = { path: this.root.path, text: this.root.text, ast: parsed.file, lines: new LineIndex(this.root.text) };
     this.files.set(this.root.path, rootFile);
     for (const d of parsed.diagnostics) this.sink.add({ ...d, file: this.root.path });
-    this.load(rootFile, 0, []);
+    this.load(rootFile, 0);
     const settings = this.collectSettings();
     this.collectSymbols();
     const resolver = new ExpressionResolver({
@@ -131,29 +131,38 @@ class ModelBuilder {
   private spliced = { statements: 0, text: 0 };
   /** Set once the includes exceed a limit: nothing more is spliced. */
   private overBudget = false;
+  /** Included files that could not be read, with the reason, so each is asked for once. */
+  private readonly unreadable = new Map<string, string>();
   /** Included files refused as not policies, so each is read once. */
   private readonly notPolicy = new Map<string, number>();
   private readonly confinement: IncludeConfinement;
 
-  private load(file: SourceFile, depth: number, stack: readonly IncludeStep[]): void {
+  private load(file: SourceFile, depth: number): void {
     for (const statement of file.ast.statements) {
       // Past the limit, included files stop; the root's own statements are all kept.
       if (this.overBudget && depth > 0) return;
       this.placed.push({ file: file.path, statement, depth });
-      if (statement.kind === 'IncludeStatement' && statement.path) this.include(file.path, statement.path.value, statement.path, depth, stack);
+      if (statement.kind === 'IncludeStatement' && statement.path) this.include(file.path, statement.path.value, statement.path, depth);
     }
   }
 
-  private include(from: string, rel: string, at: TextRange, depth: number, stack: readonly IncludeStep[]): void {
+  /** The includes being spliced, from the root's down to the current one (pushed and popped, never copied: a file may be spliced 100,000 times). */
+  private readonly stack: IncludeStep[] = [];
+  /** Include targets by including file and written path. */
+  private readonly targets = new Map<string, string>();
+
+  private include(from: string, rel: string, at: TextRange, depth: number): void {
     if (this.overBudget) return;
     if (rel.includes('\0')) {
       this.report('include-not-found', from, at, 'cannot include this path: it contains a NUL character');
       return;
     }
-    const target = resolvePath(dirname(from), rel);
+    const key = `${from}\0${rel}`;
+    let target = this.targets.get(key);
+    if (target === undefined) this.targets.set(key, (target = resolvePath(dirname(from), rel)));
     this.occur({ kind: 'include', target, file: from, range: at });
-    const chain = [...stack, { file: from, range: at }];
-    if (target === this.root.path || stack.some((s) => s.file === target) || target === from) {
+    if (target === this.root.path || target === from || this.stack.some((s) => s.file === target)) {
+      const chain = [...this.stack, { file: from, range: at }];
       this.report('include-cycle', from, at, `\`${rel}\` includes itself through ${chain.map((c) => c.file).concat(target).join(' → ')}`, {
         related: chain.slice(0, -1).map((c) => ({ file: c.file, range: c.range, message: 'included here' })),
       });
@@ -166,13 +175,15 @@ class ModelBuilder {
     const file = this.files.get(target) ?? this.read(from, rel, target, at);
     if (!file) return;
     if (this.spliced.statements + file.ast.statements.length > MAX_SPLICED_STATEMENTS || this.spliced.text + file.text.length > MAX_SPLICED_TEXT) {
-      this.tooLarge(chain, target);
+      this.tooLarge([...this.stack, { file: from, range: at }], target);
       return;
     }
     this.spliced.statements += file.ast.statements.length;
     this.spliced.text += file.text.length;
     const mark = this.placed.length;
-    this.load(file, depth + 1, chain);
+    this.stack.push({ file: from, range: at });
+    this.load(file, depth + 1);
+    this.stack.pop();
     // The include from the root that went over the limit splices nothing: the rest of the check stays small.
     if (this.overBudget && depth === 0) this.placed.length = mark;
   }
@@ -189,8 +200,10 @@ class ModelBuilder {
         `cannot include \`${rel}\`: it is outside the policy's folder and the workspace; allow its folder with the \`seccompPolicy.includeDirectories\` setting or \`--include-dir\``);
       return undefined;
     }
-    const read = this.host.readFile(target);
+    // A file that could not be read is not asked for again: an include spliced many times reads it once.
+    const read = this.unreadable.has(target) ? { error: this.unreadable.get(target)! } : this.host.readFile(target);
     if ('error' in read) {
+      this.unreadable.set(target, read.error);
       this.report('include-not-found', from, at, `cannot include \`${rel}\`: ${read.error}`);
       return undefined;
     }
