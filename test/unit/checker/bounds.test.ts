@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { MAX_SPLICED_STATEMENTS } from '../../../server/src/policy/semantics/build';
 import { article } from '../../../server/src/policy/wording';
 import { checkPolicyText } from '../../../server/src/driver/policy';
+import { runCli, tempFiles } from '../../helpers/cli';
 import { check, memoryHost, only } from '../../helpers/policy';
 
 const H = 'default kill_process\nallow execve\n';
@@ -33,6 +34,15 @@ describe('includes that multiply (#14 item 1)', () => {
     // The include that crossed the limit splices nothing; the root's own statements stay.
     assert.ok(c.model.statements.length < 10, `${c.model.statements.length} statements placed`);
     assert.ok(c.model.rules.some((r) => r.syscalls.includes('write')));
+  });
+
+  test('the CLI: the 17 files on disk give the error and exit 1', async () => {
+    const files = Object.fromEntries(Object.entries(multiplying(16, 4)).map(([k, v]) => [k.slice(3), v]));
+    const dir = tempFiles({ ...files, 'root.seccomp': `${H}${'include "f0.seccomp"\n'.repeat(4)}` });
+    const r = await runCli(['check', `${dir}/root.seccomp`]);
+    assert.equal(r.code, 1);
+    assert.match(r.out, /root\.seccomp:3:9: error: the includes splice more than 100,000 statements.*\[include-too-large\]$/);
+    assert.equal(r.out.split('\n').length, 1, r.out);
   });
 
   test('the limit counts statements across the whole tree', () => {
@@ -70,6 +80,13 @@ describe('define and group chains (#14 item 2)', () => {
     assert.equal(c.model.defineValues!.get('D0')?.get('x86_64'), 1n);
     assert.equal(c.model.defineValues!.get('D0')?.get('i386'), 1n);
     assert.equal(c.model.defineValues!.get('D1999')?.get('x86_64'), 1n);
+  });
+
+  test('the CLI checks 2,000-long define and group chains without "Maximum call stack"', async () => {
+    const dir = tempFiles({ 'p.seccomp': `${H}${defines(2000, '1')}\n${groups(2000, 'read')}\nallow @g0 if fd == D0\n` });
+    const r = await runCli(['check', `${dir}/p.seccomp`]);
+    assert.doesNotMatch(r.out + r.err, /Maximum call stack|RangeError/);
+    assert.equal(r.code, 0, r.out + r.err);
   });
 
   test('a define chain of 20,000 that closes on itself is one define-cycle error', () => {
