@@ -1586,7 +1586,7 @@ int main(int argc, char **argv)
 	if (killing == KILL_TIMEOUT)
 		fprintf(stderr, "seccomp-run: timed out after %g s; killed the traced processes\n", opt.timeout);
 	else if (killing == KILL_MAX_PROCS)
-		fprintf(stderr, "seccomp-run: more than %ld processes; killed the traced processes\n", opt.max_procs);
+		fprintf(stderr, "seccomp-run: more than %ld processes and threads (unreaped ones included); killed the traced processes\n", opt.max_procs);
 	sb_puts(&ev, "{\"type\":\"done\",\"status\":");
 	sb_i64(&ev, code);
 	sb_puts(&ev, ",\"reason\":\"");

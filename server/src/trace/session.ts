@@ -193,7 +193,7 @@ export class TraceSession {
         this.limit = e;
         return this.out(e, () => e.what === 'timeout'
           ? `# time limit reached (${e.value} s): killing every traced process`
-          : `# more than ${e.value} processes and threads: killing every traced process`);
+          : `# more than ${e.value} processes and threads (unreaped ones included): killing every traced process`);
       case 'error':
         this.error = e;
         return this.options.output === 'json' ? toJsonLine(e) : undefined;
