@@ -38,6 +38,13 @@ const ACTION_SET: ReadonlySet<string> = new Set(ACTION_NAMES);
 const CONTINUES = /(,|&&|\|\||==|!=|<=|>=|<<|>>|[<>&|~!=(-]|\bif|\bin|\bnot|\bexcept)\s*$/;
 /** Past this many matches a generic constant list is cut and marked incomplete. */
 const MAX_GENERIC_CONSTANTS = 200;
+/**
+ * At most this many items are sent (the best by sort text), marked
+ * incomplete so the client asks again as the word grows: a list of
+ * thousands (every constant of an argument, every syscall) costs more to
+ * send and for the editor to filter than to make.
+ */
+export const MAX_COMPLETION_ITEMS = 1000;
 
 const KEYWORD_DOCS: Readonly<Record<string, string>> = {
   arch: 'The ABIs the filter accepts: `arch x86_64, aarch64`.',
@@ -75,7 +82,14 @@ export function doComplete(ctx: FeatureContext, position: Position): CompletionL
   const start = statementStart(file, wordStart);
   const tokens = tokenize(text.slice(start, wordStart)).tokens.filter((t) => t.kind !== 'newline' && t.kind !== 'eof');
   const items: CompletionItem[] = [];
-  const list = (isIncomplete = false): CompletionList => ({ isIncomplete, items: items.map((i) => ({ ...i, textEdit: { range: replace, newText: i.insertText ?? i.label } })) });
+  const typed = prefixOf(text, wordStart, offset);
+  const list = (isIncomplete = false): CompletionList => {
+    const shown = fitting(items, typed);
+    return {
+      isIncomplete: isIncomplete || shown.length < items.length,
+      items: shown.map((i) => ({ ...i, textEdit: { range: replace, newText: i.insertText ?? i.label } })),
+    };
+  };
 
   if (tokens.length === 0) {
     for (const k of STATEMENT_KEYWORDS) items.push(keyword(k, KEYWORD_DOCS[k]));
@@ -364,6 +378,27 @@ function startOfWord(text: string, offset: number): number {
   while (j > 0 && (isWordChar(text.charCodeAt(j - 1)) || text.charCodeAt(j - 1) === 45)) j--;
   if (j > 0 && text.charCodeAt(j - 1) === 64 /* @ */) return j - 1;
   return i;
+}
+
+/**
+ * The items that fit the word typed so far, best first, at most
+ * `MAX_COMPLETION_ITEMS`. An item fits when the word's letters appear in
+ * its label in order, the first one starting the label (as editors filter:
+ * `opat` finds `openat`); case and a group's `@` are ignored.
+ */
+function fitting(items: readonly CompletionItem[], typed: string): readonly CompletionItem[] {
+  const word = typed.replace(/^@/, '').toLowerCase();
+  const fit = word === '' ? items : items.filter((i) => isSubsequence(word, i.label.replace(/^@/, '').toLowerCase()));
+  if (fit.length <= MAX_COMPLETION_ITEMS) return fit;
+  const key = (i: CompletionItem) => i.sortText ?? i.label;
+  return [...fit].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)).slice(0, MAX_COMPLETION_ITEMS);
+}
+
+function isSubsequence(word: string, label: string): boolean {
+  if (label.charCodeAt(0) !== word.charCodeAt(0)) return false;
+  let j = 1;
+  for (let i = 1; i < label.length && j < word.length; i++) if (label.charCodeAt(i) === word.charCodeAt(j)) j++;
+  return j === word.length;
 }
 
 function prefixOf(text: string, wordStart: number, offset: number): string {

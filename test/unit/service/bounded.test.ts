@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getSyscall, syscallNames } from '../../../server/src/kernel/syscalls';
 import { SUGGESTION_BUDGET } from '../../../server/src/policy/semantics/suggest';
+import { MAX_COMPLETION_ITEMS } from '../../../server/src/service/completion';
 import { fixture } from './helpers';
 
 test('suggestions only for the first names reported: past the budget, no "did you mean" (#14)', () => {
@@ -24,4 +25,16 @@ test('suggestions only for the first names reported: past the budget, no "did yo
   assert.deepEqual(unknown.slice(0, SUGGESTION_BUDGET).filter((d) => !d.suggestions?.length).map((d) => d.message), []);
   assert.deepEqual(unknown.slice(SUGGESTION_BUDGET).filter((d) => d.suggestions?.length), []);
   assert.ok(unknown.slice(SUGGESTION_BUDGET).every((d) => !/did you mean/.test(d.message)));
+});
+
+test('completion keeps only the items that fit the typed word, and says the list is incomplete (#14)', () => {
+  const f = fixture('arch x86_64\ndefault allow\nallow opat|');
+  const list = f.service.doComplete(f.doc, f.position);
+  const labels = list.items.map((i) => i.label);
+  assert.ok(labels.includes('openat'), 'letters in order, as editors filter');
+  assert.ok(!labels.includes('read'));
+  assert.ok(labels.length < 20, `${labels.length} items`);
+  assert.equal(list.isIncomplete, true);
+  const all = f.service.doComplete(f.doc, { line: 2, character: 'allow '.length });
+  assert.ok(all.items.length > 300 && all.items.length <= MAX_COMPLETION_ITEMS);
 });
