@@ -129,7 +129,8 @@ export function flagTable(abi: Abi, syscall: string, index: number, arg: Pick<Sy
   let zero: string | undefined;
   const all = nameMap(abi, arg, syscall, (name, v) => {
     if (v === 0n && ZERO_NAMES.has(name)) zero = name;
-    if (v <= 0n || EXCLUDE.test(name)) return false;
+    // A name the argument lists exactly is wanted even where EXCLUDE keeps it out of families (F_SEAL_*).
+    if (v <= 0n || (EXCLUDE.test(name) && !fams.includes(name))) return false;
     if (fams.includes('CLONE_') && name.startsWith('SIG')) return false;
     if (fams.includes('SOCK_') && v < 16n) return false;
     return (v & fieldMask) === 0n;

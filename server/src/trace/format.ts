@@ -127,6 +127,8 @@ const FCNTL_STRUCT_ARG = new Set(['F_GETLK', 'F_SETLK', 'F_SETLKW', 'F_GETLK64',
 const FCNTL_INT_ARG = new Set(['F_DUPFD', 'F_DUPFD_CLOEXEC', 'F_SETOWN', 'F_SETPIPE_SZ', 'F_DUPFD_QUERY']);
 /** F_SETLEASE's argument and F_GETLEASE's result (the names are excluded from fcntl's own enum: they collide with commands). */
 const LEASE_TYPES = ['F_RDLCK', 'F_WRLCK', 'F_UNLCK'];
+/** F_ADD_SEALS's argument and F_GET_SEALS's result (linux/fcntl.h). */
+const SEALS = { constants: ['F_SEAL_SEAL', 'F_SEAL_SHRINK', 'F_SEAL_GROW', 'F_SEAL_WRITE', 'F_SEAL_FUTURE_WRITE', 'F_SEAL_EXEC'] };
 
 /**
  * What futex(2) reads for each operation, in order after uaddr and futex_op
@@ -391,6 +393,7 @@ export class SyscallFormatter {
     if (cmd === 'F_SETFD') return decodeFlags(flagTable(abi, 'fcntl:F_SETFD', 2, { constants: ['FD_CLOEXEC'] }), unsigned(reg, 32));
     if (cmd === 'F_SETFL') return decodeFlags(flagTable(abi, 'open', 1, { constants: ['O_'] }), unsigned(reg, 32));
     if (cmd === 'F_SETSIG') return signalText(abi, int32(reg));
+    if (cmd === 'F_ADD_SEALS') return decodeFlags(flagTable(abi, 'fcntl:seals', 2, SEALS), unsigned(reg, 32));
     if (cmd === 'F_SETLEASE') return namesOf(abi, LEASE_TYPES).get(BigInt(int32(reg))) ?? String(int32(reg));
     if (cmd !== undefined && FCNTL_STRUCT_ARG.has(cmd)) return pointer(reg);
     if (cmd !== undefined && FCNTL_INT_ARG.has(cmd)) return String(int32(reg));
@@ -408,6 +411,7 @@ export class SyscallFormatter {
         const name = namesOf(abi, LEASE_TYPES).get(v);
         return name ? `${cHex(v)} (${name})` : cHex(v);
       }
+      case 'F_GET_SEALS': return v === 0n ? '0' : `${cHex(v)} (seals ${decodeFlags(flagTable(abi, 'fcntl:seals', 2, SEALS), v)})`;
       case 'F_GETSIG': return v === 0n ? '0' : `${ret} (${signalText(abi, v)})`;
       default: return ret;
     }

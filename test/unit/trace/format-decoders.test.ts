@@ -73,6 +73,9 @@ test('fcntl: each command its argument and its return value (#13)', () => {
   assert.equal(call(NR.fcntl, ['0x4', '0x400', '0x1'], '0'), 'fcntl(4, F_SETLEASE, F_WRLCK) = 0');
   assert.equal(call(NR.fcntl, ['0x4', '0x401'], '2'), 'fcntl(4, F_GETLEASE) = 0x2 (F_UNLCK)');
   assert.equal(call(NR.fcntl, ['0x4', '0x401'], '0'), 'fcntl(4, F_GETLEASE) = 0 (F_RDLCK)');
+  assert.equal(call(NR.fcntl, ['0x4', '0x409', '0x3'], '0'), 'fcntl(4, F_ADD_SEALS, F_SEAL_SEAL|F_SEAL_SHRINK) = 0');
+  assert.equal(call(NR.fcntl, ['0x4', '0x40a'], '5'), 'fcntl(4, F_GET_SEALS) = 0x5 (seals F_SEAL_SEAL|F_SEAL_GROW)');
+  assert.equal(call(NR.fcntl, ['0x4', '0x40a'], '0'), 'fcntl(4, F_GET_SEALS) = 0');
 });
 
 test('rseq: length and signature in hex (the signature is not a signal) (#13)', () => {
