@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import { ROOT, cli, cliAsync, hasCommand, prepare, skipReason, work } from './harness';
+import { skipUnless, type Missing } from '../helpers/machine';
 
 const skip = skipReason;
 const EXAMPLES = join(ROOT, 'examples');
@@ -36,6 +37,9 @@ function python(): string | undefined {
   const r = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
+
+/** python3 is a tool .ci/run installs: missing under CI fails the test, elsewhere it skips. */
+const NO_PYTHON: Missing = { kind: 'tool', reason: 'python3 is not installed' };
 
 function built(name: string, flags: string[]): string {
   const out = join(work(), name);
@@ -78,7 +82,7 @@ describe('examples/coreutils.seccomp: ls and cat', { skip }, () => {
 describe('examples/python-script.seccomp: a Python interpreter running a script', { skip }, () => {
   test('the script runs; opening a socket raises PermissionError', (t) => {
     const py = python();
-    if (!py) { t.skip('python3 is not installed'); return; }
+    if (!py) { skipUnless(t, NO_PYTHON); return; }
     const script = join(work(), 'script.py');
     writeFileSync(script, 'import json, sys, hashlib\nwith open(sys.argv[0]) as f: n = len(f.read().splitlines())\nprint(json.dumps({"lines": n, "sha": hashlib.sha256(b"x").hexdigest()[:6]}))\n');
     const ok = cli(['run', example('python-script.seccomp'), '--', py, script], { trace: true });
@@ -122,7 +126,7 @@ describe('examples/container-denylist.seccomp: a deny-list for containers', { sk
 describe('examples/web-server.seccomp: a static file server', { skip }, () => {
   test('python3 -m http.server serves a file; it cannot start a shell', async (t) => {
     const py = python();
-    if (!py) { t.skip('python3 is not installed'); return; }
+    if (!py) { skipUnless(t, NO_PYTHON); return; }
     const root = join(work(), 'www');
     spawnSync('mkdir', ['-p', root]);
     writeFileSync(join(root, 'index.txt'), 'served under seccomp\n');
