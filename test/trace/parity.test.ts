@@ -323,7 +323,9 @@ function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 let runs = 0;
 function traceBoth(cmd: string[], opts: { raw?: boolean; env?: Record<string, string>; cwd?: string } = {}) {
   const n = ++runs;
-  const cwd = opts.cwd ?? work();
+  // A directory nothing writes to while both run (python lists its working directory; the traces go to work()).
+  const cwd = opts.cwd ?? join(work(), 'parity-cwd');
+  mkdirSync(cwd, { recursive: true });
   const straceOut = join(work(), `parity-strace-${n}.txt`);
   const e = env(opts.env);
   const s = spawnSync('setarch', ['-R', 'strace', '-f', '-qq', '-o', straceOut, ...cmd], { encoding: 'utf8', env: e, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
