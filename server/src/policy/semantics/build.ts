@@ -163,7 +163,7 @@ class ModelBuilder {
     this.occur({ kind: 'include', target, file: from, range: at });
     if (target === this.root.path || target === from || this.stack.some((s) => s.file === target)) {
       const chain = [...this.stack, { file: from, range: at }];
-      this.report('include-cycle', from, at, `\`${rel}\` includes itself through ${chain.map((c) => c.file).concat(target).join(' → ')}`, {
+      this.report('include-cycle', from, at, `\`${rel}\` includes itself through ${chain.map((c) => c.file).concat(target).map((f) => cutName(f)).join(' → ')}`, {
         related: chain.slice(0, -1).map((c) => ({ file: c.file, range: c.range, message: 'included here' })),
       });
       return;
