@@ -79,6 +79,18 @@ describe('run: descriptors the caller passes', { skip }, () => {
   });
 });
 
+describe('learn: descriptors the caller passes', { skip }, () => {
+  test('3 reaches the program being learned', () => {
+    const file = join(work(), 'learn-passed-3.txt');
+    const fd = openSync(file, 'w');
+    const out = join(work(), 'learned-fd.seccomp');
+    const r = spawnSync(process.execPath, [CLI, 'learn', '-o', out, '--', 'sh', '-c', 'echo three >&3'], { stdio: ['ignore', 'pipe', 'pipe', fd], encoding: 'utf8', cwd: work(), timeout: 60000 });
+    closeSync(fd);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(readFileSync(file, 'utf8'), 'three\n');
+  });
+});
+
 describe('run: the program\'s descriptor table', { skip }, () => {
   /** `fd -> target` lines of the shell's own table, pipes and sockets without their inode. */
   const table = (stdout: string) => stdout.split('\n').map((l) => /(\d+) -> (.*)$/.exec(l)).filter((m) => m !== null)

@@ -9,6 +9,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import type { Abi } from '../../kernel/abi';
 import { describeFsError } from '../../driver/files';
 import { locateHelper } from '../../driver/helper';
+import { inheritedFds } from '../../driver/fds';
 import { learnFromRun } from '../../driver/learn';
 import { EXIT, traceFailure } from '../../driver/trace';
 import { parseArgs, UsageError } from '../args';
@@ -46,6 +47,8 @@ examples:
   seccomp-policy learn --arch x86_64 --loose -o server.seccomp -- ./server --self-test`;
 
 export async function runLearn(argv: readonly string[], io: Io): Promise<number> {
+  // The caller's descriptors are the program's, as under `run` (taken before Node opens more).
+  const passFds = inheritedFds();
   const args = parseArgs(argv, {
     output: { value: true, short: 'o' }, arch: { value: true }, timeout: { value: true }, 'max-procs': { value: true },
     install: { value: true }, 'no-conditions': {}, loose: {}, force: {}, help: { short: 'h' },
@@ -73,7 +76,7 @@ export async function runLearn(argv: readonly string[], io: Io): Promise<number>
   }
   const helper = located.path;
   const r = await learnFromRun({
-    helper, command: args.rest, timeout, maxProcs, programStdio: out === undefined ? 'stderr' : 'inherit', forwardSignals: true,
+    helper, command: args.rest, timeout, maxProcs, programStdio: out === undefined ? 'stderr' : 'inherit', forwardSignals: true, passFds,
   }, {
     abis, conditions: !args.options.has('no-conditions'), style: args.options.has('loose') ? 'loose' : 'tight',
     ...(install !== undefined ? { install } : {}), date: new Date().toISOString().slice(0, 10), path: out ?? 'learned.seccomp' });
