@@ -44,7 +44,7 @@ const MAX_GENERIC_CONSTANTS = 200;
  * thousands (every constant of an argument, every syscall) costs more to
  * send and for the editor to filter than to make.
  */
-export const MAX_COMPLETION_ITEMS = 1000;
+export const MAX_COMPLETION_ITEMS = 500;
 
 const KEYWORD_DOCS: Readonly<Record<string, string>> = {
   arch: 'The ABIs the filter accepts: `arch x86_64, aarch64`.',
