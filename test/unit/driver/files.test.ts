@@ -160,6 +160,19 @@ describe('include confinement (#14 item 7)', () => {
     assert.match(r.out, /\/etc\/shadow`: it is outside/);
   });
 
+  test('compile, simulate and diff take --include-dir too', async () => {
+    const dir = layout();
+    const policy = join(dir, 'policies/main.seccomp');
+    writeFileSync(policy, `${H}include "../outside/other.seccomp"\n`);
+    const outside = join(dir, 'outside');
+    for (const [cmd, ...rest] of [['compile', '--format', 'json'], ['simulate', '--arch', 'x86_64', '--syscall', 'write'], ['diff', policy]]) {
+      const refused = await runCli([cmd!, ...rest, policy]);
+      assert.match(refused.err, /include-outside/, `${cmd} without --include-dir`);
+      const allowed = await runCli([cmd!, '--include-dir', outside, ...rest, policy]);
+      assert.doesNotMatch(allowed.out + allowed.err, /include-outside/, `${cmd} with --include-dir`);
+    }
+  });
+
   test('include completion offers only allowed places', () => {
     const dir = layout();
     const root = join(dir, 'policies/main.seccomp');

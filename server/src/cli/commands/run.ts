@@ -17,7 +17,7 @@ import { hostAbi } from '../../driver/policy';
 import { EXIT, TraceRun, traceFailure } from '../../driver/trace';
 import { parseArgs, UsageError } from '../args';
 import type { Io } from '../io';
-import { loadValidPolicy } from '../load';
+import { INCLUDE_DIR_OPTION, loadValidPolicy, policyHostFor } from '../load';
 import { ASK_USAGE, runAskCommand } from './runAsk';
 
 export const RUN_USAGE = `usage: seccomp-policy run POLICY [OPTIONS] -- CMD [ARGS...]
@@ -41,6 +41,7 @@ options:
                            have not reaped (exit 125)
   --no-pin                 do not pin the program to one CPU (tracing is slower)
   -s, --string-limit N     bytes of strings and buffers shown (default 32)
+  --include-dir DIR        also allow includes from DIR's tree (repeatable)
 
 The trace goes to standard error; the program's own output is left alone.
 Exit status: the program's; 1 the policy has errors; 2 bad usage; 69 tracing is
@@ -100,7 +101,7 @@ export async function runRun(argv: readonly string[], io: Io): Promise<number> {
   const args = parseArgs(argv, {
     permissive: {}, json: {}, output: { value: true, short: 'o' }, timeout: { value: true }, 'only-decisions': {},
     install: { value: true }, 'max-procs': { value: true }, 'no-pin': {}, 'string-limit': { value: true, short: 's' },
-    ask: {}, 'ask-answers': { value: true }, help: { short: 'h' },
+    ask: {}, 'ask-answers': { value: true }, help: { short: 'h' }, ...INCLUDE_DIR_OPTION,
   });
   if (args.options.has('help')) { io.out(`${RUN_USAGE}\n\n${ASK_USAGE}`); return 0; }
   if (args.positional.length !== 1) throw new UsageError(args.positional.length === 0 ? 'expected a policy file' : `expected one policy file before \`--\` (got ${args.positional.length} arguments; put the command after \`--\`)`);
@@ -117,7 +118,7 @@ export async function runRun(argv: readonly string[], io: Io): Promise<number> {
   if (permissive && args.options.has('install')) throw new UsageError('--install has no effect with --permissive (no filter is installed)');
 
   const path = args.positional[0]!;
-  const loaded = loadValidPolicy(path, io, 'run');
+  const loaded = loadValidPolicy(path, io, 'run', {}, policyHostFor(args));
   if (!loaded) return EXIT.policy;
   const { model, program } = loaded;
   const located = locateHelper();

@@ -197,7 +197,7 @@ class ModelBuilder {
     }
     if (!this.confinement.allows(target)) {
       this.report('include-outside', from, at,
-        `cannot include \`${rel}\`: it is outside the policy's folder and the workspace; allow its folder with the \`seccompPolicy.includeDirectories\` setting or \`--include-dir\``);
+        `cannot include \`${rel}\`: it is outside the policy's folder tree and the workspace folders; allow its folder with the \`seccompPolicy.includeDirectories\` setting or \`--include-dir\``);
       return undefined;
     }
     // A file that could not be read is not asked for again: an include spliced many times reads it once.
