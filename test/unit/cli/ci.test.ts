@@ -102,13 +102,11 @@ test('diff: the changed syscalls per ABI, with the argument values that change, 
   const [o, n, s] = ['old', 'new', 'same'].map((x) => join(dir, `${x}.seccomp`)) as [string, string, string];
   const r = await runCli(['diff', o, n]);
   assert.equal(r.code, 1);
+  // The same changes on both ABIs: one block, syscalls by name.
   assert.deepEqual(r.out.split('\n'), [
-    'x86_64:',
+    'x86_64, aarch64:',
     `  close: errno(EPERM) (${o}:2 (default)) -> allow (${n}:3)`,
     `  openat when flags & 0x3 != 0: errno(EPERM) (${o}:2 (default)) -> allow (${n}:4)`,
-    'aarch64:',
-    `  openat when flags & 0x3 != 0: errno(EPERM) (${o}:2 (default)) -> allow (${n}:4)`,
-    `  close: errno(EPERM) (${o}:2 (default)) -> allow (${n}:3)`,
   ]);
   const same = await runCli(['diff', o, s]);
   assert.equal(same.code, 0);
