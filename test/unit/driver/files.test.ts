@@ -145,6 +145,14 @@ describe('include confinement (#14 item 7)', () => {
     assert.doesNotMatch(JSON.stringify(errors), /hunter2/);
   });
 
+  test('a link named .seccomp to a file that is not a policy is judged by the file it points to', () => {
+    const dir = layout();
+    symlinkSync(join(dir, 'outside/secret.txt'), join(dir, 'outside/disguised.seccomp'));
+    const errors = checkAt(dir, `${H}include "../outside/disguised.seccomp"\n`, [join(dir, 'outside')]);
+    assert.deepEqual(errors.map((d) => d.code), ['include-not-policy']);
+    assert.doesNotMatch(JSON.stringify(errors), /hunter2/);
+  });
+
   test('the CLI: `include "/etc/shadow"` prints neither `root` nor any of its content, with or without --include-dir', async () => {
     const dir = layout();
     const policy = join(dir, 'policies/main.seccomp');

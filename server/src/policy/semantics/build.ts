@@ -209,7 +209,8 @@ class ModelBuilder {
     }
     const parsed = parsePolicy(read.text);
     const firstError = parsed.diagnostics.find((d) => d.severity === 'error');
-    if (firstError && !target.endsWith('.seccomp')) {
+    // Judged by the name of what is read: `x.seccomp` linking to /etc/shadow is not a policy.
+    if (firstError && !this.confinement.realName(target).endsWith('.seccomp')) {
       // It may be any file (a key, /etc/shadow): say where, never what.
       const line = new LineIndex(read.text).positionAt(firstError.range.start).line + 1;
       this.notPolicy.set(target, line);

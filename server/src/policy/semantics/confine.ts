@@ -61,6 +61,11 @@ export class IncludeConfinement {
     return real !== undefined && this.directories().some((d) => isInside(real, d) || isInside(d, real));
   }
 
+  /** The name `path` really has (a link's target's), as written when the host cannot say. */
+  realName(path: string): string {
+    return this.canonical(path) ?? path;
+  }
+
   /** The path with symbolic links resolved; as written when the host cannot resolve; undefined when it does not exist. */
   private canonical(path: string): string | undefined {
     if (!this.host.realPath) return path;
