@@ -16,7 +16,7 @@ import { argInRegister, findArg, getSyscall, syscallNumber, allSyscalls } from '
 import type { SyscallInfo } from '../kernel/types';
 import { maxOf, simplify, type Cond, type CompareOp } from '../policy/semantics/condition';
 import type { ConcreteAction } from '../policy/semantics/model';
-import { disjoint, type Literal } from './overlap';
+import { contradict, type Literal } from './overlap';
 import type { OciArg, OciProfile, OciSyscall } from './profile';
 import {
   DOCKER_DEFAULT_CAPS, GOARCH, I386_MULTIPLEXED, LIBSECCOMP_BADARCH, SCMP_ARCH_ABI, kernelAtLeast, runtimeAction, sameAction,
@@ -53,15 +53,30 @@ const OP: Record<OciArg['op'], CompareOp> = {
 /** One comparison as our language will say it (the same on every ABI of the policy). */
 type Meaning = { readonly kind: 'true' } | { readonly kind: 'false' } | (Literal & { readonly kind: 'cmp'; readonly plainMask: boolean });
 
+/** A rule as runc adds it to libseccomp, and as this policy says it. */
 interface Rule {
   readonly syscall: string;
   readonly action: ConcreteAction;
   /** The profile entry it comes from. */
   readonly entry: number;
-  /** Undefined: unconditional. */
-  readonly cond?: { readonly join: '&&' | '||'; readonly lits: readonly Meaning[] };
   /** Added by libseccomp's i386 multiplexing. */
   readonly multiplexed?: string;
+  /** `&&`: one libseccomp chain; `||`: one chain per comparison (runc's OR). */
+  readonly join: '&&' | '||';
+  /** libseccomp's chains, its comparisons as it holds them (`[[]]`: unconditional). */
+  readonly chains: readonly (readonly Lit[])[];
+  /** Each chain as the policy says it: its comparisons (empty: always), or 'never'. */
+  readonly said: readonly (readonly Lit[] | 'never')[];
+}
+
+/** A rule as the policy writes it. */
+interface Written {
+  readonly syscall: string;
+  readonly action: ConcreteAction;
+  readonly entry: number;
+  readonly multiplexed?: string;
+  /** Undefined: unconditional. */
+  readonly cond?: { readonly join: '&&' | '||'; readonly lits: readonly Lit[] };
 }
 
 export function importProfile(profile: OciProfile, options: ImportOptions): ImportResult {
@@ -99,14 +114,15 @@ class Importer {
         const sys = getSyscall(name);
         if (!sys) { unknown.add(name); continue; }
         const on = this.abis.filter((a) => sys.numbers[a] !== undefined);
-        const cond = this.condition(e, sys, on);
-        if (cond === 'never') { never.push(`${name} (${e.path})`); continue; }
-        if (on.length) rules.push({ syscall: name, action, entry: i, ...(cond ? { cond } : {}) });
-        else if (!I386_MULTIPLEXED[name]) elsewhere.add(name);
+        const cond = this.condition(e.args, e.path, sys, on);
+        if (on.length) {
+          rules.push({ syscall: name, action, entry: i, ...cond });
+          if (cond.said.every((x) => x === 'never')) never.push(`${name} (${e.path})`);
+        } else if (!I386_MULTIPLEXED[name]) elsewhere.add(name);
         const mux = I386_MULTIPLEXED[name];
         if (mux && this.abis.includes('i386')) {
           if (on.length === 0) elsewhere.delete(name);
-          rules.push(this.multiplexed(name, mux, action, i, e));
+          rules.push(...this.multiplexed(name, mux, action, i, e));
         }
       }
     }
@@ -148,28 +164,18 @@ class Importer {
   }
 
   /**
-   * The entry's `args` for one syscall: ANDed, or ORed when an index repeats
-   * (runc); undefined when unconditional, 'never' when it cannot match.
+   * An entry's `args` for one syscall, as runc adds them: ANDed in one
+   * chain, or one chain per comparison when an index repeats (runc's OR).
    */
-  private condition(e: OciSyscall, sys: SyscallInfo, on: readonly Abi[], skipIndex?: number): Rule['cond'] | 'never' | undefined {
-    const args = e.args.filter((a) => a.index !== skipIndex);
-    if (args.length === 0) return undefined;
-    const counts = new Map<number, number>();
-    for (const a of args) counts.set(a.index, (counts.get(a.index) ?? 0) + 1);
-    const join = [...counts.values()].some((n) => n > 1) ? '||' : '&&';
-    const lits: Meaning[] = [];
-    for (const [k, a] of args.entries()) {
-      const m = this.meaning(a, sys, on, `${e.path}.args[${e.args.indexOf(a) >= 0 ? e.args.indexOf(a) : k}]`);
-      if (join === '&&') {
-        if (m.kind === 'false') return 'never';
-        if (m.kind === 'cmp') lits.push(m);
-      } else {
-        if (m.kind === 'true') return undefined;
-        if (m.kind === 'cmp') lits.push(m);
-      }
-    }
-    if (lits.length === 0) return join === '&&' ? undefined : 'never';
-    return { join, lits };
+  private condition(args: readonly OciArg[], path: string, sys: SyscallInfo, on: readonly Abi[], prefix: readonly { raw: Lit; said: Meaning }[] = []): Pick<Rule, 'join' | 'chains' | 'said'> {
+    const items = args.map((a, k) => ({ raw: rawLit(a), said: this.meaning(a, sys, on, `${path}.args[${k}]`) }));
+    const repeated = new Set(args.map((a) => a.index)).size !== args.length;
+    const groups = repeated ? items.map((x) => [...prefix, x]) : [[...prefix, ...items]];
+    return {
+      join: repeated ? '||' : '&&',
+      chains: groups.map((g) => g.map((x) => x.raw)),
+      said: groups.map((g) => (g.some((x) => x.said.kind === 'false') ? 'never' : g.map((x) => x.said).filter(isLit))),
+    };
   }
 
   /**
@@ -230,15 +236,21 @@ class Importer {
     return { kind: 'cmp', reg: a.index, op: cond.op, value: cond.value, mask: plainMask ? maxOf(64) : cond.mask, plainMask };
   }
 
-  /** libseccomp's extra rule on i386's socketcall/ipc for a direct socket or IPC call. */
-  private multiplexed(name: string, mux: { via: 'socketcall' | 'ipc'; call: number }, action: ConcreteAction, entry: number, e: OciSyscall): Rule {
+  /**
+   * libseccomp's extra rules on i386's socketcall/ipc for a direct socket or
+   * IPC call: the operation number in argument 0 instead of any condition on
+   * argument 0, one rule for each rule runc adds (each ORed comparison).
+   */
+  private multiplexed(name: string, mux: { via: 'socketcall' | 'ipc'; call: number }, action: ConcreteAction, entry: number, e: OciSyscall): Rule[] {
     const via = getSyscall(mux.via)!;
-    const callLit: Meaning = { kind: 'cmp', reg: 0, op: '==', value: BigInt(mux.call), mask: maxOf(64), plainMask: true };
-    const rest = this.condition(e, via, ['i386'], 0);
-    if (rest === 'never') return { syscall: mux.via, action, entry, cond: { join: '&&', lits: [{ kind: 'false' }] }, multiplexed: name };
-    const lits = rest ? (rest.join === '&&' ? [callLit, ...rest.lits] : undefined) : [callLit];
-    if (!lits) throw new ImportError(`${e.path}: conditions on one argument ORed (runc) for ${name}, which libseccomp also adds to i386's ${mux.via}: not supported`);
-    return { syscall: mux.via, action, entry, cond: { join: '&&', lits }, multiplexed: name };
+    const call: Lit = { kind: 'cmp', reg: 0, op: '==', value: BigInt(mux.call), mask: maxOf(64), plainMask: true };
+    const repeated = new Set(e.args.map((a) => a.index)).size !== e.args.length;
+    const parts = repeated ? e.args.map((a) => [a]) : [e.args];
+    return parts.map((args) => ({
+      syscall: mux.via, action, entry, multiplexed: name,
+      ...this.condition(args.filter((a) => a.index !== 0), e.path, via, ['i386'], [{ raw: call, said: call }]),
+      join: '&&' as const,
+    }));
   }
 
   /**
@@ -250,43 +262,43 @@ class Importer {
    * (or an equal one) is refused (EEXIST), and so runc refuses the profile.
    * Returns each kept rule with the chains left of it.
    */
-  private resolve(rules: readonly Rule[]): Rule[] {
-    interface Chain { readonly rule: Rule; readonly lits: readonly Lit[] }
+  private resolve(rules: readonly Rule[]): Written[] {
+    interface Chain { readonly rule: Rule; readonly index: number; readonly lits: readonly Lit[] }
     const bySyscall = new Map<string, Chain[]>();
     for (const r of rules) {
       let kept = bySyscall.get(r.syscall);
       if (!kept) bySyscall.set(r.syscall, (kept = []));
-      const chains: Lit[][] = !r.cond ? [[]] : r.cond.join === '&&' ? [r.cond.lits.filter(isLit)] : r.cond.lits.filter(isLit).map((l) => [l]);
-      if (r.cond?.lits.some((l) => l.kind === 'false') && r.cond.join === '&&') continue;
-      for (const c of chains) {
-        if (kept.some((k) => k.lits.length === 0)) break; // an unconditional rule is there: it wins
-        if (c.length === 0) { kept.splice(0, kept.length, { rule: r, lits: c }); continue; }
-        if (kept.some((k) => subset(k.lits, c) && !this.refused(k, r, c, k.lits.length === c.length))) continue; // a shorter chain decides
-        for (let i = kept.length - 1; i >= 0; i--) {
-          const k = kept[i]!;
+      r.chains.forEach((c, index) => {
+        if (kept!.some((k) => k.lits.length === 0)) return; // an unconditional rule is there: it wins
+        if (c.length === 0) { kept!.splice(0, kept!.length, { rule: r, index, lits: c }); return; }
+        if (kept!.some((k) => subset(k.lits, c) && !this.refused(k, r, c, k.lits.length === c.length))) return; // a shorter chain decides
+        for (let i = kept!.length - 1; i >= 0; i--) {
+          const k = kept![i]!;
           if (!subset(c, k.lits)) continue;
           if (!sameAction(k.rule.action, r.action) && startsWith(k.lits, c)) this.refused(k, r, c, false, true);
-          kept.splice(i, 1); // the new, shorter chain decides
+          kept!.splice(i, 1); // the new, shorter chain decides
         }
-        kept.push({ rule: r, lits: c });
+        kept!.push({ rule: r, index, lits: c });
+      });
+    }
+    const keptOf = new Map<Rule, number[]>();
+    for (const [name, chains] of bySyscall) {
+      for (const c of chains) keptOf.set(c.rule, [...(keptOf.get(c.rule) ?? []), c.index]);
+      const clash = chains.flatMap((a, i) => chains.slice(0, i).filter((b) => !treeSafe(a.lits, b.lits)).map((b) => [b, a] as const))[0];
+      if (clash) {
+        const [b, a] = clash;
+        this.notes.push(`${name}: libseccomp's rule tree may not decide ${this.profile.syscalls[b.rule.entry]!.path} and ${this.profile.syscalls[a.rule.entry]!.path} as written ` +
+          '(its tree does not go back to a second rule once a first comparison of another rule matched); this policy tries the rules in order');
       }
     }
-    const out: Rule[] = [];
-    const keptOf = new Map<Rule, Lit[][]>();
-    for (const [name, chains] of bySyscall) {
-      for (const c of chains) keptOf.set(c.rule, [...(keptOf.get(c.rule) ?? []), [...c.lits]]);
-      chains.forEach((a, i) => chains.slice(0, i).forEach((b) => {
-        if (!sameAction(a.rule.action, b.rule.action) && !disjoint([a.lits], [b.lits])) {
-          this.notes.push(`${name}: ${this.profile.syscalls[b.rule.entry]!.path} and ${this.profile.syscalls[a.rule.entry]!.path} give it different actions under conditions that can both hold; libseccomp decides such calls by the order of its rule tree, this policy by the first rule`);
-        }
-      }));
-    }
+    const out: Written[] = [];
     for (const r of rules) {
-      const chains = keptOf.get(r);
-      if (!chains) continue;
-      const { cond: _, ...plain } = r;
-      if (chains.some((c) => c.length === 0)) out.push(plain);
-      else out.push({ ...plain, cond: { join: chains.length > 1 || r.cond?.join === '||' ? '||' : '&&', lits: chains.length > 1 ? chains.map((c) => c[0]!) : chains[0]! } });
+      const said = (keptOf.get(r) ?? []).map((i) => r.said[i]!).filter((x): x is readonly Lit[] => x !== 'never');
+      if (said.length === 0) continue;
+      const base = { syscall: r.syscall, action: r.action, entry: r.entry, ...(r.multiplexed ? { multiplexed: r.multiplexed } : {}) };
+      if (said.some((x) => x.length === 0)) out.push(base);
+      else if (r.join === '&&') out.push({ ...base, cond: { join: '&&', lits: said[0]! } });
+      else out.push({ ...base, cond: { join: '||', lits: said.map((x) => x[0]!) } });
     }
     return out;
   }
@@ -324,7 +336,7 @@ class Importer {
     lines.push(`badarch ${actionText(LIBSECCOMP_BADARCH)}  # libseccomp's action for an ABI the filter does not list`);
   }
 
-  private block(lines: string[], e: OciSyscall, rules: readonly Rule[]): void {
+  private block(lines: string[], e: OciSyscall, rules: readonly Written[]): void {
     if (rules.length === 0) return;
     lines.push('');
     if (e.comment) for (const c of e.comment.split('\n')) lines.push(`# ${c}`.trimEnd());
@@ -388,6 +400,12 @@ class Importer {
 
 type Lit = Extract<Meaning, { kind: 'cmp' }>;
 
+/** A comparison as libseccomp holds it: the register and the 64-bit data. */
+function rawLit(a: OciArg): Lit {
+  const masked = a.op === 'SCMP_CMP_MASKED_EQ';
+  return { kind: 'cmp', reg: a.index, op: OP[a.op], mask: masked ? a.value : maxOf(64), value: masked ? a.valueTwo : a.value, plainMask: !masked };
+}
+
 const isLit = (m: Meaning): m is Lit => m.kind === 'cmp';
 
 const sameLit = (a: Lit, b: Lit) => a.reg === b.reg && a.op === b.op && a.value === b.value && a.mask === b.mask;
@@ -407,6 +425,27 @@ function rank(l: Lit): number {
 function startsWith(long: readonly Lit[], short: readonly Lit[]): boolean {
   const extra = long.filter((x) => !short.some((y) => sameLit(x, y)));
   return extra.every((x) => short.every((y) => rank(x) >= rank(y)));
+}
+
+/**
+ * Whether libseccomp's tree decides two chains of one syscall as the rules
+ * say. Its tree orders each chain's comparisons (by argument, then operator)
+ * and, at each level, follows the first comparison that holds without coming
+ * back: two chains are safe when one starts the other, or where they first
+ * differ they compare the same argument with == or != in ways that cannot
+ * both hold.
+ */
+function treeSafe(a: readonly Lit[], b: readonly Lit[]): boolean {
+  const order = (x: readonly Lit[]) => [...x].sort((p, q) => rank(p) - rank(q));
+  const [x, y] = [order(a), order(b)];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (sameLit(x[i]!, y[i]!)) continue;
+    // libseccomp 2.5.4 splits a 64-bit range comparison into word nodes and can merge two of
+    // them wrongly (two rules `a0 <= 2 && …` and `a0 >= 9 && …` match a call neither matches)
+    const range = (l: Lit) => l.op !== '==' && l.op !== '!=';
+    return x[i]!.reg === y[i]!.reg && contradict(x[i]!, y[i]!) && !range(x[i]!) && !range(y[i]!);
+  }
+  return true;
 }
 
 function sameMeaning(a: Meaning, b: Meaning): boolean {

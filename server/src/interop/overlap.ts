@@ -34,7 +34,8 @@ function range(l: Literal): { lo: bigint; hi: bigint; not?: bigint } {
   }
 }
 
-function contradict(a: Literal, b: Literal): boolean {
+/** True when no value satisfies both comparisons (same register and mask, ranges that do not meet). */
+export function contradict(a: Literal, b: Literal): boolean {
   if (a.reg !== b.reg || a.hi !== b.hi || a.mask !== b.mask) return false;
   const x = range(a);
   const y = range(b);
