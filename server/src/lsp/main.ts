@@ -132,8 +132,10 @@ let pushedSettings: unknown;
 
 function applySettings(raw: unknown): void {
   pushedSettings = raw;
+  const before = JSON.stringify(service.settings);
   service.configure(parseSettings(raw, service.settings));
-  refreshAll();
+  // Clients send the settings after start, usually the ones in force: then nothing needs checking again.
+  if (JSON.stringify(service.settings) !== before) refreshAll();
 }
 
 async function pullSettings(): Promise<void> {
@@ -288,6 +290,7 @@ function validateSoon(doc: OpenDocument, delay = debounceMs): void {
 function refreshAll(): void {
   generation++;
   service.invalidate();
+  checks.cancelAll();
   if (pullDiagnostics) {
     if (diagnosticRefresh) void connection.languages.diagnostics.refresh().then(undefined, () => undefined);
   } else for (const d of documents.all()) validateSoon(d, 0);
@@ -351,7 +354,10 @@ connection.onDidCloseTextDocument((params) => {
 function refreshDependants(uri: string): void {
   const dependants = dependantsOf(pathOf(uri), uri);
   if (dependants.length === 0) return;
-  for (const d of dependants) service.invalidate(d.uri);
+  for (const d of dependants) {
+    service.invalidate(d.uri);
+    checks.cancel(d.uri);
+  }
   if (pullDiagnostics) {
     if (diagnosticRefresh) void connection.languages.diagnostics.refresh().then(undefined, () => undefined);
   } else for (const d of dependants) validateSoon(d);
@@ -395,7 +401,10 @@ const runs = new RunManager({
   finished(report) {
     const paths = coverage.record(report);
     generation++;
-    for (const p of paths) service.invalidate(uriOf(p));
+    for (const p of paths) {
+      service.invalidate(uriOf(p));
+      checks.cancel(uriOf(p));
+    }
     if (pullDiagnostics) {
       if (diagnosticRefresh) void connection.languages.diagnostics.refresh().then(undefined, () => undefined);
     } else for (const p of paths) {

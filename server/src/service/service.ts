@@ -164,7 +164,9 @@ export function createPolicyService(params: PolicyServiceParams): PolicyService 
       return [...known.model.files.keys()].filter((p) => p !== doc.path);
     },
     configure(s) {
-      settings = { ...settings, ...s };
+      const next = { ...settings, ...s };
+      if (JSON.stringify(next) === JSON.stringify(settings)) return;
+      settings = next;
       cache.clear();
       last.clear();
     },

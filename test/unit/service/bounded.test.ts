@@ -38,3 +38,12 @@ test('completion keeps only the items that fit the typed word, and says the list
   const all = f.service.doComplete(f.doc, { line: 2, character: 'allow '.length });
   assert.ok(all.items.length > 300 && all.items.length <= MAX_COMPLETION_ITEMS);
 });
+
+test('settings sent again unchanged keep the analyses (no second check at start) (#14)', () => {
+  const f = fixture('arch x86_64\ndefault allow\nallow read\n');
+  f.service.analyze(f.doc);
+  f.service.configure({ ...f.service.settings });
+  assert.equal(f.service.isAnalyzed(f.doc), true);
+  f.service.configure({ maxNumberOfProblems: 7 });
+  assert.equal(f.service.isAnalyzed(f.doc), false);
+});
