@@ -175,6 +175,12 @@ describe('messages (#14 item 8)', () => {
     }
   });
 
+  test('a 100,000-digit number is cut too, as a syscall number and as a constant', () => {
+    const c = check(`${H}allow syscall(1${'0'.repeat(99_999)})\nallow read if fd == 1${'0'.repeat(99_999)}\n`);
+    assert.deepEqual(c.diagnostics.map((d) => d.code).sort(), ['integer-overflow', 'invalid-syscall-number']);
+    for (const d of c.diagnostics) assert.ok(d.message.length < 200, `${d.code}: ${d.message.length} characters`);
+  });
+
   test('a constant too wide for a 32-bit `size_t` says "a `size_t`"', () => {
     const [d] = only(check(`arch i386\n${H}allow write if count == 0x100000000\n`), 'constant-out-of-range');
     assert.match(d!.message, /`count` is a `size_t`/);

@@ -342,7 +342,7 @@ class ModelBuilder {
       } else if (item.number) {
         const n = item.number.value;
         if (n > 0x7fffffffn) {
-          this.report('invalid-syscall-number', file, item.number, `syscall number ${item.number.text} is out of range (0..0x7fffffff)`);
+          this.report('invalid-syscall-number', file, item.number, `syscall number ${cutName(item.number.text)} is out of range (0..0x7fffffff)`);
         } else into.raw.push(Number(n));
       }
     };
