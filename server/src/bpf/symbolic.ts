@@ -66,8 +66,75 @@ export function solveWord(tests: readonly WordTest[]): number | undefined {
     else rest.push(t);
   }
   excluded.sort((a, b) => a - b);
-  const search = new BitSearch(rest, excluded.filter((v, i) => i === 0 || excluded[i - 1] !== v), relevant);
+  const unique = excluded.filter((v, i) => i === 0 || excluded[i - 1] !== v);
+  const fast = solveBounds(rest, unique);
+  if (fast !== SLOW) return fast;
+  const search = new BitSearch(rest, unique, relevant);
   return search.run(31, 0, new Int8Array(rest.length));
+}
+
+const SLOW = -1;
+
+/**
+ * The common case without a search: whole-word bounds and equalities (a
+ * syscall number's dispatch) and single-bit tests (the x32 bit, a flag)
+ * make an interval and a pattern of fixed bits; the answer is the smallest
+ * value in the interval with that pattern that is not excluded. SLOW when
+ * some test masks several bits but not all.
+ */
+function solveBounds(tests: readonly WordTest[], excluded: readonly number[]): number | undefined | typeof SLOW {
+  let lo = 0;
+  let hi = FULL;
+  let fixedMask = 0;
+  let fixedBits = 0;
+  for (const t of tests) {
+    const mask = t.mask >>> 0;
+    const v = t.value >>> 0;
+    if (mask === FULL) {
+      if (t.op === '==') { lo = Math.max(lo, v); hi = Math.min(hi, v); } // only `holds` gets here
+      else if (t.op === '>') { if (t.holds) lo = Math.max(lo, v + 1); else hi = Math.min(hi, v); }
+      else if (t.holds) lo = Math.max(lo, v); else hi = Math.min(hi, v - 1);
+      continue;
+    }
+    if (mask === 0 || (mask & (mask - 1)) !== 0) {
+      if (mask === 0 && passes(t, 0)) continue;
+      if (mask === 0) return undefined;
+      return SLOW;
+    }
+    // One bit b: the test fixes it, leaves it free, or cannot pass.
+    const whenSet = passes(t, mask);
+    const whenClear = passes(t, 0);
+    if (whenSet && whenClear) continue;
+    if (!whenSet && !whenClear) return undefined;
+    const bit = whenSet ? mask : 0;
+    if ((fixedMask & mask) !== 0 && (fixedBits & mask) !== bit) return undefined;
+    fixedMask = (fixedMask | mask) >>> 0;
+    fixedBits = (fixedBits | bit) >>> 0;
+  }
+  let x: number | undefined = lo;
+  while (x !== undefined && x <= hi) {
+    x = nextWithBits(x, fixedMask, fixedBits);
+    if (x === undefined || x > hi) return undefined;
+    if (countIn(excluded, x, x) === 0) return x;
+    x = x === FULL ? undefined : x + 1;
+  }
+  return undefined;
+}
+
+/** The smallest v >= x whose bits under `mask` are `bits`, if any. */
+function nextWithBits(x: number, mask: number, bits: number): number | undefined {
+  if (((x & mask) >>> 0) === bits) return x;
+  let i = 31;
+  while (((mask & 2 ** i) === 0) || ((x & 2 ** i) !== 0) === ((bits & 2 ** i) !== 0)) i--;
+  const above = (b: number) => (b >= 31 ? 0 : Math.floor(x / 2 ** (b + 1)) * 2 ** (b + 1));
+  const below = (b: number) => (bits & (2 ** b - 1)) >>> 0;
+  // x has 0 where a 1 is wanted: set it, and the lowest pattern below.
+  if ((bits & 2 ** i) !== 0) return above(i) + 2 ** i + below(i);
+  // x has 1 where a 0 is wanted: carry into the lowest free 0 bit above.
+  for (let j = i + 1; j <= 31; j++) {
+    if ((mask & 2 ** j) === 0 && (x & 2 ** j) === 0) return above(j) + 2 ** j + below(j);
+  }
+  return undefined;
 }
 
 /** How many of the sorted `values` lie in [lo, hi]. */

@@ -19,7 +19,8 @@ test('solveWord agrees with exhaustive search on random tests over the low byte'
   const r = new Random(seed);
   const ops = ['==', '>', '>='] as const;
   for (let i = 0; i < 3000; i++) {
-    const tests = Array.from({ length: 1 + r.int(5) }, () => t(r.chance(0.3) ? FULL : r.int(256), r.pick(ops), r.int(300), r.chance(0.5)));
+    const mask = () => (r.chance(0.3) ? FULL : r.chance(0.4) ? 2 ** r.int(8) : r.int(256));
+    const tests = Array.from({ length: 1 + r.int(5) }, () => t(mask(), r.pick(ops), r.int(300), r.chance(0.5)));
     // A full-mask ">" test bounds the word below 256, so the exhaustive range is enough.
     tests.push(t(FULL, '>', 255, false));
     let want: number | undefined;
