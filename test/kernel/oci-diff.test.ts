@@ -246,11 +246,12 @@ test('oci-diff: a kill-by-default profile without architectures decides as libse
 });
 
 for (const file of ['moby-default.json', 'podman-seccomp.json']) {
-  for (const arch of ['x86_64', 'aarch64'] as const) {
-    test(`oci-diff: ../shared/corpora/${file} on ${arch} decides as libseccomp does`, (t) => {
+  const machines: [string, Machine][] = [['x86_64', x86], ['aarch64', { ...x86, arch: 'aarch64' }], ['x86_64 without capabilities', { ...x86, caps: [] }]];
+  for (const [label, m] of machines) {
+    test(`oci-diff: ../shared/corpora/${file} on ${label} decides as libseccomp does`, (t) => {
       const path = join(CORPORA, file);
       if (!existsSync(path)) { t.skip(`${path} is not on this machine`); return; }
-      differential(t, `${file}-${arch}`, load(path), { ...x86, arch });
+      differential(t, `${file}-${label.replace(/ /g, '-')}`, load(path), m);
     });
   }
 }
