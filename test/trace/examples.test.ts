@@ -6,7 +6,7 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
@@ -71,6 +71,13 @@ describe('examples/coreutils.seccomp: ls and cat', { skip }, () => {
     const cat = cli(['run', example('coreutils.seccomp'), '--', 'cat', file], { trace: true });
     assert.equal(cat.status, 0, cat.trace);
     assert.equal(cat.stdout, 'hello, cat\n');
+    // With its output a file, cat copies in the kernel (copy_file_range to fd 1).
+    const copy = join(work(), 'copy.txt');
+    const fd = openSync(copy, 'w');
+    const toFile = spawnSync(process.execPath, [join(ROOT, 'bin', 'seccomp-policy'), 'run', example('coreutils.seccomp'), '--', 'cat', file], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+    closeSync(fd);
+    assert.equal(toFile.status, 0, toFile.stderr);
+    assert.equal(readFileSync(copy, 'utf8'), 'hello, cat\n');
     const created = join(work(), 'created-by-touch');
     const touch = cli(['run', example('coreutils.seccomp'), '--', 'touch', created], { trace: true });
     assert.equal(touch.status, 159, touch.trace);
