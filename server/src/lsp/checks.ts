@@ -27,7 +27,9 @@ export class Checks {
   /**
    * Analyses the document as it is now, in steps. Resolves with the
    * document analysed, or undefined when it changed, closed or was
-   * cancelled before the end (or the analysis threw: `onError` was told).
+   * cancelled before the end. When the analysis throws, `onError` is told
+   * and the document is resolved all the same: the caller's own use of the
+   * analysis fails the same way and says so where the user sees it.
    * A check of the same version already running is shared.
    */
   run(uri: string): Promise<PolicyDocument | undefined> {
@@ -53,7 +55,7 @@ export class Checks {
           analysed = !!steps.next().done;
         } catch (e) {
           this.onError(uri, e);
-          return finish(undefined);
+          return finish(doc);
         }
         afterPendingMessages(step);
       };

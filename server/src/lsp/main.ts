@@ -253,12 +253,7 @@ const checks = new Checks(
     const d = documents.get(uri);
     return d ? toPolicyDocument(d) : undefined;
   },
-  (uri, e) => {
-    connection.console.error(`checking ${uri} failed: ${(e as Error)?.stack ?? e}`);
-    // Say so on the document: stale diagnostics must not stay as if they were current.
-    const d = documents.get(uri);
-    if (d && !pullDiagnostics && !lifecycle.shutDown) void connection.sendDiagnostics({ uri, version: d.version, diagnostics: [checkFailed(e)] });
-  },
+  (uri, e) => connection.console.error(`checking ${uri} failed: ${(e as Error)?.stack ?? e}`),
 );
 
 function checkFailed(e: unknown): Diagnostic {
@@ -269,6 +264,16 @@ function checkFailed(e: unknown): Diagnostic {
   };
 }
 
+/** The document's diagnostics; when checking it fails, one saying so (stale ones must not stay as if current). */
+function diagnosticsOf(doc: PolicyDocument): Diagnostic[] {
+  try {
+    return validate(doc);
+  } catch (e) {
+    connection.console.error(`validation failed for ${doc.uri}: ${(e as Error)?.stack ?? e}`);
+    return [checkFailed(e)];
+  }
+}
+
 /** Pushes the document's diagnostics after `delay` ms of quiet, from a check in steps. */
 function validateSoon(doc: OpenDocument, delay = debounceMs): void {
   if (pullDiagnostics || lifecycle.shutDown) return;
@@ -277,11 +282,7 @@ function validateSoon(doc: OpenDocument, delay = debounceMs): void {
     pending.delete(doc.uri);
     void checks.run(doc.uri).then((checked) => {
       if (!checked || lifecycle.shutDown) return;
-      try {
-        void connection.sendDiagnostics({ uri: checked.uri, version: checked.version, diagnostics: validate(checked) });
-      } catch (e) {
-        connection.console.error(`validation failed for ${checked.uri}: ${(e as Error)?.stack ?? e}`);
-      }
+      void connection.sendDiagnostics({ uri: checked.uri, version: checked.version, diagnostics: diagnosticsOf(checked) });
     });
   }, delay));
 }
@@ -376,7 +377,7 @@ connection.languages.diagnostics.on(async (params, token) => {
   if (!checked || token.isCancellationRequested) {
     throw new ResponseError(LSPErrorCodes.ServerCancelled, 'the document changed while it was checked', { retriggerRequest: true });
   }
-  return guard('diagnostics', { kind: 'full' as const, resultId, items: [] as Diagnostic[] }, () => ({ kind: 'full' as const, resultId, items: validate(checked) }));
+  return { kind: 'full' as const, resultId, items: diagnosticsOf(checked) };
 });
 
 /** The checker's diagnostics, plus the rules the last run never reached (dimmed). */
