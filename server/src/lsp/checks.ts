@@ -91,6 +91,6 @@ export class Checks {
  * (the poll phase); an immediate queued now would run before it, so the
  * next step is queued one turn later.
  */
-function afterPendingMessages(f: () => void): void {
+export function afterPendingMessages(f: () => void): void {
   setImmediate(() => setImmediate(f));
 }

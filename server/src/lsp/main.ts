@@ -34,7 +34,7 @@ import { formatEdits, formatError } from '../service/formatting';
 import {
   createPolicyService, SEMANTIC_TOKENS_LEGEND, type DirectoryEntry, type PolicyDocument, type ServiceSettings,
 } from '../service/service';
-import { Checks } from './checks';
+import { afterPendingMessages, Checks } from './checks';
 import { COVERAGE_SOURCE, CoverageStore } from './coverage';
 import { OpenDocuments, type OpenDocument } from './documents';
 import {
@@ -280,9 +280,14 @@ function validateSoon(doc: OpenDocument, delay = debounceMs): void {
   clearTimeout(pending.get(doc.uri));
   pending.set(doc.uri, setTimeout(() => {
     pending.delete(doc.uri);
-    void checks.run(doc.uri).then((checked) => {
-      if (!checked || lifecycle.shutDown) return;
-      void connection.sendDiagnostics({ uri: checked.uri, version: checked.version, diagnostics: diagnosticsOf(checked) });
+    // Edits already read would cancel the check at once (after joining the text for it): let them in first.
+    const version = documents.get(doc.uri)?.version;
+    afterPendingMessages(() => {
+      if (documents.get(doc.uri)?.version !== version || pending.has(doc.uri)) return;
+      void checks.run(doc.uri).then((checked) => {
+        if (!checked || lifecycle.shutDown) return;
+        void connection.sendDiagnostics({ uri: checked.uri, version: checked.version, diagnostics: diagnosticsOf(checked) });
+      });
     });
   }, delay));
 }
