@@ -106,7 +106,7 @@ describe('examples/node-script.seccomp: Node.js running a script', { skip }, () 
   test('the script runs; starting a child process fails with EPERM', () => {
     const script = join(work(), 'script.js');
     writeFileSync(script, "const fs = require('fs');\nconst n = fs.readFileSync(__filename, 'utf8').split('\\n').length;\nconsole.log(JSON.stringify({ n, sq: [1, 2, 3].map((x) => x * x) }));\n");
-    // The test runner's loader (NODE_OPTIONS=--import tsx) is not part of the script.
+    // Options a test runner may put in NODE_OPTIONS (a loader) are not part of the script.
     const env = { ...process.env, NODE_OPTIONS: '' };
     const ok = cli(['run', example('node-script.seccomp'), '--', process.execPath, script], { trace: true, env });
     assert.equal(ok.status, 0, ok.trace.split('\n').filter((l) => /errno|kill/.test(l)).join('\n'));
