@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Hover } from 'vscode-languageserver-types';
+import type { DocumentSymbol, Hover } from 'vscode-languageserver-types';
 import { ensureBuilt, REPO, TestClient } from './client';
 
 const dir = mkdtempSync(join(tmpdir(), 'seccomp-responsive-'));
@@ -130,12 +130,19 @@ describe('long checks', () => {
     assert.match((h.contents as { value: string }).value, /ssize_t read/);
   });
 
+  test('a request that needs the analysis of the edited version answers from it', async () => {
+    const end = { line: text.split('\n').length - 1, character: 0 };
+    c.change(uri, 5, [{ range: { start: end, end }, text: 'define ADDED_BY_THE_EDIT = 1\n' }]);
+    const list = await c.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
+    assert.match(JSON.stringify(list), /ADDED_BY_THE_EDIT/);
+  });
+
   test('a check overtaken by an edit never publishes', async () => {
-    edit(3);
-    // Let the check of version 3 start, then replace the version it checks.
+    edit(6);
+    // Let the check of version 6 start, then replace the version it checks.
     await new Promise((r) => setTimeout(r, 30));
-    edit(4);
-    await c.diagnostics(uri, undefined, 4);
-    assert.deepEqual(c.published.get(uri)!.map((p) => p.version).filter((v) => v === 3), []);
+    edit(7);
+    await c.diagnostics(uri, undefined, 7);
+    assert.deepEqual(c.published.get(uri)!.map((p) => p.version).filter((v) => v === 6), []);
   });
 });

@@ -452,15 +452,11 @@ connection.onShutdown(() => {
 
 // ---- requests -------------------------------------------------------------------------------
 
-/**
- * Runs a handler; on an exception logs it and answers with `fallback`. With
- * `refusals`, a RenameRefused becomes an error response carrying its message.
- */
-function guard<T>(what: string, fallback: T, run: () => T, refusals = false): T {
+/** Runs a handler; on an exception logs it and answers with `fallback`. */
+function guard<T>(what: string, fallback: T, run: () => T): T {
   try {
     return run();
   } catch (e) {
-    if (refusals && e instanceof RenameRefused) throw new ResponseError(LSPErrorCodes.RequestFailed, e.message);
     connection.console.error(`${what} failed: ${(e as Error)?.stack ?? e}`);
     return fallback;
   }
@@ -475,75 +471,65 @@ function docOf(params: unknown): PolicyDocument | undefined {
 }
 
 /**
- * The document a hover or completion is answered from: while a check of
- * the current version runs, the last analysed version (a request must not
- * wait for the check, nor do its work a second time).
+ * Answers a request about a document from the document's analysis. When
+ * the current version is not analysed yet, the request waits for a check in
+ * steps (the same one the diagnostics wait for) instead of analysing at
+ * once, so other messages are still handled meanwhile; with `stale` (hover,
+ * completion), a check under way is not waited for: the answer comes from
+ * the last analysis. A document that changed while the request waited
+ * gets ContentModified, as LSP says. A failure is logged and answered with
+ * `fallback`; a RenameRefused becomes an error response with its message.
  */
-function answerFrom(params: unknown): PolicyDocument | undefined {
-  const doc = docOf(params);
-  if (!doc || service.isAnalyzed(doc) || !checks.isRunning(doc)) return doc;
-  return service.lastAnalyzed(doc.uri) ?? doc;
+async function answer<T>(what: string, params: unknown, fallback: T, run: (doc: PolicyDocument) => T, stale = false): Promise<T> {
+  let doc = docOf(params);
+  if (!doc) return fallback;
+  if (!service.isAnalyzed(doc)) {
+    const last = stale && checks.isRunning(doc) ? service.lastAnalyzed(doc.uri) : undefined;
+    if (last) doc = last;
+    else {
+      const checked = await checks.run(doc.uri);
+      if (!checked) throw new ResponseError(LSPErrorCodes.ContentModified, 'the document changed while the request waited for its check');
+      doc = checked;
+    }
+  }
+  try {
+    return run(doc);
+  } catch (e) {
+    if (e instanceof RenameRefused) throw new ResponseError(LSPErrorCodes.RequestFailed, e.message);
+    connection.console.error(`${what} failed: ${(e as Error)?.stack ?? e}`);
+    return fallback;
+  }
 }
 
-connection.onHover((p) => guard('hover', null, () => {
-  const doc = answerFrom(p);
-  return doc ? service.doHover(doc, p.position) : null;
-}));
-connection.onCompletion((p) => guard('completion', { isIncomplete: false, items: [] }, () => {
-  const doc = answerFrom(p);
-  return doc ? service.doComplete(doc, p.position) : { isIncomplete: false, items: [] };
-}));
+connection.onHover((p) => answer('hover', p, null, (doc) => service.doHover(doc, p.position), true));
+connection.onCompletion((p) => answer('completion', p, { isIncomplete: false, items: [] },
+  (doc) => service.doComplete(doc, p.position), true));
 connection.onCompletionResolve((item) => guard('completion resolve', item, () => service.doResolveCompletion(item)));
-connection.onDefinition((p) => guard('definition', null, () => {
-  const doc = docOf(p);
-  return doc ? service.findDefinition(doc, p.position) : null;
-}));
-connection.onReferences((p) => guard('references', [], () => {
-  const doc = docOf(p);
-  return doc ? service.findReferences(doc, p.position, !!p.context?.includeDeclaration) : [];
-}));
-connection.onPrepareRename((p) => guard('prepare rename', null, () => {
-  const doc = docOf(p);
-  if (!doc) return null;
+connection.onDefinition((p) => answer('definition', p, null, (doc) => service.findDefinition(doc, p.position)));
+connection.onReferences((p) => answer('references', p, [], (doc) => service.findReferences(doc, p.position, !!p.context?.includeDeclaration)));
+connection.onPrepareRename((p) => answer('prepare rename', p, null, (doc) => {
   const r = service.prepareRename(doc, p.position);
   if ('error' in r) throw new RenameRefused(r.error);
   return r;
-}, true));
-connection.onRenameRequest((p) => guard('rename', null, () => {
-  const doc = docOf(p);
-  if (!doc) return null;
+}));
+connection.onRenameRequest((p) => answer('rename', p, null, (doc) => {
   const r = service.doRename(doc, p.position, String(p.newName ?? ''));
   if ('error' in r) throw new RenameRefused(r.error);
   return r;
-}, true));
-connection.onDocumentSymbol((p) => guard('document symbols', [], () => {
-  const doc = docOf(p);
-  return doc ? service.findDocumentSymbols(doc) : [];
 }));
-connection.onFoldingRanges((p) => guard('folding ranges', [], () => {
-  const doc = docOf(p);
-  return doc ? service.getFoldingRanges(doc) : [];
-}));
-connection.onSelectionRanges((p) => guard('selection ranges', [], () => {
-  const doc = docOf(p);
-  return doc && Array.isArray(p.positions) ? service.getSelectionRanges(doc, p.positions) : [];
-}));
-connection.languages.semanticTokens.on((p) => guard('semantic tokens', { data: [] }, () => {
-  const doc = docOf(p);
-  return doc ? service.getSemanticTokens(doc) : { data: [] };
-}));
-connection.languages.inlayHint.on((p) => guard('inlay hints', [], () => {
-  const doc = docOf(p);
-  if (!doc || !p.range) return [];
+connection.onDocumentSymbol((p) => answer('document symbols', p, [], (doc) => service.findDocumentSymbols(doc)));
+connection.onFoldingRanges((p) => answer('folding ranges', p, [], (doc) => service.getFoldingRanges(doc)));
+connection.onSelectionRanges((p) => answer('selection ranges', p, [],
+  (doc) => (Array.isArray(p.positions) ? service.getSelectionRanges(doc, p.positions) : [])));
+connection.languages.semanticTokens.on((p) => answer('semantic tokens', p, { data: [] }, (doc) => service.getSemanticTokens(doc)));
+connection.languages.inlayHint.on((p) => answer('inlay hints', p, [], (doc) => {
+  if (!p.range) return [];
   const hints = service.getInlayHints(doc, p.range);
   if (!coverage.has(doc.path)) return hints;
   const analysis = service.analyze(doc);
   return analysis.skipped ? hints : [...hints, ...coverage.inlayHints(analysis.model, doc, p.range)];
 }));
-connection.onCodeLens((p) => guard('code lens', [], () => {
-  const doc = docOf(p);
-  return doc ? service.getCodeLenses(doc) : [];
-}));
+connection.onCodeLens((p) => answer('code lens', p, [], (doc) => service.getCodeLenses(doc)));
 connection.onDocumentFormatting((p) => guard('formatting', [] as TextEdit[], () => {
   const doc = docOf(p);
   if (!doc) return [];
@@ -554,9 +540,8 @@ connection.onDocumentFormatting((p) => guard('formatting', [] as TextEdit[], () 
   }
   return formatEdits(doc);
 }));
-connection.onCodeAction((p) => guard('code actions', [], () => {
-  const doc = docOf(p);
-  if (!doc || !p.range) return [];
+connection.onCodeAction((p) => answer('code actions', p, [], (doc) => {
+  if (!p.range) return [];
   const analysis = service.analyze(doc);
   if (analysis.skipped) return [];
   // Coverage diagnostics are ours but not the checker's: the quick fixes do not see them.
