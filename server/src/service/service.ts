@@ -11,7 +11,7 @@ import type {
   CodeLens, CompletionItem, CompletionList, Diagnostic, DocumentSymbol, FoldingRange, Hover, InlayHint, Location,
   Position, Range, SelectionRange, SemanticTokens,
 } from 'vscode-languageserver-types';
-import { buildPolicyModel } from '../policy/semantics/build';
+import { buildPolicyModel, buildPolicyModelInSteps } from '../policy/semantics/build';
 import { getCodeLenses } from './codeLens';
 import { doComplete, doResolveCompletion } from './completion';
 import { findDefinition } from './definition';
@@ -112,7 +112,7 @@ export function createPolicyService(params: PolicyServiceParams): PolicyService 
         skipped: `this document is too large to analyse (${doc.text.length} characters; the limit is ${settings.maxDocumentLength})`,
       };
     } else {
-      const model = buildPolicyModel({ path: doc.path, text: doc.text }, host);
+      const model = yield* buildPolicyModelInSteps({ path: doc.path, text: doc.text }, host);
       yield;
       // Another caller may have finished this analysis meanwhile.
       const done = cached(doc);

@@ -49,6 +49,20 @@ export interface RootSource {
 }
 
 export function buildPolicyModel(root: RootSource, host: PolicyHost): PolicyModel {
+  const steps = buildPolicyModelInSteps(root, host);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * `buildPolicyModel` cut in steps (parse and splice includes; symbols and
+ * rules; each ABI's table), for the language server, which handles other
+ * messages between them. Nothing outside the builder sees the model before
+ * the last step.
+ */
+export function buildPolicyModelInSteps(root: RootSource, host: PolicyHost): Generator<void, PolicyModel> {
   return new ModelBuilder(root, host).build();
 }
 
@@ -69,12 +83,13 @@ class ModelBuilder {
     this.confinement = new IncludeConfinement(host, root.path);
   }
 
-  build(): PolicyModel {
+  *build(): Generator<void, PolicyModel> {
     const parsed = parsePolicy(this.root.text);
     const rootFile: SourceFile = { path: this.root.path, text: this.root.text, ast: parsed.file, lines: new LineIndex(this.root.text) };
     this.files.set(this.root.path, rootFile);
     for (const d of parsed.diagnostics) this.sink.add({ ...d, file: this.root.path });
     this.load(rootFile, 0);
+    yield;
     const settings = this.collectSettings();
     this.collectSymbols();
     const resolver = new ExpressionResolver({
@@ -88,7 +103,10 @@ class ModelBuilder {
     // Groups no rule uses are expanded too, so their names resolve (and are checked) like every other list.
     for (const g of this.groups.values()) this.expandGroup(g.file, g.name, g.nameRange);
     const tables = new Map<Abi, AbiTable>();
-    for (const abi of this.abis) tables.set(abi, this.buildTable(abi, rules, settings, resolver));
+    for (const abi of this.abis) {
+      yield;
+      tables.set(abi, this.buildTable(abi, rules, settings, resolver));
+    }
     return {
       root: this.root.path,
       files: this.files,
