@@ -97,6 +97,15 @@ export function constantsByFamily(family: string): readonly ConstantInfo[] {
  * without duplicates.
  */
 export function constantsForArg(arg: Pick<SyscallArg, 'constants'>): readonly ConstantInfo[] {
+  // Kept per argument: a prefix entry scans every constant, and the lints ask once per comparison.
+  let out = forArg.get(arg);
+  if (!out) forArg.set(arg, (out = findConstantsForArg(arg)));
+  return out;
+}
+
+const forArg = new WeakMap<Pick<SyscallArg, 'constants'>, readonly ConstantInfo[]>();
+
+function findConstantsForArg(arg: Pick<SyscallArg, 'constants'>): readonly ConstantInfo[] {
   const d = load();
   const seen = new Set<string>();
   const out: ConstantInfo[] = [];

@@ -389,6 +389,14 @@ function constantsIn(e: Expression | undefined, file: string, occ: Map<string, O
   }
 }
 
+/** The names and families of an argument's constants, made once per list (an `ioctl` request takes thousands). */
+function namesAndFamilies(list: readonly ConstantInfo[]): { names: Set<string>; families: Set<string> } {
+  let sets = constantSets.get(list);
+  if (!sets) constantSets.set(list, (sets = { names: new Set(list.map((c) => c.name)), families: new Set(list.map((c) => c.family)) }));
+  return sets;
+}
+const constantSets = new WeakMap<readonly ConstantInfo[], { names: Set<string>; families: Set<string> }>();
+
 function foreignConstants(model: PolicyModel, rule: PolicyRule, e: Expression, occ: Map<string, Occurrence>, report: Report): void {
   const check = (argSide: Expression, constSides: (Expression | undefined)[]) => {
     const arg = argumentOf(argSide, rule.file, occ);
@@ -403,7 +411,7 @@ function foreignConstants(model: PolicyModel, rule: PolicyRule, e: Expression, o
       const a = sys && findArg(sys, arg.name)?.arg;
       if (!a || a.constants.length === 0) continue;
       const list = constantsForArg(a);
-      fitting.push({ list, bits: a.kind === 'flags', names: new Set(list.map((c) => c.name)), families: new Set(list.map((c) => c.family)), sys: name });
+      fitting.push({ list, bits: a.kind === 'flags', ...namesAndFamilies(list), sys: name });
     }
     if (fitting.length === 0) return;
     // In a bit set, a twin with the same non-zero value on every ABI (O_CLOEXEC for SOCK_CLOEXEC) is
