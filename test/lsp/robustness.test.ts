@@ -99,7 +99,7 @@ describe('robustness', () => {
     c.open(uri, `${HEAD}include "adir"\ninclude "/dev/zero"\ninclude "fifo"\ninclude "missing.seccomp"\n`);
     const d = await c.diagnostics(uri, (l) => l.length === 4);
     assert.deepEqual(d.map((x: Diagnostic) => (x.message as string).replace(/.*: /, '')), [
-      'is a directory', 'not a regular file', 'not a regular file', 'no such file or directory',
+      'is a directory', 'is a character device, not a regular file', 'is a FIFO (named pipe), not a regular file', 'no such file or directory',
     ]);
     await alive();
   });
