@@ -18,7 +18,8 @@ before(() => ensureBuilt());
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('robustness', () => {
-  const c = new TestClient({ initializationOptions: { diagnosticDelay: 0 } });
+  // /dev is allowed so that a device include reaches the file checks (includes are confined to the policy's folders).
+  const c = new TestClient({ initializationOptions: { diagnosticDelay: 0, includeDirectories: ['/dev'] } });
   const ok = 'robust-ok.seccomp';
   /** The server still answers: a hover on `read` in a small policy. */
   async function alive(): Promise<void> {
