@@ -92,7 +92,7 @@ test('the manifest: workspace extension, limited trust with restricted settings,
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   assert.deepEqual(pkg.extensionKind, ['workspace']);
   assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
-  assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.sort(), ['seccompPolicy.helper.path', 'seccompPolicy.run.commandLine']);
+  assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.sort(), ['seccompPolicy.helper.path', 'seccompPolicy.includeDirectories', 'seccompPolicy.run.commandLine']);
   assert.ok(pkg.repository?.url, 'repository (vsce rewrites the README links with it)');
   assert.ok(pkg.devDependencies['@vscode/vsce'], '@vscode/vsce is a devDependency');
   const props = pkg.contributes.configuration.properties as Record<string, { scope: string }>;
