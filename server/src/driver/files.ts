@@ -6,9 +6,10 @@
  * open buffers win over the disk (`bufferedHost`), so what is checked,
  * compiled and run is what the user sees, saved or not.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, type Stats } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync, constants, existsSync, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import type { PolicyHost } from '../policy/semantics/model';
+import type { DirectoryEntry } from '../service/context';
 
 /** Larger files are refused: a policy is text written by people. */
 export const MAX_POLICY_BYTES = 16 * 1024 * 1024;
@@ -153,4 +154,35 @@ export function confinedHost(base: PolicyHost, directories: (root: string) => re
     realPath: realPathOf,
     includeDirectories: (root) => directories(root).map((d) => realPathOf(resolve(d)) ?? resolve(d)),
   };
+}
+
+/**
+ * The working directory for a program run from a policy: `asked` when given,
+ * else the policy's folder (a file on disk), else this process's. Undefined
+ * with the reason when it is not an existing directory.
+ */
+export function runDirectory(asked: string | undefined, policyPath: string): { cwd: string } | { error: string } {
+  let cwd: string;
+  if (asked) cwd = asked;
+  else cwd = isAbsolute(policyPath) && existsSync(dirname(policyPath)) ? dirname(policyPath) : process.cwd();
+  let isDir = false;
+  try {
+    isDir = statSync(cwd).isDirectory();
+  } catch {
+    // missing or unreadable: said below
+  }
+  return isDir ? { cwd } : { error: `the working directory ${cwd} does not exist` };
+}
+
+/** Entries listed for include completion at the most: a huge folder must not stall the editor. */
+const MAX_DIRECTORY_ENTRIES = 1000;
+
+/** A folder's entries for include-path completion (the first 1,000), or undefined when it cannot be read. */
+export function listDirectory(path: string): DirectoryEntry[] | undefined {
+  try {
+    return readdirSync(path, { withFileTypes: true }).slice(0, MAX_DIRECTORY_ENTRIES)
+      .map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
+  } catch {
+    return undefined;
+  }
 }

@@ -20,19 +20,18 @@
  * (from the policy alone) and runs.ts (traced runs); coverage.ts keeps what
  * the last run of each policy showed.
  */
-import { readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind, createConnection, DiagnosticSeverity, LSPErrorCodes, ResponseError, DidChangeConfigurationNotification, ProposedFeatures,
   TextDocumentSyncKind, type ClientCapabilities, type Connection, type Diagnostic, type InitializeParams, type InitializeResult,
   type TextEdit,
 } from 'vscode-languageserver/node';
-import { bufferedHost, confinedHost, readPolicyFile } from '../driver/files';
+import { bufferedHost, confinedHost, listDirectory, readPolicyFile } from '../driver/files';
 import { locateHelper } from '../driver/helper';
 import { FIX_ALL_KIND, getCodeActions } from '../service/codeActions';
 import { formatEdits, formatError } from '../service/formatting';
 import {
-  createPolicyService, SEMANTIC_TOKENS_LEGEND, type DirectoryEntry, type PolicyDocument, type ServiceSettings,
+  createPolicyService, SEMANTIC_TOKENS_LEGEND, type PolicyDocument, type ServiceSettings,
 } from '../service/service';
 import { afterPendingMessages, Checks } from './checks';
 import { COVERAGE_SOURCE, CoverageStore } from './coverage';
@@ -49,8 +48,6 @@ import { includeDirectoriesFor, parseSettings, runSettingsFor, SECTION, workspac
 const SERVER_INFO = { name: 'seccomp-language-server', version: '0.1.0' };
 /** Push diagnostics wait this long after the last edit (a client may set `initializationOptions.diagnosticDelay`). */
 const DEFAULT_DEBOUNCE_MS = 150;
-/** At most this many entries are offered when completing an include path. */
-const MAX_DIRECTORY_ENTRIES = 1000;
 
 const lifecycle = new Lifecycle();
 const connection: Connection = createConnection(ProposedFeatures.all, { messageStrategy: lifecycle.strategy });
@@ -81,14 +78,7 @@ const service = createPolicyService({
   scopedSettings: (uri) => scoped.get(uri),
   host: {
     ...policyHost,
-    listDirectory(path): DirectoryEntry[] | undefined {
-      try {
-        return readdirSync(path, { withFileTypes: true }).slice(0, MAX_DIRECTORY_ENTRIES)
-          .map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
-      } catch {
-        return undefined;
-      }
-    },
+    listDirectory,
   },
 });
 

@@ -10,14 +10,13 @@
  * reads slower than the program makes syscalls, reading the helper's event
  * pipe pauses, so memory stays bounded and the program waits instead.
  */
-import { existsSync, statSync } from 'node:fs';
-import { dirname, isAbsolute } from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import type { Location } from 'vscode-languageserver-types';
 import { abiInfo, lookupAbi, type Abi } from '../kernel/abi';
 import { toRaw } from '../compiler/output';
 import type { PolicyDiagnostic } from '../policy/diagnostics';
 import type { PolicyHost, PolicyModel } from '../policy/semantics/model';
+import { runDirectory } from '../driver/files';
 import { locateHelper } from '../driver/helper';
 import { learnFromRun } from '../driver/learn';
 import { hostAbi, loadPolicy, type LoadedPolicy } from '../driver/policy';
@@ -100,13 +99,9 @@ export class RunManager {
     if (!this.host.trusted()) return notRunnable('untrusted', UNTRUSTED);
     const helper = locateHelper(await this.host.helperPath(p.uri));
     if (!helper.ok) return notRunnable(helper.reason, helper.message);
-    let cwd: string;
-    if (typeof p.cwd === 'string' && p.cwd !== '') cwd = p.cwd;
-    else {
-      const path = p.uri ? this.host.pathOf(p.uri) : '';
-      cwd = isAbsolute(path) && existsSync(dirname(path)) ? dirname(path) : process.cwd();
-    }
-    if (!existsSync(cwd) || !statSync(cwd).isDirectory()) return notRunnable('bad-request', `the working directory ${cwd} does not exist`);
+    const dir = runDirectory(typeof p.cwd === 'string' && p.cwd !== '' ? p.cwd : undefined, p.uri ? this.host.pathOf(p.uri) : '');
+    if ('error' in dir) return notRunnable('bad-request', dir.error);
+    const cwd = dir.cwd;
     const env: NodeJS.ProcessEnv = { ...process.env };
     if (p.env && typeof p.env === 'object') {
       for (const [k, v] of Object.entries(p.env as Record<string, unknown>)) if (typeof v === 'string') env[k] = v;
