@@ -15,10 +15,8 @@
 #include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,22 +29,8 @@
 #include <unistd.h>
 
 #include "ask.h"
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-function"
-#include "json.h"
-#pragma GCC diagnostic pop
-
-/* The helper's exit codes (docs/trace-protocol.md, "Exit codes"; seccomp-run.c has the list). */
-enum {
-	ASK_EXIT_USAGE = 64,
-	ASK_EXIT_REJECTED = 67,
-	ASK_EXIT_UNSUPPORTED = 69,
-	ASK_EXIT_INTERNAL = 70,
-	ASK_EXIT_NO_PTRACE = 77,
-	ASK_EXIT_TIMEOUT = 124,
-	ASK_EXIT_CANNOT_EXEC = 126,
-	ASK_EXIT_NOT_FOUND = 127,
-};
+#include "events.h"
+#include "launch.h"
 
 /* Same numbers on x86_64 and aarch64 (the unified table from 424 on). */
 #ifndef SYS_pidfd_open
@@ -62,15 +46,12 @@ enum {
 extern char **environ;
 
 static const struct ask_params *P;
-static struct sbuf ev;
-static bool ev_broken;
 static pid_t main_pid;
 static int main_status = -1;
 static int listener = -1;
 static int sync_r = -1; /* the child's close-on-exec report pipe; hangs up at its execve */
 static bool exec_done;
 static bool timed_out;
-static struct sigaction orig_sigpipe;
 
 /* Notifications asked about and not answered yet: the answer's id names one. */
 struct pending {
@@ -79,31 +60,6 @@ struct pending {
 };
 static struct pending *pend;
 static size_t npend, cappend;
-
-static void sb_oom(void)
-{
-	static const char msg[] = "seccomp-run: out of memory\n";
-	ssize_t r = write(2, msg, sizeof msg - 1);
-	(void)r;
-	_exit(ASK_EXIT_INTERNAL);
-}
-
-static void flush(void)
-{
-	size_t off = 0;
-	while (off < ev.len && !ev_broken) {
-		ssize_t n = write(P->events_fd, ev.p + off, ev.len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			fprintf(stderr, "seccomp-run: writing events: %s\n", strerror(errno));
-			ev_broken = true;
-			break;
-		}
-		off += (size_t)n;
-	}
-	ev.len = 0;
-}
 
 /* Kill a process and everything below it. Its children are listed before it dies (after, they
  * would be reparented); a process that forks during the walk may escape, which is why the
@@ -153,46 +109,14 @@ static void kill_known(void)
 		fclose(f);
 }
 
-static void __attribute__((noreturn, format(printf, 2, 3))) ask_fail(int code, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "seccomp-run: %s\n", msg);
-	sb_puts(&ev, "{\"type\":\"error\",\"code\":");
-	sb_i64(&ev, code);
-	sb_puts(&ev, ",\"message\":");
-	sb_cstr(&ev, msg);
-	sb_puts(&ev, "}\n{\"type\":\"done\",\"status\":");
-	sb_i64(&ev, code);
-	sb_puts(&ev, ",\"reason\":\"error\"}\n");
-	flush();
-	kill_known();
-	exit(code);
-}
-
 /* ---- the child ------------------------------------------------------------------------- */
 
+/* The child's reports (struct child_report); STAGE_LISTENER's value is the descriptor number. */
 enum { STAGE_NNP = 1, STAGE_LISTENER, STAGE_SECCOMP, STAGE_EXEC };
-struct sync_msg {
-	int stage, value; /* STAGE_LISTENER: the descriptor number; otherwise an errno */
-};
-
-static void __attribute__((noreturn)) child_fail(int fd, int stage)
-{
-	struct sync_msg m = {stage, errno};
-	ssize_t r = write(fd, &m, sizeof m);
-	(void)r;
-	_exit(ASK_EXIT_NOT_FOUND);
-}
 
 static void __attribute__((noreturn)) child(int sync_w, int go_r, pid_t parent, const sigset_t *mask)
 {
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent)
-		_exit(ASK_EXIT_INTERNAL);
-	sigaction(SIGPIPE, &orig_sigpipe, NULL);
+	child_begin(parent);
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	if (prctl(SR_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		child_fail(sync_w, STAGE_NNP);
@@ -201,98 +125,54 @@ static void __attribute__((noreturn)) child(int sync_w, int go_r, pid_t parent, 
 	if (next < 0)
 		child_fail(sync_w, STAGE_LISTENER);
 	close(next);
-	struct sync_msg m = {STAGE_LISTENER, next};
+	struct child_report m = {STAGE_LISTENER, next};
 	if (write(sync_w, &m, sizeof m) != (ssize_t)sizeof m)
-		_exit(ASK_EXIT_INTERNAL);
+		_exit(EXIT_INTERNAL);
 	struct sr_sock_fprog prog = {(unsigned short)P->filter_len, (struct sr_sock_filter *)P->filter};
 	if (syscall(SYS_seccomp, SR_SECCOMP_SET_MODE_FILTER, SR_SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog) < 0)
 		child_fail(sync_w, STAGE_SECCOMP);
-	/* Raw calls from here; each may be a notification, which the supervisor lets through. */
-	char c;
-	ssize_t n;
-	do
-		n = read(go_r, &c, 1);
-	while (n < 0 && errno == EINTR);
-	if (n != 1)
-		_exit(ASK_EXIT_INTERNAL); /* the supervisor could not take the listener */
+	/* Raw calls from here; each may be a notification, which the supervisor lets through.
+	 * A closed pipe instead of the go byte: the supervisor could not take the listener. */
+	child_wait_go(go_r);
 	syscall(SYS_execve, P->path, P->argv, environ);
 	child_fail(sync_w, STAGE_EXEC);
 }
 
 /* ---- events ---------------------------------------------------------------------------- */
 
-static void ev_head(const char *type, pid_t pid)
-{
-	sb_puts(&ev, "{\"type\":\"");
-	sb_puts(&ev, type);
-	sb_puts(&ev, "\",\"pid\":");
-	sb_i64(&ev, pid);
-}
-
 static void emit_hello(pid_t tracer)
 {
-	sb_puts(&ev, "{\"type\":\"hello\",\"version\":1,\"pid\":");
-	sb_i64(&ev, main_pid);
-	sb_puts(&ev, ",\"tracer\":");
-	sb_i64(&ev, tracer);
-	sb_puts(&ev, ",\"mode\":\"enforce\",\"install\":\"before-exec\",\"only_decisions\":false,\"ask\":true,\"arch\":");
-	sb_cstr(&ev, P->arch_name);
-	sb_puts(&ev, ",\"abi\":");
-	sb_u64(&ev, P->arch_audit);
-	sb_puts(&ev, ",\"instructions\":");
-	sb_u64(&ev, P->filter_len);
-	sb_puts(&ev, ",\"kill_prefix\":false,\"cpu\":null,\"path\":");
-	sb_cstr(&ev, P->path);
-	sb_puts(&ev, ",\"argv\":[");
-	for (char **a = P->argv; *a; a++) {
-		if (a != P->argv)
-			sb_puts(&ev, ",");
-		sb_cstr(&ev, *a);
-	}
-	sb_puts(&ev, "]}\n");
-}
-
-static void emit_exec(void)
-{
-	char link[64], path[PATH_MAX];
-	snprintf(link, sizeof link, "/proc/%d/exe", (int)main_pid);
-	ssize_t n = readlink(link, path, sizeof path);
-	ev_head("exec", main_pid);
-	if (n > 0) {
-		sb_puts(&ev, ",\"path\":");
-		sb_str(&ev, path, (size_t)n);
-	}
-	sb_puts(&ev, "}\n");
+	struct ev_hello h = {
+		.pid = main_pid,
+		.tracer = tracer,
+		.mode = "enforce",
+		.install = "before-exec",
+		.ask = true,
+		.arch = P->arch_name,
+		.abi = P->arch_audit,
+		.instructions = P->filter_len,
+		.cpu = -1,
+		.path = P->path,
+		.argv = P->argv,
+	};
+	ev_hello(&h);
 }
 
 /* ---- start-up -------------------------------------------------------------------------- */
 
-static bool read_sync(struct sync_msg *m)
-{
-	ssize_t n;
-	do
-		n = read(sync_r, m, sizeof *m);
-	while (n < 0 && errno == EINTR);
-	return n == (ssize_t)sizeof *m;
-}
-
 /* The child died or reported a failure before it ran the program. */
-static void __attribute__((noreturn)) startup_failed(const struct sync_msg *m)
+static void __attribute__((noreturn)) startup_failed(const struct child_report *m)
 {
 	switch (m->stage) {
 	case STAGE_NNP:
-		ask_fail(ASK_EXIT_INTERNAL, "prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(m->value));
+		die(EXIT_INTERNAL, "prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(m->value));
 	case STAGE_LISTENER:
-		ask_fail(ASK_EXIT_INTERNAL, "finding a free descriptor for the listener: %s", strerror(m->value));
+		die(EXIT_INTERNAL, "finding a free descriptor for the listener: %s", strerror(m->value));
 	case STAGE_SECCOMP:
-		if (m->value == EINVAL)
-			ask_fail(ASK_EXIT_REJECTED, "the kernel rejected the filter (EINVAL)");
-		if (m->value == ENOSYS)
-			ask_fail(ASK_EXIT_UNSUPPORTED, "this kernel has no seccomp() system call");
-		ask_fail(ASK_EXIT_INTERNAL, "seccomp(SECCOMP_SET_MODE_FILTER, NEW_LISTENER): %s", strerror(m->value));
+		die_seccomp_failed(m->value, "seccomp(SECCOMP_SET_MODE_FILTER, NEW_LISTENER)");
 	default:
-		ask_fail(m->value == ENOENT ? ASK_EXIT_NOT_FOUND : ASK_EXIT_CANNOT_EXEC, "cannot execute %s: %s", P->argv[0],
-			 strerror(m->value));
+		die(m->value == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC, "cannot execute %s: %s", P->argv[0],
+		    strerror(m->value));
 	}
 }
 
@@ -307,29 +187,29 @@ static int take_listener(int nr)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, main_pid, 0);
 	if (pidfd < 0)
-		ask_fail(errno == ENOSYS ? ASK_EXIT_UNSUPPORTED : ASK_EXIT_INTERNAL, "pidfd_open: %s%s", strerror(errno),
-			 errno == ENOSYS ? " (ask mode needs Linux 5.6)" : "");
+		die(errno == ENOSYS ? EXIT_UNSUPPORTED : EXIT_INTERNAL, "pidfd_open: %s%s", strerror(errno),
+		    errno == ENOSYS ? " (ask mode needs Linux 5.6)" : "");
 	for (;;) {
 		int fd = (int)syscall(SYS_pidfd_getfd, pidfd, nr, 0);
 		if (fd >= 0) {
 			if (!is_listener(fd))
-				ask_fail(ASK_EXIT_INTERNAL, "descriptor %d of the child is not a seccomp listener", nr);
+				die(EXIT_INTERNAL, "descriptor %d of the child is not a seccomp listener", nr);
 			close(pidfd);
 			return fd;
 		}
 		if (errno == ENOSYS)
-			ask_fail(ASK_EXIT_UNSUPPORTED, "this kernel lacks pidfd_getfd (ask mode needs Linux 5.6)");
+			die(EXIT_UNSUPPORTED, "this kernel lacks pidfd_getfd (ask mode needs Linux 5.6)");
 		if (errno == EPERM)
-			ask_fail(ASK_EXIT_NO_PTRACE, "cannot take the listener: pidfd_getfd: %s", strerror(errno));
+			die(EXIT_NO_PTRACE, "cannot take the listener: pidfd_getfd: %s", strerror(errno));
 		if (errno != EBADF && errno != EINTR)
-			ask_fail(ASK_EXIT_INTERNAL, "pidfd_getfd: %s", strerror(errno));
+			die(EXIT_INTERNAL, "pidfd_getfd: %s", strerror(errno));
 		/* Not installed yet (the child is between its report and seccomp()), or it failed. */
 		struct pollfd pf = {sync_r, POLLIN, 0};
 		if (poll(&pf, 1, 1) > 0) {
-			struct sync_msg m;
-			if (read_sync(&m))
+			struct child_report m;
+			if (read_child_report(sync_r, &m))
 				startup_failed(&m);
-			ask_fail(ASK_EXIT_INTERNAL, "the child died before installing the filter");
+			die(EXIT_INTERNAL, "the child died before installing the filter");
 		}
 	}
 }
@@ -347,7 +227,7 @@ static void respond(uint64_t id, int32_t error, uint32_t flags)
 	r->error = error;
 	r->flags = flags;
 	if (ioctl(listener, SR_SECCOMP_IOCTL_NOTIF_SEND, resp_buf) < 0 && errno != ENOENT)
-		ask_fail(ASK_EXIT_INTERNAL, "SECCOMP_IOCTL_NOTIF_SEND: %s", strerror(errno));
+		die(EXIT_INTERNAL, "SECCOMP_IOCTL_NOTIF_SEND: %s", strerror(errno));
 	/* ENOENT: the call is gone (the task was killed, or a signal interrupted it; a restarted
 	 * call comes back as a new notification). */
 }
@@ -365,7 +245,7 @@ static bool exec_confirmed(void)
 	if (poll(&pf, 1, 0) != 1 || !(pf.revents & POLLHUP) || (pf.revents & POLLIN))
 		return false;
 	exec_done = true;
-	emit_exec();
+	ev_exec(main_pid, 0);
 	return true;
 }
 
@@ -375,7 +255,7 @@ static void on_notification(void)
 	if (ioctl(listener, SR_SECCOMP_IOCTL_NOTIF_RECV, notif_buf) < 0) {
 		if (errno == EINTR || errno == ENOENT)
 			return; /* ENOENT: the caller went away before we read it */
-		ask_fail(ASK_EXIT_INTERNAL, "SECCOMP_IOCTL_NOTIF_RECV: %s", strerror(errno));
+		die(EXIT_INTERNAL, "SECCOMP_IOCTL_NOTIF_RECV: %s", strerror(errno));
 	}
 	const struct sr_seccomp_notif *n = notif_buf;
 	pid_t pid = (pid_t)n->pid;
@@ -399,20 +279,9 @@ static void on_notification(void)
 	sb_u64(&ev, n->id);
 	sb_puts(&ev, "\",\"pid\":");
 	sb_i64(&ev, pid);
-	sb_puts(&ev, ",\"abi\":");
-	sb_u64(&ev, n->data.arch);
-	sb_puts(&ev, ",\"nr\":");
-	sb_i64(&ev, n->data.nr);
-	sb_puts(&ev, ",\"args\":[");
-	for (int i = 0; i < 6; i++) {
-		if (i)
-			sb_puts(&ev, ",");
-		sb_hex(&ev, n->data.args[i]);
-	}
-	sb_puts(&ev, "],\"ip\":");
-	sb_hex(&ev, n->data.instruction_pointer);
+	ev_call(n->data.arch, n->data.nr, n->data.args, n->data.instruction_pointer);
 	sb_puts(&ev, "}\n");
-	flush();
+	ev_flush();
 }
 
 /* One answer line: "ID allow", "ID errno N" or "ID kill". */
@@ -422,13 +291,13 @@ static void on_answer(char *line)
 	errno = 0;
 	unsigned long long id = strtoull(line, &end, 10);
 	if (errno || end == line || *end != ' ')
-		ask_fail(ASK_EXIT_USAGE, "bad answer line '%s'", line);
+		die(EXIT_USAGE, "bad answer line '%s'", line);
 	const char *what = end + 1;
 	size_t i;
 	for (i = 0; i < npend && pend[i].id != id; i++)
 		;
 	if (i == npend)
-		ask_fail(ASK_EXIT_USAGE, "answer for %llu, which was not asked", id);
+		die(EXIT_USAGE, "answer for %llu, which was not asked", id);
 	pid_t pid = pend[i].pid;
 	pend[i] = pend[--npend];
 	if (strcmp(what, "allow") == 0) {
@@ -438,14 +307,14 @@ static void on_answer(char *line)
 			killed_at_execve = true;
 		/* kill() of any thread's id signals its whole process; the pending call dies with it. */
 		if (kill(pid, SIGKILL) < 0 && errno != ESRCH)
-			ask_fail(ASK_EXIT_INTERNAL, "kill %d: %s", (int)pid, strerror(errno));
+			die(EXIT_INTERNAL, "kill %d: %s", (int)pid, strerror(errno));
 	} else if (strncmp(what, "errno ", 6) == 0) {
 		long e = strtol(what + 6, &end, 10);
 		if (end == what + 6 || *end || e < 1 || e > SR_MAX_ERRNO)
-			ask_fail(ASK_EXIT_USAGE, "bad errno in answer '%s'", what);
+			die(EXIT_USAGE, "bad errno in answer '%s'", what);
 		respond(id, -(int32_t)e, 0);
 	} else {
-		ask_fail(ASK_EXIT_USAGE, "bad answer '%s' (allow, errno N or kill)", what);
+		die(EXIT_USAGE, "bad answer '%s' (allow, errno N or kill)", what);
 	}
 }
 
@@ -459,7 +328,7 @@ static bool read_answers(void)
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return true;
 	if (n < 0)
-		ask_fail(ASK_EXIT_INTERNAL, "reading answers: %s", strerror(errno));
+		die(EXIT_INTERNAL, "reading answers: %s", strerror(errno));
 	if (n == 0)
 		return false;
 	alen += (size_t)n;
@@ -472,7 +341,7 @@ static bool read_answers(void)
 		alen -= used;
 	}
 	if (alen == sizeof abuf)
-		ask_fail(ASK_EXIT_USAGE, "answer line longer than %zu bytes", sizeof abuf);
+		die(EXIT_USAGE, "answer line longer than %zu bytes", sizeof abuf);
 	return true;
 }
 
@@ -489,26 +358,16 @@ static bool reap(void)
 				continue;
 			if (errno == ECHILD)
 				return false;
-			ask_fail(ASK_EXIT_INTERNAL, "waitpid: %s", strerror(errno));
+			die(EXIT_INTERNAL, "waitpid: %s", strerror(errno));
 		}
 		if (!WIFEXITED(st) && !WIFSIGNALED(st))
 			continue;
 		if (w == main_pid && !exec_confirmed()) {
-			struct sync_msg m;
-			if (read_sync(&m))
+			struct child_report m;
+			if (read_child_report(sync_r, &m))
 				startup_failed(&m);
 		}
-		if (WIFEXITED(st)) {
-			ev_head("exit", w);
-			sb_puts(&ev, ",\"status\":");
-			sb_i64(&ev, WEXITSTATUS(st));
-		} else {
-			ev_head("killed", w);
-			sb_puts(&ev, ",\"signal\":");
-			sb_i64(&ev, WTERMSIG(st));
-			sb_puts(&ev, WCOREDUMP(st) ? ",\"core\":true" : ",\"core\":false");
-		}
-		sb_puts(&ev, "}\n");
+		ev_death(w, st);
 		if (w == main_pid)
 			main_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	}
@@ -525,10 +384,11 @@ static long ms_until(const struct timespec *t)
 int ask_run(const struct ask_params *p)
 {
 	P = p;
+	die_cleanup = kill_known;
 	struct sr_seccomp_notif_sizes sizes;
 	if (syscall(SYS_seccomp, SR_SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
-		ask_fail(ASK_EXIT_UNSUPPORTED, "this kernel has no seccomp user notification (needs Linux 5.0): %s",
-			 strerror(errno));
+		die(EXIT_UNSUPPORTED, "this kernel has no seccomp user notification (needs Linux 5.0): %s",
+		    strerror(errno));
 	/* A newer kernel may have larger structures: receive into its size, never less than ours. */
 	notif_size = sizes.seccomp_notif > sizeof(struct sr_seccomp_notif) ? sizes.seccomp_notif : sizeof(struct sr_seccomp_notif);
 	resp_size = sizes.seccomp_notif_resp > sizeof(struct sr_seccomp_notif_resp) ? sizes.seccomp_notif_resp
@@ -539,12 +399,8 @@ int ask_run(const struct ask_params *p)
 		sb_oom();
 	/* Orphans of the program become our children, so we wait for them too (like strace -f). */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
-		ask_fail(ASK_EXIT_INTERNAL, "prctl(PR_SET_CHILD_SUBREAPER): %s", strerror(errno));
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_IGN;
-	if (sigaction(SIGPIPE, &sa, &orig_sigpipe) < 0)
-		ask_fail(ASK_EXIT_INTERNAL, "sigaction: %s", strerror(errno));
+		die(EXIT_INTERNAL, "prctl(PR_SET_CHILD_SUBREAPER): %s", strerror(errno));
+	ignore_sigpipe();
 	sigset_t chld, old;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
@@ -553,63 +409,37 @@ int ask_run(const struct ask_params *p)
 	sigaddset(&chld, SIGTERM);
 	sigaddset(&chld, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &chld, &old) < 0)
-		ask_fail(ASK_EXIT_INTERNAL, "sigprocmask: %s", strerror(errno));
+		die(EXIT_INTERNAL, "sigprocmask: %s", strerror(errno));
 	int sigfd = signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sigfd < 0)
-		ask_fail(ASK_EXIT_INTERNAL, "signalfd: %s", strerror(errno));
+		die(EXIT_INTERNAL, "signalfd: %s", strerror(errno));
 	/* The program must not inherit the answers stream. */
 	int fl = fcntl(p->answers_fd, F_GETFD);
 	if (fl < 0 || (p->answers_fd > 2 && fcntl(p->answers_fd, F_SETFD, fl | FD_CLOEXEC) < 0))
-		ask_fail(ASK_EXIT_USAGE, "answers fd %d: %s", p->answers_fd, strerror(errno));
+		die(EXIT_USAGE, "answers fd %d: %s", p->answers_fd, strerror(errno));
 
-	int syncp[2], go[2];
-	if (pipe2(syncp, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0)
-		ask_fail(ASK_EXIT_INTERNAL, "pipe: %s", strerror(errno));
 	pid_t self = getpid();
-	pid_t pid = fork();
-	if (pid < 0)
-		ask_fail(ASK_EXIT_INTERNAL, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		close(syncp[0]);
-		close(go[1]);
-		child(syncp[1], go[0], self, &old);
-	}
+	struct child_pipes ends;
+	pid_t pid = fork_child(&ends);
+	if (pid == 0)
+		child(ends.report, ends.go, self, &old);
 	main_pid = pid;
-	close(syncp[1]);
-	close(go[0]);
-	sync_r = syncp[0];
+	sync_r = ends.report;
 
-	struct sync_msg m;
-	if (!read_sync(&m))
-		ask_fail(ASK_EXIT_INTERNAL, "the child died before installing the filter");
+	struct child_report m;
+	if (!read_child_report(sync_r, &m))
+		die(EXIT_INTERNAL, "the child died before installing the filter");
 	if (m.stage != STAGE_LISTENER)
 		startup_failed(&m);
 	listener = take_listener(m.value);
 	emit_hello(self);
-	ev_head("install", main_pid);
-	sb_puts(&ev, ",\"how\":\"before-exec\",\"instructions\":");
-	sb_u64(&ev, p->filter_len);
-	sb_puts(&ev, "}\n");
-	flush();
-	ssize_t wr;
-	do
-		wr = write(go[1], "x", 1);
-	while (wr < 0 && errno == EINTR);
-	if (wr != 1)
-		ask_fail(ASK_EXIT_INTERNAL, "starting the child: %s", strerror(errno));
-	close(go[1]);
+	ev_install(main_pid, "before-exec", p->filter_len, false, 0);
+	ev_flush();
+	release_child(ends.go);
 
 	struct timespec deadline = {0, 0};
-	if (p->timeout > 0) {
-		clock_gettime(CLOCK_MONOTONIC, &deadline);
-		double whole = (double)(long)p->timeout;
-		deadline.tv_sec += (time_t)whole;
-		deadline.tv_nsec += (long)((p->timeout - whole) * 1e9);
-		if (deadline.tv_nsec >= 1000000000L) {
-			deadline.tv_sec++;
-			deadline.tv_nsec -= 1000000000L;
-		}
-	}
+	if (p->timeout > 0)
+		deadline = deadline_after(p->timeout);
 	bool listening = true, answering = true;
 	for (;;) {
 		struct pollfd fds[4] = {
@@ -621,7 +451,7 @@ int ask_run(const struct ask_params *p)
 		int wait_ms = p->timeout > 0 && !timed_out ? (int)ms_until(&deadline) : -1;
 		int n = poll(fds, 4, wait_ms);
 		if (n < 0 && errno != EINTR)
-			ask_fail(ASK_EXIT_INTERNAL, "poll: %s", strerror(errno));
+			die(EXIT_INTERNAL, "poll: %s", strerror(errno));
 		if (n > 0 && fds[3].revents)
 			exec_confirmed();
 		if (n > 0 && (fds[0].revents & POLLIN))
@@ -631,7 +461,7 @@ int ask_run(const struct ask_params *p)
 		if (n > 0 && fds[1].revents && !read_answers()) {
 			answering = false;
 			if (!timed_out)
-				ask_fail(ASK_EXIT_INTERNAL, "the answers stream closed; killed the program");
+				die(EXIT_INTERNAL, "the answers stream closed; killed the program");
 		}
 		if (n > 0 && fds[2].revents) {
 			struct signalfd_siginfo si;
@@ -639,7 +469,7 @@ int ask_run(const struct ask_params *p)
 				if (si.ssi_signo == SIGCHLD)
 					continue;
 				kill_known();
-				flush();
+				ev_flush();
 				int sig = (int)si.ssi_signo;
 				sigset_t one;
 				sigemptyset(&one);
@@ -654,31 +484,21 @@ int ask_run(const struct ask_params *p)
 			break;
 		if (p->timeout > 0 && !timed_out && ms_until(&deadline) == 0) {
 			timed_out = true;
-			sb_puts(&ev, "{\"type\":\"limit\",\"what\":\"timeout\",\"value\":");
-			char num[32];
-			snprintf(num, sizeof num, "%g", p->timeout);
-			sb_puts(&ev, num);
-			sb_puts(&ev, "}\n");
+			ev_limit_timeout(p->timeout);
 			kill_known();
 		} else if (timed_out) {
 			kill_known(); /* orphans reparented to us since */
 		}
-		flush();
+		ev_flush();
 	}
 
-	int code = main_status < 0 ? ASK_EXIT_INTERNAL : main_status;
+	int code = main_status < 0 ? EXIT_INTERNAL : main_status;
 	const char *reason = main_status >= 128 ? "signal" : "exit";
 	if (timed_out) {
-		code = ASK_EXIT_TIMEOUT, reason = "timeout";
+		code = EXIT_TIMEOUT, reason = "timeout";
 		fprintf(stderr, "seccomp-run: timed out after %g s; killed the program\n", p->timeout);
 	}
-	sb_puts(&ev, "{\"type\":\"done\",\"status\":");
-	sb_i64(&ev, code);
-	sb_puts(&ev, ",\"reason\":\"");
-	sb_puts(&ev, reason);
-	sb_puts(&ev, "\",\"program\":");
-	sb_i64(&ev, main_status);
-	sb_puts(&ev, "}\n");
-	flush();
+	ev_done(code, reason, main_status);
+	ev_flush();
 	return code;
 }

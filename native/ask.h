@@ -51,13 +51,13 @@ struct sr_seccomp_notif_resp {
 #define SR_SECCOMP_IOCTL_NOTIF_SEND SR_IOC(3, 1, sizeof(struct sr_seccomp_notif_resp))
 #define SR_SECCOMP_IOCTL_NOTIF_ID_VALID SR_IOC(1, 2, sizeof(uint64_t))
 
-/* What seccomp-run.c hands over: the parsed options that matter here. */
+/* What seccomp-run.c hands over: the parsed options that matter here. The events go to the
+ * stream of events.h, already open. */
 struct ask_params {
 	const char *path;                   /* the resolved command */
 	char **argv;                        /* its arguments */
 	const struct sr_sock_filter *filter; /* the policy's program, not-allowed actions = USER_NOTIF */
 	size_t filter_len;
-	int events_fd;                      /* where the JSON lines go (already open) */
 	int answers_fd;                     /* where the answers come from, one line each */
 	double timeout;                     /* seconds, 0 = none */
 	const char *arch_name;              /* the hello line's "arch" and "abi" */

@@ -14,7 +14,8 @@ struct sbuf {
 	size_t len, cap;
 };
 
-static void sb_oom(void);
+/* Out of memory: says so on stderr and exits 70 (events.c). */
+void sb_oom(void);
 
 static void sb_reserve(struct sbuf *b, size_t more)
 {

@@ -7,7 +7,6 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,7 +28,8 @@
 #endif
 
 #include "kabi.h"
-#include "json.h"
+#include "events.h"
+#include "launch.h"
 #include "ask.h"
 #if defined(__x86_64__)
 #include "arch_x86_64.h"
@@ -38,23 +38,6 @@
 #else
 #error "seccomp-run supports x86_64 and aarch64"
 #endif
-
-#define PROTOCOL_VERSION 1
-
-/* Exit codes of the helper itself; see docs/trace-protocol.md. */
-enum {
-	EXIT_USAGE = 64,
-	EXIT_BAD_FILTER = 65,
-	EXIT_NO_FILE = 66,
-	EXIT_REJECTED = 67,
-	EXIT_UNSUPPORTED = 69,
-	EXIT_INTERNAL = 70,
-	EXIT_NO_PTRACE = 77,
-	EXIT_TIMEOUT = 124,
-	EXIT_MAX_PROCS = 125,
-	EXIT_CANNOT_EXEC = 126,
-	EXIT_NOT_FOUND = 127,
-};
 
 /* A syscall number no ABI uses: the fast path's kill prefix turns it into the action in arg 0. */
 #define MAGIC_NR 0x3ffffff0U
@@ -98,9 +81,6 @@ static bool kill_prefix;    /* the filter starts with the MAGIC_NR prefix */
 /* The length of the policy's own program, as reported in the events. */
 #define USER_LEN() (filter_len - (kill_prefix ? KILL_PREFIX_LEN : 0))
 
-static struct sbuf ev;   /* pending event lines */
-static int ev_fd = -1;
-static bool ev_broken;
 static volatile sig_atomic_t tick;
 
 static pid_t main_pid;
@@ -111,65 +91,12 @@ static bool info_checked;
 static enum { RUNNING, KILL_TIMEOUT, KILL_MAX_PROCS, KILL_ERROR } killing = RUNNING;
 static struct timespec deadline;
 
-/* ---- output ---------------------------------------------------------------------------- */
-
-static void sb_oom(void)
-{
-	static const char msg[] = "seccomp-run: out of memory\n";
-	ssize_t r = write(2, msg, sizeof msg - 1);
-	(void)r;
-	_exit(EXIT_INTERNAL);
-}
-
-static void flush_events(void)
-{
-	size_t off = 0;
-	while (off < ev.len && !ev_broken) {
-		ssize_t n = write(ev_fd, ev.p + off, ev.len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			/* The reader went away: keep tracing (the exit status still matters), stop writing. */
-			fprintf(stderr, "seccomp-run: writing events: %s\n", strerror(errno));
-			ev_broken = true;
-			break;
-		}
-		off += (size_t)n;
-	}
-	ev.len = 0;
-}
+/* ---- output (the stream itself is events.c's) ---------------------------------------- */
 
 static void maybe_flush(void)
 {
 	if (ev.len >= 32768)
-		flush_events();
-}
-
-static void kill_all(int why);
-
-/* One line on stderr, an error event and a done event, then exit. */
-static void __attribute__((noreturn, format(printf, 2, 3))) die(int code, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "seccomp-run: %s\n", msg);
-	if (ev_fd >= 0) {
-		sb_puts(&ev, "{\"type\":\"error\",\"code\":");
-		sb_i64(&ev, code);
-		sb_puts(&ev, ",\"message\":");
-		sb_cstr(&ev, msg);
-		sb_puts(&ev, "}\n{\"type\":\"done\",\"status\":");
-		sb_i64(&ev, code);
-		sb_puts(&ev, ",\"reason\":\"error\"}\n");
-		flush_events();
-	}
-	/* PTRACE_O_EXITKILL kills the tracees when we exit; killing them first just makes it prompt. */
-	if (main_pid > 0)
-		kill_all(KILL_ERROR);
-	exit(code);
+		ev_flush();
 }
 
 /* ---- command line ---------------------------------------------------------------------- */
@@ -474,6 +401,14 @@ static void kill_all(int why)
 			kill(tasks[i]->pid, SIGKILL); /* ESRCH: already gone, fine */
 }
 
+/* die()'s cleanup: PTRACE_O_EXITKILL kills the tracees when we exit; killing them first just
+ * makes it prompt. */
+static void kill_on_error(void)
+{
+	if (main_pid > 0)
+		kill_all(KILL_ERROR);
+}
+
 /* ---- reading the tracee's memory ------------------------------------------------------- */
 
 /* process_vm_readv stops at the first unreadable page, so split the range at page
@@ -606,14 +541,6 @@ static const struct sysent *lookup(uint32_t abi, uint64_t nr)
 
 /* ---- events ---------------------------------------------------------------------------- */
 
-static void ev_head(const char *type, pid_t pid)
-{
-	sb_puts(&ev, "{\"type\":\"");
-	sb_puts(&ev, type);
-	sb_puts(&ev, "\",\"pid\":");
-	sb_i64(&ev, pid);
-}
-
 static void record_entry(struct task *t, uint32_t abi, uint64_t nr, const uint64_t *args, uint64_t ip)
 {
 	t->pending = true;
@@ -639,18 +566,7 @@ static size_t exit_buffer_bound(const struct sysent *ent)
 static void emit_syscall(struct task *t, bool returned, int64_t rval, bool is_error)
 {
 	ev_head("syscall", t->pid);
-	sb_puts(&ev, ",\"abi\":");
-	sb_u64(&ev, t->abi);
-	sb_puts(&ev, ",\"nr\":");
-	sb_i64(&ev, (int64_t)t->nr);
-	sb_puts(&ev, ",\"args\":[");
-	for (int i = 0; i < 6; i++) {
-		if (i)
-			sb_puts(&ev, ",");
-		sb_hex(&ev, t->args[i]);
-	}
-	sb_puts(&ev, "],\"ip\":");
-	sb_hex(&ev, t->ip);
+	ev_call(t->abi, (int64_t)t->nr, t->args, t->ip);
 	sb_mem(&ev, t->pre.p, t->pre.len);
 	if (returned && t->ent && t->ent->buf && !is_error && rval > 0 && exit_buffer_bound(t->ent)) {
 		char buf[4097];
@@ -694,51 +610,17 @@ static void emit_syscall(struct task *t, bool returned, int64_t rval, bool is_er
 	maybe_flush();
 }
 
-static void emit_install(pid_t pid, const char *how, bool have_ret, int64_t ret)
-{
-	ev_head("install", pid);
-	sb_puts(&ev, ",\"how\":\"");
-	sb_puts(&ev, how);
-	sb_puts(&ev, "\",\"instructions\":");
-	sb_u64(&ev, USER_LEN());
-	if (have_ret) {
-		sb_puts(&ev, ",\"ret\":\"");
-		sb_i64(&ev, ret);
-		sb_puts(&ev, "\"");
-	}
-	sb_puts(&ev, "}\n");
-}
-
 /* ---- the child ------------------------------------------------------------------------- */
 
+/* The child's reports on the error pipe (struct child_report, value = errno). */
 enum { STAGE_NNP = 1, STAGE_SECCOMP, STAGE_EXEC };
-struct child_error {
-	int stage, err;
-};
-static struct sigaction orig_sigpipe;
 extern char **environ;
-
-static void __attribute__((noreturn)) child_fail(int fd, int stage)
-{
-	struct child_error ce = {stage, errno};
-	ssize_t r = write(fd, &ce, sizeof ce);
-	(void)r;
-	_exit(EXIT_NOT_FOUND);
-}
 
 static void __attribute__((noreturn)) child(const char *path, int go_fd, int errfd, pid_t parent)
 {
 	/* If the helper dies before PTRACE_SEIZE, EXITKILL cannot help; the death signal does. */
-	if (prctl(SR_PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent)
-		_exit(EXIT_INTERNAL);
-	sigaction(SIGPIPE, &orig_sigpipe, NULL);
-	char c;
-	ssize_t n;
-	do
-		n = read(go_fd, &c, 1);
-	while (n < 0 && errno == EINTR);
-	if (n != 1)
-		_exit(EXIT_INTERNAL); /* the parent could not seize us and closed the pipe */
+	child_begin(parent);
+	child_wait_go(go_fd); /* exits when the parent could not seize us and closed the pipe */
 	close(go_fd);
 	/* A seized tracee runs on until its first stop; this stop lets the tracer resume us with
 	 * PTRACE_SYSCALL, so every later syscall is seen. The tracer swallows it. */
@@ -959,21 +841,9 @@ static struct task *on_exec(struct task *t)
 			task_del(o);
 		}
 	}
-	char link[64], path[PATH_MAX];
-	snprintf(link, sizeof link, "/proc/%d/exe", (int)t->pid);
-	ssize_t n = readlink(link, path, sizeof path);
 	if (t->startup && install_filter && !opt.after_exec)
-		emit_install(t->pid, "before-exec", false, 0);
-	ev_head("exec", t->pid);
-	if (old > 0 && old != t->pid) {
-		sb_puts(&ev, ",\"old_pid\":");
-		sb_i64(&ev, old);
-	}
-	if (n > 0) {
-		sb_puts(&ev, ",\"path\":");
-		sb_str(&ev, path, (size_t)n);
-	}
-	sb_puts(&ev, "}\n");
+		ev_install(t->pid, "before-exec", USER_LEN(), false, 0);
+	ev_exec(t->pid, old);
 	if (t->startup) {
 		t->startup = false;
 		if (install_filter && opt.after_exec)
@@ -1007,24 +877,16 @@ static void __attribute__((noreturn)) exec_failure(const char *path, int err)
 
 static void startup_failed(void)
 {
-	struct child_error ce;
-	ssize_t n;
-	do
-		n = read(err_pipe, &ce, sizeof ce);
-	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)sizeof ce)
+	struct child_report ce;
+	if (!read_child_report(err_pipe, &ce))
 		return; /* died for another reason (a signal, a kill by the filter): report as is */
 	switch (ce.stage) {
 	case STAGE_NNP:
-		die(EXIT_INTERNAL, "prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(ce.err));
+		die(EXIT_INTERNAL, "prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(ce.value));
 	case STAGE_SECCOMP:
-		if (ce.err == EINVAL)
-			die(EXIT_REJECTED, "the kernel rejected the filter (EINVAL)");
-		if (ce.err == ENOSYS)
-			die(EXIT_UNSUPPORTED, "this kernel has no seccomp() system call");
-		die(EXIT_INTERNAL, "seccomp(SECCOMP_SET_MODE_FILTER): %s", strerror(ce.err));
+		die_seccomp_failed(ce.value, "seccomp(SECCOMP_SET_MODE_FILTER)");
 	default:
-		exec_failure(resolved_path, ce.err);
+		exec_failure(resolved_path, ce.value);
 	}
 }
 
@@ -1041,17 +903,7 @@ static void on_death(pid_t pid, int status)
 		bool killed = !t->held || (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS);
 		emit_syscall(t, !killed, t->held_rval, t->held_err);
 	}
-	if (WIFEXITED(status)) {
-		ev_head("exit", pid);
-		sb_puts(&ev, ",\"status\":");
-		sb_i64(&ev, WEXITSTATUS(status));
-	} else {
-		ev_head("killed", pid);
-		sb_puts(&ev, ",\"signal\":");
-		sb_i64(&ev, WTERMSIG(status));
-		sb_puts(&ev, WCOREDUMP(status) ? ",\"core\":true" : ",\"core\":false");
-	}
-	sb_puts(&ev, "}\n");
+	ev_death(pid, status);
 	if (pid == main_pid)
 		main_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	bool startup = t && t->startup;
@@ -1142,7 +994,7 @@ static void inject_filter(struct task *t)
 		die(EXIT_INTERNAL, "after-exec install: the program died during the install");
 	if (ptrace(PTRACE_POKETEXT, pid, (void *)(uintptr_t)ip, (void *)word) < 0 || arch_set_regs(pid, &saved))
 		die(EXIT_INTERNAL, "after-exec install: restoring the program: %s", strerror(errno));
-	emit_install(pid, "after-exec", true, ret);
+	ev_install(pid, "after-exec", USER_LEN(), true, ret);
 	if (ret == -EINVAL)
 		die(EXIT_REJECTED, "the kernel rejected the filter (EINVAL)");
 	if (ret < 0)
@@ -1325,7 +1177,7 @@ static void handle_status(pid_t pid, int st)
 {
 	if (WIFEXITED(st) || WIFSIGNALED(st)) {
 		on_death(pid, st);
-		flush_events();
+		ev_flush();
 		return;
 	}
 	if (!WIFSTOPPED(st))
@@ -1420,6 +1272,7 @@ static void open_events(void)
 
 int main(int argc, char **argv)
 {
+	die_cleanup = kill_on_error;
 	/* Errors before the stream is open go to stderr only. */
 	parse_args(argc, argv);
 	/* When the process that started us dies (a CLI killed with SIGKILL), die too: EXITKILL then
@@ -1438,15 +1291,11 @@ int main(int argc, char **argv)
 	char *path = resolve_command(opt.cmd[0]);
 	resolved_path = path;
 	if (opt.ask) {
-		struct ask_params ap = {path, opt.cmd, filter, filter_len, ev_fd, opt.answers_fd, opt.timeout, ARCH_NAME, ARCH_AUDIT};
+		struct ask_params ap = {path, opt.cmd, filter, filter_len, opt.answers_fd, opt.timeout, ARCH_NAME, ARCH_AUDIT};
 		return ask_run(&ap);
 	}
 
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_IGN;
-	if (sigaction(SIGPIPE, &sa, &orig_sigpipe) < 0)
-		die(EXIT_INTERNAL, "sigaction: %s", strerror(errno));
+	ignore_sigpipe();
 
 	/* Tracer and tracee on one CPU: each stop is a wakeup of the other side, which is much
 	 * cheaper on the same runqueue than an IPI to another CPU. The child inherits the mask. */
@@ -1461,21 +1310,12 @@ int main(int argc, char **argv)
 			cpu = -1; /* not fatal: only slower */
 	}
 
-	int go[2], errp[2];
-	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
-		die(EXIT_INTERNAL, "pipe: %s", strerror(errno));
 	pid_t parent = getpid();
-	pid_t pid = fork();
-	if (pid < 0)
-		die(EXIT_INTERNAL, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		close(go[1]);
-		close(errp[0]);
-		child(path, go[0], errp[1], parent);
-	}
-	close(go[0]);
-	close(errp[1]);
-	err_pipe = errp[0];
+	struct child_pipes ends;
+	pid_t pid = fork_child(&ends);
+	if (pid == 0)
+		child(path, ends.go, ends.report, parent);
+	err_pipe = ends.report;
 
 	long options = PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
 		       PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC;
@@ -1492,76 +1332,45 @@ int main(int argc, char **argv)
 	t->startup = true;
 	t->self_stop = true;
 
-	sb_puts(&ev, "{\"type\":\"hello\",\"version\":" );
-	sb_u64(&ev, PROTOCOL_VERSION);
-	sb_puts(&ev, ",\"pid\":");
-	sb_i64(&ev, pid);
-	sb_puts(&ev, ",\"tracer\":");
-	sb_i64(&ev, parent);
-	sb_puts(&ev, opt.permissive ? ",\"mode\":\"permissive\"" : ",\"mode\":\"enforce\"");
-	sb_puts(&ev, !install_filter ? ",\"install\":\"none\""
-		     : opt.after_exec ? ",\"install\":\"after-exec\""
-				      : ",\"install\":\"before-exec\"");
-	sb_puts(&ev, opt.fast ? ",\"only_decisions\":true" : ",\"only_decisions\":false");
-	sb_puts(&ev, ",\"arch\":\"" ARCH_NAME "\",\"abi\":");
-	sb_u64(&ev, ARCH_AUDIT);
-	sb_puts(&ev, ",\"instructions\":");
-	sb_u64(&ev, USER_LEN());
-	sb_puts(&ev, kill_prefix ? ",\"kill_prefix\":true" : ",\"kill_prefix\":false");
-	sb_puts(&ev, ",\"cpu\":");
-	if (cpu >= 0)
-		sb_i64(&ev, cpu);
-	else
-		sb_puts(&ev, "null");
-	sb_puts(&ev, ",\"path\":");
-	sb_cstr(&ev, path);
-	sb_puts(&ev, ",\"argv\":[");
-	for (char **a = opt.cmd; *a; a++) {
-		if (a != opt.cmd)
-			sb_puts(&ev, ",");
-		sb_cstr(&ev, *a);
-	}
-	sb_puts(&ev, "]}\n");
-	flush_events();
+	struct ev_hello hello = {
+		.pid = pid,
+		.tracer = parent,
+		.mode = opt.permissive ? "permissive" : "enforce",
+		.install = !install_filter ? "none" : opt.after_exec ? "after-exec" : "before-exec",
+		.only_decisions = opt.fast,
+		.arch = ARCH_NAME,
+		.abi = ARCH_AUDIT,
+		.instructions = USER_LEN(),
+		.kill_prefix = kill_prefix,
+		.cpu = cpu,
+		.path = path,
+		.argv = opt.cmd,
+	};
+	ev_hello(&hello);
+	ev_flush();
 
 	/* The child waits for this byte, so it only runs once it is traced. */
-	ssize_t wr;
-	do
-		wr = write(go[1], "x", 1);
-	while (wr < 0 && errno == EINTR);
-	if (wr != 1)
-		die(EXIT_INTERNAL, "starting the child: %s", strerror(errno));
-	close(go[1]);
+	release_child(ends.go);
 
 	/* A 100 ms tick flushes the events while the program is quiet and checks the deadline;
 	 * it interrupts waitpid (no SA_RESTART). */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_alarm;
 	sa.sa_flags = 0;
 	sigemptyset(&sa.sa_mask);
 	struct itimerval it = {{0, 100000}, {0, 100000}};
 	if (sigaction(SIGALRM, &sa, NULL) < 0 || setitimer(ITIMER_REAL, &it, NULL) < 0)
 		die(EXIT_INTERNAL, "timer: %s", strerror(errno));
-	if (opt.timeout > 0) {
-		clock_gettime(CLOCK_MONOTONIC, &deadline);
-		double whole = (double)(long)opt.timeout;
-		deadline.tv_sec += (time_t)whole;
-		deadline.tv_nsec += (long)((opt.timeout - whole) * 1e9);
-		if (deadline.tv_nsec >= 1000000000L) {
-			deadline.tv_sec++;
-			deadline.tv_nsec -= 1000000000L;
-		}
-	}
+	if (opt.timeout > 0)
+		deadline = deadline_after(opt.timeout);
 
 	for (;;) {
 		if (tick) {
 			tick = 0;
-			flush_events();
+			ev_flush();
 			if (opt.timeout > 0 && killing == RUNNING && past_deadline()) {
-				sb_puts(&ev, "{\"type\":\"limit\",\"what\":\"timeout\",\"value\":");
-				char num[32];
-				snprintf(num, sizeof num, "%g", opt.timeout);
-				sb_puts(&ev, num);
-				sb_puts(&ev, "}\n");
+				ev_limit_timeout(opt.timeout);
 				kill_all(KILL_TIMEOUT);
 			}
 		}
@@ -1587,13 +1396,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "seccomp-run: timed out after %g s; killed the traced processes\n", opt.timeout);
 	else if (killing == KILL_MAX_PROCS)
 		fprintf(stderr, "seccomp-run: more than %ld processes and threads (unreaped ones included); killed the traced processes\n", opt.max_procs);
-	sb_puts(&ev, "{\"type\":\"done\",\"status\":");
-	sb_i64(&ev, code);
-	sb_puts(&ev, ",\"reason\":\"");
-	sb_puts(&ev, reason);
-	sb_puts(&ev, "\",\"program\":");
-	sb_i64(&ev, main_status);
-	sb_puts(&ev, "}\n");
-	flush_events();
+	ev_done(code, reason, main_status);
+	ev_flush();
 	return code;
 }

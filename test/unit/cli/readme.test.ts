@@ -28,7 +28,7 @@ for (const [, command, shown] of blocks) {
 /**
  * Every exit code the CLI can return is in the README's table: the CLI's own
  * (literal returns in server/src/cli, the driver's EXIT), the helper's codes
- * that `run` and `learn` pass on (its EXIT_* enum, less the ones that mean we
+ * that `run` and `learn` pass on (its EXIT_* enum in native/exit_codes.h, less the ones that mean we
  * called it wrongly, which become 70), and 128 + N for a killed program.
  */
 test('README: the exit code table lists every code the CLI can return', async () => {
@@ -40,7 +40,7 @@ test('README: the exit code table lists every code the CLI can return', async ()
   const codes = new Set<number>(Object.values(EXIT));
   const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
   for (const file of walk('server/src/cli')) for (const m of readFileSync(file, 'utf8').matchAll(/\breturn (\d+);/g)) codes.add(Number(m[1]));
-  const helper = readFileSync('native/seccomp-run.c', 'utf8');
+  const helper = readFileSync('native/exit_codes.h', 'utf8');
   const helperCodes = [...helper.matchAll(/^\s*EXIT_[A-Z_]+ = (\d+),/gm)].map((m) => Number(m[1]));
   assert.ok(helperCodes.length >= 8, 'the helper\'s EXIT_* enum was found');
   for (const c of helperCodes) codes.add(mapHelperExit(c));
