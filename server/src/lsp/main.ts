@@ -126,6 +126,10 @@ function applySettings(raw: unknown): void {
   service.configure(parseSettings(raw, service.settings));
   // Clients send the settings after start, usually the ones in force: then nothing needs checking again.
   if (JSON.stringify(service.settings) !== before) refreshAll();
+  // A pull client is still asked to pull again: its first pulls may have raced the start (VS Code
+  // showed no diagnostics after a restart of the server without this). Cheap: unchanged results
+  // answer `unchanged` from the analyses kept.
+  else if (pullDiagnostics && diagnosticRefresh) void connection.languages.diagnostics.refresh().then(undefined, () => undefined);
 }
 
 async function pullSettings(): Promise<void> {
@@ -236,6 +240,12 @@ connection.onDidChangeConfiguration((params) => {
 const pending = new Map<string, NodeJS.Timeout>();
 /** Bumped on every change that may alter any document's diagnostics (pull result ids). */
 let generation = 0;
+/**
+ * This server process in pull result ids: a client keeps its last result id across a
+ * restart of the server, and a new server counting from 0 again would answer
+ * `unchanged` to it while the client has just cleared the diagnostics.
+ */
+const SERVER_ID = `${process.pid}.${Date.now().toString(36)}`;
 
 const checks = new Checks(
   service,
@@ -365,7 +375,7 @@ connection.languages.diagnostics.on(async (params, token) => {
   const uri = params?.textDocument?.uri;
   const doc = typeof uri === 'string' ? documents.get(uri) : undefined;
   if (!doc) return { kind: 'full' as const, items: [] };
-  const resultId = `${generation}:${doc.version}`;
+  const resultId = `${SERVER_ID}:${generation}:${doc.version}`;
   if (params.previousResultId === resultId) return { kind: 'unchanged' as const, resultId };
   const checked = await checks.run(doc.uri);
   // Changed meanwhile: the client asks again for the new version.
