@@ -13,69 +13,7 @@
  * Writes the filter as raw struct sock_filter (seccomp_export_bpf) to OUT.
  */
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <seccomp.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-static int lineno;
-
-static _Noreturn void bad(const char *what, const char *tok) {
-  fprintf(stderr, "line %d: %s%s%s\n", lineno, what, tok ? ": " : "", tok ? tok : "");
-  exit(2);
-}
-
-static _Noreturn void failed(const char *what, int rc) {
-  fprintf(stderr, "line %d: %s: %s\n", lineno, what, strerror(-rc));
-  exit(3);
-}
-
-static char *next(char **save) { return strtok_r(NULL, " \t\n", save); }
-
-static uint64_t number(char **save) {
-  char *tok = next(save), *end;
-  if (!tok) bad("missing number", NULL);
-  errno = 0;
-  unsigned long long v = strtoull(tok, &end, 0);
-  if (errno != 0 || *end != '\0') bad("bad number", tok);
-  return (uint64_t)v;
-}
-
-static uint32_t action(char **save) {
-  char *tok = next(save);
-  if (!tok) bad("missing action", NULL);
-  if (strcmp(tok, "ALLOW") == 0) return SCMP_ACT_ALLOW;
-  if (strcmp(tok, "LOG") == 0) return SCMP_ACT_LOG;
-  if (strcmp(tok, "KILL_PROCESS") == 0) return SCMP_ACT_KILL_PROCESS;
-  if (strcmp(tok, "KILL_THREAD") == 0) return SCMP_ACT_KILL_THREAD;
-  if (strcmp(tok, "TRAP") == 0) return SCMP_ACT_TRAP;
-  if (strcmp(tok, "NOTIFY") == 0) return SCMP_ACT_NOTIFY;
-  if (strcmp(tok, "ERRNO") == 0) return SCMP_ACT_ERRNO((uint16_t)number(save));
-  if (strcmp(tok, "TRACE") == 0) return SCMP_ACT_TRACE((uint16_t)number(save));
-  bad("unknown action", tok);
-}
-
-static uint32_t arch_token(const char *name) {
-  if (strcmp(name, "x86_64") == 0) return SCMP_ARCH_X86_64;
-  if (strcmp(name, "x86") == 0) return SCMP_ARCH_X86;
-  if (strcmp(name, "x32") == 0) return SCMP_ARCH_X32;
-  bad("unknown arch", name);
-}
-
-static enum scmp_compare op_of(const char *tok) {
-  if (strcmp(tok, "EQ") == 0) return SCMP_CMP_EQ;
-  if (strcmp(tok, "NE") == 0) return SCMP_CMP_NE;
-  if (strcmp(tok, "LT") == 0) return SCMP_CMP_LT;
-  if (strcmp(tok, "LE") == 0) return SCMP_CMP_LE;
-  if (strcmp(tok, "GT") == 0) return SCMP_CMP_GT;
-  if (strcmp(tok, "GE") == 0) return SCMP_CMP_GE;
-  if (strcmp(tok, "MASKED_EQ") == 0) return SCMP_CMP_MASKED_EQ;
-  bad("unknown operator", tok);
-}
+#include "rules-reader.h"
 
 int main(int argc, char **argv) {
   if (argc != 3) {
@@ -147,17 +85,5 @@ int main(int argc, char **argv) {
   if (ferror(in)) bad("read error", NULL);
   if (fclose(in) != 0) bad("fclose failed", NULL);
   if (!ctx) bad("empty rules", NULL);
-  int fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) {
-    perror(argv[2]);
-    return 2;
-  }
-  int rc = seccomp_export_bpf(ctx, fd);
-  if (rc != 0) failed("seccomp_export_bpf", rc);
-  if (close(fd) != 0) {
-    perror("close");
-    return 2;
-  }
-  seccomp_release(ctx);
-  return 0;
+  return export_filter(ctx, argv[2]);
 }
