@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
-import { HELPER, NR, ROOT, RET, parseEvents, policy, work, writeFilter, type Event } from './harness';
+import { HELPER, NR, ROOT, RET, askProg, parseEvents, policy, work, writeFilter, type Event } from './harness';
 import { blocker, machine } from '../helpers/machine';
 import { alive } from '../helpers/processes';
 
@@ -21,16 +21,6 @@ const EACCES = 13;
 
 const skip = blocker(machine.linuxX64(), machine.helper(), machine.gcc()) ?? false;
 
-let prog: string | undefined;
-/** test/native/c/ask-prog.c, built once. */
-function askProg(): string {
-  if (prog) return prog;
-  const out = join(work(), 'ask-prog');
-  const r = spawnSync('gcc', ['-std=gnu11', '-Wall', '-Wextra', '-Werror', '-O1', '-o', out, join(ROOT, 'test', 'native', 'c', 'ask-prog.c')], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`building ask-prog.c failed:\n${r.stderr}`);
-  prog = out;
-  return out;
-}
 
 interface AskRun { status: number | null; stdout: string; stderr: string; events: Event[]; asks: Event[] }
 

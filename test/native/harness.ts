@@ -72,6 +72,17 @@ export function fx(): string {
   return out;
 }
 
+let askFixture: string | undefined;
+/** test/native/c/ask-prog.c (the ask-mode tests' program: getpid, uname, mkdir…), built once per process. */
+export function askProg(): string {
+  if (askFixture) return askFixture;
+  const out = join(work(), 'ask-prog');
+  const r = spawnSync('gcc', ['-std=gnu11', '-Wall', '-Wextra', '-Werror', '-O1', '-o', out, join(HERE, 'c', 'ask-prog.c')], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`building ask-prog.c failed:\n${r.stderr}`);
+  askFixture = out;
+  return out;
+}
+
 let fixture32: string | null | undefined;
 /** A static 32-bit x86 program (as + ld, no multilib needed): getpid via int $0x80, exit(7). */
 export function fx32(): string | null {

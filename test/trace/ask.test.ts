@@ -7,7 +7,6 @@
  */
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runProgram } from '../../server/src/bpf/interpreter';
@@ -19,6 +18,7 @@ import type { RunAnswerResult, RunAskParams } from '../../server/src/lsp/ext';
 import { SECCOMP_RET_ALLOW, SECCOMP_RET_USER_NOTIF } from '../../server/src/kernel/seccomp';
 import { AnswerSyntaxError, answerLine, AskPolicy, parseAnswer, ScriptedAnswers, type AskEvent } from '../../server/src/trace/ask';
 import { ROOT, cli, policyFile, prepare, skipReason, work } from './harness';
+import { askProg } from '../native/harness';
 import { randomEvents, randomPolicy } from '../helpers/random-policy';
 import { Random, seedFromEnv } from '../helpers/random';
 import { actionOf } from '../../server/src/kernel/seccomp';
@@ -166,15 +166,6 @@ describe('allow always: the policy file', () => {
 
 // ---- the CLI on a real program ------------------------------------------------------------
 
-let prog: string | undefined;
-function askProg(): string {
-  if (prog) return prog;
-  const out = join(work(), 'ask-prog');
-  const r = spawnSync('gcc', ['-std=gnu11', '-Wall', '-Wextra', '-Werror', '-O1', '-o', out, join(ROOT, 'test', 'native', 'c', 'ask-prog.c')], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`building ask-prog.c failed:\n${r.stderr}`);
-  prog = out;
-  return out;
-}
 
 /** Everything a dynamic C program's start-up needs is asked too; `* allow` answers it. */
 const RUN_POLICY = 'default kill_process\nallow mkdirat if mode == 0o700\n';
