@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -160,12 +160,24 @@ test('a file that cannot be written is reported and left as it was', async () =>
   }
 });
 
-/** The bundled CLI as user nobody (uid 65534), for the permission tests run as root. */
+/**
+ * The bundled CLI as user nobody (uid 65534), for the permission tests run as root. It runs
+ * from a copy in a folder nobody can read: the checkout may sit where nobody cannot (a 0700
+ * temporary folder, a root-only home).
+ */
 function runAsNobody(argv: string[]): { code: number | null; err: string } {
-  const cli = join(__dirname, '..', '..', '..', 'bin', 'seccomp-policy');
-  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, cli, ...argv], { encoding: 'utf8' });
-  if (r.error) throw r.error;
-  return { code: r.status, err: r.stderr };
+  const copy = mkdtempSync(join(tmpdir(), 'seccomp-cli-'));
+  try {
+    chmodSync(copy, 0o755);
+    copyFileSync(join(__dirname, '..', '..', '..', 'dist', 'cli.js'), join(copy, 'cli.js'));
+    writeFileSync(join(copy, 'seccomp-policy.js'), "require('./cli.js').runCli();\n");
+    for (const f of ['cli.js', 'seccomp-policy.js']) chmodSync(join(copy, f), 0o644);
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(copy, 'seccomp-policy.js'), ...argv], { encoding: 'utf8' });
+    if (r.error) throw r.error;
+    return { code: r.status, err: r.stderr };
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
 }
 
 test('fmt --help and the command list', async () => {
