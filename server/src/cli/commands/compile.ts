@@ -1,5 +1,4 @@
 /** `seccomp-policy compile FILE [-o OUT] [--format raw|c|disasm|json|oci] [--arch ABI[,ABI]] [--profile TRACE.json]` */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { lookupAbi, type Abi } from '../../kernel/abi';
 import type { SyscallProfile } from '../../compiler/profile';
@@ -8,7 +7,7 @@ import { toCHeader, toDisassembly, toJson, toRaw } from '../../compiler/output';
 import { programStats } from '../../compiler/stats';
 import { exportProfile } from '../../interop/export';
 import { parseArgs, UsageError } from '../args';
-import { describeFsError } from '../../driver/files';
+import { readBytesAsText, writeOutputFile } from '../../driver/outputs';
 import { INCLUDE_DIR_OPTION, INCLUDE_DIR_USAGE, loadValidPolicy, policyHostFor } from '../load';
 import type { Io } from '../io';
 
@@ -58,14 +57,12 @@ export function runCompile(argv: readonly string[], io: Io & { isTty?: boolean; 
   const profilePath = args.options.get('profile') as string | undefined;
   let profile: SyscallProfile | undefined;
   if (profilePath !== undefined) {
-    let trace: string;
-    try {
-      trace = readFileSync(profilePath, 'latin1');
-    } catch (e) {
-      io.err(`seccomp-policy compile: cannot read profile ${profilePath}: ${describeFsError(e)}`);
+    const read = readBytesAsText(profilePath);
+    if ('error' in read) {
+      io.err(`seccomp-policy compile: cannot read profile ${profilePath}: ${read.error}`);
       return 1;
     }
-    const parsed = profileFromTrace(trace);
+    const parsed = profileFromTrace(read.text);
     if (!parsed.ok) { io.err(`seccomp-policy compile: ${profilePath}: ${parsed.error}`); return 1; }
     profile = parsed.profile;
   }
@@ -91,10 +88,9 @@ export function runCompile(argv: readonly string[], io: Io & { isTty?: boolean; 
     default: data = toJson(program, programStats(program)) + '\n';
   }
   if (out) {
-    try {
-      writeFileSync(out, data);
-    } catch (e) {
-      io.err(`seccomp-policy compile: cannot write ${out}: ${describeFsError(e)}`);
+    const failed = writeOutputFile(out, data);
+    if (failed) {
+      io.err(`seccomp-policy compile: cannot write ${out}: ${failed}`);
       return 1;
     }
     io.err(format === 'oci' ? `${out}: a Docker/OCI profile for ${model.abis.join(', ')}` : `${out}: ${program.instructions.length} instructions for ${program.abis.join(', ')}`);

@@ -1,11 +1,10 @@
 /** `seccomp-policy fmt FILE... [--check|--write]`: the formatter of the language server, on files. */
-import { chmodSync, closeSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { formatPolicy, type FormatOptions } from '../../policy/format';
 import { parsePolicy } from '../../policy/syntax/parser';
 import { LineIndex } from '../../policy/text';
 import { parseArgs, UsageError } from '../args';
-import { describeFsError, readPolicyFile } from '../../driver/files';
+import { readPolicyFile } from '../../driver/files';
+import { replaceFileAtomically } from '../../driver/outputs';
 import type { Io } from '../io';
 import { formatText } from '../report';
 
@@ -57,7 +56,7 @@ export function runFmt(argv: readonly string[], io: Io): number {
       if (result.changed) { io.out(path); status = 1; }
     } else if (write) {
       if (!result.changed) continue;
-      const failure = writeAtomically(path, result.text);
+      const failure = replaceFileAtomically(path, result.text);
       if (failure) { io.err(`seccomp-policy fmt: cannot write ${path}: ${failure}`); status = 1; }
     } else if (io.writeBytes) {
       io.writeBytes(Buffer.from(result.text, 'utf8'));
@@ -93,36 +92,3 @@ function reportSyntaxErrors(path: string, text: string, fallback: string, io: Io
     : `seccomp-policy fmt: ${path}: ${fallback}`);
 }
 
-/**
- * Replaces the file's content: a temporary file in the same directory,
- * flushed, given the original's mode, then renamed over the target (a
- * symbolic link's target is replaced, the link kept). On failure the
- * temporary file is removed and the original is untouched.
- */
-function writeAtomically(path: string, text: string): string | undefined {
-  let target: string;
-  try {
-    target = realpathSync(path);
-  } catch (e) {
-    return describeFsError(e);
-  }
-  const tmp = join(dirname(target), `.${basename(target)}.fmt-${process.pid}-${Date.now().toString(36)}.tmp`);
-  let fd: number | undefined;
-  try {
-    const mode = statSync(target).mode & 0o7777;
-    fd = openSync(tmp, 'wx', 0o600);
-    const data = Buffer.from(text, 'utf8');
-    let off = 0;
-    while (off < data.length) off += writeSync(fd, data, off, data.length - off);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    chmodSync(tmp, mode);
-    renameSync(tmp, target);
-    return undefined;
-  } catch (e) {
-    if (fd !== undefined) { try { closeSync(fd); } catch { /* already failing */ } }
-    try { unlinkSync(tmp); } catch { /* not created */ }
-    return describeFsError(e);
-  }
-}

@@ -1,10 +1,10 @@
 /** `seccomp-policy import PROFILE.json [-o OUT.seccomp] [--arch ABI] [--caps CAPS] [--kernel X.Y] [--runc-enosys]` */
-import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { lookupAbi } from '../../kernel/abi';
 import { importProfile } from '../../interop/import';
 import { DOCKER_DEFAULT_CAPS } from '../../interop/runtime';
-import { describeFsError, fsHost } from '../../driver/files';
+import { fsHost } from '../../driver/files';
+import { writeOutputFile } from '../../driver/outputs';
 import { hostKernelVersion, readProfileFile } from '../../driver/interop';
 import { checkPolicyText, hostAbi } from '../../driver/policy';
 import { parseArgs, UsageError } from '../args';
@@ -62,10 +62,9 @@ export function runImport(argv: readonly string[], io: Io): number {
   const checked = checkPolicyText(out ?? 'imported.seccomp', result.text, fsHost);
   if (checked.errors.length) throw new Error(`the imported policy has errors: ${checked.errors[0]!.message}`);
   if (out) {
-    try {
-      writeFileSync(out, result.text);
-    } catch (e) {
-      io.err(`seccomp-policy import: cannot write ${out}: ${describeFsError(e)}`);
+    const failed = writeOutputFile(out, result.text);
+    if (failed) {
+      io.err(`seccomp-policy import: cannot write ${out}: ${failed}`);
       return 1;
     }
     io.err(`${out}: ${checked.model.rules.length} rules for ${result.abis.join(', ')}`);

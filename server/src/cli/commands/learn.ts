@@ -5,9 +5,8 @@
  * where they decide what a call does (or, `--loose`, as learn first did),
  * `default kill_process`.
  */
-import { existsSync, writeFileSync } from 'node:fs';
 import type { Abi } from '../../kernel/abi';
-import { describeFsError } from '../../driver/files';
+import { outputExists, writeOutputFile } from '../../driver/outputs';
 import { locateHelper } from '../../driver/helper';
 import { inheritedFds } from '../../driver/fds';
 import { learnFromRun } from '../../driver/learn';
@@ -65,7 +64,7 @@ export async function runLearn(argv: readonly string[], io: Io): Promise<number>
     throw new UsageError(`--install has no effect with --${args.options.has('loose') ? 'loose' : 'no-conditions'} (execve is always allowed there)`);
   }
   const out = args.options.get('output') as string | undefined;
-  if (out !== undefined && existsSync(out) && !args.options.has('force')) {
+  if (out !== undefined && outputExists(out) && !args.options.has('force')) {
     io.err(`seccomp-policy learn: ${out} exists; use --force to overwrite it`);
     return EXIT.usage;
   }
@@ -96,10 +95,9 @@ export async function runLearn(argv: readonly string[], io: Io): Promise<number>
     return EXIT.internal;
   }
   if (out !== undefined) {
-    try {
-      writeFileSync(out, learned.text);
-    } catch (e) {
-      io.err(`seccomp-policy learn: cannot write ${out}: ${describeFsError(e)}`);
+    const failed = writeOutputFile(out, learned.text);
+    if (failed) {
+      io.err(`seccomp-policy learn: cannot write ${out}: ${failed}`);
       return EXIT.usage;
     }
   } else {

@@ -4,13 +4,13 @@
  * syscall strace-style with the decision and the policy line behind it,
  * then the denied syscalls; exits with the program's status.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { toRaw } from '../../compiler/output';
 import { encodeProgram } from '../../bpf/instructions';
 import { abiInfo } from '../../kernel/abi';
 import { actionsArgument, FastPathError, rewriteForDecisions } from '../../trace/fastpath';
 import { TraceSession, toJsonLine } from '../../trace/session';
 import { describeFsError } from '../../driver/files';
+import { OutputStream } from '../../driver/outputs';
 import { inheritedFds } from '../../driver/fds';
 import { locateHelper } from '../../driver/helper';
 import { hostAbi } from '../../driver/policy';
@@ -67,10 +67,10 @@ export function parsePositive(name: string, text: string, integer: boolean): num
 export class LineSink {
   private batch: string[] = [];
   private size = 0;
-  private fd: number | undefined;
+  private file: OutputStream | undefined;
 
   constructor(private readonly io: Io, readonly path: string | undefined) {
-    if (path !== undefined) this.fd = openSync(path, 'w');
+    if (path !== undefined) this.file = new OutputStream(path);
   }
 
   push(line: string): void {
@@ -84,14 +84,14 @@ export class LineSink {
     const text = this.batch.join('\n');
     this.batch = [];
     this.size = 0;
-    if (this.fd !== undefined) writeSync(this.fd, text + '\n');
+    if (this.file) this.file.write(text + '\n');
     else this.io.err(text);
   }
 
   close(): void {
     this.flush();
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+    this.file?.close();
+    this.file = undefined;
   }
 }
 

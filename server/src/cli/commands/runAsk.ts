@@ -5,6 +5,7 @@
  * The run itself is driver/ask.ts; this file parses and prints.
  */
 import { basename } from 'node:path';
+import { describeFsError } from '../../driver/files';
 import { locateHelper } from '../../driver/helper';
 import { AskRun, loadAnswersFile, scriptedAnswerer, terminalAnswerer, type Answerer } from '../../driver/ask';
 import { EXIT, traceFailure } from '../../driver/trace';
@@ -56,7 +57,7 @@ export async function runAskCommand(args: Parsed, io: Io, passFds: readonly numb
   try {
     sink = new LineSink(io, args.options.get('output') as string | undefined);
   } catch (e) {
-    io.err(`seccomp-policy run: cannot write ${args.options.get('output') as string}: ${String(e)}`);
+    io.err(`seccomp-policy run: cannot write ${args.options.get('output') as string}: ${describeFsError(e)}`);
     return EXIT.usage;
   }
   const added: string[] = [];
