@@ -21,35 +21,15 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/personality.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "filter-file.h"
-
-enum { NONE = 0, RETURNED = 1, TRAPPED = 2, REJECTED = 3 };
-
-struct report {
-  volatile int state;
-  volatile long ret;
-  volatile int err;
-  volatile unsigned trap_nr;
-  volatile int trap_errno;
-  volatile unsigned trap_arch;
-};
+#include "filtered-child.h"
 
 struct event {
   int mode;
@@ -57,13 +37,6 @@ struct event {
 };
 
 static struct report *shared;
-
-/* Leaves without relying on any particular syscall being allowed. */
-static _Noreturn void die(void) {
-  syscall(SYS_exit_group, 0);
-  syscall(SYS_exit, 0);
-  for (;;) __builtin_trap();
-}
 
 #if defined(__x86_64__)
 __attribute__((noinline)) static long native_syscall(const unsigned long long *v) {
@@ -133,17 +106,6 @@ static long int80_syscall(const unsigned long long *v) { return native_syscall(v
 #error "x86 only"
 #endif
 
-static void on_sigsys(int sig, siginfo_t *si, void *ctx) {
-  (void)sig;
-  (void)ctx;
-  if (shared->state != NONE) die(); /* a trap on the way out, after the report */
-  shared->trap_nr = (unsigned)si->si_syscall;
-  shared->trap_errno = si->si_errno;
-  shared->trap_arch = si->si_arch;
-  shared->state = TRAPPED;
-  die();
-}
-
 static struct event *read_events(const char *path, size_t *count) {
   FILE *f = fopen(path, "r");
   if (!f) fail(path);
@@ -193,56 +155,10 @@ static void close_other_fds(void) {
   }
 }
 
-static _Noreturn void child(struct sock_fprog *prog, const struct event *ev) {
-  if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) fail("prctl(PR_SET_DUMPABLE)");
-  struct rlimit no_core = {0, 0};
-  if (setrlimit(RLIMIT_CORE, &no_core) != 0) fail("setrlimit");
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_sigaction = on_sigsys;
-  sa.sa_flags = SA_SIGINFO;
-  if (sigemptyset(&sa.sa_mask) != 0) fail("sigemptyset");
-  if (sigaction(SIGSYS, &sa, NULL) != 0) fail("sigaction");
-  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail("prctl(PR_SET_NO_NEW_PRIVS)");
-  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) != 0) {
-    shared->err = errno;
-    shared->state = REJECTED;
-    _exit(0); /* no filter installed: an ordinary exit is fine */
-  }
-  long r = ev->mode == 1 ? int80_syscall(ev->v) : native_syscall(ev->v);
-  if (shared->state == NONE) {
-    shared->ret = r;
-    shared->state = RETURNED;
-  }
-  die();
-}
-
-static void run_one(struct sock_fprog *prog, const struct event *ev) {
-  memset((void *)shared, 0, sizeof *shared);
-  if (fflush(stdout) != 0) fail("fflush");
-  pid_t pid = fork();
-  if (pid < 0) fail("fork");
-  if (pid == 0) child(prog, ev);
-  int status;
-  if (waitpid(pid, &status, 0) != pid) fail("waitpid");
-  switch (shared->state) {
-    case RETURNED:
-      printf("ret %ld %ld\n", shared->ret, (long)pid);
-      break;
-    case TRAPPED:
-      printf("trap %u %d 0x%x\n", shared->trap_nr, shared->trap_errno, shared->trap_arch);
-      break;
-    case REJECTED:
-      printf("reject %d\n", shared->err);
-      break;
-    default:
-      if (WIFSIGNALED(status))
-        printf("signal %d\n", WTERMSIG(status));
-      else if (WIFEXITED(status))
-        printf("exit %d\n", WEXITSTATUS(status));
-      else
-        printf("status 0x%x\n", (unsigned)status);
-  }
+/* MODE 1: int $0x80 from 64-bit code; MODE 0: the native instruction. */
+static long make_call(const void *event) {
+  const struct event *ev = event;
+  return ev->mode == 1 ? int80_syscall(ev->v) : native_syscall(ev->v);
 }
 
 int main(int argc, char **argv) {
@@ -250,8 +166,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: %s run FILTER EVENTS\n", argv[0]);
     return 2;
   }
-  shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (shared == MAP_FAILED) fail("mmap");
+  map_shared_report();
   struct sock_fprog prog;
   prog.filter = read_filter(argv[2], &prog.len);
   size_t count;
@@ -265,7 +180,7 @@ int main(int argc, char **argv) {
   if (sched == -1) fail("sched_getscheduler");
   printf("runner pid %ld uid %lu gid %lu persona %d sched %d bits %d\n", (long)getpid(), (unsigned long)getuid(),
          (unsigned long)getgid(), persona, sched, BITS);
-  for (size_t i = 0; i < count; i++) run_one(&prog, &evs[i]);
+  for (size_t i = 0; i < count; i++) run_one(&prog, make_call, &evs[i]);
   free(evs);
   free(prog.filter);
   if (fflush(stdout) != 0) fail("fflush");
