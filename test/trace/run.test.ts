@@ -75,7 +75,13 @@ describe('run: every action', { skip }, () => {
     const r = cli(['run', p, '--', tfx(), 'thread-getppid', 'getpid'], { trace: true });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^thread=0\ngetpid=1\n$/);
-    assert.match(r.trace, /^\[pid (\d+)\] getppid\(\) = \? +# kill_thread .*\n\[pid \1\] \+\+\+ killed by SIGSYS/m);
+    // The thread's own lines: its call, then its death. Other threads' lines may come between
+    // (the main thread's futex wakes as the thread dies, and may be reported first).
+    const call = /^\[pid (\d+)\] getppid\(\) = \? +# kill_thread .*$/m.exec(r.trace);
+    assert.ok(call, r.trace);
+    const own = r.trace.split('\n').filter((l) => l.startsWith(`[pid ${call[1]}] `));
+    assert.match(own.at(-1)!, /^\[pid \d+\] \+\+\+ killed by SIGSYS/, own.join('\n'));
+    assert.match(own.at(-2)!, /getppid\(\) = \? +# kill_thread/, own.join('\n'));
     assert.match(r.trace, /\+\+\+ exited with 0 \+\+\+/);
   });
 });
