@@ -9,7 +9,7 @@
 import { BPF_MAXINSNS } from '../bpf/instructions';
 import type { Abi } from '../kernel/abi';
 import { SEMANTIC_CODES } from '../policy/codes';
-import { checkModel } from '../policy/check';
+import { checkModel, sortDiagnostics } from '../policy/check';
 import type { PolicyDiagnostic } from '../policy/diagnostics';
 import type { PolicyModel } from '../policy/semantics/model';
 import { compilePolicy, type CompiledProgram, type CompileOptions, type CompileResult } from './compile';
@@ -32,7 +32,8 @@ export function diagnoseAndCompile(model: PolicyModel, options: CompileOptions =
     range: arch ? { start: arch.statement.start, end: arch.statement.end } : { start: 0, end: 0 },
     message: tooLargeMessage(model, result, options.abis),
   };
-  return { diagnostics: checkModel(model, [extra]), program: undefined };
+  // The lints already ran: the size error joins their sorted list (not a second check).
+  return { diagnostics: sortDiagnostics(model, [...diagnostics, extra]), program: undefined };
 }
 
 /** The checker's and the compiler's diagnostics (see `diagnoseAndCompile`). */

@@ -11,9 +11,17 @@ export function checkModel(model: PolicyModel, extra: readonly PolicyDiagnostic[
   // Whole-policy lints judge what the policy decides; with errors the model is
   // incomplete (unknown names dropped, no default), so they would mislead.
   const broken = model.diagnostics.some((d) => d.severity === 'error');
-  const all = [...model.diagnostics, ...(broken ? [] : lintPolicy(model)), ...extra];
+  return sortDiagnostics(model, [...model.diagnostics, ...(broken ? [] : lintPolicy(model)), ...extra]);
+}
+
+/**
+ * Sorts `all` in place in the checker's order: the root file first, then
+ * by position. The sort is stable, so adding a diagnostic to a sorted list
+ * and sorting again gives what sorting everything at once would.
+ */
+export function sortDiagnostics(model: PolicyModel, all: PolicyDiagnostic[]): PolicyDiagnostic[] {
   const order = (f: string) => (f === model.root ? '' : f);
-  return all.sort((a, b) => order(a.file).localeCompare(order(b.file)) || a.range.start - b.range.start || a.range.end - b.range.end);
+  return all.sort((a, b) => (a.file === b.file ? 0 : order(a.file).localeCompare(order(b.file))) || a.range.start - b.range.start || a.range.end - b.range.end);
 }
 
 export function checkPolicy(root: RootSource, host: PolicyHost): { model: PolicyModel; diagnostics: PolicyDiagnostic[] } {
