@@ -15,6 +15,7 @@
 
 struct sbuf ev;
 int ev_fd = -1;
+bool ev_compact;
 static bool ev_broken;
 void (*die_cleanup)(void);
 

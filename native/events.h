@@ -20,6 +20,19 @@
 extern struct sbuf ev; /* pending event lines */
 extern int ev_fd;      /* where they go; -1 until the stream is open */
 
+/* --events-format compact: syscall events are written as compact records, tab-separated fields
+ * that a reader splits without a JSON parser (docs/trace-protocol.md, "Compact records"); every
+ * other event stays a JSON line. The record's fields, after "s": pid, abi, nr, the six argument
+ * registers and ip (hex, bare), then one tagged field per JSON member, in the JSON order. */
+extern bool ev_compact;
+
+/* A tagged field of a compact record: a tab, then the tag. */
+static inline void ev_tag(struct sbuf *b, char tag)
+{
+	char f[2] = {'\t', tag};
+	sb_mem(b, f, 2);
+}
+
 /* Writes the pending lines. A write error is reported once on stderr, after which lines are
  * dropped: the reader went away, but the run goes on (the exit status still matters). */
 void ev_flush(void);

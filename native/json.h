@@ -61,31 +61,36 @@ static void sb_i64(struct sbuf *b, int64_t v)
 	}
 }
 
-/* "0x1f": 64-bit values do not fit a JSON number, so registers travel as strings. */
-static void sb_hex(struct sbuf *b, uint64_t v)
+/* 0x1f, or "0x1f" quoted: 64-bit values do not fit a JSON number, so in JSON registers travel
+ * as strings; the compact records (events.h) write them bare. */
+static void sb_hex_q(struct sbuf *b, uint64_t v, int quoted)
 {
 	static const char digits[] = "0123456789abcdef";
 	char tmp[20];
 	int i = sizeof tmp;
-	tmp[--i] = '"';
+	if (quoted)
+		tmp[--i] = '"';
 	do {
 		tmp[--i] = digits[v & 15];
 		v >>= 4;
 	} while (v);
 	tmp[--i] = 'x';
 	tmp[--i] = '0';
-	tmp[--i] = '"';
+	if (quoted)
+		tmp[--i] = '"';
 	sb_mem(b, tmp + i, sizeof tmp - (size_t)i);
 }
 
-/* A JSON string holding the bytes s[0..n). */
-static void sb_str(struct sbuf *b, const void *s, size_t n)
+static void sb_hex(struct sbuf *b, uint64_t v) { sb_hex_q(b, v, 1); }
+
+/* The inside of a JSON string holding the bytes s[0..n), without the quotes: no raw tab, newline
+ * or other control byte is left (the compact records rely on it). */
+static void sb_strbody(struct sbuf *b, const void *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *u = s;
-	sb_reserve(b, n * 6 + 2);
+	sb_reserve(b, n * 6);
 	char *o = b->p + b->len;
-	*o++ = '"';
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = u[i];
 		if (c == '"' || c == '\\') {
@@ -109,8 +114,15 @@ static void sb_str(struct sbuf *b, const void *s, size_t n)
 			*o++ = (char)c;
 		}
 	}
-	*o++ = '"';
 	b->len = (size_t)(o - b->p);
+}
+
+/* A JSON string holding the bytes s[0..n). */
+static void sb_str(struct sbuf *b, const void *s, size_t n)
+{
+	sb_mem(b, "\"", 1);
+	sb_strbody(b, s, n);
+	sb_mem(b, "\"", 1);
 }
 
 static void sb_cstr(struct sbuf *b, const char *s) { sb_str(b, s, strlen(s)); }

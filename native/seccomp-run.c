@@ -106,6 +106,7 @@ static const char usage_text[] =
 	"                   [--mode enforce|permissive] [--install before-exec|after-exec]\n"
 	"                   [--only-decisions [--actions A0,A1,...]] [--timeout S] [--max-procs N]\n"
 	"                   [--strings N] [--buffers N] [--no-pin] [--die-with-parent]\n"
+	"                   [--events-format json|compact]\n"
 	"                   [--ask --answers-fd N] -- COMMAND [ARGS...]\n";
 
 static long parse_long(const char *name, const char *s, long lo, long hi)
@@ -198,7 +199,15 @@ static void parse_args(int argc, char **argv)
 			opt.strings = (size_t)parse_long(a, VALUE(), 0, 4096);
 		else if (FLAG("--buffers"))
 			opt.buffers = (size_t)parse_long(a, VALUE(), 0, 4096);
-		else if (FLAG("--no-pin"))
+		else if (FLAG("--events-format")) {
+			const char *f = VALUE();
+			if (strcmp(f, "json") == 0)
+				ev_compact = false;
+			else if (strcmp(f, "compact") == 0)
+				ev_compact = true;
+			else
+				die(EXIT_USAGE, "--events-format must be json or compact, not '%s'", f);
+		} else if (FLAG("--no-pin"))
 			opt.pin = false;
 		else if (FLAG("--die-with-parent"))
 			opt.die_with_parent = true;
@@ -432,22 +441,25 @@ static size_t read_mem(pid_t pid, uint64_t addr, void *buf, size_t len)
 	return r < 0 ? 0 : (size_t)r;
 }
 
-/* Append the string at addr as a JSON value; returns true when it was cut at --strings. */
+/* Append the string at addr as a JSON value (a compact field's value: ":" and the string's
+ * escaped bytes, nothing for null); returns true when it was cut at --strings. */
 static bool put_tracee_str(struct sbuf *b, pid_t pid, uint64_t addr)
 {
 	char buf[4097];
-	if (!addr) {
-		sb_puts(b, "null");
-		return false;
-	}
-	size_t n = read_mem(pid, addr, buf, opt.strings + 1);
+	size_t n = addr ? read_mem(pid, addr, buf, opt.strings + 1) : 0;
 	if (n == 0) {
-		sb_puts(b, "null");
+		if (!ev_compact)
+			sb_puts(b, "null");
 		return false;
 	}
 	char *nul = memchr(buf, 0, n);
 	size_t len = nul ? (size_t)(nul - buf) : (n > opt.strings ? opt.strings : n);
-	sb_str(b, buf, len);
+	if (ev_compact) {
+		sb_mem(b, ":", 1);
+		sb_strbody(b, buf, len);
+	} else {
+		sb_str(b, buf, len);
+	}
 	return !nul;
 }
 
@@ -460,43 +472,65 @@ static void decode_entry_strings(struct task *t)
 		return;
 	unsigned trunc = 0;
 	if (e->str) {
-		sb_puts(b, ",\"str\":{");
+		/* compact: S<i>:<string> per argument, S<i> for null */
+		if (!ev_compact)
+			sb_puts(b, ",\"str\":{");
 		bool first = true;
 		for (int i = 0; i < 6; i++) {
 			if (!(e->str & (1u << i)))
 				continue;
-			sb_puts(b, first ? "\"" : ",\"");
+			if (ev_compact)
+				ev_tag(b, 'S');
+			else
+				sb_puts(b, first ? "\"" : ",\"");
 			sb_u64(b, (uint64_t)i);
-			sb_puts(b, "\":");
+			if (!ev_compact)
+				sb_puts(b, "\":");
 			if (put_tracee_str(b, t->pid, t->args[i]))
 				trunc |= 1u << i;
 			first = false;
 		}
-		sb_puts(b, "}");
+		if (!ev_compact)
+			sb_puts(b, "}");
 	}
 	if (e->argv) {
 		/* argv is an array of pointers of the caller's ABI width (4 bytes on x32). */
 		unsigned width = (t->abi & SR_AUDIT_ARCH_64BIT) && !(t->nr & SR_X32_SYSCALL_BIT) ? 8 : 4;
 		uint64_t base = t->args[e->argv - 1];
-		sb_puts(b, ",\"argv\":[");
+		/* compact: A, then a:<string> per element (a for null), T when truncated */
+		if (ev_compact)
+			ev_tag(b, 'A');
+		else
+			sb_puts(b, ",\"argv\":[");
 		size_t i;
 		for (i = 0; base && i < opt.max_argv; i++) {
 			uint64_t p = 0;
 			if (read_mem(t->pid, base + i * width, &p, width) != width || !p)
 				break;
-			if (i)
+			if (ev_compact)
+				ev_tag(b, 'a');
+			else if (i)
 				sb_puts(b, ",");
 			put_tracee_str(b, t->pid, p);
 		}
-		sb_puts(b, "]");
+		if (!ev_compact)
+			sb_puts(b, "]");
 		if (i == opt.max_argv) {
 			uint64_t p = 0;
-			if (read_mem(t->pid, base + i * width, &p, width) == width && p)
-				sb_puts(b, ",\"argv_truncated\":true");
+			if (read_mem(t->pid, base + i * width, &p, width) == width && p) {
+				if (ev_compact)
+					ev_tag(b, 'T');
+				else
+					sb_puts(b, ",\"argv_truncated\":true");
+			}
 		}
 	}
 	if (trunc) {
-		sb_puts(b, ",\"truncated\":[");
+		/* compact: t<i>,<i>... */
+		if (ev_compact)
+			ev_tag(b, 't');
+		else
+			sb_puts(b, ",\"truncated\":[");
 		bool first = true;
 		for (int i = 0; i < 6; i++)
 			if (trunc & (1u << i)) {
@@ -505,7 +539,8 @@ static void decode_entry_strings(struct task *t)
 				sb_u64(b, (uint64_t)i);
 				first = false;
 			}
-		sb_puts(b, "]");
+		if (!ev_compact)
+			sb_puts(b, "]");
 	}
 }
 
@@ -563,23 +598,77 @@ static size_t exit_buffer_bound(const struct sysent *ent)
 	return opt.buffers;
 }
 
-static void emit_syscall(struct task *t, bool returned, int64_t rval, bool is_error)
+/* The output buffer reported at a call's exit, read into buf (4097 bytes); its length, 0 for none. */
+static size_t exit_buffer(const struct task *t, bool returned, int64_t rval, bool is_error, char *buf)
+{
+	if (!returned || !t->ent || !t->ent->buf || is_error || rval <= 0)
+		return 0;
+	size_t bound = exit_buffer_bound(t->ent);
+	size_t want = (uint64_t)rval < bound ? (size_t)rval : bound;
+	return want ? read_mem(t->pid, t->args[t->ent->buf - 1], buf, want) : 0;
+}
+
+/* The syscall event as a compact record (events.h): the same members as emit_syscall's JSON, in
+ * the same order, so that a reader rebuilds the same event. */
+static void emit_syscall_compact(struct task *t, bool returned, int64_t rval, bool is_error)
+{
+	sb_mem(&ev, "s\t", 2);
+	sb_i64(&ev, t->pid);
+	sb_mem(&ev, "\t", 1);
+	sb_u64(&ev, t->abi);
+	sb_mem(&ev, "\t", 1);
+	sb_i64(&ev, (int64_t)t->nr);
+	for (int i = 0; i < 6; i++) {
+		sb_mem(&ev, "\t", 1);
+		sb_hex_q(&ev, t->args[i], 0);
+	}
+	sb_mem(&ev, "\t", 1);
+	sb_hex_q(&ev, t->ip, 0);
+	sb_mem(&ev, t->pre.p, t->pre.len);
+	char buf[4097];
+	size_t got = exit_buffer(t, returned, rval, is_error, buf);
+	if (got) {
+		ev_tag(&ev, 'B');
+		sb_u64(&ev, (uint64_t)(t->ent->buf - 1));
+		sb_mem(&ev, ":", 1);
+		sb_strbody(&ev, buf, got);
+	}
+	if (returned) {
+		ev_tag(&ev, 'r');
+		sb_i64(&ev, rval);
+		if (is_error) {
+			ev_tag(&ev, 'E');
+			sb_i64(&ev, -rval);
+		}
+	} else {
+		ev_tag(&ev, 'n');
+	}
+	if (t->seccomp) {
+		ev_tag(&ev, 'D');
+		sb_u64(&ev, t->data);
+		if (t->has_action) {
+			ev_tag(&ev, 'X');
+			sb_hex_q(&ev, t->action, 0);
+		}
+	}
+	if (t->startup && !(t->ent && t->ent->argv))
+		ev_tag(&ev, 'U');
+	sb_mem(&ev, "\n", 1);
+}
+
+static void emit_syscall_json(struct task *t, bool returned, int64_t rval, bool is_error)
 {
 	ev_head("syscall", t->pid);
 	ev_call(t->abi, (int64_t)t->nr, t->args, t->ip);
 	sb_mem(&ev, t->pre.p, t->pre.len);
-	if (returned && t->ent && t->ent->buf && !is_error && rval > 0 && exit_buffer_bound(t->ent)) {
-		char buf[4097];
-		size_t bound = exit_buffer_bound(t->ent);
-		size_t want = (uint64_t)rval < bound ? (size_t)rval : bound;
-		size_t got = read_mem(t->pid, t->args[t->ent->buf - 1], buf, want);
-		if (got) {
-			sb_puts(&ev, ",\"buf\":{\"");
-			sb_u64(&ev, (uint64_t)(t->ent->buf - 1));
-			sb_puts(&ev, "\":");
-			sb_str(&ev, buf, got);
-			sb_puts(&ev, "}");
-		}
+	char buf[4097];
+	size_t got = exit_buffer(t, returned, rval, is_error, buf);
+	if (got) {
+		sb_puts(&ev, ",\"buf\":{\"");
+		sb_u64(&ev, (uint64_t)(t->ent->buf - 1));
+		sb_puts(&ev, "\":");
+		sb_str(&ev, buf, got);
+		sb_puts(&ev, "}");
 	}
 	if (returned) {
 		sb_puts(&ev, ",\"ret\":\"");
@@ -604,6 +693,14 @@ static void emit_syscall(struct task *t, bool returned, int64_t rval, bool is_er
 	if (t->startup && !(t->ent && t->ent->argv))
 		sb_puts(&ev, ",\"startup\":true");
 	sb_puts(&ev, "}\n");
+}
+
+static void emit_syscall(struct task *t, bool returned, int64_t rval, bool is_error)
+{
+	if (ev_compact)
+		emit_syscall_compact(t, returned, rval, is_error);
+	else
+		emit_syscall_json(t, returned, rval, is_error);
 	t->pending = false;
 	t->held = false;
 	t->seccomp = false;

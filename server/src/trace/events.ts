@@ -1,6 +1,10 @@
 /**
  * The helper's event stream (docs/trace-protocol.md): the event shapes and
- * a parser for JSON lines that arrive in arbitrary chunks. Pure.
+ * a parser for lines that arrive in arbitrary chunks: JSON lines, and the
+ * compact records `--events-format compact` writes for syscall events
+ * (tab-separated fields, read without a JSON parse: the server's hottest
+ * path), which become the same event objects as their JSON lines, members
+ * in the same order. Pure.
  *
  * Strings in the stream are byte strings: every char code of a decoded JSON
  * string is one byte (0..255). Chunks are decoded as latin1 so that the
@@ -133,6 +137,11 @@ export class EventParser {
 
   private line(text: string): void {
     this.lines++;
+    if (text.charCodeAt(0) === 0x73 /* s */ && text.charCodeAt(1) === 0x09 /* tab */) {
+      if (!this.sawHello) throw new ProtocolError(`the event stream does not start with a hello line (got 'syscall')`);
+      this.onEvent(this.compact(text));
+      return;
+    }
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -153,6 +162,129 @@ export class EventParser {
     }
     this.onEvent(event);
   }
+
+  /** A compact syscall record (docs/trace-protocol.md, "Compact records") as the event its JSON line would be. */
+  private compact(text: string): SyscallEvent {
+    // Scanned field by field with indexOf (a split of the line costs twice as much).
+    const n = text.length;
+    let p = 2;
+    let q = text.indexOf('\t', p);
+    const pid = decimal(text, p, q);
+    q = text.indexOf('\t', p = q + 1);
+    const abi = decimal(text, p, q);
+    q = text.indexOf('\t', p = q + 1);
+    const nr = decimal(text, p, q);
+    const args: string[] = [];
+    for (let i = 0; i < 6 && q >= 0; i++) {
+      q = text.indexOf('\t', p = q + 1);
+      args.push(text.slice(p, q));
+    }
+    if (q < 0 || Number.isNaN(pid) || Number.isNaN(abi) || Number.isNaN(nr)) throw this.malformed(text);
+    q = text.indexOf('\t', p = q + 1);
+    const ip = text.slice(p, q < 0 ? n : q);
+    let str: Record<string, string | null> | undefined;
+    let argv: (string | null)[] | undefined;
+    let argvTruncated = false;
+    let truncated: number[] | undefined;
+    let buf: Record<string, string> | undefined;
+    let ret: string | null = null;
+    let errno: number | undefined;
+    let seccomp: { data: number; action?: string } | undefined;
+    let startup = false;
+    while (q >= 0) {
+      q = text.indexOf('\t', p = q + 1);
+      const end = q < 0 ? n : q;
+      switch (text.charCodeAt(p)) {
+        case 0x72: ret = text.slice(p + 1, end); break; // r<ret>
+        case 0x42: { // B<i>:<bytes>
+          const colon = text.indexOf(':', p);
+          if (colon < 0 || colon > end) throw this.malformed(text);
+          (buf ??= {})[text.slice(p + 1, colon)] = unescapeBody(text, colon + 1, end);
+          break;
+        }
+        case 0x45: errno = decimal(text, p + 1, end); break; // E<errno>
+        case 0x53: { // S<i>:<string>, S<i> for null
+          const colon = text.indexOf(':', p);
+          if (colon < 0 || colon > end) (str ??= {})[text.slice(p + 1, end)] = null;
+          else (str ??= {})[text.slice(p + 1, colon)] = unescapeBody(text, colon + 1, end);
+          break;
+        }
+        case 0x41: argv = []; break; // A
+        case 0x61: (argv ??= []).push(end > p + 1 ? unescapeBody(text, p + 2, end) : null); break; // a:<string>, a for null
+        case 0x54: argvTruncated = true; break; // T
+        case 0x74: truncated = text.slice(p + 1, end).split(',').map(Number); break; // t<i>,<i>...
+        case 0x6e: ret = null; break; // n: never returned
+        case 0x44: seccomp = { data: decimal(text, p + 1, end) }; break; // D<data>
+        case 0x58: if (seccomp) seccomp.action = text.slice(p + 1, end); break; // X<action>
+        case 0x55: startup = true; break; // U
+        default: throw this.malformed(text);
+      }
+    }
+    // Members in the JSON line's order (native/seccomp-run.c), so that `run --json` prints the same line.
+    let e: { -readonly [K in keyof SyscallEvent]: SyscallEvent[K] };
+    if (str || argv || truncated || buf) {
+      // ret comes after these in the JSON line: it is set last.
+      e = { type: 'syscall', pid, abi, nr, args, ip } as Omit<typeof e, 'ret'> as typeof e;
+      if (str) e.str = str;
+      if (argv) e.argv = argv as string[];
+      if (argvTruncated) e.argv_truncated = true;
+      if (truncated) e.truncated = truncated;
+      if (buf) e.buf = buf;
+      e.ret = ret;
+    } else {
+      e = { type: 'syscall', pid, abi, nr, args, ip, ret };
+    }
+    if (errno !== undefined) e.errno = errno;
+    if (ret === null) e.noreturn = true;
+    if (seccomp) e.seccomp = seccomp;
+    if (startup) e.startup = true;
+    return e;
+  }
+
+  private malformed(text: string): ProtocolError {
+    return new ProtocolError(`malformed event line ${this.lines}: ${text.length > 80 ? text.slice(0, 80) + '…' : text}`);
+  }
+}
+
+/**
+ * The bytes of a JSON string's inside, as json.h writes it (escaped quote, backslash, n, t, r
+ * and u00XX), in s[from, end): most strings have no escape and are a slice.
+ */
+function unescapeBody(s: string, from: number, end: number): string {
+  let esc = s.indexOf('\\', from);
+  if (esc < 0 || esc >= end) return s.slice(from, end);
+  let out = '';
+  let start = from;
+  while (esc >= 0 && esc < end) {
+    out += s.slice(start, esc);
+    const c = s.charCodeAt(esc + 1);
+    if (c === 0x75 /* u */) {
+      out += String.fromCharCode(parseInt(s.slice(esc + 2, esc + 6), 16));
+      start = esc + 6;
+    } else {
+      out += c === 0x6e ? '\n' : c === 0x74 ? '\t' : c === 0x72 ? '\r' : c === 0x62 ? '\b' : c === 0x66 ? '\f' : s[esc + 1]!;
+      start = esc + 2;
+    }
+    esc = s.indexOf('\\', start);
+  }
+  return out + s.slice(start, end);
+}
+
+/** The signed decimal in s[from, end) (end < 0: to the end of s), NaN when it is not one. */
+function decimal(s: string, from: number, end: number): number {
+  if (end < 0) end = s.length;
+  const neg = s.charCodeAt(from) === 0x2d;
+  let i = neg ? from + 1 : from;
+  if (i >= end) return NaN;
+  // Up to 15 digits are exact in a double as they are summed; longer ones go through Number.
+  if (end - i > 15) return Number(s.slice(from, end));
+  let v = 0;
+  for (; i < end; i++) {
+    const d = s.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return neg ? -v : v;
 }
 
 /** Parses a whole recorded stream (tests, tools). */

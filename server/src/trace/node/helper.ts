@@ -74,7 +74,8 @@ export function helperFds(o: HelperOptions): { events: number; filter: number | 
 
 export function helperArgs(o: HelperOptions): string[] {
   const fds = helperFds(o);
-  const args = ['--events-fd', String(fds.events), '--mode', o.mode];
+  // Compact records for syscall events: the reader splits them without a JSON parse (events.ts).
+  const args = ['--events-fd', String(fds.events), '--events-format', 'compact', '--mode', o.mode];
   if (fds.filter !== undefined) args.push('--filter-fd', String(fds.filter));
   if (o.install && o.filter && o.mode === 'enforce') args.push('--install', o.install);
   if (o.onlyDecisions) args.push('--only-decisions');
