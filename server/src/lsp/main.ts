@@ -22,7 +22,8 @@
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  CodeActionKind, createConnection, DiagnosticSeverity, LSPErrorCodes, ResponseError, DidChangeConfigurationNotification, ProposedFeatures,
+  CodeActionKind, createConnection, DiagnosticSeverity, LSPErrorCodes, ResponseError, DidChangeConfigurationNotification,
+  DidChangeWorkspaceFoldersNotification, ProposedFeatures,
   TextDocumentSyncKind, type ClientCapabilities, type Connection, type Diagnostic, type InitializeParams, type InitializeResult,
   type TextEdit,
 } from 'vscode-languageserver/node';
@@ -43,7 +44,9 @@ import {
 import * as ext from './extRequests';
 import { Lifecycle } from './lifecycle';
 import { RunManager } from './runs';
-import { includeDirectoriesFor, parseSettings, runSettingsFor, SECTION, workspaceFolderPaths } from './settings';
+import {
+  changedWorkspaceFolders, includeDirectoriesFor, parseSettings, runSettingsFor, SECTION, workspaceFolderPaths,
+} from './settings';
 
 const SERVER_INFO = { name: 'seccomp-language-server', version: '0.1.0' };
 /** Push diagnostics wait this long after the last edit (a client may set `initializationOptions.diagnosticDelay`). */
@@ -113,7 +116,7 @@ let semanticTokensRefresh = false;
 let debounceMs = DEFAULT_DEBOUNCE_MS;
 /** `initializationOptions.trusted === false`: the workspace is not trusted; nothing is run. */
 let trusted = true;
-/** The workspace folders' paths (from `initialize`): includes may read from them. */
+/** The workspace folders' paths (from `initialize`, then `workspace/didChangeWorkspaceFolders`): includes may read from them. */
 let workspaceFolders: string[] = [];
 /** `initializationOptions.helperPath`: the helper the client found (or the user's setting at start). */
 let initHelperPath: string | undefined;
@@ -142,24 +145,29 @@ async function pullSettings(): Promise<void> {
   for (const d of documents.all()) void pullScopedSettings(d.uri);
 }
 
+/** Asks for the settings of the document's folder and keeps them; whether they changed. */
+async function fetchScopedSettings(uri: string): Promise<boolean> {
+  if (!configurationPull) return false;
+  let own: Partial<ServiceSettings>;
+  try {
+    own = parseSettings(await connection.workspace.getConfiguration({ scopeUri: uri, section: SECTION }), service.settings);
+  } catch {
+    return false;
+  }
+  const differs = Object.entries(own).some(([k, v]) => JSON.stringify(v) !== JSON.stringify(service.settings[k as keyof ServiceSettings]));
+  const before = JSON.stringify(scoped.get(uri));
+  if (differs) scoped.set(uri, own);
+  else scoped.delete(uri);
+  return JSON.stringify(scoped.get(uri)) !== before;
+}
+
 /**
  * The settings of the document's folder (`resource` scope: each folder of a
  * multi-root workspace may set its own lint levels and ABIs). Kept only
  * where they differ from the workspace's; a change re-checks the document.
  */
 async function pullScopedSettings(uri: string): Promise<void> {
-  if (!configurationPull) return;
-  let own: Partial<ServiceSettings>;
-  try {
-    own = parseSettings(await connection.workspace.getConfiguration({ scopeUri: uri, section: SECTION }), service.settings);
-  } catch {
-    return;
-  }
-  const differs = Object.entries(own).some(([k, v]) => JSON.stringify(v) !== JSON.stringify(service.settings[k as keyof ServiceSettings]));
-  const before = JSON.stringify(scoped.get(uri));
-  if (differs) scoped.set(uri, own);
-  else scoped.delete(uri);
-  if (JSON.stringify(scoped.get(uri)) === before) return;
+  if (!(await fetchScopedSettings(uri))) return;
   generation++;
   const doc = documents.get(uri);
   if (pullDiagnostics) {
@@ -182,11 +190,15 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   service.configure(parseSettings(pushedSettings, service.settings));
   trusted = init.trusted !== false;
   workspaceFolders = workspaceFolderPaths(params);
+  // Registered here, after vscode-languageserver's own workspace-folders feature took this notification
+  // (it does when the client announces `workspace.workspaceFolders`): ours replaces it, whatever the client announced.
+  connection.onNotification(DidChangeWorkspaceFoldersNotification.type, (p) => void workspaceFoldersChanged(p?.event));
   if (typeof init.helperPath === 'string' && init.helperPath !== '') initHelperPath = init.helperPath;
   const prepareSupport = !!caps.textDocument?.rename?.prepareSupport;
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       hoverProvider: true,
       completionProvider: { triggerCharacters: ['@', '(', '"', '/'], resolveProvider: true },
       definitionProvider: true,
@@ -223,6 +235,20 @@ async function sendServerStatus(): Promise<void> {
   void connection.sendNotification(serverStatusNotification, {
     health: problems.length ? 'warning' : 'ok', canRun: problems.length === 0, ...(problems.length ? { message: problems.join('; ') } : {}),
   });
+}
+
+/**
+ * Folders added to or removed from the workspace: includes may now read
+ * from (or no longer from) them, and a document's folder settings may come
+ * from another folder. The folder settings of the open documents are asked
+ * for again first, then every open document is checked once with both.
+ */
+async function workspaceFoldersChanged(event: unknown): Promise<void> {
+  const next = changedWorkspaceFolders(workspaceFolders, event);
+  if (next.length === workspaceFolders.length && next.every((f, i) => f === workspaceFolders[i])) return;
+  workspaceFolders = next;
+  await Promise.all(documents.all().map((d) => fetchScopedSettings(d.uri)));
+  if (!lifecycle.shutDown) refreshAll();
 }
 
 connection.onDidChangeConfiguration((params) => {

@@ -51,19 +51,41 @@ export function parseSettings(raw: unknown, current: ServiceSettings): Partial<S
   return out;
 }
 
+/** The path of a workspace folder's URI; undefined when it is not a `file:` URI (nothing on disk to include from). */
+function folderPath(uri: unknown): string | undefined {
+  if (typeof uri !== 'string' || !uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The workspace folders' paths, from `initialize` (`workspaceFolders`, else the older `rootUri`/`rootPath`). */
 export function workspaceFolderPaths(params: InitializeParams): string[] {
   const uris = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   const paths: string[] = [];
   for (const uri of uris) {
-    try {
-      if (uri.startsWith('file:')) paths.push(fileURLToPath(uri));
-    } catch {
-      // Not a file URI: nothing on disk to include from.
-    }
+    const path = folderPath(uri);
+    if (path !== undefined) paths.push(path);
   }
   if (paths.length === 0 && typeof params.rootPath === 'string' && params.rootPath !== '') paths.push(params.rootPath);
   return paths;
+}
+
+/**
+ * The workspace folders after a `workspace/didChangeWorkspaceFolders`
+ * event (`{ added, removed }`, each a list of `{ uri, name }`): the removed
+ * ones dropped, the added ones appended, each folder once. Malformed
+ * entries are ignored.
+ */
+export function changedWorkspaceFolders(folders: readonly string[], event: unknown): string[] {
+  const e = (event ?? {}) as { added?: unknown; removed?: unknown };
+  const paths = (list: unknown): string[] => (Array.isArray(list)
+    ? list.map((f) => folderPath((f as { uri?: unknown } | null)?.uri)).filter((p): p is string => p !== undefined)
+    : []);
+  const removed = new Set(paths(e.removed));
+  return [...new Set([...folders.filter((f) => !removed.has(f)), ...paths(e.added)])];
 }
 
 /**
