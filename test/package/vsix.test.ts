@@ -63,14 +63,14 @@ test('npm run package builds a linux-x64 .vsix with exactly the shipped files, t
     for (const must of [
       // vsce stores the README as readme.md and the licence as LICENSE.txt.
       'package.json', 'readme.md', 'LICENSE.txt', 'media/icon.png',
-      'dist/extension.js', 'dist/server.js', 'dist/webview.js', 'dist/webview.css',
+      'dist/extension.js', 'dist/server.js', 'dist/server-main.js', 'dist/webview.js', 'dist/webview.css',
       'syntaxes/seccomp.tmLanguage.json', 'syntaxes/language-configuration.json',
       'docs/policy-language.md', 'docs/diagnostics.md',
       'examples/list-directory.seccomp', 'native/build/seccomp-run',
     ]) assert.ok(files.includes(must), `the package holds ${must}`);
 
     const allowed = [/^package\.json$/, /^readme\.md$/i, /^LICENSE(\.txt)?$/, /^media\/(icon\.png|walkthrough\/[\w-]+\.md)$/,
-      /^dist\/(extension|server|webview)\.js$/, /^dist\/webview\.css$/, /^syntaxes\/[\w.-]+\.json$/, /^docs\/[\w-]+\.md$/,
+      /^dist\/(extension|server|server-main|webview)\.js$/, /^dist\/webview\.css$/, /^syntaxes\/[\w.-]+\.json$/, /^docs\/[\w-]+\.md$/,
       /^docs\/images\/[\w-]+\.png$/, /^examples\/[\w/-]+\.seccomp$/, /^native\/build\/seccomp-run$/];
     const unexpected = files.filter((f) => !allowed.some((re) => re.test(f)));
     assert.deepEqual(unexpected, [], 'nothing else: no node_modules, sources, tests, scripts, bench or maps');
