@@ -184,6 +184,19 @@ export function isGenericArg(arg: SyscallArg): boolean {
  * name), placed by the ABI's layout.
  */
 export function findArg(sys: SyscallInfo, name: string, abi: Abi = 'x86_64'): ArgRef | undefined {
+  // Kernel facts: each answer is kept, since the checker asks for every rule on every ABI.
+  let perAbi = argRefs.get(sys);
+  if (!perAbi) argRefs.set(sys, (perAbi = {}));
+  const known = (perAbi[abi] ??= new Map());
+  let ref = known.get(name);
+  if (ref === undefined) known.set(name, (ref = lookUpArg(sys, name, abi) ?? null));
+  return ref ?? undefined;
+}
+
+/** findArg's answers per syscall, ABI and name (null: no such argument). */
+const argRefs = new WeakMap<SyscallInfo, Partial<Record<Abi, Map<string, ArgRef | null>>>>();
+
+function lookUpArg(sys: SyscallInfo, name: string, abi: Abi): ArgRef | undefined {
   const m = /^arg([0-5])$/.exec(name);
   if (m) {
     const reg = Number(m[1]);

@@ -33,6 +33,27 @@ const DANGEROUS: Readonly<Record<string, string>> = {
 };
 
 
+/** `text.slice(start, end)` without its white space (what `.replace(/\s+/g, '')` leaves), without a regular expression per rule. */
+function withoutBlanks(text: string, start: number, end: number): string {
+  let out = '';
+  let from = start;
+  for (let i = start; i < end; i++) {
+    if (isBlank(text.charCodeAt(i))) {
+      if (i > from) out += text.slice(from, i);
+      from = i + 1;
+    }
+  }
+  return from === start ? text.slice(start, end) : out + text.slice(from, end);
+}
+
+/** The characters `\s` matches in a JavaScript regular expression. */
+function isBlank(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f
+    || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
 function same(a: ConcreteAction, b: ConcreteAction): boolean {
   return a.kind === b.kind && a.data === b.data;
 }
@@ -48,30 +69,40 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
     return r.file === model.root ? `line ${line}` : `${r.file}:${line}`;
   };
 
-  // Per rule: how many (abi, nr) targets it has, and which are shadowed or duplicated.
+  // Per rule (by index): how many (abi, nr) targets it has, and which are shadowed or duplicated.
   interface Fate { targets: number; shadowed: number; duplicate: number; redundant: number; by?: PolicyRule; dupOf?: PolicyRule }
-  const fates = new Map<PolicyRule, Fate>();
-  const fate = (r: PolicyRule) => {
-    let f = fates.get(r);
-    if (!f) fates.set(r, (f = { targets: 0, shadowed: 0, duplicate: 0, redundant: 0 }));
-    return f;
-  };
+  const fateOf: (Fate | undefined)[] = new Array(model.rules.length);
+  const fates: [PolicyRule, Fate][] = [];
   // Two entries of one syscall on one ABI with the same action and the same
   // condition text (spacing aside) resolve to the same thing: a duplicate.
-  const keys = new Map<PolicyRule, string>();
-  const keyOf = (e: AbiRule) => {
-    let k = keys.get(e.rule);
-    if (k === undefined) {
+  // Both are numbered (a condition text once per rule, an action once per
+  // rule and ABI), so an entry's key is a number: condition × 2^20 + action.
+  const textIds = new Map<string, number>();
+  const textIdOf: (number | undefined)[] = new Array(model.rules.length);
+  const actionIds = new Map<string, number>();
+  const actionIdOf = new Map<ConcreteAction, number>();
+  const keyOf = (e: AbiRule): number => {
+    let t = textIdOf[e.rule.index];
+    if (t === undefined) {
       const c = e.rule.statement.condition;
-      const text = c ? model.files.get(e.rule.file)!.text.slice(c.start, c.end).replace(/\s+/g, '') : '';
-      keys.set(e.rule, (k = text));
+      const text = c ? withoutBlanks(model.files.get(e.rule.file)!.text, c.start, c.end) : '';
+      t = textIds.get(text) ?? textIds.size;
+      textIds.set(text, t);
+      textIdOf[e.rule.index] = t;
     }
-    return `${e.action.kind}(${e.action.data})${k}`;
+    let a = actionIdOf.get(e.action);
+    if (a === undefined) {
+      const text = `${e.action.kind}(${e.action.data})`;
+      a = actionIds.get(text) ?? actionIds.size;
+      actionIds.set(text, a);
+      actionIdOf.set(e.action, a);
+    }
+    return t * 0x100000 + a;
   };
   for (const table of model.tables.values()) {
     for (const entries of table.bySyscall.values()) {
       // Linear passes: the first entry per (action, condition), and whether anything later differs from default.
-      const firstByKey = new Map<string, AbiRule>();
+      const firstByKey = new Map<number, AbiRule>();
       const laterDiffers: boolean[] = new Array(entries.length);
       let differs = false;
       for (let i = entries.length - 1; i >= 0; i--) {
@@ -79,8 +110,10 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
         if (!same(entries[i]!.action, table.defaultAction)) differs = true;
       }
       let decider: AbiRule | undefined;
-      entries.forEach((entry, i) => {
-        const f = fate(entry.rule);
+      for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i]!;
+        let f = fateOf[entry.rule.index];
+        if (!f) fates.push([entry.rule, (fateOf[entry.rule.index] = f = { targets: 0, shadowed: 0, duplicate: 0, redundant: 0 })]);
         f.targets++;
         const key = keyOf(entry);
         const dup = firstByKey.get(key);
@@ -90,7 +123,7 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
         // Redundant: same as default and nothing after it could decide otherwise.
         if (same(entry.action, table.defaultAction) && !laterDiffers[i]) f.redundant++;
         if (!decider && entry.condition.kind === 'true') decider = entry;
-      });
+      }
     }
   }
   for (const [rule, f] of fates) {
@@ -324,24 +357,33 @@ function registersReadOnce(c: Cond, state: { seen: number }): boolean {
   }
 }
 
-const occurrenceKey = (file: string, start: number) => `${file}\0${start}`;
+/** The argument and constant occurrences per file, by offset (a later one at an offset replaces an earlier). */
+type OccurrencesAt = ReadonlyMap<number, Occurrence>;
 
 function lintConditions(model: PolicyModel, report: Report): void {
-  // Per rule: how many of its (ABI, syscall) entries have a condition, and the fixed outcomes found.
-  const outcomes = new Map<PolicyRule, { entries: number; fixed: { abi: Abi; value: boolean }[] }>();
+  // Per rule (by index): how many of its (ABI, syscall) entries have a condition, and the fixed outcomes found.
+  const outcomeOf: ({ entries: number; fixed: { abi: Abi; value: boolean }[] } | undefined)[] = new Array(model.rules.length);
+  const outcomes: PolicyRule[] = [];
+  // The builder shares one condition between the syscalls and ABIs it means the same for: decide each once.
+  const decided = new Map<Cond, boolean | undefined>();
   for (const table of model.tables.values()) {
     for (const entries of table.bySyscall.values()) {
       for (const e of entries) {
         if (!e.rule.statement.condition) continue;
-        let o = outcomes.get(e.rule);
-        if (!o) outcomes.set(e.rule, (o = { entries: 0, fixed: [] }));
+        let o = outcomeOf[e.rule.index];
+        if (!o) {
+          outcomeOf[e.rule.index] = o = { entries: 0, fixed: [] };
+          outcomes.push(e.rule);
+        }
         o.entries++;
-        const value = fixedOutcome(e.condition);
+        let value = decided.get(e.condition);
+        if (value === undefined && !decided.has(e.condition)) decided.set(e.condition, (value = fixedOutcome(e.condition)));
         if (value !== undefined) o.fixed.push({ abi: table.abi, value });
       }
     }
   }
-  for (const [rule, { entries, fixed }] of outcomes) {
+  for (const rule of outcomes) {
+    const { entries, fixed } = outcomeOf[rule.index]!;
     if (fixed.length === 0) continue;
     const value = fixed[0]!.value;
     if (fixed.some((o) => o.value !== value)) continue;
@@ -352,41 +394,70 @@ function lintConditions(model: PolicyModel, report: Report): void {
   }
 
   // A constant of another family than the argument's (`prot == O_RDONLY`).
-  const occ = new Map<string, Occurrence>();
-  for (const o of model.occurrences) if (o.kind === 'argument' || o.kind === 'constant') occ.set(occurrenceKey(o.file, o.range.start), o);
+  const occ = new Map<string, Map<number, Occurrence>>();
+  for (const o of model.occurrences) {
+    if (o.kind !== 'argument' && o.kind !== 'constant') continue;
+    let at = occ.get(o.file);
+    if (!at) occ.set(o.file, (at = new Map()));
+    at.set(o.range.start, o);
+  }
   for (const rule of model.rules) {
     const cond = rule.statement.condition;
-    if (cond) foreignConstants(model, rule, cond, occ, report);
+    const at = cond && occ.get(rule.file);
+    if (at) foreignConstants(model, rule, cond, at, report);
   }
 }
 
 /** The argument occurrence an operand is built on (`flags`, `flags & MASK`, `(flags)`), if any. */
-function argumentOf(e: Expression, file: string, occ: Map<string, Occurrence>): (Occurrence & { kind: 'argument' }) | undefined {
+function argumentOf(e: Expression, occ: OccurrencesAt): (Occurrence & { kind: 'argument' }) | undefined {
   switch (e.kind) {
     case 'Identifier': {
-      const o = occ.get(occurrenceKey(file, e.start));
+      const o = occ.get(e.start);
       return o?.kind === 'argument' ? o : undefined;
     }
-    case 'ParenthesizedExpression': return e.expression ? argumentOf(e.expression, file, occ) : undefined;
-    case 'BinaryExpression': return e.operator === '&' ? (argumentOf(e.left, file, occ) ?? (e.right ? argumentOf(e.right, file, occ) : undefined)) : undefined;
+    case 'ParenthesizedExpression': return e.expression ? argumentOf(e.expression, occ) : undefined;
+    case 'BinaryExpression': return e.operator === '&' ? (argumentOf(e.left, occ) ?? (e.right ? argumentOf(e.right, occ) : undefined)) : undefined;
     default: return undefined;
   }
 }
 
 /** The built-in constants named in a constant operand (and in the mask of `arg & MASK`). */
-function constantsIn(e: Expression | undefined, file: string, occ: Map<string, Occurrence>, out: { name: string; range: TextRange }[]): void {
+function constantsIn(e: Expression | undefined, occ: OccurrencesAt, out: { name: string; range: TextRange }[]): void {
   if (!e) return;
   switch (e.kind) {
     case 'Identifier': {
-      const o = occ.get(occurrenceKey(file, e.start));
+      const o = occ.get(e.start);
       if (o?.kind === 'constant') out.push({ name: o.name, range: e });
       return;
     }
-    case 'ParenthesizedExpression': return constantsIn(e.expression, file, occ, out);
-    case 'UnaryExpression': return constantsIn(e.operand, file, occ, out);
-    case 'BinaryExpression': constantsIn(e.left, file, occ, out); constantsIn(e.right, file, occ, out); return;
+    case 'ParenthesizedExpression': return constantsIn(e.expression, occ, out);
+    case 'UnaryExpression': return constantsIn(e.operand, occ, out);
+    case 'BinaryExpression': constantsIn(e.left, occ, out); constantsIn(e.right, occ, out); return;
     default: return;
   }
+}
+
+/** The constants that fit an argument of a syscall. */
+interface Fitting { readonly list: readonly ConstantInfo[]; readonly bits: boolean; readonly names: Set<string>; readonly families: Set<string>; readonly sys: string }
+
+/** Per syscall and argument name, the constants that fit it (null: none): kernel facts, made once. */
+const fittingOf = new Map<string, Map<string, Fitting | null>>();
+
+function fittingFor(syscall: string, argName: string): Fitting | null {
+  let byArg = fittingOf.get(syscall);
+  if (!byArg) fittingOf.set(syscall, (byArg = new Map()));
+  let f = byArg.get(argName);
+  if (f === undefined) {
+    const sys = getSyscall(syscall);
+    const a = sys && findArg(sys, argName)?.arg;
+    if (!a || a.constants.length === 0) f = null;
+    else {
+      const list = constantsForArg(a);
+      f = { list, bits: a.kind === 'flags', ...namesAndFamilies(list), sys: syscall };
+    }
+    byArg.set(argName, f);
+  }
+  return f;
 }
 
 /** The names and families of an argument's constants, made once per list (an `ioctl` request takes thousands). */
@@ -397,23 +468,20 @@ function namesAndFamilies(list: readonly ConstantInfo[]): { names: Set<string>; 
 }
 const constantSets = new WeakMap<readonly ConstantInfo[], { names: Set<string>; families: Set<string> }>();
 
-function foreignConstants(model: PolicyModel, rule: PolicyRule, e: Expression, occ: Map<string, Occurrence>, report: Report): void {
+function foreignConstants(model: PolicyModel, rule: PolicyRule, e: Expression, occ: OccurrencesAt, report: Report): void {
   const check = (argSide: Expression, constSides: (Expression | undefined)[]) => {
-    const arg = argumentOf(argSide, rule.file, occ);
+    const arg = argumentOf(argSide, occ);
     if (!arg || /^arg[0-5]$/.test(arg.name)) return;
-    const found: { name: string; range: TextRange }[] = [];
-    constantsIn(argSide, rule.file, occ, found);
-    for (const side of constSides) constantsIn(side, rule.file, occ, found);
     // The constants that fit this argument in every syscall of the rule that has it.
-    const fitting: { list: readonly ConstantInfo[]; bits: boolean; names: Set<string>; families: Set<string>; sys: string }[] = [];
+    const fitting: Fitting[] = [];
     for (const name of arg.syscalls) {
-      const sys = getSyscall(name);
-      const a = sys && findArg(sys, arg.name)?.arg;
-      if (!a || a.constants.length === 0) continue;
-      const list = constantsForArg(a);
-      fitting.push({ list, bits: a.kind === 'flags', ...namesAndFamilies(list), sys: name });
+      const f = fittingFor(name, arg.name);
+      if (f) fitting.push(f);
     }
     if (fitting.length === 0) return;
+    const found: { name: string; range: TextRange }[] = [];
+    constantsIn(argSide, occ, found);
+    for (const side of constSides) constantsIn(side, occ, found);
     // In a bit set, a twin with the same non-zero value on every ABI (O_CLOEXEC for SOCK_CLOEXEC) is
     // the same bit: not a mistake worth a warning. Zero is no twin (`prot == O_RDONLY` is not PROT_NONE
     // by intent), and in an enum equal values are a coincidence (SOCK_STREAM and AF_UNIX are both 1).
@@ -440,13 +508,13 @@ function foreignConstants(model: PolicyModel, rule: PolicyRule, e: Expression, o
         foreignConstants(model, rule, e.left, occ, report);
         if (e.right) foreignConstants(model, rule, e.right, occ, report);
       } else if (e.right) {
-        if (argumentOf(e.left, rule.file, occ)) check(e.left, [e.right]);
-        else if (argumentOf(e.right, rule.file, occ)) check(e.right, [e.left]);
+        if (argumentOf(e.left, occ)) check(e.left, [e.right]);
+        else if (argumentOf(e.right, occ)) check(e.right, [e.left]);
       }
       return;
     default:
       // A bare masked argument (`flags & O_CLOEXEC`) is a condition on its own.
-      if (argumentOf(e, rule.file, occ)) check(e, []);
+      if (argumentOf(e, occ)) check(e, []);
   }
 }
 

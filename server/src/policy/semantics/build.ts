@@ -478,6 +478,15 @@ class ModelBuilder {
     return rules;
   }
 
+  /**
+   * Per rule with a condition, per target (its syscalls in order, then its
+   * raw numbers): the first ABI that resolved it and the condition, or null
+   * when that resolution reported something (then every ABI resolves its own).
+   */
+  private readonly firstResolution = new Map<PolicyRule, ({ readonly abi: Abi; readonly cond: Cond } | null | undefined)[]>();
+  /** Per rule with a condition, the distinct identifiers it names. */
+  private readonly conditionNames = new Map<PolicyRule, readonly string[]>();
+
   private buildTable(abi: Abi, rules: readonly PolicyRule[], settings: { defaultStmt?: PlacedStatement; badarchStmt?: PlacedStatement },
     resolver: ExpressionResolver): AbiTable {
     const actionOf = (p: PlacedStatement | undefined, fallback: ConcreteAction): ConcreteAction => {
@@ -487,36 +496,57 @@ class ModelBuilder {
     };
     const kill: ConcreteAction = { kind: 'kill_process', data: 0 };
     const bySyscall = new Map<number, AbiRule[]>();
+    const add = (rule: PolicyRule, syscall: string, nr: number, condition: Cond, action: ConcreteAction) => {
+      let list = bySyscall.get(nr);
+      if (!list) bySyscall.set(nr, (list = []));
+      list.push({ rule, syscall, nr, condition, action });
+    };
     for (const rule of rules) {
       const action = resolveAction(rule.statement.action, rule.file, abi, resolver);
       if (!action) continue;
-      const targets: { name: string; nr: number; info: SyscallInfo | undefined }[] = [];
-      for (const name of rule.syscalls) {
-        const info = getSyscall(name)!;
-        const nr = info.numbers[abi];
-        if (nr !== undefined) targets.push({ name, nr, info });
+      const expr = rule.statement.condition;
+      if (!expr) {
+        for (const name of rule.syscalls) {
+          const nr = getSyscall(name)!.numbers[abi];
+          if (nr !== undefined) add(rule, name, nr, TRUE, action);
+        }
+        for (const nr of rule.rawNumbers) add(rule, `syscall(${nr})`, nr, TRUE, action);
+        continue;
       }
-      for (const nr of rule.rawNumbers) targets.push({ name: `syscall(${nr})`, nr, info: undefined }); // a raw number has no signature: only argN
+      let count = rule.rawNumbers.length;
+      for (const name of rule.syscalls) if (getSyscall(name)!.numbers[abi] !== undefined) count++;
+      let names = this.conditionNames.get(rule);
+      if (!names) this.conditionNames.set(rule, (names = identifierNames(expr)));
+      let first = this.firstResolution.get(rule);
+      if (!first) this.firstResolution.set(rule, (first = new Array(rule.syscalls.length + rule.rawNumbers.length)));
       // Syscalls of a rule whose named arguments sit at the same places with the
       // same widths and kinds get the same condition: resolve it once for them.
-      const names = rule.statement.condition && targets.length > 1 ? identifierNames(rule.statement.condition) : [];
-      const resolved = new Map<string, Cond>();
-      for (const t of targets) {
-        let condition: Cond = TRUE;
-        if (rule.statement.condition) {
-          const key = targets.length === 1 ? '' : t.info ? names.map((n) => argKey(t.info!, n, abi)).join(',') : `raw`;
-          const known = resolved.get(key);
-          if (known) condition = known;
-          else {
-            const scope: Scope = { abi, syscall: t.info, syscallLabel: t.name, ruleSyscalls: rule.syscalls, file: rule.file };
-            condition = simplifyOrTrue(resolver.condition(rule.statement.condition, scope));
-            resolved.set(key, condition);
-          }
-        }
-        let list = bySyscall.get(t.nr);
-        if (!list) bySyscall.set(t.nr, (list = []));
-        list.push({ rule, syscall: t.name, nr: t.nr, condition, action });
-      }
+      const resolved = count > 1 ? new Map<string, Cond>() : undefined;
+      const resolve = (target: number, info: SyscallInfo | undefined, label: string): Cond => {
+        // An earlier ABI where every name means the same resolved it cleanly: the same condition.
+        const earlier = first![target];
+        if (earlier && earlier.abi !== abi && resolver.sameMeaning(names!, info, earlier.abi, abi)) return earlier.cond;
+        const key = resolved ? (info ? names!.map((n) => argKey(info, n, abi)).join(',') : 'raw') : '';
+        const known = resolved?.get(key);
+        if (known) return known;
+        const before = resolver.reports;
+        const scope: Scope = { abi, syscall: info, syscallLabel: label, ruleSyscalls: rule.syscalls, file: rule.file };
+        const c = resolver.condition(expr, scope);
+        const condition = c ? simplify(c) : TRUE;
+        resolved?.set(key, condition);
+        if (earlier === undefined) first![target] = c && resolver.reports === before ? { abi, cond: condition } : null;
+        return condition;
+      };
+      rule.syscalls.forEach((name, i) => {
+        const info = getSyscall(name)!;
+        const nr = info.numbers[abi];
+        if (nr !== undefined) add(rule, name, nr, resolve(i, info, name), action);
+      });
+      rule.rawNumbers.forEach((nr, j) => {
+        // A raw number has no signature: only argN.
+        const label = `syscall(${nr})`;
+        add(rule, label, nr, resolve(rule.syscalls.length + j, undefined, label), action);
+      });
     }
     return {
       abi,
@@ -556,10 +586,6 @@ function identifierNames(e: Expression): string[] {
   };
   walk(e);
   return [...out];
-}
-
-function simplifyOrTrue(c: ReturnType<ExpressionResolver['condition']>) {
-  return c ? simplify(c) : TRUE;
 }
 
 

@@ -7,7 +7,7 @@ import { abiInfo, type Abi } from '../../kernel/abi';
 import { allConstants, constantValue, getConstant } from '../../kernel/constants';
 import { MAX_ERRNO, SECCOMP_RET_DATA } from '../../kernel/seccomp';
 import { allSyscalls, argInRegister, findArg, getSyscall, isGenericArg } from '../../kernel/syscalls';
-import type { SyscallArg, SyscallInfo } from '../../kernel/types';
+import type { ArgPlace, SyscallArg, SyscallInfo } from '../../kernel/types';
 import { SEMANTIC_CODES, type SemanticCode } from '../codes';
 import type { RelatedLocation } from '../diagnostics';
 import type { BinaryOperator, Expression, TextRange } from '../syntax/ast';
@@ -50,11 +50,41 @@ export class ExpressionResolver {
   private readonly busy = new Set<string>();
   private readonly suggestions = new SuggestionCache();
 
+  /** How many diagnostics were reported so far (repeats the sink drops included): a resolution that adds none is clean. */
+  reports = 0;
+
   constructor(private readonly ctx: ResolverContext) {}
 
   private report(code: SemanticCode, file: string, range: TextRange, message: string,
     extra?: { related?: RelatedLocation[]; suggestions?: string[] }): void {
+    this.reports++;
     this.ctx.sink.report(code, SEMANTIC_CODES[code].severity, file, range, message, extra);
+  }
+
+  /**
+   * Whether the identifiers `names` of a condition mean the same on ABIs
+   * `a` and `b` for `sys` (undefined: a `syscall(N)` rule): the same
+   * argument at the same place with the same width, or a define or
+   * constant of the same value. Then a condition resolved cleanly (no
+   * diagnostic) on `a` resolves to the same on `b`, with no diagnostic and
+   * no new occurrence, and the builder shares it instead of resolving again.
+   */
+  sameMeaning(names: readonly string[], sys: SyscallInfo | undefined, a: Abi, b: Abi): boolean {
+    if (abiInfo(a).registerBits !== abiInfo(b).registerBits) return false;
+    for (const name of names) {
+      const x = sys ? findArg(sys, name, a) : undefined;
+      const y = sys ? findArg(sys, name, b) : undefined;
+      if (x || y) {
+        if (!x || !y || x.index !== y.index || x.arg !== y.arg || x.positional !== y.positional
+          || x.arg.width[a] !== y.arg.width[b] || !samePlace(x.place, y.place)) return false;
+        continue;
+      }
+      if (!sys && rawArg(name)) continue;
+      if (this.ctx.defines.has(name)) {
+        if (this.defineValue(name, a) !== this.defineValue(name, b)) return false;
+      } else if (constantValue(name, a) !== constantValue(name, b)) return false;
+    }
+    return true;
   }
 
   // ---- public entry points -------------------------------------------------
@@ -445,6 +475,14 @@ export class ExpressionResolver {
     if (s.kind === 'true' || s.kind === 'false') {
       this.report('constant-condition', file, at, `this condition is always ${s.kind}`);
     }
+  }
+}
+
+function samePlace(p: ArgPlace, q: ArgPlace): boolean {
+  switch (p.kind) {
+    case 'reg': return q.kind === 'reg' && q.reg === p.reg;
+    case 'pair': return q.kind === 'pair' && q.lo === p.lo && q.hi === p.hi;
+    case 'none': return q.kind === 'none' && q.reason === p.reason;
   }
 }
 
