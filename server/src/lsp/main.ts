@@ -135,6 +135,7 @@ function applySettings(raw: unknown): void {
   else if (pullDiagnostics && diagnosticRefresh) void connection.languages.diagnostics.refresh().then(undefined, () => undefined);
 }
 
+/** Asks for the workspace's settings, then (folder settings are kept where they differ from these) each open document's folder settings. */
 async function pullSettings(): Promise<void> {
   if (!configurationPull) return;
   try {
@@ -142,7 +143,34 @@ async function pullSettings(): Promise<void> {
   } catch (e) {
     connection.console.error(`could not read the settings: ${(e as Error)?.message ?? e}`);
   }
-  for (const d of documents.all()) void pullScopedSettings(d.uri);
+  await Promise.all(documents.all().map((d) => pullScopedSettings(d.uri)));
+}
+
+/**
+ * The settings a document's first diagnostics wait for: the first answer
+ * to `workspace/configuration` (asked at `initialized`) and the document's
+ * folder settings (asked at `didOpen`). The check itself does not wait: it
+ * runs while the client answers, and only its diagnostics are held until
+ * the settings are known, so a user whose settings differ from the
+ * defaults never sees the defaults' diagnostics first. A client that does
+ * not answer within SETTINGS_WAIT_MS gets the diagnostics of the settings
+ * known then (its late answer re-checks, as any change does).
+ */
+let firstSettings: Promise<void> | undefined;
+const folderSettingsAsked = new Map<string, Promise<void>>();
+const SETTINGS_WAIT_MS = 1000;
+
+/** Settles once the settings `uri`'s diagnostics depend on are known (or after SETTINGS_WAIT_MS); undefined when they are. */
+function settingsPending(uri: string): Promise<void> | undefined {
+  const asked = [firstSettings, folderSettingsAsked.get(uri)].filter((p): p is Promise<void> => p !== undefined);
+  if (asked.length === 0) return undefined;
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, SETTINGS_WAIT_MS);
+    void Promise.all(asked).then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /** Asks for the settings of the document's folder and keeps them; whether they changed. */
@@ -222,7 +250,13 @@ connection.onInitialized(() => {
   if (configurationPull && configurationRegistration) {
     void connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION }).catch(() => undefined);
   }
-  void pullSettings();
+  if (configurationPull) {
+    const asked = pullSettings();
+    firstSettings = asked;
+    void asked.then(() => {
+      if (firstSettings === asked) firstSettings = undefined;
+    });
+  }
   void sendServerStatus();
 });
 
@@ -310,8 +344,15 @@ function validateSoon(doc: OpenDocument, delay = debounceMs): void {
     const version = documents.get(doc.uri)?.version;
     afterPendingMessages(() => {
       if (documents.get(doc.uri)?.version !== version || pending.has(doc.uri)) return;
-      void checks.run(doc.uri).then((checked) => {
+      void checks.run(doc.uri).then(async (checked) => {
         if (!checked || lifecycle.shutDown) return;
+        const waiting = settingsPending(checked.uri);
+        if (waiting) {
+          await waiting;
+          // Edited, or the settings changed and a newer check will publish: nothing to say for this one.
+          // Otherwise diagnosticsOf answers for the settings in force now (re-analysing if they changed it).
+          if (lifecycle.shutDown || documents.get(checked.uri)?.version !== checked.version || pending.has(checked.uri)) return;
+        }
         void connection.sendDiagnostics({ uri: checked.uri, version: checked.version, diagnostics: diagnosticsOf(checked) });
       });
     });
@@ -352,8 +393,15 @@ connection.onDidOpenTextDocument((params) => {
   }
   generation++;
   checks.cancel(doc.uri);
+  // Checked at once, while its folder's settings are asked for (its diagnostics wait for them: settingsPending).
   validateSoon(doc, 0);
-  void pullScopedSettings(doc.uri);
+  if (configurationPull) {
+    const asked = pullScopedSettings(doc.uri);
+    folderSettingsAsked.set(doc.uri, asked);
+    void asked.then(() => {
+      if (folderSettingsAsked.get(doc.uri) === asked) folderSettingsAsked.delete(doc.uri);
+    });
+  }
   refreshDependants(doc.uri);
 });
 connection.onDidChangeTextDocument((params) => {
@@ -404,11 +452,14 @@ connection.languages.diagnostics.on(async (params, token) => {
   const resultId = `${SERVER_ID}:${generation}:${doc.version}`;
   if (params.previousResultId === resultId) return { kind: 'unchanged' as const, resultId };
   const checked = await checks.run(doc.uri);
+  // The first answers wait for the settings (see settingsPending); the check ran meanwhile.
+  const waiting = checked && settingsPending(checked.uri);
+  if (waiting) await waiting;
   // Changed meanwhile: the client asks again for the new version.
-  if (!checked || token.isCancellationRequested) {
+  if (!checked || token.isCancellationRequested || documents.get(checked.uri)?.version !== checked.version) {
     throw new ResponseError(LSPErrorCodes.ServerCancelled, 'the document changed while it was checked', { retriggerRequest: true });
   }
-  return { kind: 'full' as const, resultId, items: diagnosticsOf(checked) };
+  return { kind: 'full' as const, resultId: `${SERVER_ID}:${generation}:${checked.version}`, items: diagnosticsOf(checked) };
 });
 
 /** The checker's diagnostics, plus the rules the last run never reached (dimmed). */
