@@ -96,14 +96,13 @@ async function replayHalf() {
     import { fsHost } from './server/src/driver/files';
     import { EventParser } from './server/src/trace/events';
     import { RunReport } from './server/src/lsp/runReport';
-    import { encodeRows } from './server/src/lsp/rowColumns';
     export function replay(path) {
       const l = checkPolicyText('/w/allow.seccomp', 'arch x86_64\\ndefault allow\\n', fsHost, {});
       const report = new RunReport({ model: l.model, program: l.program, mode: 'permissive', uriOf: (p) => 'file://' + p, command: 'dd' });
       const data = readFileSync(path);
       let rows = 0;
       // As runs.ts: a batch every 2,000 rows, encoded as vscode-jsonrpc encodes a notification.
-      const flush = () => { const b = report.take(); rows += b.rows.length; JSON.stringify({ jsonrpc: '2.0', method: 'seccomp/runEvents', params: { runId: 'run-1', rows: encodeRows(b.rows), notes: b.notes } }); };
+      const flush = () => { const b = report.take(); rows += b.rows.seq.length; JSON.stringify({ jsonrpc: '2.0', method: 'seccomp/runEvents', params: { runId: 'run-1', rows: b.rows, notes: b.notes } }); };
       const t0 = performance.now();
       const parser = new EventParser((e) => { report.handle(e, performance.now() - t0); if (report.pending >= 2000) flush(); });
       for (let i = 0; i < data.length; i += 65536) parser.push(data.subarray(i, i + 65536));

@@ -13,41 +13,76 @@ function keepsArgs(kind: DecisionKind): boolean {
   return kind !== 'allow' && kind !== 'none';
 }
 
-export function encodeRows(rows: readonly TraceRow[]): RowColumns {
-  if (rows.length === 0) return NO_ROWS;
-  const shapes: RowShape[] = [];
-  const shapeIndex = new Map<string, number>();
-  const n = rows.length;
-  const seq = new Array<number>(n);
-  const pid = new Array<number>(n);
-  const time = new Array<number>(n);
-  const shape = new Array<number>(n);
-  const text = new Array<string>(n);
-  const failed: number[] = [];
-  const args: Record<number, readonly string[]> = {};
-  for (let i = 0; i < n; i++) {
-    const r = rows[i]!;
+/**
+ * A batch in columns, a row at a time: the server's run report adds each
+ * row here as it is made (no row object in between), and `take()` hands the
+ * batch out. Shapes are kept once per distinct value (`shapeOf`), so a
+ * shape's identity is its index in a batch: no key is built per row.
+ */
+export class RowColumnsBuilder {
+  private readonly canonical = new Map<string, RowShape>();
+  private shapes: RowShape[] = [];
+  private shapeIndex = new Map<RowShape, number>();
+  private seq: number[] = [];
+  private pid: number[] = [];
+  private time: number[] = [];
+  private shape: number[] = [];
+  private text: string[] = [];
+  private failed: number[] = [];
+  private args: Record<number, readonly string[]> = {};
+
+  /** The one shape object for these values. */
+  shapeOf(syscall: string, abi: string | undefined, action: string, kind: DecisionKind, where: string, applied: TraceRow['applied'], location: RowShape['location']): RowShape {
     // `where` names the rule (and so its location); kind follows from the action.
-    const key = `${r.syscall}\u0000${r.abi ?? ''}\u0000${r.action}\u0000${r.where}\u0000${r.applied}\u0000${r.kind}`;
-    let s = shapeIndex.get(key);
-    if (s === undefined) {
-      s = shapes.length;
-      shapeIndex.set(key, s);
-      shapes.push({
-        syscall: r.syscall, abi: r.abi, action: r.action, kind: r.kind, where: r.where, applied: r.applied,
-        ...(r.location ? { location: r.location } : {}),
-      });
-    }
-    seq[i] = r.seq;
-    pid[i] = r.pid;
-    // Microseconds are all a trace shows; the rest would only lengthen the JSON.
-    time[i] = Math.round(r.time * 1000) / 1000;
-    shape[i] = s;
-    text[i] = r.text;
-    if (r.failed) failed.push(i);
-    if (r.args && keepsArgs(r.kind)) args[i] = r.args;
+    const key = `${syscall}\u0000${abi ?? ''}\u0000${action}\u0000${where}\u0000${applied}\u0000${kind}`;
+    let s = this.canonical.get(key);
+    if (!s) this.canonical.set(key, s = { syscall, abi, action, kind, where, applied, ...(location ? { location } : {}) });
+    return s;
   }
-  return { shapes, seq, pid, time, shape, text, failed, args };
+
+  add(seq: number, pid: number, time: number, shape: RowShape, text: string, failed: boolean, args: readonly string[] | undefined): void {
+    let s = this.shapeIndex.get(shape);
+    if (s === undefined) {
+      s = this.shapes.length;
+      this.shapeIndex.set(shape, s);
+      this.shapes.push(shape);
+    }
+    const i = this.seq.length;
+    this.seq.push(seq);
+    this.pid.push(pid);
+    // Microseconds are all a trace shows; the rest would only lengthen the JSON.
+    this.time.push(Math.round(time * 1000) / 1000);
+    this.shape.push(s);
+    this.text.push(text);
+    if (failed) this.failed.push(i);
+    if (args && keepsArgs(shape.kind)) this.args[i] = args;
+  }
+
+  get length(): number {
+    return this.seq.length;
+  }
+
+  /** The rows added since the last call. */
+  take(): RowColumns {
+    if (this.seq.length === 0) return NO_ROWS;
+    const out: RowColumns = { shapes: this.shapes, seq: this.seq, pid: this.pid, time: this.time, shape: this.shape, text: this.text, failed: this.failed, args: this.args };
+    this.shapes = [];
+    this.shapeIndex = new Map();
+    this.seq = [];
+    this.pid = [];
+    this.time = [];
+    this.shape = [];
+    this.text = [];
+    this.failed = [];
+    this.args = {};
+    return out;
+  }
+}
+
+export function encodeRows(rows: readonly TraceRow[]): RowColumns {
+  const b = new RowColumnsBuilder();
+  for (const r of rows) b.add(r.seq, r.pid, r.time, b.shapeOf(r.syscall, r.abi, r.action, r.kind, r.where, r.applied, r.location), r.text, r.failed, r.args);
+  return b.take();
 }
 
 export function rowCount(c: RowColumns): number {

@@ -25,7 +25,8 @@ import { eventAbi, type Decision } from '../trace/attribute';
 import type { SyscallEvent, TraceEvent } from '../trace/events';
 import { SyscallFormatter } from '../trace/format';
 import { hostAbiOf, TraceSession } from '../trace/session';
-import type { DecisionKind, RuleCoverage, RunMode, SummaryRow, TraceNote, TraceRow } from './ext';
+import type { DecisionKind, RowColumns, RowShape, RuleCoverage, RunMode, SummaryRow, TraceNote } from './ext';
+import { RowColumnsBuilder } from './rowColumns';
 
 /** Distinct values kept per rule, syscall and argument; beyond this the argument is "anything". */
 export const MAX_SEEN_VALUES = 8;
@@ -68,6 +69,16 @@ export interface FinishInfo {
   readonly notStarted?: { readonly code: number; readonly message: string } | undefined;
 }
 
+/** What a row shows of its decision, the same for every call a decision decides (cached per decision). */
+interface Decided {
+  readonly shape: RowShape;
+  /** The counts' key of the deciding statement (originKey), for a filtered call. */
+  readonly key: string | undefined;
+}
+
+type Applied = RowShape['applied'];
+const APPLIED_INDEX: Readonly<Record<Applied, number>> = { enforced: 0, permissive: 1, unfiltered: 2 };
+
 export function decisionKind(action: Decision['action']): DecisionKind {
   const kind = actionKindOf(action);
   return kind === 'kill_process' || kind === 'kill_thread' ? 'kill' : kind;
@@ -77,8 +88,15 @@ export class RunReport {
   readonly session: TraceSession;
   private readonly formatter: SyscallFormatter;
   private seq = 0;
-  private rows: TraceRow[] = [];
+  private readonly rows = new RowColumnsBuilder();
   private notes: TraceNote[] = [];
+  /**
+   * Per decision (the attributor hands out one object per syscall whose
+   * decision reads no argument) and how it applied: what its rows show.
+   * Building the action text, the rule's label and range and the shape for
+   * every row was a good part of the server's time per row (bench/panel.mjs).
+   */
+  private readonly decided = new WeakMap<Decision, (Decided | undefined)[]>();
   private readonly perSyscall = new Map<string, SyscallCounters>();
   /** Decisions per origin key (`rule:N`, `default`, `badarch`). */
   readonly counts = new Map<string, number>();
@@ -123,23 +141,18 @@ export class RunReport {
     const last = this.session.last;
     const failed = e.ret !== null && e.ret.startsWith('-') && Number(e.ret) >= -MAX_ERRNO;
     const seq = this.seq++;
-    let action = 'allow';
-    let kind: DecisionKind = 'none';
-    let where = 'before the filter';
-    let location: Location | undefined;
-    let applied: TraceRow['applied'] = 'unfiltered';
     const counters = this.counter(name);
     counters.calls++;
     if (failed) counters.errors++;
+    let shape: RowShape;
     if (last) {
       const d = last.decision;
-      applied = last.applied;
-      action = actionText(d.ret, d.abi ?? abi);
+      const applied = last.applied;
+      const decided = this.decidedFor(d, applied, name, abi);
+      shape = decided.shape;
       if (applied !== 'unfiltered') {
-        kind = decisionKind(d.action);
-        where = this.where(d.origin);
-        location = this.locationOf(d.origin);
-        const key = originKey(d.origin);
+        const { action, kind, location } = shape;
+        const key = decided.key;
         if (key) this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
         if (d.origin.kind === 'rule' && abi) this.seeArgs(d.origin.rule, name, abi, e.args);
         counters.decisions[action] = (counters.decisions[action] ?? 0) + 1;
@@ -153,11 +166,31 @@ export class RunReport {
           this.fatal = { name, origin: d.origin };
         }
       }
+    } else {
+      shape = this.rows.shapeOf(name, abi, 'allow', 'none', 'before the filter', 'unfiltered', undefined);
     }
-    this.rows.push({
-      seq, pid: e.pid, time, syscall: name, abi, text: this.formatter.call(e, abi), action, kind, where,
-      ...(location ? { location } : {}), applied, args: e.args, failed,
-    });
+    this.rows.add(seq, e.pid, time, shape, this.formatter.call(e, abi), failed, e.args);
+  }
+
+  /** What rows of `name` decided by `d` show (cached per decision; for the same syscall, as it always is). */
+  private decidedFor(d: Decision, applied: Applied, name: string, abi: Abi | undefined): Decided {
+    let byApplied = this.decided.get(d);
+    const i = APPLIED_INDEX[applied];
+    const hit = byApplied?.[i];
+    if (hit && hit.shape.syscall === name && hit.shape.abi === abi) return hit;
+    const action = actionText(d.ret, d.abi ?? abi);
+    let decided: Decided;
+    if (applied === 'unfiltered') {
+      decided = { shape: this.rows.shapeOf(name, abi, action, 'none', 'before the filter', applied, undefined), key: undefined };
+    } else {
+      decided = {
+        shape: this.rows.shapeOf(name, abi, action, decisionKind(d.action), this.where(d.origin), applied, this.locationOf(d.origin)),
+        key: originKey(d.origin),
+      };
+    }
+    if (!byApplied) this.decided.set(d, byApplied = []);
+    byApplied[i] = decided;
+    return decided;
   }
 
   private counter(name: string): SyscallCounters {
@@ -194,10 +227,9 @@ export class RunReport {
     return `${by} at ${this.where(origin).replace(/ \((default|badarch)\)$/, '')}`;
   }
 
-  /** Rows and notes since the last call. */
-  take(): { rows: TraceRow[]; notes: TraceNote[] } {
-    const out = { rows: this.rows, notes: this.notes };
-    this.rows = [];
+  /** Rows (in columns, as `seccomp/runEvents` sends them) and notes since the last call. */
+  take(): { rows: RowColumns; notes: TraceNote[] } {
+    const out = { rows: this.rows.take(), notes: this.notes };
     this.notes = [];
     return out;
   }

@@ -25,7 +25,7 @@ import {
   runEventsNotification, runFinishedNotification, type LearnParams, type LearnResult, type NotRunnable, type RunEventsParams,
   type RunParams, type RunResult,
 } from './ext';
-import { encodeRows } from './rowColumns';
+import { rowCount } from './rowColumns';
 import { RunReport } from './runReport';
 
 /** A batch goes out after this long, or sooner when it has this many rows. */
@@ -144,10 +144,10 @@ export class RunManager {
       timer = undefined;
       if (report.pending === 0 && !stdout && !stderr) return;
       const { rows, notes } = report.take();
-      const firstRows = !sentRows && rows.length > 0;
+      const firstRows = !sentRows && rowCount(rows) > 0;
       if (firstRows) sentRows = true;
       const batch: RunEventsParams = {
-        runId, rows: encodeRows(rows), ...(notes.length ? { notes } : {}), ...(stdout ? { stdout } : {}), ...(stderr ? { stderr } : {}),
+        runId, rows, ...(notes.length ? { notes } : {}), ...(stdout ? { stdout } : {}), ...(stderr ? { stderr } : {}),
       };
       stdout = '';
       stderr = '';

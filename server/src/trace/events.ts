@@ -174,12 +174,13 @@ export class EventParser {
     const abi = decimal(text, p, q);
     q = text.indexOf('\t', p = q + 1);
     const nr = decimal(text, p, q);
+    if (q < 0 || Number.isNaN(pid) || Number.isNaN(abi) || Number.isNaN(nr)) throw this.malformed(text);
     const args: string[] = [];
-    for (let i = 0; i < 6 && q >= 0; i++) {
+    for (let i = 0; i < 6; i++) {
       q = text.indexOf('\t', p = q + 1);
+      if (q < 0) throw this.malformed(text);
       args.push(text.slice(p, q));
     }
-    if (q < 0 || Number.isNaN(pid) || Number.isNaN(abi) || Number.isNaN(nr)) throw this.malformed(text);
     q = text.indexOf('\t', p = q + 1);
     const ip = text.slice(p, q < 0 ? n : q);
     let str: Record<string, string | null> | undefined;

@@ -83,6 +83,21 @@ export function hexQuote(bytes: string, limit: number, truncated: boolean): stri
   return truncated || bytes.length > limit ? out + '...' : out;
 }
 
+/**
+ * The register as a decimal, unsigned or signed at `width` bits, as
+ * `String(unsigned(…))` / `String(signedOf(unsigned(…), …))` print it; without
+ * a BigInt when the value is below 2^52 (counts, sizes and pids always are).
+ */
+function decimalText(reg: string, width: 32 | 64, signed: boolean): string {
+  if (reg.length <= 15) {
+    const v = parseInt(reg, 16);
+    if (width === 64) return String(v);
+    return String(signed ? v | 0 : v >>> 0);
+  }
+  const v = unsigned(reg, width);
+  return String(signed ? signedOf(v, width) : v);
+}
+
 /** The register as an unsigned value of `width` bits. */
 function unsigned(reg: string, width: 32 | 64): bigint {
   const v = BigInt(reg);
@@ -190,12 +205,14 @@ function takesMode(abi: Abi, flags: number): boolean {
  * else, and building and sorting it for every event was a fifth of the
  * trace panel's server time (bench/panel.mjs, replay).
  */
-const argOrders = new WeakMap<SyscallInfo, Map<string, readonly number[] | undefined>>();
+const argOrders = new WeakMap<SyscallInfo, Partial<Record<Abi, (readonly number[] | null)[]>>>();
 function argOrder(info: SyscallInfo, abi: Abi, n: number): readonly number[] | undefined {
-  let byKey = argOrders.get(info);
-  if (!byKey) argOrders.set(info, byKey = new Map());
-  const key = `${abi}\0${n}`;
-  if (byKey.has(key)) return byKey.get(key);
+  // Per ABI, indexed by the count (null: no order); no key string per call.
+  let byAbi = argOrders.get(info);
+  if (!byAbi) argOrders.set(info, byAbi = {});
+  const byCount = byAbi[abi] ??= [];
+  const known = byCount[n];
+  if (known !== undefined) return known ?? undefined;
   let order: number[] | undefined;
   if (n > 0 && Array.from({ length: n }, (_, i) => argPlace(info, i, abi)).every((p) => p.kind === 'none')) order = undefined;
   else {
@@ -203,7 +220,7 @@ function argOrder(info: SyscallInfo, abi: Abi, n: number): readonly number[] | u
     const first = (i: number) => { const p = argPlace(info, i, abi); return p.kind === 'reg' ? p.reg : p.kind === 'pair' ? p.lo : 6; };
     order = Array.from({ length: n }, (_, i) => i).sort((a, b) => first(a) - first(b));
   }
-  byKey.set(key, order);
+  byCount[n] = order ?? null;
   return order;
 }
 
@@ -296,15 +313,12 @@ export class SyscallFormatter {
         return decodeEnum(enumTable(abi, info.name, i, a), v, a.signed ? signedOf(v, width) : v);
       }
       case 'mode': return octalMode(unsigned(reg, width), abi);
-      case 'size': {
-        const v = unsigned(reg, width);
-        return a.signed ? String(signedOf(v, width)) : String(v);
-      }
+      case 'size': return decimalText(reg, width, a.signed);
       case 'offset': {
         const v = unsigned(reg, width);
         return HEX_INTS[info.name]?.includes(a.name) ? cHex(v) : String(signedOf(v, width));
       }
-      case 'pid': return String(signedOf(unsigned(reg, width), width));
+      case 'pid': return decimalText(reg, width, true);
       case 'uid': {
         const v = unsigned(reg, width);
         return v === (width === 32 ? 0xffffffffn : 0xffffffffffffffffn) ? '-1' : String(v);

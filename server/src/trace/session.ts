@@ -274,6 +274,10 @@ export class TraceSession {
   }
 
   private check(e: SyscallEvent, abi: Abi | undefined, d: Decision): void {
+    const needsWait = e.noreturn || e.ret === null || d.action === 'trap' || d.action === 'kill_process' || d.action === 'kill_thread';
+    // The common case, an allowed call that returned: nothing to check (disagreement() finds
+    // nothing without a SIGSYS, which only a pending call can meet), nothing to name.
+    if (!needsWait && !e.seccomp && (d.action === 'allow' || d.action === 'log')) return;
     const name = this.formatter.nameOf(e, abi);
     if (e.seccomp && this.options.actions) {
       const real = this.options.actions[e.seccomp.data];
@@ -289,7 +293,6 @@ export class TraceSession {
       this.killedAt ??= { name, pid: e.pid, decision: d, where: originLabel(d.origin, this.options.model) };
     }
     if (d.action === 'trap') this.killDecisions++;
-    const needsWait = e.noreturn || e.ret === null || d.action === 'trap' || d.action === 'kill_process' || d.action === 'kill_thread';
     if (needsWait) {
       this.pending.set(e.pid, { event: e, decision: d, name, seccompSigsys: false });
       return;

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TraceEvent } from '../../../server/src/trace/events';
 import { MAX_SEEN_VALUES, RunReport } from '../../../server/src/lsp/runReport';
+import { decodeRows } from '../../../server/src/lsp/rowColumns';
 import { compileText } from '../../helpers/compile';
 
 const X86_64 = 0xc000003e;
@@ -27,6 +28,12 @@ function call(name: keyof typeof NR, args: number[] = [], ret: string | null = '
 
 const POLICY = 'arch x86_64\ndefault allow\nkill_process mprotect\nerrno(EPERM) getpid\nallow ptrace\n';
 
+/** The report's rows (sent in columns) as row objects, and its notes. */
+function take(r: RunReport) {
+  const { rows, notes } = r.take();
+  return { rows: decodeRows(rows), notes };
+}
+
 function report(mode: 'enforce' | 'permissive' = 'enforce') {
   const { model, program } = compileText(POLICY);
   return new RunReport({ model, program, mode, uriOf: (p) => `file://${p}`, command: '/bin/prog' });
@@ -42,7 +49,7 @@ test('a kill: the fatal row, its rule range, the sentence, summary and coverage'
     { type: 'done', status: 159, reason: 'signal', program: 159 },
   ];
   events.forEach((e, i) => r.handle(e, i));
-  const { rows, notes } = r.take();
+  const { rows, notes } = take(r);
   assert.deepEqual(rows.map((x) => x.syscall), ['read', 'getpid', 'write', 'mprotect']);
   assert.deepEqual(rows.map((x) => x.kind), ['allow', 'errno', 'allow', 'kill']);
   assert.equal(rows[1]!.action, 'errno(EPERM)');
@@ -63,7 +70,7 @@ test('a kill: the fatal row, its rule range, the sentence, summary and coverage'
   assert.equal(summary[0]!.errors, 1);
   const coverage = r.coverage().map((c) => [c.location.range.start.line, c.count]);
   assert.deepEqual(coverage, [[2, 1], [3, 1], [4, 0], [1, 2]]);
-  assert.deepEqual(r.take(), { rows: [], notes: [] }, 'rows are handed out once');
+  assert.deepEqual(take(r), { rows: [], notes: [] }, 'rows are handed out once');
 });
 
 test('a kill by the default action names it', () => {
@@ -78,7 +85,7 @@ test('permissive: nothing is fatal; the sentence says what would have been denie
   const r = report('permissive');
   [hello('permissive'), call('mprotect', [0, 4096, 1]), call('getpid'), call('getpid'), call('exit_group', [0], null),
     { type: 'exit', pid: 100, status: 0 } as TraceEvent, { type: 'done', status: 0, reason: 'exit', program: 0 } as TraceEvent].forEach((e) => r.handle(e, 0));
-  const { rows } = r.take();
+  const { rows } = take(r);
   assert.ok(rows.every((x) => x.applied === 'permissive'));
   assert.equal(r.fatalSeq, undefined);
   assert.equal(r.sentence({ status: 0, stopped: false, error: undefined }), 'exited with status 0; 3 calls would be denied (`getpid`, `mprotect`)');
@@ -106,7 +113,7 @@ test('argument values kept per rule are bounded; counters do not grow with the r
   assert.equal(seen[0]!.values[1], undefined, 'more values than the bound: no longer listed');
   assert.deepEqual([...seen[0]!.values[2]!], ['0x0']);
   assert.ok(MAX_SEEN_VALUES <= 16);
-  assert.equal(r.take().rows.length, 10000);
+  assert.equal(take(r).rows.length, 10000);
   assert.equal(r.summary().length, 1);
   assert.equal(r.syscalls, 10000);
 });
