@@ -185,6 +185,10 @@ function binary(left: A.Expression, op: Token, operator: A.BinaryOperator, right
 
 // ---------------------------------------------------------------- parser
 
+/** The levels of binary operators, loosest first. */
+const enum Level { Or, And, BitOr, BitAnd, Shift }
+type BinaryLevel = Level;
+
 class Parser {
   readonly diagnostics: ParseDiagnostic[] = [];
   /** Ranges whose lexer diagnostics are superseded by a parser diagnostic. */
@@ -776,75 +780,109 @@ class Parser {
   }
 
   /**
-   * One left-associative level of binary operators, `next (op next)*`:
-   * `operatorAt` says which operator the current token is, or undefined
-   * where the level ends. A chain of an associative operator (`||`, `&&`,
-   * `|`, `&`) becomes a balanced tree, so thousands of `||` give a tree of
-   * depth log n that every walker (resolver, lints, compiler, features) may
-   * recurse on. What nests instead (a shift on a shift, an operator whose
-   * right operand is missing) counts as nesting, bounded like parentheses.
+   * One left-associative level of binary operators, `next (op next)*`
+   * (`next` is the level below, `operatorAt` says which operator of the
+   * level the current token is, or undefined where the level ends). A
+   * chain of an associative operator (`||`, `&&`, `|`, `&`) becomes a
+   * balanced tree, so thousands of `||` give a tree of depth log n that
+   * every walker (resolver, lints, compiler, features) may recurse on. What
+   * nests instead (a shift on a shift, an operator whose right operand is
+   * missing) counts as nesting, bounded like parentheses. Levels are
+   * numbers rather than closures, and an operand without an operator (the
+   * common case) allocates nothing.
    */
-  private binaryLevel(
-    next: () => A.Expression | undefined, operatorAt: (tok: Token) => A.BinaryOperator | undefined, associative: boolean,
-  ): A.Expression | undefined {
-    const first = next();
+  private binaryLevel(level: BinaryLevel): A.Expression | undefined {
+    const first = this.operandOf(level);
     if (!first) return undefined;
+    let tok = this.peek();
+    let op = this.operatorAt(level, tok);
+    if (op === undefined) return first;
+    const associative = level !== Level.Shift;
     let operands: A.Expression[] = [first];
     let between: Token[] = [];
     let operator: A.BinaryOperator | undefined;
     let nested = 0;
     for (;;) {
-      const tok = this.peek();
-      const op = operatorAt(tok);
-      if (op === undefined) break;
       this.advance();
       this.skipNewlines();
-      const right = next();
+      const right = this.operandOf(level);
       if (associative && right) {
         operands.push(right);
         between.push(tok);
         operator = op;
-        continue;
+      } else {
+        const left = balanced(operands, between, operator ?? op);
+        operands = [binary(left, tok, op, right)];
+        between = [];
+        if (this.exprDepth + ++nested >= MAX_NESTING) {
+          this.bail();
+          break;
+        }
       }
-      const left = balanced(operands, between, operator ?? op);
-      operands = [binary(left, tok, op, right)];
-      between = [];
-      if (this.exprDepth + ++nested >= MAX_NESTING) {
-        this.bail();
-        break;
-      }
+      tok = this.peek();
+      const next = this.operatorAt(level, tok);
+      if (next === undefined) break;
+      op = next;
     }
     return balanced(operands, between, operator ?? '||');
   }
 
-  private parseOr(): A.Expression | undefined {
-    return this.binaryLevel(() => this.parseAnd(), (tok) => (tok.kind === '||' || this.wordOperator('or') ? '||' : undefined), true);
+  /** The operand of a binary level: the next level down. */
+  private operandOf(level: BinaryLevel): A.Expression | undefined {
+    switch (level) {
+      case Level.Or: return this.binaryLevel(Level.And);
+      case Level.And: return this.parseNot();
+      case Level.BitOr: return this.binaryLevel(Level.BitAnd);
+      case Level.BitAnd: return this.binaryLevel(Level.Shift);
+      case Level.Shift: return this.parseUnary();
+    }
   }
 
-  private parseAnd(): A.Expression | undefined {
-    return this.binaryLevel(() => this.parseNot(), (tok) => (tok.kind === '&&' || this.wordOperator('and') ? '&&' : undefined), true);
+  /** The level's operator the token `tok` is, or undefined (a misspelt `and`/`or` is reported and taken). */
+  private operatorAt(level: BinaryLevel, tok: Token): A.BinaryOperator | undefined {
+    switch (level) {
+      case Level.Or: return tok.kind === '||' || this.wordOperator('or') ? '||' : undefined;
+      case Level.And: return tok.kind === '&&' || this.wordOperator('and') ? '&&' : undefined;
+      case Level.BitOr: return tok.kind === '|' ? '|' : undefined;
+      case Level.BitAnd: return tok.kind === '&' ? '&' : undefined;
+      case Level.Shift: return tok.kind === '<<' || tok.kind === '>>' ? tok.kind : undefined;
+    }
+  }
+
+  private parseOr(): A.Expression | undefined {
+    return this.binaryLevel(Level.Or);
   }
 
   /** `not = "!" not | compare`: `!` binds looser than comparisons. */
   private parseNot(): A.Expression | undefined {
-    return this.prefixLevel((tok) => {
-      if (tok.kind === '!') return true;
-      if (!isWord(tok, 'not') || isWord(this.peekNext(), 'in') || !canStartExpression(this.peekNext())) return false;
-      this.report('unexpected-token', 'use `!` to negate a condition', tok, ['!']);
-      return true;
-    }, () => this.parseCompare(), () => '!');
+    return this.prefixLevel(true);
+  }
+
+  /** Does the current token `tok` start a `!` (or a misspelt `not`, reported and taken)? */
+  private takesNot(tok: Token): boolean {
+    if (tok.kind === '!') return true;
+    if (!isWord(tok, 'not') || isWord(this.peekNext(), 'in') || !canStartExpression(this.peekNext())) return false;
+    this.report('unexpected-token', 'use `!` to negate a condition', tok, ['!']);
+    return true;
+  }
+
+  /** Does the current token `tok` start a `~` or `-` (or a misplaced `!`, reported and taken)? */
+  private takesUnary(tok: Token): boolean {
+    if (tok.kind !== '!') return tok.kind === '~' || tok.kind === '-';
+    this.report('unexpected-token',
+      '`!` negates a whole condition and cannot be an operand here; write `!(…)` around the comparison, or use `~` for bitwise not',
+      tok);
+    return true;
   }
 
   /**
-   * Prefix operators, then `inner`, iteratively (no recursion on long
-   * prefixes): `takes` says whether the current token is one of the level's
-   * operators, reporting a misspelt one it still takes.
+   * Prefix operators, then the level inside, iteratively (no recursion on
+   * long prefixes): `!` before a comparison (`not`), or `~`/`-` before a
+   * primary.
    */
-  private prefixLevel(
-    takes: (tok: Token) => boolean, inner: () => A.Expression | undefined, operatorOf: (op: Token) => A.UnaryOperator,
-  ): A.Expression | undefined {
+  private prefixLevel(not: boolean): A.Expression | undefined {
     let ops: Token[] | undefined;
-    while (takes(this.peek())) {
+    while (not ? this.takesNot(this.peek()) : this.takesUnary(this.peek())) {
       (ops ??= []).push(this.advance());
       if (this.exprDepth + ops.length >= MAX_NESTING) {
         this.bail();
@@ -852,13 +890,14 @@ class Parser {
       }
       this.skipNewlines();
     }
-    const depth = ops ? ops.length : 0;
+    if (!ops) return not ? this.parseCompare() : this.parsePrimary();
+    const depth = ops.length;
     this.exprDepth += depth;
-    let expr = inner();
+    let expr = not ? this.parseCompare() : this.parsePrimary();
     this.exprDepth -= depth;
     for (let i = depth - 1; i >= 0; i--) {
-      const op = ops![i]!;
-      expr = { kind: 'UnaryExpression', operator: operatorOf(op), operand: expr, start: op.start, end: expr ? expr.end : op.end };
+      const op = ops[i]!;
+      expr = { kind: 'UnaryExpression', operator: not ? '!' : (op.kind as A.UnaryOperator), operand: expr, start: op.start, end: expr ? expr.end : op.end };
     }
     return expr;
   }
@@ -936,26 +975,12 @@ class Parser {
   }
 
   private parseBitOr(): A.Expression | undefined {
-    return this.binaryLevel(() => this.parseBitAnd(), (tok) => (tok.kind === '|' ? '|' : undefined), true);
-  }
-
-  private parseBitAnd(): A.Expression | undefined {
-    return this.binaryLevel(() => this.parseShift(), (tok) => (tok.kind === '&' ? '&' : undefined), true);
-  }
-
-  private parseShift(): A.Expression | undefined {
-    return this.binaryLevel(() => this.parseUnary(), (tok) => (tok.kind === '<<' || tok.kind === '>>' ? tok.kind : undefined), false);
+    return this.binaryLevel(Level.BitOr);
   }
 
   /** `unary = ("~" | "-") unary | primary`, iteratively (no recursion on long prefixes). */
   private parseUnary(): A.Expression | undefined {
-    return this.prefixLevel((tok) => {
-      if (tok.kind !== '!') return tok.kind === '~' || tok.kind === '-';
-      this.report('unexpected-token',
-        '`!` negates a whole condition and cannot be an operand here; write `!(…)` around the comparison, or use `~` for bitwise not',
-        tok);
-      return true;
-    }, () => this.parsePrimary(), (op) => op.kind as A.UnaryOperator);
+    return this.prefixLevel(false);
   }
 
   private parsePrimary(): A.Expression | undefined {
