@@ -46,6 +46,23 @@ void ev_flush(void)
 	ev.len = 0;
 }
 
+void ev_bytes(struct sbuf *b, const void *s, size_t n)
+{
+	const unsigned char *u = s;
+	sb_reserve(b, 2 * n);
+	char *o = b->p + b->len;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = u[i];
+		if (c == '\\' || c == '\t' || c == '\n') {
+			*o++ = '\\';
+			*o++ = c == '\t' ? 't' : c == '\n' ? 'n' : '\\';
+		} else {
+			*o++ = (char)c;
+		}
+	}
+	b->len = (size_t)(o - b->p);
+}
+
 void ev_head(const char *type, pid_t pid)
 {
 	sb_puts(&ev, "{\"type\":\"");

@@ -23,8 +23,13 @@ extern int ev_fd;      /* where they go; -1 until the stream is open */
 /* --events-format compact: syscall events are written as compact records, tab-separated fields
  * that a reader splits without a JSON parser (docs/trace-protocol.md, "Compact records"); every
  * other event stays a JSON line. The record's fields, after "s": pid, abi, nr, the six argument
- * registers and ip (hex, bare), then one tagged field per JSON member, in the JSON order. */
+ * registers and ip (hex, bare), then one tagged field per JSON member, in the JSON order;
+ * strings and buffers as ev_bytes writes them. */
 extern bool ev_compact;
+
+/* Bytes in a compact record's field: as they are, except backslash, tab and newline, written
+ * \\, \t and \n (the reader decodes the stream as latin-1: a byte is a char). */
+void ev_bytes(struct sbuf *b, const void *s, size_t n);
 
 /* A tagged field of a compact record: a tab, then the tag. */
 static inline void ev_tag(struct sbuf *b, char tag)

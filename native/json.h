@@ -83,8 +83,7 @@ static void sb_hex_q(struct sbuf *b, uint64_t v, int quoted)
 
 static void sb_hex(struct sbuf *b, uint64_t v) { sb_hex_q(b, v, 1); }
 
-/* The inside of a JSON string holding the bytes s[0..n), without the quotes: no raw tab, newline
- * or other control byte is left (the compact records rely on it). */
+/* The inside of a JSON string holding the bytes s[0..n), without the quotes. */
 static void sb_strbody(struct sbuf *b, const void *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";

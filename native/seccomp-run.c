@@ -442,7 +442,7 @@ static size_t read_mem(pid_t pid, uint64_t addr, void *buf, size_t len)
 }
 
 /* Append the string at addr as a JSON value (a compact field's value: ":" and the string's
- * escaped bytes, nothing for null); returns true when it was cut at --strings. */
+ * bytes, ev_bytes, nothing for null); returns true when it was cut at --strings. */
 static bool put_tracee_str(struct sbuf *b, pid_t pid, uint64_t addr)
 {
 	char buf[4097];
@@ -456,7 +456,7 @@ static bool put_tracee_str(struct sbuf *b, pid_t pid, uint64_t addr)
 	size_t len = nul ? (size_t)(nul - buf) : (n > opt.strings ? opt.strings : n);
 	if (ev_compact) {
 		sb_mem(b, ":", 1);
-		sb_strbody(b, buf, len);
+		ev_bytes(b, buf, len);
 	} else {
 		sb_str(b, buf, len);
 	}
@@ -631,7 +631,7 @@ static void emit_syscall_compact(struct task *t, bool returned, int64_t rval, bo
 		ev_tag(&ev, 'B');
 		sb_u64(&ev, (uint64_t)(t->ent->buf - 1));
 		sb_mem(&ev, ":", 1);
-		sb_strbody(&ev, buf, got);
+		ev_bytes(&ev, buf, got);
 	}
 	if (returned) {
 		ev_tag(&ev, 'r');

@@ -248,8 +248,9 @@ export class EventParser {
 }
 
 /**
- * The bytes of a JSON string's inside, as json.h writes it (escaped quote, backslash, n, t, r
- * and u00XX), in s[from, end): most strings have no escape and are a slice.
+ * The bytes of a compact record's string or buffer field in s[from, end):
+ * as they are, except backslash, tab and newline, escaped with a backslash
+ * (native/events.c, ev_bytes). Most have no escape and are a slice.
  */
 function unescapeBody(s: string, from: number, end: number): string {
   let esc = s.indexOf('\\', from);
@@ -257,15 +258,9 @@ function unescapeBody(s: string, from: number, end: number): string {
   let out = '';
   let start = from;
   while (esc >= 0 && esc < end) {
-    out += s.slice(start, esc);
     const c = s.charCodeAt(esc + 1);
-    if (c === 0x75 /* u */) {
-      out += String.fromCharCode(parseInt(s.slice(esc + 2, esc + 6), 16));
-      start = esc + 6;
-    } else {
-      out += c === 0x6e ? '\n' : c === 0x74 ? '\t' : c === 0x72 ? '\r' : c === 0x62 ? '\b' : c === 0x66 ? '\f' : s[esc + 1]!;
-      start = esc + 2;
-    }
+    out += s.slice(start, esc) + (c === 0x74 ? '\t' : c === 0x6e ? '\n' : '\\');
+    start = esc + 2;
     esc = s.indexOf('\\', start);
   }
   return out + s.slice(start, end);

@@ -73,7 +73,7 @@ const HELLO = '{"type":"hello","version":1,"pid":7}\n';
 const PAIRS: readonly (readonly [string, string])[] = [
   ['s\t7\t3221225534\t39\t0x0\t0x1\t0x2\t0x3\t0x4\t0xffffffffffffffff\t0x7f00\tr7',
     '{"type":"syscall","pid":7,"abi":3221225534,"nr":39,"args":["0x0","0x1","0x2","0x3","0x4","0xffffffffffffffff"],"ip":"0x7f00","ret":"7"}'],
-  ['s\t7\t3221225534\t257\t0xffffff9c\t0x10\t0x241\t0x1b6\t0x0\t0x0\t0x7f00\tS1:/tmp/a \\"b\\"\\t\\u00e9\tr-13\tE13',
+  ['s\t7\t3221225534\t257\t0xffffff9c\t0x10\t0x241\t0x1b6\t0x0\t0x0\t0x7f00\tS1:/tmp/a "b"\\t\u00e9\tr-13\tE13',
     '{"type":"syscall","pid":7,"abi":3221225534,"nr":257,"args":["0xffffff9c","0x10","0x241","0x1b6","0x0","0x0"],"ip":"0x7f00","str":{"1":"/tmp/a \\"b\\"\\t\\u00e9"},"ret":"-13","errno":13}'],
   ['s\t7\t3221225534\t265\t0x1\t0x0\t0x2\t0x3\t0x0\t0x0\t0x7f00\tS1\tS3:\tt3\tr0',
     '{"type":"syscall","pid":7,"abi":3221225534,"nr":265,"args":["0x1","0x0","0x2","0x3","0x0","0x0"],"ip":"0x7f00","str":{"1":null,"3":""},"truncated":[3],"ret":"0"}'],
@@ -81,7 +81,7 @@ const PAIRS: readonly (readonly [string, string])[] = [
     '{"type":"syscall","pid":7,"abi":3221225534,"nr":59,"args":["0x10","0x20","0x30","0x0","0x0","0x0"],"ip":"0x7f00","str":{"0":"/bin/x"},"argv":["x",null,"\\\\n"],"argv_truncated":true,"truncated":[0],"ret":"0"}'],
   ['s\t7\t3221225534\t59\t0x10\t0x0\t0x0\t0x0\t0x0\t0x0\t0x7f00\tS0:/bin/x\tA\tn',
     '{"type":"syscall","pid":7,"abi":3221225534,"nr":59,"args":["0x10","0x0","0x0","0x0","0x0","0x0"],"ip":"0x7f00","str":{"0":"/bin/x"},"argv":[],"ret":null,"noreturn":true}'],
-  ['s\t7\t3221225534\t0\t0x0\t0x10\t0x1\t0x0\t0x0\t0x0\t0x7f00\tB1:\\u0000\\n\\r\\\\\tr1',
+  ['s\t7\t3221225534\t0\t0x0\t0x10\t0x1\t0x0\t0x0\t0x0\t0x7f00\tB1:\u0000\\n\r\\\\\tr1',
     '{"type":"syscall","pid":7,"abi":3221225534,"nr":0,"args":["0x0","0x10","0x1","0x0","0x0","0x0"],"ip":"0x7f00","buf":{"1":"\\u0000\\n\\r\\\\"},"ret":"1"}'],
   ['s\t7\t3221225534\t157\t0x26\t0x1\t0x0\t0x0\t0x0\t0x0\t0x40b0d4\tr0\tU',
     '{"type":"syscall","pid":7,"abi":3221225534,"nr":157,"args":["0x26","0x1","0x0","0x0","0x0","0x0"],"ip":"0x40b0d4","ret":"0","startup":true}'],
