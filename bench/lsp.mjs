@@ -3,7 +3,12 @@
 //
 //   start → first diagnostics   spawn to the first publishDiagnostics of a
 //                                small policy, and of a 10,000-line policy
-//                                opened at once (targets < 300 ms)
+//                                opened at once (targets < 300 ms), with the
+//                                V8 code cache the server writes beside its
+//                                bundle at exit; and once without it (the
+//                                first start after a build or an update)
+//   start → initialize answered spawn to the answer to `initialize` (Node,
+//                                then loading dist/server-main.js)
 //   diagnostics after an edit    a one-character edit in a 5,000-line policy
 //                                to its diagnostics: pulled (didChange then
 //                                textDocument/diagnostic, as VS Code does) and
@@ -20,7 +25,7 @@
 //
 // Run: node bench/lsp.mjs [--lines N] [--runs N]   (after node scripts/build.mjs)
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,9 +83,12 @@ function start({ pull }) {
       return conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'seccomp', version: 1, text } });
     },
     async stop() {
+      const exited = new Promise((resolve) => (proc.exitCode !== null ? resolve() : proc.once('exit', resolve)));
       await conn.sendRequest('shutdown');
       await conn.sendNotification('exit');
       conn.dispose();
+      // The server writes its code cache as it exits: the next start must find it.
+      await exited;
     },
   };
 }
@@ -117,13 +125,40 @@ function positions(needle, delta, count) {
 }
 
 // ---- start to first diagnostics (a fresh process each time) -----------------------
+/** Removes the server's code caches (dist/server-main.js.<runtime>.cache): the next start compiles the bundle. */
+function dropCodeCache() {
+  for (const f of readdirSync(join(root, 'dist'))) if (/^server-main\.js\..*\.cache$/.test(f)) rmSync(join(root, 'dist', f), { force: true });
+}
+/** Spawn → first diagnostics of `text`. */
+async function startOnce(text) {
+  const s = start({ pull: false });
+  const uri = 'file:///bench/start.seccomp';
+  const got = s.published(uri);
+  await s.init();
+  await s.open(uri, text);
+  await got;
+  const first = performance.now() - s.t0;
+  await s.stop();
+  return first;
+}
+// Without and with the cache in turns (each cold start writes the cache the next start reads):
+// the difference is a few tens of milliseconds, less than the machine's drift over a run.
+const startCold = [];
+const startWarm = [];
+for (let i = 0; i < 10; i++) {
+  dropCodeCache();
+  startCold.push(await startOnce(SMALL));
+  startWarm.push(await startOnce(SMALL));
+}
 const startTimes = [];
+const startInit = [];
 const startLarge = [];
 for (let i = 0; i < 8; i++) {
   const s = start({ pull: false });
   const uri = 'file:///bench/small.seccomp';
   const got = s.published(uri);
   await s.init();
+  startInit.push(performance.now() - s.t0);
   await s.open(uri, SMALL);
   await got;
   startTimes.push(performance.now() - s.t0);
@@ -135,7 +170,10 @@ for (let i = 0; i < 8; i++) {
   startLarge.push(performance.now() - t);
   await s.stop();
 }
+report('start → initialize answered', startInit);
 report('start → first diagnostics (small policy)', startTimes, 300);
+report('start → first diagnostics (small policy, in turns: with the code cache)', startWarm);
+report('start → first diagnostics (small policy, in turns: without it)', startCold);
 report(`first diagnostics of a ${LINES}-line policy (cold)`, startLarge);
 
 const TEN_K = largePolicy(10_000);
