@@ -38,9 +38,16 @@ const OUTPUT_BUFFERS = new Set(RETURNS_BYTES);
  * is, the usual escapes, other bytes in octal (`\0`, `\177`, `\33[`).
  */
 export function quote(bytes: string, limit: number, truncated: boolean): string {
-  let out = '"';
   const n = Math.min(bytes.length, limit);
-  for (let i = 0; i < n; i++) {
+  // Printable text (most paths) goes in whole, not a character at a time.
+  let plain = 0;
+  while (plain < n) {
+    const c = bytes.charCodeAt(plain);
+    if (c < 0x20 || c >= 0x7f || c === 0x22 || c === 0x5c) break;
+    plain++;
+  }
+  let out = '"' + (plain === bytes.length ? bytes : bytes.slice(0, plain));
+  for (let i = plain; i < n; i++) {
     const c = bytes.charCodeAt(i);
     if (c >= 0x20 && c < 0x7f) {
       if (c === 0x22) out += '\\"';
@@ -96,6 +103,50 @@ function decimalText(reg: string, width: 32 | 64, signed: boolean): string {
   }
   const v = unsigned(reg, width);
   return String(signed ? signedOf(v, width) : v);
+}
+
+/**
+ * decode.ts's flag and enum tables of a syscall's argument, kept per
+ * syscall object, ABI and index: decode.ts finds them by a key string,
+ * built for every argument of every row otherwise.
+ */
+type ArgTables<T> = WeakMap<SyscallInfo, Partial<Record<Abi, T[]>>>;
+const flagTables: ArgTables<ReturnType<typeof flagTable>> = new WeakMap();
+const enumTables: ArgTables<ReturnType<typeof enumTable>> = new WeakMap();
+function argTable<T>(cache: ArgTables<T>, make: (abi: Abi, syscall: string, index: number, arg: SyscallArg) => T, info: SyscallInfo, abi: Abi, i: number): T {
+  let byAbi = cache.get(info);
+  if (!byAbi) cache.set(info, byAbi = {});
+  const byIndex = byAbi[abi] ??= [];
+  return byIndex[i] ??= make(abi, info.name, i, info.args[i]!);
+}
+
+/** The keys of `str` and `buf` members: registers as strings. */
+const REG_KEYS = ['0', '1', '2', '3', '4', '5'];
+
+/**
+ * decodeFlags for a register, remembered per table by the register's text
+ * (a loop's calls pass the same flags: no BigInt, no decoding again).
+ */
+const flagsByReg = new WeakMap<object, Map<string, string>>();
+function flagsText(table: Parameters<typeof decodeFlags>[0], reg: string, width: 32 | 64): string {
+  let byReg = flagsByReg.get(table);
+  if (!byReg) flagsByReg.set(table, byReg = new Map());
+  // One table is always read at one width (its argument's on its ABI); the key is the register.
+  let text = byReg.get(reg);
+  if (text === undefined) {
+    text = decodeFlags(table, unsigned(reg, width));
+    if (byReg.size < 4096) byReg.set(reg, text);
+  }
+  return text;
+}
+
+/** errnoText, kept per ABI and errno: every failed call asks. */
+const errnoTexts = new Map<Abi, ReturnType<typeof errnoText>[]>();
+function errnoTextOf(abi: Abi, e: number): ReturnType<typeof errnoText> {
+  let byErrno = errnoTexts.get(abi);
+  if (!byErrno) errnoTexts.set(abi, byErrno = []);
+  if (e < 0 || e > 4095 || !Number.isInteger(e)) return errnoText(abi, e);
+  return byErrno[e] ??= errnoText(abi, e);
 }
 
 /** The register as an unsigned value of `width` bits. */
@@ -261,7 +312,7 @@ export class SyscallFormatter {
   }
 
   private stringArg(e: SyscallEvent, i: number, limit: number): string | undefined {
-    const s = e.str?.[String(i)];
+    const s = e.str?.[REG_KEYS[i]!];
     if (s === undefined) return undefined;
     if (s === null) return pointer(e.args[i] ?? '0x0');
     return quote(s, limit, e.truncated?.includes(i) ?? false);
@@ -287,7 +338,7 @@ export class SyscallFormatter {
       case 'path': return this.stringArg(e, r, 4096) ?? pointer(reg);
       case 'string': return this.stringArg(e, r, this.limit) ?? pointer(reg);
       case 'buffer': {
-        const b = e.buf?.[String(r)];
+        const b = e.buf?.[REG_KEYS[r]!];
         const returned = e.ret !== null && !e.errno;
         if (b === undefined) {
           // A call that returned no bytes wrote (or sent) none: strace shows the empty string.
@@ -302,15 +353,14 @@ export class SyscallFormatter {
       case 'pointer': return pointer(reg);
       case 'flags': {
         if (info.name === 'clone' && i !== 0) return pointer(reg);
-        const t = flagTable(abi, info.name, i, a);
-        return decodeFlags(t, unsigned(reg, width));
+        return flagsText(argTable(flagTables, flagTable, info, abi, i), reg, width);
       }
       case 'enum': {
         if (info.name === 'futex' && i === 1) return this.futexOp(abi, a, reg);
         if ((info.name === 'socket' || info.name === 'socketpair') && i === 2) return this.protocol(e, abi, reg);
         if (a.constants.length === 0) return String(signedOf(unsigned(reg, width), width));
         const v = unsigned(reg, width);
-        return decodeEnum(enumTable(abi, info.name, i, a), v, a.signed ? signedOf(v, width) : v);
+        return decodeEnum(argTable(enumTables, enumTable, info, abi, i), v, a.signed ? signedOf(v, width) : v);
       }
       case 'mode': return octalMode(unsigned(reg, width), abi);
       case 'size': return decimalText(reg, width, a.signed);
@@ -441,7 +491,7 @@ export class SyscallFormatter {
   ret(e: SyscallEvent, info: SyscallInfo | undefined, abi: Abi | undefined): string {
     if (e.ret === null || e.noreturn) return '?';
     if (e.errno) {
-      const t = errnoText(abi ?? 'x86_64', e.errno);
+      const t = errnoTextOf(abi ?? 'x86_64', e.errno);
       const head = t.restart ? '?' : '-1';
       return t.message ? `${head} ${t.name} (${t.message})` : `${head} ${t.name}`;
     }
