@@ -352,27 +352,30 @@ class ModelBuilder {
   private expandList(file: string, list: SyscallList): { names: string[]; raw: number[] } {
     const names: string[] = [];
     const raw: number[] = [];
-    const add = (item: ListItem, into: { names: string[]; raw: number[] }) => {
-      if (item.kind === 'Identifier') {
-        if (this.checkSyscallName(file, item.name, item)) into.names.push(item.name);
-      } else if (item.kind === 'GroupName') {
-        into.names.push(...this.expandGroup(file, item.name, item));
-      } else if (item.number) {
-        const n = item.number.value;
-        if (n > 0x7fffffffn) {
-          this.report('invalid-syscall-number', file, item.number, `syscall number ${cutName(item.number.text)} is out of range (0..0x7fffffff)`);
-        } else into.raw.push(Number(n));
-      }
-    };
-    for (const item of list.items) add(item, { names, raw });
+    for (const item of list.items) this.expandItem(file, item, names, raw);
     if (list.except) {
-      const removed = { names: [] as string[], raw: [] as number[] };
-      for (const item of list.except) add(item, removed);
-      const dropNames = new Set(removed.names);
-      const dropRaw = new Set(removed.raw);
+      const removedNames: string[] = [];
+      const removedRaw: number[] = [];
+      for (const item of list.except) this.expandItem(file, item, removedNames, removedRaw);
+      const dropNames = new Set(removedNames);
+      const dropRaw = new Set(removedRaw);
       return { names: names.filter((n) => !dropNames.has(n)), raw: raw.filter((n) => !dropRaw.has(n)) };
     }
     return { names, raw };
+  }
+
+  /** Adds what one list item stands for to `names` and `raw`, reporting what is wrong with it. */
+  private expandItem(file: string, item: ListItem, names: string[], raw: number[]): void {
+    if (item.kind === 'Identifier') {
+      if (this.checkSyscallName(file, item.name, item)) names.push(item.name);
+    } else if (item.kind === 'GroupName') {
+      for (const m of this.expandGroup(file, item.name, item)) names.push(m);
+    } else if (item.number) {
+      const n = item.number.value;
+      if (n > 0x7fffffffn) {
+        this.report('invalid-syscall-number', file, item.number, `syscall number ${cutName(item.number.text)} is out of range (0..0x7fffffff)`);
+      } else raw.push(Number(n));
+    }
   }
 
   private checkSyscallName(file: string, name: string, at: TextRange): boolean {
@@ -383,16 +386,17 @@ class ModelBuilder {
       return false;
     }
     this.occur({ kind: 'syscall', name, file, range: at });
-    const present = this.abis.filter((a) => info.numbers[a] !== undefined);
-    if (present.length === 0) {
+    let present = 0;
+    for (const a of this.abis) if (info.numbers[a] !== undefined) present++;
+    if (present === 0) {
       const where = Object.keys(info.numbers).join(', ');
       this.report('unknown-syscall', file, at, `\`${name}\` does not exist on ${this.abis.join(', ')} (only on ${where})`, {
         suggestions: replacementFor(name, this.abis),
       });
       return false;
     }
-    if (present.length < this.abis.length) {
-      const missing = this.abis.filter((a) => !present.includes(a));
+    if (present < this.abis.length) {
+      const missing = this.abis.filter((a) => info.numbers[a] === undefined);
       this.report('syscall-missing-on-abi', file, at, `\`${name}\` does not exist on ${missing.join(', ')}; the rule is skipped there`);
     }
     if (info.obsolete) {
@@ -473,7 +477,7 @@ class ModelBuilder {
       const s = p.statement;
       if (s.kind !== 'RuleStatement') continue;
       const { names, raw } = s.list ? this.expandList(p.file, s.list) : { names: [], raw: [] };
-      rules.push({ index: rules.length, file: p.file, statement: s, syscalls: [...new Set(names)], rawNumbers: [...new Set(raw)] });
+      rules.push({ index: rules.length, file: p.file, statement: s, syscalls: distinct(names), rawNumbers: distinct(raw) });
     }
     return rules;
   }
@@ -486,6 +490,8 @@ class ModelBuilder {
   private readonly firstResolution = new Map<PolicyRule, ({ readonly abi: Abi; readonly cond: Cond } | null | undefined)[]>();
   /** Per rule with a condition, the distinct identifiers it names. */
   private readonly conditionNames = new Map<PolicyRule, readonly string[]>();
+  /** Per rule (by index), the records of its syscalls, looked up once for every ABI. */
+  private readonly syscallInfos: (readonly SyscallInfo[])[] = [];
 
   private buildTable(abi: Abi, rules: readonly PolicyRule[], settings: { defaultStmt?: PlacedStatement; badarchStmt?: PlacedStatement },
     resolver: ExpressionResolver): AbiTable {
@@ -496,57 +502,37 @@ class ModelBuilder {
     };
     const kill: ConcreteAction = { kind: 'kill_process', data: 0 };
     const bySyscall = new Map<number, AbiRule[]>();
-    const add = (rule: PolicyRule, syscall: string, nr: number, condition: Cond, action: ConcreteAction) => {
-      let list = bySyscall.get(nr);
-      if (!list) bySyscall.set(nr, (list = []));
-      list.push({ rule, syscall, nr, condition, action });
-    };
     for (const rule of rules) {
       const action = resolveAction(rule.statement.action, rule.file, abi, resolver);
       if (!action) continue;
+      let infos = this.syscallInfos[rule.index];
+      if (!infos) this.syscallInfos[rule.index] = infos = rule.syscalls.map((name) => getSyscall(name)!);
       const expr = rule.statement.condition;
       if (!expr) {
-        for (const name of rule.syscalls) {
-          const nr = getSyscall(name)!.numbers[abi];
-          if (nr !== undefined) add(rule, name, nr, TRUE, action);
+        for (let i = 0; i < infos.length; i++) {
+          const nr = infos[i]!.numbers[abi];
+          if (nr !== undefined) addEntry(bySyscall, { rule, syscall: rule.syscalls[i]!, nr, condition: TRUE, action });
         }
-        for (const nr of rule.rawNumbers) add(rule, `syscall(${nr})`, nr, TRUE, action);
+        for (const nr of rule.rawNumbers) addEntry(bySyscall, { rule, syscall: `syscall(${nr})`, nr, condition: TRUE, action });
         continue;
       }
       let count = rule.rawNumbers.length;
-      for (const name of rule.syscalls) if (getSyscall(name)!.numbers[abi] !== undefined) count++;
-      let names = this.conditionNames.get(rule);
-      if (!names) this.conditionNames.set(rule, (names = identifierNames(expr)));
-      let first = this.firstResolution.get(rule);
-      if (!first) this.firstResolution.set(rule, (first = new Array(rule.syscalls.length + rule.rawNumbers.length)));
+      for (const info of infos) if (info.numbers[abi] !== undefined) count++;
       // Syscalls of a rule whose named arguments sit at the same places with the
       // same widths and kinds get the same condition: resolve it once for them.
       const resolved = count > 1 ? new Map<string, Cond>() : undefined;
-      const resolve = (target: number, info: SyscallInfo | undefined, label: string): Cond => {
-        // An earlier ABI where every name means the same resolved it cleanly: the same condition.
-        const earlier = first![target];
-        if (earlier && earlier.abi !== abi && resolver.sameMeaning(names!, info, earlier.abi, abi)) return earlier.cond;
-        const key = resolved ? (info ? names!.map((n) => argKey(info, n, abi)).join(',') : 'raw') : '';
-        const known = resolved?.get(key);
-        if (known) return known;
-        const before = resolver.reports;
-        const scope: Scope = { abi, syscall: info, syscallLabel: label, ruleSyscalls: rule.syscalls, file: rule.file };
-        const c = resolver.condition(expr, scope);
-        const condition = c ? simplify(c) : TRUE;
-        resolved?.set(key, condition);
-        if (earlier === undefined) first![target] = c && resolver.reports === before ? { abi, cond: condition } : null;
-        return condition;
-      };
-      rule.syscalls.forEach((name, i) => {
-        const info = getSyscall(name)!;
-        const nr = info.numbers[abi];
-        if (nr !== undefined) add(rule, name, nr, resolve(i, info, name), action);
-      });
-      rule.rawNumbers.forEach((nr, j) => {
+      for (let i = 0; i < infos.length; i++) {
+        const nr = infos[i]!.numbers[abi];
+        if (nr === undefined) continue;
+        const name = rule.syscalls[i]!;
+        addEntry(bySyscall, { rule, syscall: name, nr, condition: this.ruleCondition(rule, expr, i, infos[i], name, abi, resolved, resolver), action });
+      }
+      for (let j = 0; j < rule.rawNumbers.length; j++) {
         // A raw number has no signature: only argN.
+        const nr = rule.rawNumbers[j]!;
         const label = `syscall(${nr})`;
-        add(rule, label, nr, resolve(rule.syscalls.length + j, undefined, label), action);
-      });
+        addEntry(bySyscall, { rule, syscall: label, nr, condition: this.ruleCondition(rule, expr, infos.length + j, undefined, label, abi, resolved, resolver), action });
+      }
     }
     return {
       abi,
@@ -555,7 +541,56 @@ class ModelBuilder {
       bySyscall,
     };
   }
+
+  /**
+   * The condition of `rule` for its target number `target` (syscall `info`,
+   * or a raw number) on `abi`: shared from an earlier ABI where every name
+   * means the same and it resolved cleanly, else from a syscall of the rule
+   * with the same argument layout on this ABI (`resolved`, keyed by layout;
+   * absent when the rule has one target here), else resolved.
+   */
+  private ruleCondition(rule: PolicyRule, expr: Expression, target: number, info: SyscallInfo | undefined, label: string, abi: Abi,
+    resolved: Map<string, Cond> | undefined, resolver: ExpressionResolver): Cond {
+    let names = this.conditionNames.get(rule);
+    if (!names) this.conditionNames.set(rule, (names = identifierNames(expr)));
+    let first = this.firstResolution.get(rule);
+    if (!first) this.firstResolution.set(rule, (first = new Array(rule.syscalls.length + rule.rawNumbers.length)));
+    const earlier = first[target];
+    if (earlier && earlier.abi !== abi && resolver.sameMeaning(names, info, earlier.abi, abi)) return earlier.cond;
+    const key = resolved ? (info ? layoutKey(info, names, abi) : 'raw') : '';
+    const known = resolved?.get(key);
+    if (known) return known;
+    const before = resolver.reports;
+    const scope: Scope = { abi, syscall: info, syscallLabel: label, ruleSyscalls: rule.syscalls, file: rule.file };
+    const c = resolver.condition(expr, scope);
+    const condition = c ? simplify(c) : TRUE;
+    resolved?.set(key, condition);
+    if (earlier === undefined) first[target] = c && resolver.reports === before ? { abi, cond: condition } : null;
+    return condition;
+  }
 }
+
+function addEntry(bySyscall: Map<number, AbiRule[]>, entry: AbiRule): void {
+  const list = bySyscall.get(entry.nr);
+  if (list) list.push(entry);
+  else bySyscall.set(entry.nr, [entry]);
+}
+
+/** The argument layout a condition naming `names` sees in `sys` on `abi` (argKey of each name), kept per syscall, ABI and name. */
+function layoutKey(sys: SyscallInfo, names: readonly string[], abi: Abi): string {
+  let perAbi = argKeys.get(sys);
+  if (!perAbi) argKeys.set(sys, (perAbi = {}));
+  const known = (perAbi[abi] ??= new Map());
+  let key = '';
+  for (let i = 0; i < names.length; i++) {
+    const n = names[i]!;
+    let k = known.get(n);
+    if (k === undefined) known.set(n, (k = argKey(sys, n, abi)));
+    key = i === 0 ? k : `${key},${k}`;
+  }
+  return key;
+}
+const argKeys = new WeakMap<SyscallInfo, Partial<Record<Abi, Map<string, string>>>>();
 
 /**
  * What resolving the name `n` for `sys` on `abi` depends on: its place, width
@@ -568,6 +603,15 @@ function argKey(sys: SyscallInfo, n: string, abi: Abi): string {
   const where = p.kind === 'reg' ? `${p.reg}` : p.kind === 'pair' ? `${p.lo}+${p.hi}` : `none:${p.reason}`;
   const named = a.positional && sys.args.some((x) => x.name === n || x.aliases.includes(n)) ? `:${sys.name}` : '';
   return `${where}:${a.arg.width[abi]}:${a.arg.kind}:${isGenericArg(a.arg) ? 'g' : a.arg.type}${named}`;
+}
+
+/** `[...new Set(items)]`, without the set for the short lists most rules have. */
+function distinct<T>(items: T[]): T[] {
+  if (items.length > 16) return [...new Set(items)];
+  for (let i = 1; i < items.length; i++) {
+    if (items.lastIndexOf(items[i]!, i - 1) >= 0) return [...new Set(items)];
+  }
+  return items;
 }
 
 /** The distinct identifiers of an expression (arguments, constants, defines). */

@@ -202,6 +202,13 @@ export class ExpressionResolver {
    * `defineValue` as before.
    */
   private evaluateDefines(name: string, abi: Abi): void {
+    const sym = this.ctx.defines.get(name)!;
+    if (!namesADefine(sym.value, this.ctx.defines)) {
+      // Most values name no other define: nothing to order, and no cycle to watch for.
+      const v = sym.value ? this.constant(sym.value, sym.file, abi) : undefined;
+      this.valuesOf(name).set(abi, v ?? null);
+      return;
+    }
     const stack: { name: string; expanded: boolean }[] = [{ name, expanded: false }];
     while (stack.length > 0) {
       const top = stack[stack.length - 1]!;
@@ -489,6 +496,16 @@ function samePlace(p: ArgPlace, q: ArgPlace): boolean {
 /** An ABI where `sys` exists, to read where its documented parameters sit (argN-named ones are never moved). */
 function scopeAbiOf(sys: SyscallInfo): Abi {
   return (Object.keys(sys.numbers)[0] as Abi | undefined) ?? 'x86_64';
+}
+
+/** Whether an expression names a define (`definesNamedIn` is not empty), without building the list. */
+function namesADefine(e: Expression | undefined, defines: ReadonlyMap<string, DefineSymbol>): boolean {
+  if (!e) return false;
+  switch (e.kind) {
+    case 'IntegerLiteral': return false;
+    case 'Identifier': return defines.has(e.name);
+    default: return definesNamedIn(e, defines).length > 0;
+  }
 }
 
 /** The defines an expression names, without recursion (a value may be a long chain of operators). */
