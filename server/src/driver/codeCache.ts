@@ -14,11 +14,12 @@
  * rejected cache costs nothing but the plain compile, and a new one is
  * written when the process exits (it then holds every function the session
  * compiled); a folder that cannot be written to keeps the plain compile.
- * The cache is as trusted as the bundle beside it: whoever can write one can
- * write the other.
+ * The cache is code, trusted as the bundle beside it is: a cache file is
+ * used only when it belongs to this user (or root) and nobody else may
+ * write to it, so another user cannot plant one in a folder open to all.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire, wrap } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
@@ -45,13 +46,8 @@ export function requireWithCodeCache(bundle: string): unknown {
   const source = readFileSync(bundle, 'utf8');
   const hash = createHash('sha256').update(source).digest();
   const cacheFile = codeCachePath(bundle);
-  let cached: Buffer | undefined;
-  try {
-    const data = readFileSync(cacheFile);
-    if (data.length > HASH_BYTES && data.subarray(0, HASH_BYTES).equals(hash)) cached = data.subarray(HASH_BYTES);
-  } catch {
-    // No cache yet (or unreadable): compiled as usual.
-  }
+  const data = readTrusted(cacheFile);
+  const cached = data && data.length > HASH_BYTES && data.subarray(0, HASH_BYTES).equals(hash) ? data.subarray(HASH_BYTES) : undefined;
   const script = new Script(wrap(source), { filename: bundle, ...(cached ? { cachedData: cached } : {}) });
   if (!cached || script.cachedDataRejected) process.once('exit', () => writeCache(cacheFile, hash, script));
   const module = { exports: {} as unknown, filename: bundle, id: bundle, loaded: false };
@@ -61,11 +57,27 @@ export function requireWithCodeCache(bundle: string): unknown {
   return module.exports;
 }
 
+/** The file's bytes when it is a regular file of this user or root that only its owner may write; else undefined. */
+function readTrusted(path: string): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const st = fstatSync(fd);
+    const owner = st.uid === 0 || st.uid === process.getuid?.();
+    return st.isFile() && owner && (st.mode & 0o022) === 0 ? readFileSync(fd) : undefined;
+  } catch {
+    return undefined; // no cache yet, or unreadable: compiled as usual
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /** Writes the cache (a temporary file renamed into place: a reader never sees half of one); failures are ignored. */
 function writeCache(cacheFile: string, hash: Buffer, script: Script): void {
   const temporary = `${cacheFile}.${process.pid}.tmp`;
   try {
-    writeFileSync(temporary, Buffer.concat([hash, script.createCachedData()]), { mode: 0o644 });
+    // `wx`: never through a file (or link) someone left at that name.
+    writeFileSync(temporary, Buffer.concat([hash, script.createCachedData()]), { mode: 0o644, flag: 'wx' });
     renameSync(temporary, cacheFile);
   } catch {
     try {

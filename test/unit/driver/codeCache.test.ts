@@ -8,7 +8,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -58,6 +59,31 @@ test('a cache that cannot be written or read is no error', () => {
     writeFileSync(join(dir, cache!), 'not a cache');
     assert.equal(run(dir, bundle), 'CCCC ok');
     assert.ok(existsSync(join(dir, cache!)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a cache others may write to is not used: it could hold anyone\'s code', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'seccomp-codecache-'));
+  try {
+    const bundle = join(dir, 'bundle.js');
+    const source = (word: string) => `function answer() { return '${word}'; }\nmodule.exports = { answer: answer() };\n`;
+    // A valid cache of other code, labelled with the real bundle's hash (as V8 would take it: same length).
+    writeFileSync(bundle, source('EVIL'));
+    run(dir, bundle);
+    const [name] = caches(dir);
+    const cache = join(dir, name!);
+    const planted = readFileSync(cache);
+    writeFileSync(bundle, source('GOOD'));
+    createHash('sha256').update(source('GOOD')).digest().copy(planted, 0);
+    writeFileSync(cache, planted);
+    chmodSync(cache, 0o666);
+    assert.equal(run(dir, bundle), 'GOOD ok');
+    chmodSync(cache, 0o644);
+    // The same file kept to its owner is trusted as the bundle is (this is what the check above refused).
+    writeFileSync(cache, planted);
+    assert.equal(run(dir, bundle), 'EVIL ok');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
