@@ -107,7 +107,11 @@ export class EventParser {
   constructor(private readonly onEvent: (event: TraceEvent) => void) {}
 
   push(chunk: Uint8Array | string): void {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1');
+    if (typeof chunk !== 'string') {
+      this.pushBytes(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      return;
+    }
+    const text = chunk;
     let start = 0;
     let nl = text.indexOf('\n');
     if (nl < 0) {
@@ -127,6 +131,33 @@ export class EventParser {
       nl = text.indexOf('\n', start);
     }
     this.tail = text.slice(start);
+  }
+
+  /**
+   * Bytes are decoded a line at a time: a string an event keeps (a register
+   * a run report remembers) then holds on to its line, not to the whole
+   * chunk (up to 64 KiB) that a slice of the chunk's text would keep alive.
+   */
+  private pushBytes(buf: Buffer): void {
+    let start = 0;
+    let nl = buf.indexOf(10);
+    if (nl < 0) {
+      this.tail += buf.toString('latin1');
+      return;
+    }
+    if (this.tail) {
+      const first = this.tail + buf.toString('latin1', 0, nl);
+      this.tail = '';
+      this.line(first);
+      start = nl + 1;
+      nl = buf.indexOf(10, start);
+    }
+    while (nl >= 0) {
+      if (nl > start) this.line(buf.toString('latin1', start, nl));
+      start = nl + 1;
+      nl = buf.indexOf(10, start);
+    }
+    this.tail = start < buf.length ? buf.toString('latin1', start) : '';
   }
 
   end(): void {
