@@ -48,9 +48,11 @@ function load(): Db {
   const byFamily = new Map<string, ConstantInfo[]>();
   for (const [name, family, raw] of CONSTANTS) {
     const values: Partial<Record<Abi, bigint>> = {};
+    // Most constants have one value on every ABI: converted once (this table is built on the server's first check).
+    const everywhere = typeof raw === 'string' ? BigInt(raw) : undefined;
     ABI_COLUMNS.forEach((abi, i) => {
-      const s = typeof raw === 'string' ? raw : raw[i];
-      if (s !== null && s !== undefined) values[abi] = BigInt(s);
+      if (everywhere !== undefined) values[abi] = everywhere;
+      else if (raw[i] !== null && raw[i] !== undefined) values[abi] = BigInt(raw[i]!);
     });
     const message = family === ERRNO_FAMILY ? ERRNO_MESSAGES[name] : undefined;
     const info: ConstantInfo = message !== undefined ? { name, values, family, message } : { name, values, family };
@@ -64,8 +66,8 @@ function load(): Db {
     list,
     byName,
     byFamily,
-    errnoByValue: reverse(list, ERRNO_FAMILY),
-    signalByValue: reverse(list, SIGNAL_FAMILY),
+    errnoByValue: reverse(byFamily.get(ERRNO_FAMILY) ?? [], ERRNO_FAMILY),
+    signalByValue: reverse(byFamily.get(SIGNAL_FAMILY) ?? [], SIGNAL_FAMILY),
   };
   return db;
 }

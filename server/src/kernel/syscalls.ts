@@ -26,9 +26,13 @@ function widths(w64: 32 | 64): Readonly<Record<Abi, 32 | 64>> {
   return out;
 }
 
+/** widths(32) and widths(64), made once: the table is built on the server's first check, an argument at a time. */
+let widthsBy: Readonly<Record<32 | 64, Readonly<Record<Abi, 32 | 64>>>> | undefined;
+
 function toArg(row: ArgRow, index: number, layout: Partial<Record<Abi, readonly ArgPlace[]>>): SyscallArg {
   const [name, aliases, type, kind, signed, w64, constants] = row;
-  const width = { ...widths(w64) };
+  widthsBy ??= { 32: widths(32), 64: widths(64) };
+  const width = { ...widthsBy[w64] };
   // A 64-bit value split over a register pair is compared on all 64 bits.
   for (const abi of ABI_COLUMNS) if (layout[abi]?.[index]?.kind === 'pair') width[abi] = 64;
   return { name, aliases, type, kind, signed: signed === 1, width, constants };
@@ -71,9 +75,12 @@ function load(): Db {
     const sig = sigs.get(name);
     const rows = sig ? sig[2] : [];
     const layout: Partial<Record<Abi, readonly ArgPlace[]>> = {};
+    const own = layouts.get(name);
+    // "Parameter i in register i": one list shared by the ABIs without a layout of their own.
+    let inRegisters: readonly ArgPlace[] | undefined;
     for (const abi of ABI_COLUMNS) {
       if (numbers[abi] === undefined) continue;
-      layout[abi] = layouts.get(name)?.get(abi) ?? rows.map((_, i) => REG[i]!);
+      layout[abi] = own?.get(abi) ?? (inRegisters ??= rows.map((_, i) => REG[i]!));
     }
     const doc = Object.prototype.hasOwnProperty.call(SYSCALL_DOCS, name) ? SYSCALL_DOCS[name] : undefined;
     const info: SyscallInfo = {
