@@ -54,6 +54,10 @@ function isBlank(c: number): boolean {
     || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
+const ACTION_NUMBER: Readonly<Record<ConcreteAction['kind'], number>> = {
+  allow: 0, log: 1, errno: 2, trap: 3, trace: 4, notify: 5, kill_thread: 6, kill_process: 7,
+};
+
 function same(a: ConcreteAction, b: ConcreteAction): boolean {
   return a.kind === b.kind && a.data === b.data;
 }
@@ -75,12 +79,11 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
   const fates: [PolicyRule, Fate][] = [];
   // Two entries of one syscall on one ABI with the same action and the same
   // condition text (spacing aside) resolve to the same thing: a duplicate.
-  // Both are numbered (a condition text once per rule, an action once per
-  // rule and ABI), so an entry's key is a number: condition × 2^20 + action.
+  // Both are numbered (a condition text once per rule, an action by its kind
+  // and data), so an entry's key is a number: condition × 2^24 + action.
   const textIds = new Map<string, number>();
   const textIdOf: (number | undefined)[] = new Array(model.rules.length);
   const actionIds = new Map<string, number>();
-  const actionIdOf = new Map<ConcreteAction, number>();
   const keyOf = (e: AbiRule): number => {
     let t = textIdOf[e.rule.index];
     if (t === undefined) {
@@ -90,14 +93,16 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
       textIds.set(text, t);
       textIdOf[e.rule.index] = t;
     }
-    let a = actionIdOf.get(e.action);
-    if (a === undefined) {
-      const text = `${e.action.kind}(${e.action.data})`;
-      a = actionIds.get(text) ?? actionIds.size;
+    // An action's number: its kind and 16-bit data (what resolved actions hold), else one past them per distinct text.
+    const { kind, data } = e.action;
+    let a: number;
+    if (Number.isInteger(data) && data >= 0 && data <= 0xffff) a = ACTION_NUMBER[kind] * 0x10000 + data;
+    else {
+      const text = `${kind}(${data})`;
+      a = actionIds.get(text) ?? 9 * 0x10000 + actionIds.size;
       actionIds.set(text, a);
-      actionIdOf.set(e.action, a);
     }
-    return t * 0x100000 + a;
+    return t * 0x1000000 + a;
   };
   for (const table of model.tables.values()) {
     for (const entries of table.bySyscall.values()) {

@@ -107,23 +107,28 @@ export function simplify(cond: Cond): Cond {
       if (inner.kind === 'true') return FALSE;
       if (inner.kind === 'false') return TRUE;
       if (inner.kind === 'not') return inner.item;
-      return { kind: 'not', item: inner };
+      // Conditions are immutable: one that is already simple is returned as it is, not copied.
+      return inner === cond.item ? cond : { kind: 'not', item: inner };
     }
     case 'and':
     case 'or': {
       const absorbing = cond.kind === 'and' ? 'false' : 'true';
       const neutral = cond.kind === 'and' ? 'true' : 'false';
       const items: Cond[] = [];
+      let changed = false;
       for (const item of cond.items) {
         const s = simplify(item);
         if (s.kind === absorbing) return s;
-        if (s.kind === neutral) continue;
-        if (s.kind === cond.kind) items.push(...s.items);
-        else items.push(s);
+        if (s.kind === neutral) { changed = true; continue; }
+        if (s.kind === cond.kind) { changed = true; items.push(...s.items); }
+        else {
+          if (s !== item) changed = true;
+          items.push(s);
+        }
       }
       if (items.length === 0) return cond.kind === 'and' ? TRUE : FALSE;
       if (items.length === 1) return items[0]!;
-      return { kind: cond.kind, items };
+      return changed ? { kind: cond.kind, items } : cond;
     }
   }
 }

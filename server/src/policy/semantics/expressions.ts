@@ -112,6 +112,13 @@ export class ExpressionResolver {
   defineValueTable(): Map<string, Map<Abi, bigint>> {
     const out = new Map<string, Map<Abi, bigint>>();
     for (const [name, perAbi] of this.defineValues) {
+      let complete = true;
+      for (const v of perAbi.values()) if (v === null) complete = false;
+      if (complete) {
+        // Nothing to leave out (the usual case): the map itself, which nothing changes after building.
+        out.set(name, perAbi as Map<Abi, bigint>);
+        continue;
+      }
       const m = new Map<Abi, bigint>();
       for (const [abi, v] of perAbi) if (v !== null) m.set(abi, v);
       out.set(name, m);
