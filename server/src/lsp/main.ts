@@ -351,7 +351,8 @@ function validateSoon(doc: OpenDocument, delay = debounceMs): void {
           await waiting;
           // Edited, or the settings changed and a newer check will publish: nothing to say for this one.
           // Otherwise diagnosticsOf answers for the settings in force now (re-analysing if they changed it).
-          if (lifecycle.shutDown || documents.get(checked.uri)?.version !== checked.version || pending.has(checked.uri)) return;
+          if (lifecycle.shutDown || documents.get(checked.uri)?.version !== checked.version) return;
+          if (pending.has(checked.uri) || checks.isRunning(checked)) return;
         }
         void connection.sendDiagnostics({ uri: checked.uri, version: checked.version, diagnostics: diagnosticsOf(checked) });
       });
