@@ -104,6 +104,8 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
     }
     return t * 0x1000000 + a;
   };
+  // The conditions whose outcome is fixed, gathered in the same pass over the entries (lintConditions reports them).
+  const outcomes = new Outcomes(model.rules.length);
   for (const table of model.tables.values()) {
     for (const entries of table.bySyscall.values()) {
       // Linear passes: the first entry per (action, condition), and whether anything later differs from default.
@@ -128,6 +130,7 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
         // Redundant: same as default and nothing after it could decide otherwise.
         if (same(entry.action, table.defaultAction) && !laterDiffers[i]) f.redundant++;
         if (!decider && entry.condition.kind === 'true') decider = entry;
+        if (entry.rule.statement.condition) outcomes.add(entry, table.abi);
       }
     }
   }
@@ -148,7 +151,7 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
   }
 
   lintHints(model, report);
-  lintConditions(model, report);
+  lintConditions(model, report, outcomes);
   lintLoader(model, report);
   return sink.list;
 }
@@ -365,30 +368,39 @@ function registersReadOnce(c: Cond, state: { seen: number }): boolean {
 /** The argument and constant occurrences per file, by offset (a later one at an offset replaces an earlier). */
 type OccurrencesAt = ReadonlyMap<number, Occurrence>;
 
-function lintConditions(model: PolicyModel, report: Report): void {
-  // Per rule (by index): how many of its (ABI, syscall) entries have a condition, and the fixed outcomes found.
-  const outcomeOf: ({ entries: number; fixed: { abi: Abi; value: boolean }[] } | undefined)[] = new Array(model.rules.length);
-  const outcomes: PolicyRule[] = [];
-  // The builder shares one condition between the syscalls and ABIs it means the same for: decide each once.
-  const decided = new Map<Cond, boolean | undefined>();
-  for (const table of model.tables.values()) {
-    for (const entries of table.bySyscall.values()) {
-      for (const e of entries) {
-        if (!e.rule.statement.condition) continue;
-        let o = outcomeOf[e.rule.index];
-        if (!o) {
-          outcomeOf[e.rule.index] = o = { entries: 0, fixed: [] };
-          outcomes.push(e.rule);
-        }
-        o.entries++;
-        let value = decided.get(e.condition);
-        if (value === undefined && !decided.has(e.condition)) decided.set(e.condition, (value = fixedOutcome(e.condition)));
-        if (value !== undefined) o.fixed.push({ abi: table.abi, value });
-      }
-    }
+/** Per rule with a condition: how many of its (ABI, syscall) entries it has, and the fixed outcomes found among them. */
+class Outcomes {
+  /** By rule index. */
+  private readonly of: ({ entries: number; fixed: { abi: Abi; value: boolean }[] } | undefined)[];
+  /** Rules in the order their first entry was met. */
+  readonly rules: PolicyRule[] = [];
+  /** The builder shares one condition between the syscalls and ABIs it means the same for: each is decided once. */
+  private readonly decided = new Map<Cond, boolean | undefined>();
+
+  constructor(rules: number) {
+    this.of = new Array(rules);
   }
-  for (const rule of outcomes) {
-    const { entries, fixed } = outcomeOf[rule.index]!;
+
+  add(e: AbiRule, abi: Abi): void {
+    let o = this.of[e.rule.index];
+    if (!o) {
+      this.of[e.rule.index] = o = { entries: 0, fixed: [] };
+      this.rules.push(e.rule);
+    }
+    o.entries++;
+    let value = this.decided.get(e.condition);
+    if (value === undefined && !this.decided.has(e.condition)) this.decided.set(e.condition, (value = fixedOutcome(e.condition)));
+    if (value !== undefined) o.fixed.push({ abi, value });
+  }
+
+  get(rule: PolicyRule): { entries: number; fixed: readonly { abi: Abi; value: boolean }[] } {
+    return this.of[rule.index]!;
+  }
+}
+
+function lintConditions(model: PolicyModel, report: Report, outcomes: Outcomes): void {
+  for (const rule of outcomes.rules) {
+    const { entries, fixed } = outcomes.get(rule);
     if (fixed.length === 0) continue;
     const value = fixed[0]!.value;
     if (fixed.some((o) => o.value !== value)) continue;
