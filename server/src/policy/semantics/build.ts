@@ -487,9 +487,9 @@ class ModelBuilder {
    * raw numbers): the first ABI that resolved it and the condition, or null
    * when that resolution reported something (then every ABI resolves its own).
    */
-  private readonly firstResolution = new Map<PolicyRule, ({ readonly abi: Abi; readonly cond: Cond } | null | undefined)[]>();
-  /** Per rule with a condition, the distinct identifiers it names. */
-  private readonly conditionNames = new Map<PolicyRule, readonly string[]>();
+  private readonly firstResolution: ({ readonly abi: Abi; readonly cond: Cond } | null | undefined)[][] = [];
+  /** Per rule with a condition (by index), the distinct identifiers it names. */
+  private readonly conditionNames: (readonly string[])[] = [];
   /** Per rule (by index), the records of its syscalls, looked up once for every ABI. */
   private readonly syscallInfos: (readonly SyscallInfo[])[] = [];
 
@@ -551,10 +551,8 @@ class ModelBuilder {
    */
   private ruleCondition(rule: PolicyRule, expr: Expression, target: number, info: SyscallInfo | undefined, label: string, abi: Abi,
     resolved: Map<string, Cond> | undefined, resolver: ExpressionResolver): Cond {
-    let names = this.conditionNames.get(rule);
-    if (!names) this.conditionNames.set(rule, (names = identifierNames(expr)));
-    let first = this.firstResolution.get(rule);
-    if (!first) this.firstResolution.set(rule, (first = new Array(rule.syscalls.length + rule.rawNumbers.length)));
+    const names = (this.conditionNames[rule.index] ??= identifierNames(expr));
+    const first = (this.firstResolution[rule.index] ??= new Array(rule.syscalls.length + rule.rawNumbers.length));
     const earlier = first[target];
     if (earlier && earlier.abi !== abi && resolver.sameMeaning(names, info, earlier.abi, abi)) return earlier.cond;
     const key = resolved ? (info ? layoutKey(info, names, abi) : 'raw') : '';
@@ -653,9 +651,17 @@ const ACTION_KIND: Record<Action['name'], ActionKind> = {
   kill_thread: 'kill_thread', errno: 'errno', trap: 'trap', trace: 'trace',
 };
 
+/** The actions that take no operand (and `trap` without one), shared: actions are never changed. */
+const PLAIN_ACTIONS: Partial<Record<ActionKind, ConcreteAction>> = {
+  allow: { kind: 'allow', data: 0 }, log: { kind: 'log', data: 0 }, notify: { kind: 'notify', data: 0 },
+  kill_process: { kind: 'kill_process', data: 0 }, kill_thread: { kind: 'kill_thread', data: 0 }, trap: { kind: 'trap', data: 0 },
+};
+
 /** Resolves an action for one ABI; undefined when its operand is invalid (already reported). */
 export function resolveAction(action: Action, file: string, abi: Abi, resolver: ExpressionResolver): ConcreteAction | undefined {
   const kind = ACTION_KIND[action.name];
+  const plain = PLAIN_ACTIONS[kind];
+  if (plain && !action.argument) return plain;
   if (kind === 'errno') {
     if (!action.argument) return undefined;
     const v = resolver.errnoValue(action.argument, file, abi);
