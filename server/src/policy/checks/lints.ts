@@ -278,6 +278,7 @@ export function fixedOutcome(cond: Cond): boolean | undefined {
   // fixed on its own (the resolver reported it) or free, so the whole is never fixed. Checking
   // that first keeps this lint cheap on large policies (a group rule has hundreds of entries).
   if (readsEachRegisterOnce(cond)) return undefined;
+  if (isSetTest(cond)) return undefined;
   const s = simplify(cond);
   if (s.kind === 'true' || s.kind === 'false') return undefined;
   const cmps: Compare[] = [];
@@ -342,6 +343,26 @@ export function fixedOutcome(cond: Cond): boolean | undefined {
     return true;
   };
   return tryFrom(0) ? seen : undefined;
+}
+
+/**
+ * `arg in (…)` and `arg not in (…)` (possibly negated): comparisons of one
+ * whole register (or pair) with `==` joined by `||`, or with `!=` joined by
+ * `&&`. A few values cannot cover a register's 2^32 or more, so some
+ * argument makes the test true and some makes it false: never fixed, which
+ * the search below would find with more work (it is what `ioctl` rules have).
+ */
+function isSetTest(cond: Cond): boolean {
+  let c = cond;
+  while (c.kind === 'not') c = c.item;
+  if (c.kind !== 'or' && c.kind !== 'and') return false;
+  const op = c.kind === 'or' ? '==' : '!=';
+  const first = c.items[0];
+  if (!first || first.kind !== 'cmp') return false;
+  for (const x of c.items) {
+    if (x.kind !== 'cmp' || x.op !== op || x.arg !== first.arg || x.hi !== first.hi || x.width !== first.width || x.mask !== maxOf(x.width)) return false;
+  }
+  return true;
 }
 
 function readsEachRegisterOnce(cond: Cond): boolean {
@@ -485,53 +506,61 @@ function namesAndFamilies(list: readonly ConstantInfo[]): { names: Set<string>; 
 }
 const constantSets = new WeakMap<readonly ConstantInfo[], { names: Set<string>; families: Set<string> }>();
 
+/** Reports the constants of another family than the argument `argSide` is built on, in it and in `constSides`. */
+function checkForeign(model: PolicyModel, rule: PolicyRule, occ: OccurrencesAt, report: Report,
+  argSide: Expression, constSides: readonly (Expression | undefined)[]): void {
+  const arg = argumentOf(argSide, occ);
+  if (!arg || /^arg[0-5]$/.test(arg.name)) return;
+  // The constants that fit this argument in every syscall of the rule that has it.
+  const fitting: Fitting[] = [];
+  for (const name of arg.syscalls) {
+    const f = fittingFor(name, arg.name);
+    if (f) fitting.push(f);
+  }
+  if (fitting.length === 0) return;
+  const found: { name: string; range: TextRange }[] = [];
+  constantsIn(argSide, occ, found);
+  for (const side of constSides) constantsIn(side, occ, found);
+  for (const c of found) {
+    const info = getConstant(c.name);
+    if (!info) continue;
+    const bad = fitting.find((f) => !f.names.has(c.name) && !f.families.has(info.family) && !(f.bits && hasTwin(model, info, f.list)));
+    if (!bad) continue;
+    const a = findArg(getSyscall(bad.sys)!, arg.name)!.arg;
+    report('foreign-constant', rule.file, c.range,
+      `\`${c.name}\` is a \`${info.family}*\` constant, but \`${arg.name}\` of \`${bad.sys}\` takes ${a.constants.map((x) => `\`${x}${getConstant(x) ? '' : '*'}\``).join(', ')}: the value is compared as a plain number, which is rarely what was meant`);
+  }
+}
+
+/**
+ * In a bit set, a twin with the same non-zero value on every ABI (O_CLOEXEC for SOCK_CLOEXEC) is
+ * the same bit: not a mistake worth a warning. Zero is no twin (`prot == O_RDONLY` is not PROT_NONE
+ * by intent), and in an enum equal values are a coincidence (SOCK_STREAM and AF_UNIX are both 1).
+ */
+function hasTwin(model: PolicyModel, info: ConstantInfo, list: readonly ConstantInfo[]): boolean {
+  return list.some((f) => model.abis.every((abi) => {
+    const v = info.values[abi];
+    return v !== undefined && v !== 0n && f.values[abi] === v;
+  }));
+}
+
 function foreignConstants(model: PolicyModel, rule: PolicyRule, e: Expression, occ: OccurrencesAt, report: Report): void {
-  const check = (argSide: Expression, constSides: (Expression | undefined)[]) => {
-    const arg = argumentOf(argSide, occ);
-    if (!arg || /^arg[0-5]$/.test(arg.name)) return;
-    // The constants that fit this argument in every syscall of the rule that has it.
-    const fitting: Fitting[] = [];
-    for (const name of arg.syscalls) {
-      const f = fittingFor(name, arg.name);
-      if (f) fitting.push(f);
-    }
-    if (fitting.length === 0) return;
-    const found: { name: string; range: TextRange }[] = [];
-    constantsIn(argSide, occ, found);
-    for (const side of constSides) constantsIn(side, occ, found);
-    // In a bit set, a twin with the same non-zero value on every ABI (O_CLOEXEC for SOCK_CLOEXEC) is
-    // the same bit: not a mistake worth a warning. Zero is no twin (`prot == O_RDONLY` is not PROT_NONE
-    // by intent), and in an enum equal values are a coincidence (SOCK_STREAM and AF_UNIX are both 1).
-    const twin = (info: ConstantInfo, list: readonly ConstantInfo[]) => list.some((f) => model.abis.every((abi) => {
-      const v = info.values[abi];
-      return v !== undefined && v !== 0n && f.values[abi] === v;
-    }));
-    for (const c of found) {
-      const info = getConstant(c.name);
-      if (!info) continue;
-      const bad = fitting.find((f) => !f.names.has(c.name) && !f.families.has(info.family) && !(f.bits && twin(info, f.list)));
-      if (!bad) continue;
-      const a = findArg(getSyscall(bad.sys)!, arg.name)!.arg;
-      report('foreign-constant', rule.file, c.range,
-        `\`${c.name}\` is a \`${info.family}*\` constant, but \`${arg.name}\` of \`${bad.sys}\` takes ${a.constants.map((x) => `\`${x}${getConstant(x) ? '' : '*'}\``).join(', ')}: the value is compared as a plain number, which is rarely what was meant`);
-    }
-  };
   switch (e.kind) {
     case 'ParenthesizedExpression': if (e.expression) foreignConstants(model, rule, e.expression, occ, report); return;
     case 'UnaryExpression': if (e.operand) foreignConstants(model, rule, e.operand, occ, report); return;
-    case 'InExpression': check(e.subject, [...e.values]); return;
+    case 'InExpression': checkForeign(model, rule, occ, report, e.subject, e.values); return;
     case 'BinaryExpression':
       if (e.operator === '&&' || e.operator === '||') {
         foreignConstants(model, rule, e.left, occ, report);
         if (e.right) foreignConstants(model, rule, e.right, occ, report);
       } else if (e.right) {
-        if (argumentOf(e.left, occ)) check(e.left, [e.right]);
-        else if (argumentOf(e.right, occ)) check(e.right, [e.left]);
+        if (argumentOf(e.left, occ)) checkForeign(model, rule, occ, report, e.left, [e.right]);
+        else if (argumentOf(e.right, occ)) checkForeign(model, rule, occ, report, e.right, [e.left]);
       }
       return;
     default:
       // A bare masked argument (`flags & O_CLOEXEC`) is a condition on its own.
-      if (argumentOf(e, occ)) check(e, []);
+      if (argumentOf(e, occ)) checkForeign(model, rule, occ, report, e, []);
   }
 }
 

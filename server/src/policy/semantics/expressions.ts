@@ -376,7 +376,9 @@ export class ExpressionResolver {
           this.report('pointer-argument', file, e, `\`${name}\` of \`${scope.syscallLabel}\` is a pointer: seccomp compares the address, not the ${info.kind === 'path' || info.kind === 'string' ? 'string' : 'memory'} it points to`);
         }
         const reg = place.kind === 'pair' ? place.lo : place.reg;
-        return { t: 'arg', index: reg, ...(place.kind === 'pair' ? { hi: place.hi } : {}), name, info, width, mask: undefined, node: e };
+        return place.kind === 'pair'
+          ? { t: 'arg', index: reg, hi: place.hi, name, info, width, mask: undefined, node: e }
+          : { t: 'arg', index: reg, name, info, width, mask: undefined, node: e };
       }
       const owners = scope.ruleSyscalls.filter((s) => { const i = getSyscall(s); return i && findArg(i, name); });
       if (owners.length > 0) {
@@ -435,7 +437,9 @@ export class ExpressionResolver {
     if (v.t === 'err') return undefined;
     if (v.t === 'bool') return v.c;
     if (v.t === 'arg' && v.mask !== undefined) {
-      const c: Compare = { kind: 'cmp', arg: v.index, ...(v.hi !== undefined ? { hi: v.hi } : {}), width: v.width, mask: v.mask, op: '!=', value: 0n };
+      const c: Compare = v.hi !== undefined
+        ? { kind: 'cmp', arg: v.index, hi: v.hi, width: v.width, mask: v.mask, op: '!=', value: 0n }
+        : { kind: 'cmp', arg: v.index, width: v.width, mask: v.mask, op: '!=', value: 0n };
       this.warnIfConstant(c, file, v.node);
       return c;
     }
@@ -460,10 +464,12 @@ export class ExpressionResolver {
 
   private compare(op: CompareOp, arg: Value & { t: 'arg' }, c: Value & { t: 'int' }, swapped: boolean, file: string): Compare | undefined {
     if (!this.fits(c, arg, file)) return undefined;
-    return {
-      kind: 'cmp', arg: arg.index, ...(arg.hi !== undefined ? { hi: arg.hi } : {}), width: arg.width,
-      mask: arg.mask ?? maxOf(arg.width), op: swapped ? FLIP[op] : op, value: wrap(c.v, arg.width),
-    };
+    const mask = arg.mask ?? maxOf(arg.width);
+    const o = swapped ? FLIP[op] : op;
+    const value = wrap(c.v, arg.width);
+    return arg.hi !== undefined
+      ? { kind: 'cmp', arg: arg.index, hi: arg.hi, width: arg.width, mask, op: o, value }
+      : { kind: 'cmp', arg: arg.index, width: arg.width, mask, op: o, value };
   }
 
   /**
