@@ -110,11 +110,10 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
     for (const entries of table.bySyscall.values()) {
       // Linear passes: the first entry per (action, condition), and whether anything later differs from default.
       const firstByKey = new Map<number, AbiRule>();
-      const laterDiffers: boolean[] = new Array(entries.length);
-      let differs = false;
+      // Anything after entry i differs from default when the last entry that differs comes after i.
+      let lastDiffering = -1;
       for (let i = entries.length - 1; i >= 0; i--) {
-        laterDiffers[i] = differs;
-        if (!same(entries[i]!.action, table.defaultAction)) differs = true;
+        if (!same(entries[i]!.action, table.defaultAction)) { lastDiffering = i; break; }
       }
       let decider: AbiRule | undefined;
       for (let i = 0; i < entries.length; i++) {
@@ -128,7 +127,7 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
         if (!dup) firstByKey.set(key, entry);
         if (decider && decider.rule !== entry.rule) { f.shadowed++; f.by ??= decider.rule; }
         // Redundant: same as default and nothing after it could decide otherwise.
-        if (same(entry.action, table.defaultAction) && !laterDiffers[i]) f.redundant++;
+        if (same(entry.action, table.defaultAction) && lastDiffering <= i) f.redundant++;
         if (!decider && entry.condition.kind === 'true') decider = entry;
         if (entry.rule.statement.condition) outcomes.add(entry, table.abi);
       }

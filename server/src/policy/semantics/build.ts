@@ -612,22 +612,31 @@ function distinct<T>(items: T[]): T[] {
   return items;
 }
 
-/** The distinct identifiers of an expression (arguments, constants, defines). */
+/** The distinct identifiers of an expression (arguments, constants, defines), in the order first met. */
 function identifierNames(e: Expression): string[] {
-  const out = new Set<string>();
-  const walk = (x: Expression | undefined): void => {
-    if (!x) return;
-    switch (x.kind) {
-      case 'Identifier': out.add(x.name); break;
-      case 'BinaryExpression': walk(x.left); walk(x.right); break;
-      case 'UnaryExpression': walk(x.operand); break;
-      case 'ParenthesizedExpression': walk(x.expression); break;
-      case 'InExpression': walk(x.subject); x.values.forEach(walk); break;
-      default: break;
+  const found = { names: [] as string[], seen: undefined as Set<string> | undefined };
+  addIdentifierNames(e, found);
+  return found.names;
+}
+
+/** Adds the names `x` uses to `found` (a set once there are many: a condition may name thousands). */
+function addIdentifierNames(x: Expression | undefined, found: { names: string[]; seen: Set<string> | undefined }): void {
+  if (!x) return;
+  switch (x.kind) {
+    case 'Identifier': {
+      const { names } = found;
+      if (found.seen ? found.seen.has(x.name) : names.includes(x.name)) break;
+      names.push(x.name);
+      if (found.seen) found.seen.add(x.name);
+      else if (names.length > 16) found.seen = new Set(names);
+      break;
     }
-  };
-  walk(e);
-  return [...out];
+    case 'BinaryExpression': addIdentifierNames(x.left, found); addIdentifierNames(x.right, found); break;
+    case 'UnaryExpression': addIdentifierNames(x.operand, found); break;
+    case 'ParenthesizedExpression': addIdentifierNames(x.expression, found); break;
+    case 'InExpression': addIdentifierNames(x.subject, found); for (const v of x.values) addIdentifierNames(v, found); break;
+    default: break;
+  }
 }
 
 
