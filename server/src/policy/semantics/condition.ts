@@ -81,6 +81,9 @@ export function evaluate(cond: Cond, args: readonly bigint[]): boolean {
 /** Decides a comparison at compile time when its operands allow it. */
 function foldCompare(c: Compare): Cond {
   const max = c.mask; // the largest value `arg & mask` can take is bounded by the mask
+  // The usual comparison: the whole argument with a value of its width. `==` and `!=` keep
+  // it (no bit of the value lies outside a mask of all ones), without bigint arithmetic.
+  if ((c.op === '==' || c.op === '!=') && c.mask === maxOf(c.width) && c.value >= 0n && c.value <= c.mask) return c;
   switch (c.op) {
     case '==': return (c.value & ~c.mask) !== 0n ? FALSE : c.mask === 0n ? (c.value === 0n ? TRUE : FALSE) : c;
     case '!=': return (c.value & ~c.mask) !== 0n ? TRUE : c.mask === 0n ? (c.value === 0n ? FALSE : TRUE) : c;

@@ -451,7 +451,7 @@ export class ExpressionResolver {
 
   /** Checks that a constant fits the argument's width (§6). */
   private fits(c: Value & { t: 'int' }, arg: Value & { t: 'arg' }, file: string): boolean {
-    const min = arg.width === 32 ? -(1n << 31n) : -(1n << 63n);
+    const min = arg.width === 32 ? MIN_I32 : MIN_I64;
     const max = maxOf(arg.width);
     if (c.v < min || c.v > max) {
       const type = arg.info ? withArticle(arg.info.type) : 'a 32-bit register';
@@ -554,6 +554,7 @@ function rawArg(name: string): { index: number } | undefined {
   return m ? { index: Number(m[1]) } : undefined;
 }
 
+const MIN_I32 = -(1n << 31n);
 const MIN_I64 = -(1n << 63n);
 const MAX_U64 = (1n << 64n) - 1n;
 
