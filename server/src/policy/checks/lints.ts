@@ -505,18 +505,25 @@ function namesAndFamilies(list: readonly ConstantInfo[]): { names: Set<string>; 
 }
 const constantSets = new WeakMap<readonly ConstantInfo[], { names: Set<string>; families: Set<string> }>();
 
+/** `arg0`…`arg5` (what `/^arg[0-5]$/` matches), without a regular expression per operand. */
+function isRegisterName(name: string): boolean {
+  if (name.length !== 4 || !name.startsWith('arg')) return false;
+  const c = name.charCodeAt(3);
+  return c >= 0x30 && c <= 0x35;
+}
+
 /** Reports the constants of another family than the argument `argSide` is built on, in it and in `constSides`. */
 function checkForeign(model: PolicyModel, rule: PolicyRule, occ: OccurrencesAt, report: Report,
   argSide: Expression, constSides: readonly (Expression | undefined)[]): void {
   const arg = argumentOf(argSide, occ);
-  if (!arg || /^arg[0-5]$/.test(arg.name)) return;
+  if (!arg || isRegisterName(arg.name)) return;
   // The constants that fit this argument in every syscall of the rule that has it.
-  const fitting: Fitting[] = [];
+  let fitting: Fitting[] | undefined;
   for (const name of arg.syscalls) {
     const f = fittingFor(name, arg.name);
-    if (f) fitting.push(f);
+    if (f) (fitting ??= []).push(f);
   }
-  if (fitting.length === 0) return;
+  if (!fitting) return;
   const found: { name: string; range: TextRange }[] = [];
   constantsIn(argSide, occ, found);
   for (const side of constSides) constantsIn(side, occ, found);
