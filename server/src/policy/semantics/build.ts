@@ -666,6 +666,16 @@ const PLAIN_ACTIONS: Partial<Record<ActionKind, ConcreteAction>> = {
   kill_process: { kind: 'kill_process', data: 0 }, kill_thread: { kind: 'kill_thread', data: 0 }, trap: { kind: 'trap', data: 0 },
 };
 
+/** `errno(N)`, `trap(N)` and `trace(N)` records, one per kind and value (shared like PLAIN_ACTIONS). */
+const DATA_ACTIONS = { errno: new Map<number, ConcreteAction>(), trap: new Map<number, ConcreteAction>(), trace: new Map<number, ConcreteAction>() };
+
+function withData(kind: 'errno' | 'trap' | 'trace', data: number): ConcreteAction {
+  const known = DATA_ACTIONS[kind];
+  let a = known.get(data);
+  if (!a) known.set(data, (a = { kind, data }));
+  return a;
+}
+
 /** Resolves an action for one ABI; undefined when its operand is invalid (already reported). */
 export function resolveAction(action: Action, file: string, abi: Abi, resolver: ExpressionResolver): ConcreteAction | undefined {
   const kind = ACTION_KIND[action.name];
@@ -674,12 +684,12 @@ export function resolveAction(action: Action, file: string, abi: Abi, resolver: 
   if (kind === 'errno') {
     if (!action.argument) return undefined;
     const v = resolver.errnoValue(action.argument, file, abi);
-    return v === undefined ? undefined : { kind, data: v };
+    return v === undefined ? undefined : withData(kind, v);
   }
   if (kind === 'trap' || kind === 'trace') {
     if (!action.argument) return kind === 'trap' ? { kind, data: 0 } : undefined;
     const v = resolver.actionData(action.argument, file, abi, kind);
-    return v === undefined ? undefined : { kind, data: v };
+    return v === undefined ? undefined : withData(kind, v);
   }
   return { kind, data: 0 };
 }

@@ -156,6 +156,17 @@ function digitValue(c: number): number {
 
 /** Checks one integer literal (a maximal run of `[A-Za-z0-9_]` that starts with a digit). */
 function checkNumber(word: string): { value: bigint; error?: string } {
+  // Most literals are short decimals: read them without building digit strings.
+  if (word.length <= 15 && (word.length === 1 || word.charCodeAt(0) !== CH_0)) {
+    let n = 0;
+    let i = 0;
+    for (; i < word.length; i++) {
+      const d = word.charCodeAt(i) - CH_0;
+      if (d < 0 || d > 9) break;
+      n = n * 10 + d;
+    }
+    if (i === word.length) return { value: BigInt(n) };
+  }
   let radix = 10;
   let digitsStart = 0;
   if (word.length >= 2 && word.charCodeAt(0) === CH_0) {
