@@ -71,21 +71,35 @@ export class ExpressionResolver {
    */
   sameMeaning(names: readonly string[], sys: SyscallInfo | undefined, a: Abi, b: Abi): boolean {
     if (abiInfo(a).registerBits !== abiInfo(b).registerBits) return false;
+    // Kept per ABI pair, syscall and name: a name is asked about for every rule that uses it.
+    let forA = this.sameNames.get(a);
+    if (!forA) this.sameNames.set(a, (forA = new Map()));
+    let forPair = forA.get(b);
+    if (!forPair) forA.set(b, (forPair = new Map()));
+    let known = forPair.get(sys);
+    if (!known) forPair.set(sys, (known = new Map()));
     for (const name of names) {
-      const x = sys ? findArg(sys, name, a) : undefined;
-      const y = sys ? findArg(sys, name, b) : undefined;
-      if (x || y) {
-        if (!x || !y || x.index !== y.index || x.arg !== y.arg || x.positional !== y.positional
-          || x.arg.width[a] !== y.arg.width[b] || !samePlace(x.place, y.place)) return false;
-        continue;
-      }
-      if (!sys && rawArg(name)) continue;
-      if (this.ctx.defines.has(name)) {
-        if (this.defineValue(name, a) !== this.defineValue(name, b)) return false;
-      } else if (constantValue(name, a) !== constantValue(name, b)) return false;
+      let same = known.get(name);
+      if (same === undefined) known.set(name, (same = this.sameName(name, sys, a, b)));
+      if (!same) return false;
     }
     return true;
   }
+
+  /** `sameMeaning` for one name (after `checkDefines`, define values no longer change). */
+  private sameName(name: string, sys: SyscallInfo | undefined, a: Abi, b: Abi): boolean {
+    const x = sys ? findArg(sys, name, a) : undefined;
+    const y = sys ? findArg(sys, name, b) : undefined;
+    if (x || y) {
+      return !!x && !!y && x.index === y.index && x.arg === y.arg && x.positional === y.positional
+        && x.arg.width[a] === y.arg.width[b] && samePlace(x.place, y.place);
+    }
+    if (!sys && rawArg(name)) return true;
+    if (this.ctx.defines.has(name)) return this.defineValue(name, a) === this.defineValue(name, b);
+    return constantValue(name, a) === constantValue(name, b);
+  }
+
+  private readonly sameNames = new Map<Abi, Map<Abi, Map<SyscallInfo | undefined, Map<string, boolean>>>>();
 
   // ---- public entry points -------------------------------------------------
 
