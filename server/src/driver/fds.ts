@@ -5,7 +5,7 @@
  * Node marks every inherited descriptor up to 16 close-on-exec at start-up
  * (and its child_process passes only what `stdio` lists), so they cannot
  * simply be inherited: the helper is spawned with each of them listed at
- * its own number (trace/node/helper.ts). What /proc/self/fd holds besides
+ * its own number (driver/helperProcess.ts). What /proc/self/fd holds besides
  * them is Node's own: event loop and thread-pool descriptors (eventpoll,
  * eventfd, io_uring: anonymous inodes) and its wake-up pipes, whose read
  * and write ends are both open here. A caller passes one end of a pipe (or

@@ -12,7 +12,7 @@
  */
 import { accessSync, chmodSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { HELPER_NAME } from '../trace/node/helper';
+import { HELPER_NAME } from './helperProcess';
 
 export type HelperLookup =
   | { readonly ok: true; readonly path: string }

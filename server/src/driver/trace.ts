@@ -12,7 +12,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Writable } from 'node:stream';
 import { EventParser, ProtocolError, type DoneEvent, type ErrorEvent, type TraceEvent } from '../trace/events';
-import { startHelper, type HelperOptions, type HelperProcess } from '../trace/node/helper';
+import { startHelper, type HelperOptions, type HelperProcess } from './helperProcess';
 
 /** Exit codes of our own, shared by `run` and `learn` (see their usage and docs/trace.md). */
 export const EXIT = { policy: 1, usage: 2, unsupported: 69, internal: 70 } as const;
