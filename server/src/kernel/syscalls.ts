@@ -148,6 +148,7 @@ function genericArg(index: number): SyscallArg {
       constants: [],
     };
     genericArgs.set(index, arg);
+    genericArgSet.add(arg);
   }
   return arg;
 }
@@ -180,8 +181,10 @@ export function argInRegister(sys: SyscallInfo, reg: number, abi: Abi): number |
 
 /** True for the untyped register findArg gives for `argN` where no parameter sits alone. */
 export function isGenericArg(arg: SyscallArg): boolean {
-  return genericArgs.get(Number(arg.name.slice(3))) === arg;
+  return genericArgSet.has(arg);
 }
+/** The generic registers, to tell them by identity (asked for every argument name a checker resolves). */
+const genericArgSet = new Set<SyscallArg>();
 
 /**
  * Finds an argument of `sys` for `abi` (default x86_64): `arg0`…`arg5` are

@@ -97,6 +97,7 @@ class ModelBuilder {
       defines: this.defines,
       abis: this.abis,
       occur: (o) => this.occur(o),
+      recorded: (kind, file, start) => this.recorded(kind, file, start),
     });
     resolver.checkDefines(this.duplicateDefines);
     const rules = this.collectRules();
@@ -134,13 +135,25 @@ class ModelBuilder {
   }
 
   private occur(o: Occurrence): void {
-    let bits = this.occurrenceBits.get(o.file);
-    if (!bits) this.occurrenceBits.set(o.file, (bits = new Uint8Array((this.files.get(o.file)?.text.length ?? 0) + 1)));
-    const bit = 1 << OCCURRENCE_KINDS.indexOf(o.kind);
-    const at = Math.min(o.range.start, bits.length - 1);
-    if (bits[at]! & bit) return;
+    if (this.mark(o.kind, o.file, o.range.start)) this.occurrences.push(o);
+  }
+
+  /** Whether a use of kind `kind` at `start` of `file` is recorded already: callers ask before building the record, which most uses repeat (once per ABI and syscall). */
+  private recorded(kind: Occurrence['kind'], file: string, start: number): boolean {
+    const bits = this.occurrenceBits.get(file);
+    if (!bits) return false;
+    return (bits[Math.min(start, bits.length - 1)]! & (1 << OCCURRENCE_KINDS.indexOf(kind))) !== 0;
+  }
+
+  /** Sets the bit of a use; false when it was set already. */
+  private mark(kind: Occurrence['kind'], file: string, start: number): boolean {
+    let bits = this.occurrenceBits.get(file);
+    if (!bits) this.occurrenceBits.set(file, (bits = new Uint8Array((this.files.get(file)?.text.length ?? 0) + 1)));
+    const bit = 1 << OCCURRENCE_KINDS.indexOf(kind);
+    const at = Math.min(start, bits.length - 1);
+    if (bits[at]! & bit) return false;
     bits[at] = bits[at]! | bit;
-    this.occurrences.push(o);
+    return true;
   }
 
   // ---- files and includes ------------------------------------------------
@@ -385,7 +398,7 @@ class ModelBuilder {
       this.report('unknown-syscall', file, at, `unknown syscall \`${name}\`${suggestions.length ? `; did you mean \`${suggestions[0]}\`?` : ''}`, { suggestions });
       return false;
     }
-    this.occur({ kind: 'syscall', name, file, range: at });
+    if (!this.recorded('syscall', file, at.start)) this.occur({ kind: 'syscall', name, file, range: at });
     let present = 0;
     for (const a of this.abis) if (info.numbers[a] !== undefined) present++;
     if (present === 0) {
@@ -503,7 +516,7 @@ class ModelBuilder {
     const kill: ConcreteAction = { kind: 'kill_process', data: 0 };
     const bySyscall = new Map<number, AbiRule[]>();
     for (const rule of rules) {
-      const action = resolveAction(rule.statement.action, rule.file, abi, resolver);
+      const action = this.ruleAction(rule, abi, resolver);
       if (!action) continue;
       let infos = this.syscallInfos[rule.index];
       if (!infos) this.syscallInfos[rule.index] = infos = rule.syscalls.map((name) => getSyscall(name)!);
@@ -540,6 +553,25 @@ class ModelBuilder {
       badarchAction: actionOf(settings.badarchStmt, kill),
       bySyscall,
     };
+  }
+
+  /** Per rule (by index), its action as first resolved, when that reported nothing; null when it did. */
+  private readonly firstAction: ({ readonly abi: Abi; readonly action: ConcreteAction } | null | undefined)[] = [];
+
+  /**
+   * The action of `rule` on `abi`: an action with an argument (`errno(E)`,
+   * `trap(N)`) is shared from the first ABI when it resolved cleanly there
+   * and its names mean the same on both, as conditions are.
+   */
+  private ruleAction(rule: PolicyRule, abi: Abi, resolver: ExpressionResolver): ConcreteAction | undefined {
+    const a = rule.statement.action;
+    if (!a.argument) return resolveAction(a, rule.file, abi, resolver);
+    const earlier = this.firstAction[rule.index];
+    if (earlier && earlier.abi !== abi && resolver.sameMeaning(identifierNames(a.argument), undefined, earlier.abi, abi)) return earlier.action;
+    const before = resolver.reports;
+    const action = resolveAction(a, rule.file, abi, resolver);
+    if (earlier === undefined) this.firstAction[rule.index] = action && resolver.reports === before ? { abi, action } : null;
+    return action;
   }
 
   /**

@@ -32,6 +32,8 @@ export interface ResolverContext {
   readonly defines: ReadonlyMap<string, DefineSymbol>;
   readonly abis: readonly Abi[];
   readonly occur: (o: Occurrence) => void;
+  /** Whether `occur` has seen a use of this kind at this place: asked first, so a use resolved again (per ABI, per syscall) builds no record. */
+  readonly recorded: (kind: Occurrence['kind'], file: string, start: number) => boolean;
 }
 
 type Value =
@@ -158,7 +160,7 @@ export class ExpressionResolver {
         this.report('unknown-errno', file, expr, `unknown errno \`${expr.name}\`${suggestions.length ? `; did you mean \`${suggestions[0]}\`?` : ''}`, { suggestions });
         return undefined;
       }
-      this.ctx.occur({ kind: 'errno', name: expr.name, file, range: expr });
+      if (!this.ctx.recorded('errno', file, expr.start)) this.ctx.occur({ kind: 'errno', name: expr.name, file, range: expr });
       const v = info.values[abi];
       if (v === undefined) {
         this.report('unknown-errno', file, expr, `\`${expr.name}\` is not defined on ${abi}`);
@@ -264,7 +266,7 @@ export class ExpressionResolver {
       case 'ParenthesizedExpression': {
         if (!e.expression) return ERR;
         const inner = this.value(e.expression, file, abi, scope);
-        return inner.t === 'err' ? inner : { ...inner, node: e } as Value;
+        return inner.t === 'err' ? inner : withNode(inner, e);
       }
       case 'Identifier':
         return this.identifier(e, file, abi, scope);
@@ -361,7 +363,10 @@ export class ExpressionResolver {
       const mask = (l.t === 'arg' ? r : l) as Value & { t: 'int' };
       if (!this.fits(mask, arg, file)) return ERR;
       const m = wrap(mask.v, arg.width);
-      return { ...arg, mask: arg.mask === undefined ? m : arg.mask & m, node: e };
+      const mk = arg.mask === undefined ? m : arg.mask & m;
+      return arg.hi !== undefined
+        ? { t: 'arg', index: arg.index, hi: arg.hi, name: arg.name, info: arg.info, width: arg.width, mask: mk, node: e }
+        : { t: 'arg', index: arg.index, name: arg.name, info: arg.info, width: arg.width, mask: mk, node: e };
     }
     if (l.t === 'arg' && r.t === 'arg') {
       this.report('argument-comparison', file, e, 'seccomp cannot combine two arguments; compare each with a constant');
@@ -378,8 +383,10 @@ export class ExpressionResolver {
       const found = named ?? (scope.syscall ? undefined : rawArg(name));
       if (found) {
         const info = named && !isGenericArg(named.arg) ? named.arg : undefined;
-        const place = named?.place ?? { kind: 'reg' as const, reg: found.index };
-        this.ctx.occur({ kind: 'argument', name, index: found.index, syscalls: scope.ruleSyscalls.length ? scope.ruleSyscalls : [scope.syscallLabel], file, range: e });
+        const place = named ? named.place : REG_PLACE[found.index]!;
+        if (!this.ctx.recorded('argument', file, e.start)) {
+          this.ctx.occur({ kind: 'argument', name, index: found.index, syscalls: scope.ruleSyscalls.length ? scope.ruleSyscalls : [scope.syscallLabel], file, range: e });
+        }
         if (place.kind === 'none') {
           this.report('argument-not-visible', file, e, place.reason);
           return ERR;
@@ -403,13 +410,13 @@ export class ExpressionResolver {
     }
     if (this.ctx.defines.has(name)) {
       const sym = this.ctx.defines.get(name)!;
-      this.ctx.occur({ kind: 'define', name, file, range: e, definition: { file: sym.file, range: sym.nameRange } });
+      if (!this.ctx.recorded('define', file, e.start)) this.ctx.occur({ kind: 'define', name, file, range: e, definition: { file: sym.file, range: sym.nameRange } });
       const v = this.defineValue(name, abi);
       return v === undefined ? ERR : { t: 'int', v, node: e };
     }
     const info = getConstant(name);
     if (info) {
-      this.ctx.occur({ kind: 'constant', name, file, range: e });
+      if (!this.ctx.recorded('constant', file, e.start)) this.ctx.occur({ kind: 'constant', name, file, range: e });
       const v = constantValue(name, abi);
       if (v === undefined) {
         this.report('unknown-constant', file, e, `\`${name}\` is not defined on ${abi}`);
@@ -509,6 +516,20 @@ export class ExpressionResolver {
     if (s.kind === 'true' || s.kind === 'false') {
       this.report('constant-condition', file, at, `this condition is always ${s.kind}`);
     }
+  }
+}
+
+/** The place of `argN` in a `syscall(N)` rule: register N, shared (places are never changed). */
+const REG_PLACE: readonly ArgPlace[] = [0, 1, 2, 3, 4, 5].map((reg) => ({ kind: 'reg', reg }));
+
+/** `v` as the value of `node` (a parenthesized expression): a copy of the same shape, not a spread, which is slow in V8's hot loops. */
+function withNode(v: Exclude<Value, { t: 'err' }>, node: Expression): Value {
+  switch (v.t) {
+    case 'int': return { t: 'int', v: v.v, node };
+    case 'bool': return { t: 'bool', c: v.c, node };
+    case 'arg': return v.hi !== undefined
+      ? { t: 'arg', index: v.index, hi: v.hi, name: v.name, info: v.info, width: v.width, mask: v.mask, node }
+      : { t: 'arg', index: v.index, name: v.name, info: v.info, width: v.width, mask: v.mask, node };
   }
 }
 
