@@ -499,6 +499,7 @@ export class ExpressionResolver {
    * two readings differ.
    */
   private positionalNameHint(sys: SyscallInfo, name: string, file: string, at: TextRange): void {
+    if (!namesParametersArgN(sys)) return;
     const doc = sys.args.findIndex((a) => a.name === name || a.aliases.includes(name));
     if (doc < 0) return;
     const reg = Number(name.slice(3));
@@ -540,6 +541,17 @@ function samePlace(p: ArgPlace, q: ArgPlace): boolean {
     case 'none': return q.kind === 'none' && q.reason === p.reason;
   }
 }
+
+/** Whether the man page names a parameter of `sys` `argN` (prctl's `arg2`…): asked for every `argN` a rule uses, so kept per syscall. */
+function namesParametersArgN(sys: SyscallInfo): boolean {
+  let known = argNNamed.get(sys);
+  if (known === undefined) {
+    known = sys.args.some((a) => rawArg(a.name) !== undefined || a.aliases.some((x) => rawArg(x) !== undefined));
+    argNNamed.set(sys, known);
+  }
+  return known;
+}
+const argNNamed = new WeakMap<SyscallInfo, boolean>();
 
 /** An ABI where `sys` exists, to read where its documented parameters sit (argN-named ones are never moved). */
 function scopeAbiOf(sys: SyscallInfo): Abi {
