@@ -372,9 +372,11 @@ class ModelBuilder {
       for (const item of list.except) this.expandItem(file, item, removedNames, removedRaw);
       const dropNames = new Set(removedNames);
       const dropRaw = new Set(removedRaw);
-      return { names: names.filter((n) => !dropNames.has(n)), raw: raw.filter((n) => !dropRaw.has(n)) };
+      const kept = raw.filter((n) => !dropRaw.has(n));
+      return { names: names.filter((n) => !dropNames.has(n)), raw: kept.length ? kept : NO_NUMBERS };
     }
-    return { names, raw };
+    // Most lists have no raw number: one shared empty array instead of one kept per rule.
+    return { names, raw: raw.length ? raw : NO_NUMBERS };
   }
 
   /** Adds what one list item stands for to `names` and `raw`, reporting what is wrong with it. */
@@ -489,7 +491,7 @@ class ModelBuilder {
     for (const p of this.placed) {
       const s = p.statement;
       if (s.kind !== 'RuleStatement') continue;
-      const { names, raw } = s.list ? this.expandList(p.file, s.list) : { names: [], raw: [] };
+      const { names, raw } = s.list ? this.expandList(p.file, s.list) : { names: [], raw: NO_NUMBERS };
       rules.push({ index: rules.length, file: p.file, statement: s, syscalls: distinct(names), rawNumbers: distinct(raw) });
     }
     return rules;
@@ -599,6 +601,9 @@ class ModelBuilder {
     return condition;
   }
 }
+
+/** The raw numbers of a list that has none (shared, never changed: `distinct` returns it as it is). */
+const NO_NUMBERS: number[] = [];
 
 function addEntry(bySyscall: Map<number, AbiRule[]>, entry: AbiRule): void {
   const list = bySyscall.get(entry.nr);

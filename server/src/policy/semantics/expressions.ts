@@ -487,7 +487,8 @@ export class ExpressionResolver {
     if (!this.fits(c, arg, file)) return undefined;
     const mask = arg.mask ?? maxOf(arg.width);
     const o = swapped ? FLIP[op] : op;
-    const value = wrap(c.v, arg.width);
+    // A value already of the width is kept as it is: no new bigint for each comparison the model keeps.
+    const value = c.v >= 0n && c.v <= maxOf(arg.width) ? c.v : wrap(c.v, arg.width);
     return arg.hi !== undefined
       ? { kind: 'cmp', arg: arg.index, hi: arg.hi, width: arg.width, mask, op: o, value }
       : { kind: 'cmp', arg: arg.index, width: arg.width, mask, op: o, value };
