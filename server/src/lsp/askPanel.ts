@@ -16,6 +16,8 @@ export interface PanelAnswererHost {
   send(params: RunAskParams): void;
   /** The range of the policy line behind a question's decision, when it is known. */
   locate?(q: AskQuestion): Location | undefined;
+  /** The deciding line as rows show it (`policy.seccomp:3`); default: the question's own `where`. */
+  label?(q: AskQuestion): string;
   /** The edit allowing the question's call (undefined: already allowed, with why). */
   allowEdit(q: AskQuestion): { edit: WorkspaceEdit; rule: string } | { message: string };
 }
@@ -42,7 +44,7 @@ export class PanelAnswerer implements Answerer {
       const location = this.host.locate?.(q);
       this.host.send({
         runId: this.runId, questionId, pid: q.pid, syscall: q.syscall, ...(q.abi ? { abi: q.abi } : {}), call: q.call,
-        action: q.action, where: q.where, ...(location ? { location } : {}),
+        action: q.action, where: this.host.label?.(q) ?? q.where, ...(location ? { location } : {}),
         decidedOn: q.decidedOn.map((a) => ({ name: a.name, value: a.literal })),
       });
     });

@@ -38,7 +38,7 @@ import { afterPendingMessages, Checks } from './checks';
 import { COVERAGE_SOURCE, CoverageStore } from './coverage';
 import { OpenDocuments, type OpenDocument } from './documents';
 import {
-  allowSyscallRequest, compileRequest, learnRequest, policyInfoRequest, runRequest, serverStatusNotification, stopRunRequest,
+  allowSyscallRequest, compileRequest, learnRequest, policyInfoRequest, runAnswerRequest, runRequest, serverStatusNotification, stopRunRequest,
   syscallDocRequest, syscallListRequest, type CompileResult, type LearnResult, type NotRunnable, type RunResult,
 } from './ext';
 import * as ext from './extRequests';
@@ -515,6 +515,7 @@ const FAILED: NotRunnable = { ok: false, reason: 'io', message: 'internal error 
 connection.onRequest(compileRequest, (p) => guardAsync<CompileResult>('seccomp/compile', FAILED, () => ext.compileRequest(extContext, p)));
 connection.onRequest(runRequest, (p) => guardAsync<RunResult>('seccomp/run', FAILED, () => runs.start(p)));
 connection.onRequest(stopRunRequest, (p) => guardAsync('seccomp/stopRun', { stopped: false }, () => runs.stop(p?.runId)));
+connection.onRequest(runAnswerRequest, (p) => guardAsync('seccomp/runAnswer', { accepted: false, message: 'internal error in the language server (see its log)' }, () => runs.answer(p)));
 // Cancelling the request ($/cancelRequest, the progress notification's Cancel) stops the traced program.
 connection.onRequest(learnRequest, (p, token) => guardAsync<LearnResult>('seccomp/learn', FAILED, () => runs.learn(p, token)));
 connection.onRequest(allowSyscallRequest, (p) => guardAsync('seccomp/allowSyscall', { edit: undefined }, () => ext.allowSyscallRequest(extContext, p)));

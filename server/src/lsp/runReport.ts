@@ -12,7 +12,7 @@
 import { basename } from 'node:path';
 import type { Location, Range } from 'vscode-languageserver-types';
 import type { Abi } from '../kernel/abi';
-import { signalName } from '../kernel/constants';
+import { errnoName, signalName } from '../kernel/constants';
 import { actionKindOf, actionText, MAX_ERRNO } from '../kernel/seccomp';
 import type { CompiledProgram } from '../compiler/compile';
 import { originLabel, originStatement, type Origin } from '../compiler/sourcemap';
@@ -21,6 +21,7 @@ import type { Statement } from '../policy/syntax/ast';
 
 /** A statement and the file it is in (a rule, or the default or badarch statement). */
 type Placed = { readonly file: string; readonly statement: Statement };
+import type { AskAnswer, AskQuestion } from '../trace/ask';
 import { eventAbi, type Decision } from '../trace/attribute';
 import type { SyscallEvent, TraceEvent } from '../trace/events';
 import { SyscallFormatter } from '../trace/format';
@@ -170,6 +171,36 @@ export class RunReport {
       shape = this.rows.shapeOf(name, abi, 'allow', 'none', 'before the filter', 'unfiltered', undefined);
     }
     this.rows.add(seq, e.pid, time, shape, this.formatter.call(e, abi), failed, e.args);
+  }
+
+  /**
+   * An ask run's answered call (driver/ask.ts): ask mode has no syscall
+   * events, so each call the filter sent us becomes a row here. The row shows
+   * what was applied (the answer: `allow`, `errno(EPERM)`, `kill_process`),
+   * the policy's own deciding line as its rule, and in its text what the
+   * policy says and whether the answer was given now or remembered.
+   */
+  answered(q: AskQuestion, a: AskAnswer, fresh: boolean, time: number): void {
+    const abi = q.abi ?? 'x86_64';
+    const seq = this.seq++;
+    const counters = this.counter(q.syscall);
+    counters.calls++;
+    const errno = a.kind === 'deny' ? (errnoName(abi, a.errno) ?? String(a.errno)) : undefined;
+    const [action, kind]: [string, DecisionKind] = a.kind === 'deny' ? [`errno(${errno})`, 'errno'] : a.kind === 'kill' ? ['kill_process', 'kill'] : ['allow', 'allow'];
+    if (a.kind === 'deny') counters.errors++;
+    counters.decisions[action] = (counters.decisions[action] ?? 0) + 1;
+    if (kind !== 'allow') counters.denied = true;
+    const location = this.locationOf(q.decision.origin);
+    counters.location ??= location;
+    const key = originKey(q.decision.origin);
+    if (key) this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    // Killed on the user's answer: the row to show, but not a denial by the policy in the sentence.
+    if (a.kind === 'kill' && this.fatalSeq === undefined) this.fatalSeq = seq;
+    const result = a.kind === 'deny' ? `-1 ${errno}` : '?';
+    const answer = a.kind === 'always' ? 'allow always' : a.kind === 'allow' ? 'allow once' : a.kind === 'deny' ? `deny ${errno}` : 'kill';
+    const text = `${q.call} = ${result} (${fresh ? 'answered' : 'remembered'}: ${answer}; the policy says ${q.action})`;
+    const shape = this.rows.shapeOf(q.syscall, q.abi, action, kind, this.where(q.decision.origin), 'enforced', location);
+    this.rows.add(seq, q.pid, time, shape, text, a.kind === 'deny', q.args);
   }
 
   /** What rows of `name` decided by `d` show (cached per decision; for the same syscall, as it always is). */

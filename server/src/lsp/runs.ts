@@ -9,21 +9,30 @@
  * piped back and sent as text. Rows are sent and forgotten; when the client
  * reads slower than the program makes syscalls, reading the helper's event
  * pipe pauses, so memory stays bounded and the program waits instead.
+ *
+ * Ask mode (`RunParams.ask`): the run is driver/ask.ts's `AskRun`, whose
+ * questions go to the client as `seccomp/runAsk` through a `PanelAnswerer`
+ * (askPanel.ts) and come back as `seccomp/runAnswer` (`answer`). There are
+ * no syscall events then: each answered call becomes a row (RunReport
+ * `answered`). Stopping the run or its end drops the open question.
  */
 import type { Connection } from 'vscode-languageserver/node';
-import type { Location } from 'vscode-languageserver-types';
+import type { Location, WorkspaceEdit } from 'vscode-languageserver-types';
 import { abiInfo, lookupAbi, type Abi } from '../kernel/abi';
 import { toRaw } from '../compiler/output';
 import type { PolicyDiagnostic } from '../policy/diagnostics';
 import type { PolicyHost, PolicyModel } from '../policy/semantics/model';
 import { runDirectory } from '../driver/files';
 import { locateHelper } from '../driver/helper';
+import { AskCompileError, AskRun, allowRuleEdit } from '../driver/ask';
 import { learnFromRun } from '../driver/learn';
-import { hostAbi, loadPolicy, type LoadedPolicy } from '../driver/policy';
-import { TraceRun, traceFailure } from '../driver/trace';
+import { checkPolicyText, hostAbi, loadPolicy, type LoadedPolicy } from '../driver/policy';
+import { TraceRun, traceFailure, type TraceOutcome } from '../driver/trace';
+import type { AskQuestion } from '../trace/ask';
+import { PanelAnswerer } from './askPanel';
 import {
-  runEventsNotification, runFinishedNotification, type LearnParams, type LearnResult, type NotRunnable, type RunEventsParams,
-  type RunParams, type RunResult,
+  runAskNotification, runEventsNotification, runFinishedNotification, type LearnParams, type LearnResult, type NotRunnable,
+  type RunAnswerParams, type RunAnswerResult, type RunEventsParams, type RunParams, type RunResult,
 } from './ext';
 import { rowCount } from './rowColumns';
 import { RunReport } from './runReport';
@@ -53,7 +62,9 @@ export interface RunHost {
 }
 
 interface ActiveRun {
-  readonly trace: TraceRun;
+  readonly trace: { stop(): boolean };
+  /** An ask run's open questions. */
+  readonly answerer?: PanelAnswerer;
 }
 
 function notRunnable(reason: NotRunnable['reason'], message: string, location?: Location): NotRunnable {
@@ -113,6 +124,8 @@ export class RunManager {
     const uri = typeof params?.uri === 'string' ? params.uri : undefined;
     if (!uri) return notRunnable('bad-request', 'the run names no policy (uri)');
     const mode = params.mode === 'permissive' ? 'permissive' : 'enforce';
+    const ask = params.ask === true;
+    if (ask && mode === 'permissive') return notRunnable('bad-request', 'ask mode enforces the policy: it cannot be permissive');
     const ready = await this.prepare({ ...params, uri });
     if (!ready.ok) return ready;
     // Checked after the await: the buffer as it is now is what runs.
@@ -176,24 +189,35 @@ export class RunManager {
       else if (!timer && (report.pending > 0 || stdout || stderr)) timer = setTimeout(flush, BATCH_MS);
     };
 
-    const trace = new TraceRun({
-      helper: ready.helper, command: ready.argv, mode, programStdio: 'capture', cwd: ready.cwd, env: ready.env,
-      ...(mode === 'enforce' ? { filter: toRaw(program), install: params.install === 'after-exec' ? 'after-exec' : 'before-exec' } : {}),
-      ...(typeof params.timeout === 'number' && params.timeout > 0 ? { timeout: params.timeout } : {}),
-    }, {
-      onEvent: (e) => {
-        report.handle(e, Date.now() - started);
-        if (report.pending >= BATCH_ROWS) flush();
-      },
-      onChunk: soon,
-      onOutput: (stream, text) => {
-        if (stream === 'stdout') stdout += text;
-        else stderr += text;
-        soon();
-      },
-    });
-    this.runs.set(runId, { trace });
+    const onOutput = (stream: 'stdout' | 'stderr', text: string): void => {
+      if (stream === 'stdout') stdout += text;
+      else stderr += text;
+      soon();
+    };
+    let trace: { stop(): boolean; pause(): void; resume(): void; readonly finished: Promise<TraceOutcome> };
+    let answerer: PanelAnswerer | undefined;
+    if (ask) {
+      const made = this.startAsk(runId, uri, checked, ready, params, report, started, { soon, flush }, onOutput);
+      if (!made.ok) return made;
+      ({ trace, answerer } = made);
+    } else {
+      trace = new TraceRun({
+        helper: ready.helper, command: ready.argv, mode, programStdio: 'capture', cwd: ready.cwd, env: ready.env,
+        ...(mode === 'enforce' ? { filter: toRaw(program), install: params.install === 'after-exec' ? 'after-exec' : 'before-exec' } : {}),
+        ...(typeof params.timeout === 'number' && params.timeout > 0 ? { timeout: params.timeout } : {}),
+      }, {
+        onEvent: (e) => {
+          report.handle(e, Date.now() - started);
+          if (report.pending >= BATCH_ROWS) flush();
+        },
+        onChunk: soon,
+        onOutput,
+      });
+    }
+    this.runs.set(runId, { trace, ...(answerer ? { answerer } : {}) });
     void trace.finished.then((outcome) => {
+      // A question still open when the program is gone gets no answer (the card goes away with runFinished).
+      answerer?.close();
       flush();
       const session = report.session;
       const failure = traceFailure(outcome, session, ready.helper);
@@ -222,7 +246,70 @@ export class RunManager {
 
   stop(runId: unknown): { stopped: boolean } {
     const run = typeof runId === 'string' ? this.runs.get(runId) : undefined;
-    return { stopped: run ? run.trace.stop() : false };
+    if (!run) return { stopped: false };
+    // The open question first: its call is then killed with the program, not answered.
+    run.answerer?.close();
+    return { stopped: run.trace.stop() };
+  }
+
+  /** `seccomp/runAnswer`: the answer to an ask run's open question. */
+  answer(p: RunAnswerParams): RunAnswerResult {
+    const runId = typeof p?.runId === 'string' ? p.runId : undefined;
+    const run = runId ? this.runs.get(runId) : undefined;
+    if (!run?.answerer) return { accepted: false, message: `no ask run '${String(p?.runId)}' is running (it finished or was stopped)` };
+    if (typeof p.questionId !== 'string') return { accepted: false, message: 'the answer names no question (questionId)' };
+    return run.answerer.receive(p);
+  }
+
+  /**
+   * The ask run behind `start` (ask: true): AskRun with a PanelAnswerer whose
+   * questions go to the client. Rows come from answered calls; `always`
+   * returns the edit for the open buffer (the client applies it; the file is
+   * never written here).
+   */
+  private startAsk(
+    runId: string, uri: string, checked: { model: PolicyModel; loaded: LoadedPolicy & { ok: true } },
+    ready: { helper: string; cwd: string; env: NodeJS.ProcessEnv; argv: string[] }, params: RunParams, report: RunReport, started: number,
+    batches: { soon(): void; flush(): void }, onOutput: (stream: 'stdout' | 'stderr', text: string) => void,
+  ): { ok: true; trace: { stop(): boolean; pause(): void; resume(): void; readonly finished: Promise<TraceOutcome> }; answerer: PanelAnswerer } | NotRunnable {
+    const connection = this.host.connection;
+    const path = this.host.pathOf(uri);
+    const answerer = new PanelAnswerer(runId, {
+      send: (q) => {
+        // Rows answered so far go out before the question, so the panel shows them with its card.
+        batches.flush();
+        void connection.sendNotification(runAskNotification, q);
+      },
+      locate: (q) => report.locationOf(q.decision.origin),
+      label: (q) => report.where(q.decision.origin),
+      allowEdit: (q) => this.allowEdit(uri, path, q),
+    });
+    let run: AskRun;
+    try {
+      run = new AskRun({
+        helper: ready.helper, command: ready.argv, policyPath: path, model: checked.model, program: checked.loaded.program!, answerer,
+        programStdio: 'capture', cwd: ready.cwd, env: ready.env,
+        ...(typeof params.timeout === 'number' && params.timeout > 0 ? { timeout: params.timeout } : {}),
+        addRule: (q) => answerer.addRule(q),
+        onEvent: (e) => { report.handle(e, Date.now() - started); batches.soon(); },
+        onAnswered: (q, a, fresh) => { report.answered(q, a, fresh, Date.now() - started); batches.soon(); },
+        onOutput,
+      });
+    } catch (e) {
+      if (e instanceof AskCompileError) return notRunnable('too-large', e.message);
+      throw e;
+    }
+    // Ask runs send only what the filter sends us: few events, no flow control needed.
+    return { ok: true, answerer, trace: { stop: () => run.stop(), pause: () => {}, resume: () => {}, finished: run.finished.then((r) => r.outcome) } };
+  }
+
+  /** The edit that allows `q`'s call in the policy as it is now (the open buffer first), or why not. */
+  private allowEdit(uri: string, path: string, q: AskQuestion): { edit: WorkspaceEdit; rule: string } | { message: string } {
+    const read = this.host.policyHost.readFile(path);
+    if ('error' in read) return { message: `cannot read the policy: ${read.error}` };
+    const loaded = checkPolicyText(path, read.text, this.host.policyHost);
+    const made = allowRuleEdit({ model: loaded.model, diagnostics: loaded.diagnostics, program: loaded.program }, { uri, path, version: 0, text: read.text }, q);
+    return made ?? { message: `the policy already allows \`${q.syscall}\`` };
   }
 
   /** Stops every run (the server is shutting down). */
