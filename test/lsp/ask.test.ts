@@ -116,8 +116,7 @@ describe('ask mode in the editor (seccomp/run ask:true, runAsk, runAnswer)', () 
       assert.match(r.text, /^getpid\(.*\) = -1 EPERM \((answered|remembered): deny EPERM; the policy says errno\(EACCES\)\)$/);
     }
     assert.match(finished.sentence, /^exited with status 0; 2 calls were denied \(`getpid`\)$/);
-    const line3 = finished.coverage.find((r) => r.location.range.start.line === 2);
-    assert.equal(line3?.count, 2);
+    assert.deepEqual(finished.coverage, [], 'an ask run sees only the calls it asks about: no coverage');
   });
 
   test('always: the answer returns the edit adding the rule; the file on disk is left alone', async (t) => {

@@ -229,10 +229,12 @@ export class RunManager {
       // The helper's own error (a filter the kernel refused, ptrace not permitted) says more than our exit code.
       const error = failure && !outcome.stopped && !notStarted ? (session.error?.message ?? failure.message) : undefined;
       const sentence = report.sentence({ status, stopped: outcome.stopped, error, notStarted });
-      this.host.finished(report);
+      // An ask run sees only the calls the policy does not simply allow: it cannot say which rules were
+      // reached, so it leaves the editor's coverage as it was and reports none.
+      if (!ask) this.host.finished(report);
       void connection.sendNotification(runFinishedNotification, {
         runId, status, sentence, ...(report.fatalSeq !== undefined ? { fatalSeq: report.fatalSeq } : {}),
-        summary: report.summary(), coverage: report.coverage(), syscalls: report.syscalls, ...(error ? { error } : {}),
+        summary: report.summary(), coverage: ask ? [] : report.coverage(), syscalls: report.syscalls, ...(error ? { error } : {}),
       });
     }).catch((e: unknown) => {
       connection.console.error(`run ${runId} failed: ${(e as Error)?.stack ?? e}`);
