@@ -4,7 +4,7 @@
  * these types, and nothing here touches the DOM, Node or the vscode API.
  */
 import type { Location } from 'vscode-languageserver-types';
-import type { RowColumns, RunFinishedParams, RunMode, TraceNote, TraceRow } from '../../server/src/lsp/ext';
+import type { AskAnswerKind, RowColumns, RunAskParams, RunFinishedParams, RunMode, TraceNote, TraceRow } from '../../server/src/lsp/ext';
 
 /** What was run: shown in the panel's header, and enough to run it again. */
 export interface RunHeader {
@@ -15,6 +15,8 @@ export interface RunHeader {
   readonly policyLabel: string;
   readonly argv: readonly string[];
   readonly mode: RunMode;
+  /** Ask mode: calls the policy does not simply allow wait for the user's answer (a question card). */
+  readonly ask?: boolean;
   /** When the run started (ms since the epoch), for "ran at". */
   readonly startedAt: number;
 }
@@ -31,6 +33,8 @@ export interface PanelSnapshot {
   readonly finished: RunFinishedParams | undefined;
   /** A reason the run never started, shown instead of rows. */
   readonly problem?: string;
+  /** Ask mode: the question waiting for an answer (the card), while the run lasts. */
+  readonly question?: RunAskParams;
 }
 
 /** The page's own view state, kept with `setState` (filters, scroll). */
@@ -70,14 +74,21 @@ export type HostToPage =
   /** The whole state (after the page was reloaded); large traces come in several parts. */
   | { readonly type: 'restore'; readonly snapshot: PanelSnapshot; readonly more: boolean; readonly maxRows?: number }
   /** The run could not start: why. */
-  | { readonly type: 'problem'; readonly message: string };
+  | { readonly type: 'problem'; readonly message: string }
+  /** Ask mode: a call waits for an answer; the page shows the question card. */
+  | { readonly type: 'ask'; readonly question: RunAskParams }
+  /** The question is closed (answered, or refused with `message`): the card goes. */
+  | { readonly type: 'asked'; readonly questionId: string; readonly message?: string };
 
 export type PageToHost =
   /** The page has loaded and wants the state (a fresh page after hide/show or reload). */
   | { readonly type: 'ready' }
   | { readonly type: 'reveal'; readonly location: Location }
   | { readonly type: 'allow'; readonly seq: number; readonly withArgs: boolean }
-  | { readonly type: 'rerun'; readonly mode?: RunMode }
+  /** Run again; `ask`: in ask mode (default: as the last run). */
+  | { readonly type: 'rerun'; readonly mode?: RunMode; readonly ask?: boolean }
+  /** Ask mode: the user's answer to the open question. */
+  | { readonly type: 'answer'; readonly questionId: string; readonly answer: AskAnswerKind }
   | { readonly type: 'stop' }
   | { readonly type: 'save'; readonly format: 'text' | 'json' };
 

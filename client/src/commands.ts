@@ -18,6 +18,7 @@ import type { SyscallDocs } from './syscallDocs';
 export const COMMANDS = {
   testRun: 'seccompPolicy.testRun',
   testRunPermissive: 'seccompPolicy.testRunPermissive',
+  testRunAsk: 'seccompPolicy.testRunAsk',
   learn: 'seccompPolicy.learn',
   compile: 'seccompPolicy.compile',
   showSyscallDoc: 'seccompPolicy.showSyscallDoc',
@@ -52,13 +53,14 @@ function isFormat(v: unknown): v is CompileFormat {
 }
 
 export function registerCommands(context: vscode.ExtensionContext, d: CommandDeps): void {
-  const run = (mode: RunMode) => async (arg?: unknown, options?: TestRunOptions) => {
+  const run = (mode: RunMode, ask = false) => async (arg?: unknown, options?: TestRunOptions) => {
     const doc = await resolvePolicy(arg);
-    return doc ? d.runs.testRun(doc, mode, options ?? {}) : undefined;
+    return doc ? d.runs.testRun(doc, mode, { ...options, ...(ask ? { ask } : {}) }) : undefined;
   };
   context.subscriptions.push(
     vscode.commands.registerCommand(COMMANDS.testRun, run('enforce')),
     vscode.commands.registerCommand(COMMANDS.testRunPermissive, run('permissive')),
+    vscode.commands.registerCommand(COMMANDS.testRunAsk, run('enforce', true)),
     vscode.commands.registerCommand(COMMANDS.learn, (commandLine?: unknown) =>
       learnPolicy(d.server, d.state, typeof commandLine === 'string' ? commandLine : undefined)),
     vscode.commands.registerCommand(COMMANDS.compile, (arg?: unknown, format?: unknown) => compile(d, arg, isFormat(format) ? format : undefined)),

@@ -9,7 +9,7 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { runEventsNotification, runFinishedNotification, serverStatusNotification } from '../../server/src/lsp/ext';
+import { runAskNotification, runEventsNotification, runFinishedNotification, serverStatusNotification } from '../../server/src/lsp/ext';
 import { COMMANDS, registerCommands } from './commands';
 import { CompiledDocuments } from './compiled';
 import { maxTraceRows } from './config';
@@ -62,6 +62,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Seccom
   // Handlers registered before start stay registered across restarts.
   client.onNotification(runEventsNotification, (p) => runs.onEvents(p));
   client.onNotification(runFinishedNotification, (p) => runs.onFinished(p));
+  client.onNotification(runAskNotification, (p) => runs.onAsk(p));
   client.onNotification(serverStatusNotification, (p) => status.setStatus(p));
 
   const restart = async () => {

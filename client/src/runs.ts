@@ -2,14 +2,20 @@
  * Test runs: ask the server to run a program under the policy (the open
  * buffer, unsaved edits included), and route its batched events and its end
  * to the trace panel and to coverage. Also the panel's actions: reveal a
- * rule, allow a denied syscall, run again, stop, save.
+ * rule, allow a denied syscall, run again, stop, save, and in ask mode
+ * answer the open question ("allow always" edits the policy's buffer, which
+ * stays unsaved).
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   allowSyscallRequest,
+  runAnswerRequest,
   runRequest,
   stopRunRequest,
+  type AskAnswerKind,
+  type RunAnswerResult,
+  type RunAskParams,
   type RunEventsParams,
   type RunFinishedParams,
   type RunMode,
@@ -31,6 +37,8 @@ import { errorText, type Server } from './server';
 export interface TestRunOptions {
   readonly commandLine?: string;
   readonly argv?: readonly string[];
+  /** Ask mode: each call the policy does not simply allow waits for an answer in the panel. */
+  readonly ask?: boolean;
 }
 
 export class Runs implements TracePanelActions {
@@ -71,7 +79,9 @@ export class Runs implements TracePanelActions {
     if (!argv) {
       let line = options.commandLine;
       if (line === undefined) {
-        const asked = await askCommandLine(mode === 'permissive' ? 'Test run (permissive): nothing is stopped' : 'Test run under this policy', lastCommandLine(this.state, key, doc.uri));
+        const prompt = options.ask ? 'Run in ask mode: you answer each call the policy does not simply allow'
+          : mode === 'permissive' ? 'Test run (permissive): nothing is stopped' : 'Test run under this policy';
+        const asked = await askCommandLine(prompt, lastCommandLine(this.state, key, doc.uri));
         if (!asked) return undefined;
         line = asked.line;
         argv = asked.argv;
@@ -85,11 +95,12 @@ export class Runs implements TracePanelActions {
       }
       await rememberCommandLine(this.state, key, line);
     }
-    return this.start(doc.uri, argv, mode);
+    return this.start(doc.uri, argv, mode, options.ask === true);
   }
 
-  /** Starts a run; the panel shows it. */
-  async start(policy: vscode.Uri, argv: readonly string[], mode: RunMode): Promise<RunHeader | undefined> {
+  /** Starts a run; the panel shows it. `ask`: ask mode (enforce only). */
+  async start(policy: vscode.Uri, argv: readonly string[], mode: RunMode, ask = false): Promise<RunHeader | undefined> {
+    if (ask) mode = 'enforce';
     const settings = runSettings(policy);
     const folder = vscode.workspace.getWorkspaceFolder(policy);
     const cwd = folder?.uri.scheme === 'file' ? folder.uri.fsPath : policy.scheme === 'file' ? path.dirname(policy.fsPath) : undefined;
@@ -99,6 +110,7 @@ export class Runs implements TracePanelActions {
         uri: policy.toString(),
         argv,
         mode,
+        ...(ask ? { ask: true } : {}),
         install: settings.install,
         ...(cwd ? { cwd } : {}),
         ...(settings.timeout ? { timeout: settings.timeout } : {}),
@@ -118,6 +130,7 @@ export class Runs implements TracePanelActions {
       policyLabel: vscode.workspace.asRelativePath(policy, false),
       argv,
       mode,
+      ...(ask ? { ask: true } : {}),
       startedAt: Date.now(),
     };
     this.coverage.clear(policy);
@@ -128,6 +141,10 @@ export class Runs implements TracePanelActions {
 
   onEvents(p: RunEventsParams): void {
     this.panel.events(p);
+  }
+
+  onAsk(p: RunAskParams): void {
+    this.panel.ask(p);
   }
 
   onFinished(p: RunFinishedParams): void {
@@ -180,9 +197,30 @@ export class Runs implements TracePanelActions {
     if (result.message) void vscode.window.setStatusBarMessage(`Seccomp Policy: ${result.message}`, 5000);
   }
 
-  async rerun(header: RunHeader, mode: RunMode): Promise<void> {
+  async rerun(header: RunHeader, mode: RunMode, ask?: boolean): Promise<void> {
     if (explainCannotRun()) return;
-    await this.start(vscode.Uri.parse(header.policyUri), header.argv, mode);
+    // Switching to permissive leaves ask mode; otherwise as asked, else as the last run.
+    const asking = mode === 'permissive' ? false : ask ?? header.ask === true;
+    await this.start(vscode.Uri.parse(header.policyUri), header.argv, mode, asking);
+  }
+
+  async answer(header: RunHeader, questionId: string, answer: AskAnswerKind): Promise<RunAnswerResult> {
+    let result: RunAnswerResult;
+    try {
+      result = await this.server.request(runAnswerRequest, { runId: header.runId, questionId, answer });
+    } catch (err) {
+      return { accepted: false, message: `the answer did not reach the server: ${errorText(err)}` };
+    }
+    const client = this.server.client;
+    if (result.accepted && result.edit && client) {
+      const edit = await client.protocol2CodeConverter.asWorkspaceEdit(result.edit);
+      // Applied to the buffer, not saved (as "Allow this syscall"): the user decides when to save.
+      if (await vscode.workspace.applyEdit(edit)) void vscode.window.setStatusBarMessage(`Seccomp Policy: added \`${result.message ?? 'the rule'}\` (unsaved)`, 5000);
+      else void vscode.window.showErrorMessage('Seccomp Policy: the rule could not be inserted (the policy changed?); the call was allowed for this run.');
+    } else if (result.accepted && answer === 'always' && result.message) {
+      void vscode.window.setStatusBarMessage(`Seccomp Policy: ${result.message}`, 5000);
+    }
+    return result;
   }
 
   async stop(header: RunHeader): Promise<void> {

@@ -7,7 +7,7 @@
  * rendered at most once per animation frame. The store is bounded; what it
  * drops is counted and shown as a marker row at the top.
  */
-import type { RowColumns, RunFinishedParams, SummaryRow, TraceNote, TraceRow } from '../../server/src/lsp/ext';
+import type { AskAnswerKind, RowColumns, RunAskParams, RunFinishedParams, SummaryRow, TraceNote, TraceRow } from '../../server/src/lsp/ext';
 import { decodeRows } from '../../server/src/lsp/rowColumns';
 import { EMPTY_FILTER, isDenied, type DecisionFilter, type HostToPage, type PageState, type PageToHost, type PanelSnapshot, type RunHeader, type TraceFilter } from '../shared/panelProtocol';
 import { DEFAULT_MAX_ROWS, FilteredView, isRow, TraceStore, type TraceItem } from '../shared/traceStore';
@@ -41,6 +41,11 @@ let stderr = '';
 let follow = true;
 let selectedSeq: number | undefined;
 let frame = 0;
+/** Ask mode: the open question (the card), and whether our answer to it is on its way. */
+let question: RunAskParams | undefined;
+let answering = false;
+/** Why the last answer was refused, shown until the next question. */
+let askMessage: string | undefined;
 const seenSyscalls = new Set<string>();
 
 // ── DOM ──────────────────────────────────────────────────────────────────
@@ -71,14 +76,22 @@ status.setAttribute('role', 'status');
 const actions = el('div', 'actions');
 const stopButton = button('Stop', 'Stop the program', () => vscode.postMessage({ type: 'stop' }), 'stop');
 const rerunButton = button('Re-run', 'Run the same command again under the policy as it is now', () => vscode.postMessage({ type: 'rerun' }), 'rerun primary');
+const askButton = button('Re-run in ask mode', 'Run again; each call the policy does not simply allow waits for your answer here', () => vscode.postMessage({ type: 'rerun', mode: 'enforce', ask: true }), 'ask');
 const modeButton = button('Re-run permissive', 'Run again, letting every syscall through and marking what the policy would deny', () => vscode.postMessage({ type: 'rerun', mode: header?.mode === 'permissive' ? 'enforce' : 'permissive' }), 'mode');
 const saveText = button('Save as text', 'Save the trace in strace\'s form', () => vscode.postMessage({ type: 'save', format: 'text' }));
 const saveJson = button('Save as JSON', 'Save the trace as JSON', () => vscode.postMessage({ type: 'save', format: 'json' }));
-actions.append(stopButton, rerunButton, modeButton, saveText, saveJson);
+actions.append(stopButton, rerunButton, askButton, modeButton, saveText, saveJson);
 top.append(title, status, actions);
 
 const verdict = el('div', 'verdict');
 verdict.hidden = true;
+
+// Ask mode: the call that waits for an answer, and the answers.
+const card = el('section', 'question');
+card.hidden = true;
+card.setAttribute('role', 'group');
+card.setAttribute('aria-label', 'A call waits for your answer');
+card.tabIndex = -1;
 
 const filters = el('div', 'filters');
 function input(placeholder: string, label: string, value: string, cls: string): HTMLInputElement {
@@ -124,7 +137,7 @@ const summaryBox = el('section', 'summary');
 const outputBox = el('section', 'output');
 details.append(summaryBox, outputBox);
 
-app.append(top, verdict, filters, detail, list, details);
+app.append(top, verdict, card, filters, detail, list, details);
 
 // ── state ────────────────────────────────────────────────────────────────
 
@@ -138,6 +151,9 @@ function resetState(h: RunHeader | undefined): void {
   stderr = '';
   follow = true;
   selectedSeq = undefined;
+  question = undefined;
+  answering = false;
+  askMessage = undefined;
   seenSyscalls.clear();
   syscallList.replaceChildren();
   list.scrollTop = 0;
@@ -174,6 +190,7 @@ function restore(s: PanelSnapshot): void {
   stderr = s.stderr.slice(-OUTPUT_CHARS);
   finished = s.finished;
   problem = s.problem;
+  question = s.question;
 }
 
 function snapshot(): PanelSnapshot {
@@ -188,6 +205,7 @@ function snapshot(): PanelSnapshot {
     stderr,
     finished,
     ...(problem !== undefined ? { problem } : {}),
+    ...(question ? { question } : {}),
   };
 }
 
@@ -225,6 +243,11 @@ window.addEventListener('message', (e: MessageEvent<HostToPage>) => {
       break;
     case 'finished':
       finished = m.finished;
+      // The run is over: nothing waits any more.
+      question = undefined;
+      answering = false;
+      askMessage = undefined;
+      cardKey = '';
       // The row that killed the program is what the user wants to see first.
       if (finished.fatalSeq !== undefined && selectedSeq === undefined) selectedSeq = finished.fatalSeq;
       saveState(true);
@@ -235,6 +258,21 @@ window.addEventListener('message', (e: MessageEvent<HostToPage>) => {
       break;
     case 'problem':
       problem = m.message;
+      break;
+    case 'ask':
+      if (m.question.runId !== header?.runId) return;
+      question = m.question;
+      answering = false;
+      askMessage = undefined;
+      cardKey = '';
+      saveState(true);
+      break;
+    case 'asked':
+      if (question?.questionId === m.questionId) question = undefined;
+      answering = false;
+      askMessage = m.message;
+      cardKey = '';
+      saveState(true);
       break;
   }
   schedule();
@@ -266,6 +304,7 @@ function schedule(): void {
 function render(): void {
   view.update();
   renderHeader();
+  renderQuestion();
   renderDetail();
   renderRows();
   renderSummary();
@@ -277,7 +316,7 @@ function renderHeader(): void {
   title.textContent = header ? `${header.argv.join(' ')}` : 'No run yet';
   title.title = header ? `${header.argv.join(' ')} under ${header.policyLabel}` : '';
   const parts: string[] = [];
-  if (header) parts.push(`${header.policyLabel} · ${header.mode}`);
+  if (header) parts.push(`${header.policyLabel} · ${header.ask ? 'ask' : header.mode}`);
   if (running) parts.push('running…');
   else if (finished) parts.push(finished.status === undefined ? 'did not start' : `exit status ${finished.status}`);
   parts.push(`${store.total.toLocaleString('en-US')} syscalls`);
@@ -286,6 +325,8 @@ function renderHeader(): void {
   stopButton.disabled = !running;
   rerunButton.disabled = header === undefined || running;
   modeButton.disabled = header === undefined || running;
+  askButton.disabled = header === undefined || running;
+  askButton.hidden = header?.ask === true;
   modeButton.textContent = header?.mode === 'permissive' ? 'Re-run enforcing' : 'Re-run permissive';
   saveText.disabled = saveJson.disabled = store.total === 0;
 
@@ -302,6 +343,57 @@ function renderHeader(): void {
     }
   }
   counter.textContent = view.length === store.size ? '' : `${view.length.toLocaleString('en-US')} of ${store.size.toLocaleString('en-US')} shown`;
+}
+
+const ANSWERS: readonly { answer: AskAnswerKind; label: string; title: string; cls: string }[] = [
+  { answer: 'allow', label: 'Allow once', title: 'Let this call run; calls the policy cannot tell from it get the same answer for the rest of the run', cls: 'answer-allow primary' },
+  { answer: 'always', label: 'Allow always', title: 'Let it run and add the rule allowing it to the policy (the edit stays unsaved)', cls: 'answer-always' },
+  { answer: 'deny', label: 'Deny (EPERM)', title: 'Fail the call with EPERM', cls: 'answer-deny' },
+  { answer: 'kill', label: 'Kill', title: 'Kill the calling process', cls: 'answer-kill' },
+];
+
+let cardKey = '';
+/** The question card: the call, what the policy says and where (a link), what it decided on, the answers. */
+function renderQuestion(): void {
+  const key = question ? `${question.runId}/${question.questionId}/${answering ? 1 : 0}` : `none/${askMessage ?? ''}`;
+  if (key === cardKey) return;
+  cardKey = key;
+  const q = question;
+  card.hidden = !q && !askMessage;
+  if (!q) {
+    card.replaceChildren(...(askMessage ? [el('p', 'ask-message', askMessage)] : []));
+    return;
+  }
+  const where = button(q.where, 'Show the deciding line in the policy', () => {
+    if (q.location) vscode.postMessage({ type: 'reveal', location: q.location });
+  }, 'link where');
+  where.disabled = !q.location;
+  const says = el('p', 'says');
+  says.append(`pid ${q.pid} waits: the policy says `, el('strong', 'decision', q.action), ' at ', where);
+  const on = el('p', 'decided-on');
+  if (q.decidedOn.length === 0) on.textContent = 'Decided on the syscall alone.';
+  else {
+    on.append('Decided on ');
+    q.decidedOn.forEach((a, i) => {
+      if (i > 0) on.append(', ');
+      on.append(el('code', undefined, `${a.name} = ${a.value}`));
+    });
+    on.append('. Pointer arguments are never read.');
+  }
+  const buttons = el('div', 'answers');
+  for (const a of ANSWERS) {
+    const b = button(a.label, a.title, () => {
+      if (answering) return;
+      answering = true;
+      vscode.postMessage({ type: 'answer', questionId: q.questionId, answer: a.answer });
+      schedule();
+    }, a.cls);
+    b.disabled = answering;
+    buttons.append(b);
+  }
+  card.replaceChildren(el('h2', undefined, 'A call waits for your answer'), el('code', 'call', q.call), says, on, buttons);
+  // A keyboard user lands on the card (not on an answer: a stray Enter must not answer); Tab reaches the link and the answers.
+  if (!answering && document.hasFocus() && !(document.activeElement instanceof HTMLInputElement || document.activeElement instanceof HTMLSelectElement)) card.focus();
 }
 
 function fixButtons(row: TraceRow): HTMLElement[] {

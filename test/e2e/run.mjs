@@ -22,12 +22,18 @@
 //      UPDATE_SCREENSHOTS=1 the panel (kill row selected, its rule shown)
 //      is copied to docs/images/trace-panel.png.
 //
+//   5. ask: ask mode, on a copy of examples/: open list-directory.seccomp, run
+//      "Seccomp Policy: Run in Ask Mode…" with `ls`, see the question card for
+//      getdents64 (the policy's kill_process and its line), follow its link to
+//      the line, press "Deny (EPERM)", and see `ls` fail with EPERM, the card
+//      gone and the denied row in the panel.
+//
 // Prerequisites: `bash test/e2e/setup.sh` and `node scripts/build.mjs`.
 //   4. restricted (only when asked for: its own code-server, with workspace
 //      trust on): the folder opens in Restricted Mode; checking and compiling
 //      work, running is disabled and the language status says why.
 //
-// Usage: node test/e2e/run.mjs [--phase suite|ui|trace|restricted|all] [--headed] [--vsix FILE]
+// Usage: node test/e2e/run.mjs [--phase suite|ui|trace|ask|restricted|all] [--headed] [--vsix FILE]
 // Exit code 0 when every phase passed. code-server runs in its own process
 // group (setsid) and the whole group is killed on every way out.
 import { spawn, spawnSync } from 'node:child_process';
@@ -56,8 +62,8 @@ const headed = args.includes('--headed');
 const vsix = args.includes('--vsix') ? resolve(args[args.indexOf('--vsix') + 1]) : undefined;
 // restricted: a code-server of its own with workspace trust on, the folder not trusted (Restricted Mode).
 const restricted = phaseArg === 'restricted';
-if (!['suite', 'ui', 'trace', 'restricted', 'all'].includes(phaseArg)) {
-  console.error('usage: node test/e2e/run.mjs [--phase suite|ui|trace|restricted|all] [--headed] [--vsix FILE]');
+if (!['suite', 'ui', 'trace', 'ask', 'restricted', 'all'].includes(phaseArg)) {
+  console.error('usage: node test/e2e/run.mjs [--phase suite|ui|trace|ask|restricted|all] [--headed] [--vsix FILE]');
   process.exit(2);
 }
 const SUITE_TIMEOUT_MS = 120_000;
@@ -532,6 +538,68 @@ async function runTrace(context) {
   return true;
 }
 
+// ---- phase 5: ask mode: answer a question in the panel ---------------------------------
+async function runAsk(context) {
+  const page = await context.newPage();
+  const consoleLog = join(artifacts, 'ask-console.log');
+  page.on('console', (m) => appendFileSync(consoleLog, `[${m.type()}] ${m.text()}\n`));
+  const check = (name, ok, detail = '') => {
+    log(`  ${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` (${detail})` : ''}`);
+    if (!ok) throw new Error(`ask check failed: ${name} ${detail}`);
+  };
+  const shot = (name) => page.screenshot({ path: join(artifacts, name) });
+  await page.setViewportSize({ width: 1600, height: 900 });
+  // A copy of its own: the trace phase leaves its copy edited (and its editors open in that folder's state).
+  const askExamples = join(tmp, 'ask-examples');
+  cpSync(join(root, 'examples'), askExamples, { recursive: true });
+  log(`phase ask: loading the workbench on a copy of examples/ with the ${vsix ? 'installed .vsix' : 'development extension'}`);
+  await page.goto(workbenchUrl(false, askExamples, !vsix));
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await openFromExplorer(page, 'list-directory.seccomp');
+  // Wait for the server: the code lens over the first line shows the filter's size.
+  await page.locator('.contentWidgets .codelens-decoration', { hasText: 'instructions' }).first().waitFor({ timeout: 30_000 });
+
+  // The command palette: Seccomp Policy: Run in Ask Mode…, then the command line.
+  await page.keyboard.press('F1');
+  const palette = page.locator('.quick-input-widget input');
+  await palette.waitFor({ state: 'visible', timeout: 15_000 });
+  await palette.fill('>Seccomp Policy: Run in Ask Mode');
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Run in Ask Mode' }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.quick-input-widget', { hasText: 'ask mode' }).first().waitFor({ timeout: 15_000 });
+  await palette.fill('ls');
+  await page.keyboard.press('Enter');
+
+  // The question card: ls's getdents64 waits; the policy's default kills it.
+  const panel = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  const card = panel.locator('.question');
+  await card.locator('.call', { hasText: 'getdents64' }).waitFor({ timeout: 30_000 });
+  const said = (await card.innerText()).replace(/\s+/g, ' ');
+  check('the question card shows the call, the policy\'s action and its line', /getdents64\(/.test(said) && /kill_process/.test(said) && /list-directory\.seccomp:6/.test(said), said);
+  check('the panel says the run is in ask mode', /· ask/.test(await panel.locator('.status').innerText()));
+  await shot('ask-question.png');
+
+  // The line is a link: the editor shows line 6 (the default).
+  await card.locator('button.where').click();
+  await page.waitForFunction(() => document.querySelector('.editor-instance .margin .line-numbers.active-line-number')?.textContent?.trim() === '6', undefined, { timeout: 15_000 });
+  check('the card\'s line link lands on the deciding line', true);
+
+  // Deny: the call fails with EPERM, ls says so and exits 2; the card goes.
+  await card.locator('button.answer-deny').click();
+  await panel.locator('.verdict').waitFor({ timeout: 30_000 });
+  await panel.locator('.status', { hasText: 'exit status 2' }).waitFor({ timeout: 30_000 });
+  check('the card goes once answered and the run ends', await card.isHidden());
+  const output = await panel.locator('.output').innerText();
+  check('ls got EPERM', /Operation not permitted/.test(output), output.trim().slice(0, 200));
+  const row = panel.locator('.rows .row', { hasText: 'getdents64' }).first();
+  await row.waitFor({ timeout: 15_000 });
+  const rowText = (await row.innerText()).replace(/\s+/g, ' ');
+  check('the denied call is a row with its errno', /errno\(EPERM\)/.test(rowText) && /EPERM/.test(rowText), rowText);
+  await shot('ask-answered.png');
+  await page.close().catch(() => {});
+  return true;
+}
+
 // ---- phase 4: Restricted Mode ---------------------------------------------------------
 async function runRestricted(context) {
   const page = await context.newPage();
@@ -605,7 +673,7 @@ try {
       '--disable-dev-shm-usage',
     ],
   });
-  const phases = phaseArg === 'all' ? ['suite', 'ui', 'trace'] : [phaseArg];
+  const phases = phaseArg === 'all' ? ['suite', 'ui', 'trace', 'ask'] : [phaseArg];
   for (const phase of phases) {
     try {
       const passed = phase === 'suite'
@@ -614,7 +682,9 @@ try {
           ? await withTimeout(runUi(context), UI_TIMEOUT_MS, 'the UI steps')
           : phase === 'restricted'
             ? await withTimeout(runRestricted(context), UI_TIMEOUT_MS, 'the Restricted Mode steps')
-            : await withTimeout(runTrace(context), TRACE_TIMEOUT_MS, 'the trace panel steps');
+            : phase === 'ask'
+              ? await withTimeout(runAsk(context), TRACE_TIMEOUT_MS, 'the ask mode steps')
+              : await withTimeout(runTrace(context), TRACE_TIMEOUT_MS, 'the trace panel steps');
       log(`phase ${phase}: ${passed ? 'PASSED' : 'FAILED'}`);
       ok &&= passed;
     } catch (err) {

@@ -7,7 +7,7 @@
  * through the serializer), and turns the page's requests into actions.
  */
 import * as vscode from 'vscode';
-import type { RunEventsParams, RunFinishedParams, RunMode, TraceRow } from '../../../server/src/lsp/ext';
+import type { AskAnswerKind, RunAnswerResult, RunAskParams, RunEventsParams, RunFinishedParams, RunMode, TraceRow } from '../../../server/src/lsp/ext';
 import type { HostToPage, PageState, PageToHost, RunHeader } from '../../shared/panelProtocol';
 import { encodeRows } from '../../../server/src/lsp/rowColumns';
 import { TraceSession } from './traceSession';
@@ -22,7 +22,10 @@ const RESTORE_CHUNK = 10_000;
 export interface TracePanelActions {
   reveal(location: vscode.Location): Promise<void>;
   allow(header: RunHeader, row: TraceRow, withArgs: boolean): Promise<void>;
-  rerun(header: RunHeader, mode: RunMode): Promise<void>;
+  /** `ask`: in ask mode (undefined: as `header` ran). */
+  rerun(header: RunHeader, mode: RunMode, ask?: boolean): Promise<void>;
+  /** Ask mode: sends the answer; `always` applies the returned edit to the policy's buffer. */
+  answer(header: RunHeader, questionId: string, answer: AskAnswerKind): Promise<RunAnswerResult>;
   stop(header: RunHeader): Promise<void>;
   save(session: TraceSession, format: 'text' | 'json'): Promise<void>;
 }
@@ -51,6 +54,7 @@ export class TracePanel implements vscode.Disposable {
         if (snapshot && !this.session.header) this.session = TraceSession.fromSnapshot(snapshot, this.maxRows());
         // A run cannot survive a reload: the server that ran it is gone.
         if (this.session.header && !this.session.finished && !this.session.problem) this.session.problem = 'The window was reloaded while the program ran; run it again.';
+        this.session.question = undefined;
         this.attach(panel);
       },
     });
@@ -99,6 +103,15 @@ export class TracePanel implements vscode.Disposable {
     if (!this.pageReady) return; // replayed in full when the page loads
     this.pending.push(p);
     this.timer ??= setTimeout(() => this.flush(), BATCH_MS);
+  }
+
+  /** Ask mode: a call waits; the page shows the question card (and the panel comes to the front). */
+  ask(p: RunAskParams): void {
+    if (!this.session.ask(p)) return;
+    // The rows before the question first, so the card does not come before the calls that led to it.
+    this.flush();
+    this.show();
+    this.post({ type: 'ask', question: p });
   }
 
   finished(p: RunFinishedParams): void {
@@ -183,8 +196,20 @@ export class TracePanel implements vscode.Disposable {
         return;
       }
       case 'rerun':
-        if (header) await this.actions.rerun(header, m.mode ?? header.mode);
+        if (header) await this.actions.rerun(header, m.mode ?? header.mode, m.ask);
         return;
+      case 'answer': {
+        if (!header || this.session.question?.questionId !== m.questionId) {
+          this.post({ type: 'asked', questionId: m.questionId, message: 'This question is no longer open.' });
+          return;
+        }
+        const result = await this.actions.answer(header, m.questionId, m.answer);
+        // Accepted or not, the question is closed: refused means the run or the question is gone.
+        if (this.session.closeQuestion(m.questionId) || !result.accepted) {
+          this.post({ type: 'asked', questionId: m.questionId, ...(result.accepted ? {} : { message: result.message ?? 'The answer was refused.' }) });
+        }
+        return;
+      }
       case 'stop':
         if (header) await this.actions.stop(header);
         return;

@@ -5,7 +5,7 @@
  * them when a fresh page says it is ready. Also what "Save trace" writes.
  * No vscode API here, so the unit tests can drive it.
  */
-import type { RunEventsParams, RunFinishedParams, TraceNote } from '../../../server/src/lsp/ext';
+import type { RunAskParams, RunEventsParams, RunFinishedParams, TraceNote } from '../../../server/src/lsp/ext';
 import type { PanelSnapshot, RunHeader } from '../../shared/panelProtocol';
 import { decodeRows } from '../../../server/src/lsp/rowColumns';
 import { isRow, TraceStore } from '../../shared/traceStore';
@@ -25,6 +25,8 @@ export class TraceSession {
   stderr = '';
   finished: RunFinishedParams | undefined;
   problem: string | undefined;
+  /** Ask mode: the open question (one at a time), until it is answered or the run ends. */
+  question: RunAskParams | undefined;
 
   constructor(readonly cap: number) {
     this.store = new TraceStore(cap);
@@ -37,6 +39,7 @@ export class TraceSession {
     this.stderr = '';
     this.finished = undefined;
     this.problem = undefined;
+    this.question = undefined;
   }
 
   /** Whether events and the end of this run id belong to this session. */
@@ -56,6 +59,21 @@ export class TraceSession {
 
   finish(p: RunFinishedParams): void {
     this.finished = p;
+    this.question = undefined;
+  }
+
+  /** A question of this run; false when it belongs to another (or the run is over). */
+  ask(p: RunAskParams): boolean {
+    if (!this.owns(p.runId) || !this.running) return false;
+    this.question = p;
+    return true;
+  }
+
+  /** The question is closed (answered or refused); true when it was the open one. */
+  closeQuestion(questionId: string): boolean {
+    if (this.question?.questionId !== questionId) return false;
+    this.question = undefined;
+    return true;
   }
 
   /** The state as plain data; `maxRows` keeps only the newest rows (for the page's own small state). */
@@ -71,6 +89,7 @@ export class TraceSession {
       stderr: this.stderr,
       finished: this.finished,
       ...(this.problem !== undefined ? { problem: this.problem } : {}),
+      ...(this.question ? { question: this.question } : {}),
     };
   }
 
@@ -84,6 +103,7 @@ export class TraceSession {
     session.stderr = s.stderr;
     session.finished = s.finished;
     session.problem = s.problem;
+    // A question cannot outlive its run, and a restored run is over (the window was reloaded).
     return session;
   }
 }

@@ -80,7 +80,7 @@ suite('Seccomp Policy commands and the server\'s custom requests', () => {
 
   test('every command is registered', async () => {
     const all = await vscode.commands.getCommands(true);
-    for (const id of ['testRun', 'testRunPermissive', 'learn', 'compile', 'showSyscallDoc', 'restartServer', 'stopRun', 'showTrace', 'openExamples', 'showOutput']) {
+    for (const id of ['testRun', 'testRunPermissive', 'testRunAsk', 'learn', 'compile', 'showSyscallDoc', 'restartServer', 'stopRun', 'showTrace', 'openExamples', 'showOutput']) {
       assert.ok(all.includes(`seccompPolicy.${id}`), id);
     }
   });

@@ -17,7 +17,7 @@ const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as {
   contributes: { commands: Command[]; menus: Record<string, MenuItem[]>; configuration: { properties: Record<string, { scope?: string }> } };
 };
 
-const STARTS_PROGRAMS = ['seccompPolicy.testRun', 'seccompPolicy.testRunPermissive', 'seccompPolicy.learn'];
+const STARTS_PROGRAMS = ['seccompPolicy.testRun', 'seccompPolicy.testRunPermissive', 'seccompPolicy.testRunAsk', 'seccompPolicy.learn'];
 const POLICY_ONLY = /editorLangId == seccomp|resourceExtname == \.seccomp/;
 
 test('Restricted Mode: limited support; the commands that start programs need trust', () => {

@@ -69,3 +69,20 @@ test('a saved trace: strace text with decisions and rules, or JSON', () => {
   assert.equal(json.finished.status, 159);
   assert.equal(json.header.argv[1], '-l');
 });
+
+test('ask mode: the open question belongs to its run, is in the snapshot, and ends with the answer or the run', () => {
+  const s = new TraceSession(100);
+  s.reset({ ...header, ask: true });
+  const q = { runId: 'r1', questionId: '1', pid: 42, syscall: 'getpid', call: 'getpid()', action: 'kill_process', where: 'p.seccomp:3', decidedOn: [] };
+  assert.equal(s.ask({ ...q, runId: 'r0' }), false, 'another run\'s question');
+  assert.equal(s.question, undefined);
+  assert.equal(s.ask(q), true);
+  assert.equal(s.snapshot().question?.questionId, '1');
+  assert.equal(s.closeQuestion('2'), false, 'not the open question');
+  assert.equal(s.closeQuestion('1'), true);
+  assert.equal(s.snapshot().question, undefined);
+  s.ask({ ...q, questionId: '2' });
+  s.finish({ ...finished, fatalSeq: undefined });
+  assert.equal(s.question, undefined, 'the run is over: nothing waits');
+  assert.equal(s.ask({ ...q, questionId: '3' }), false, 'no question after the end');
+});
