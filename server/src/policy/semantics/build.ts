@@ -492,7 +492,7 @@ class ModelBuilder {
       const s = p.statement;
       if (s.kind !== 'RuleStatement') continue;
       const { names, raw } = s.list ? this.expandList(p.file, s.list) : { names: [], raw: NO_NUMBERS };
-      rules.push({ index: rules.length, file: p.file, statement: s, syscalls: distinct(names), rawNumbers: distinct(raw) });
+      rules.push({ index: rules.length, file: p.file, statement: s, syscalls: exactCopy(distinct(names)), rawNumbers: exactCopy(distinct(raw)) });
     }
     return rules;
   }
@@ -585,7 +585,7 @@ class ModelBuilder {
    */
   private ruleCondition(rule: PolicyRule, expr: Expression, target: number, info: SyscallInfo | undefined, label: string, abi: Abi,
     resolved: Map<string, Cond> | undefined, resolver: ExpressionResolver): Cond {
-    const names = (this.conditionNames[rule.index] ??= identifierNames(expr));
+    const names = (this.conditionNames[rule.index] ??= exactCopy(identifierNames(expr)));
     const first = (this.firstResolution[rule.index] ??= new Array(rule.syscalls.length + rule.rawNumbers.length));
     const earlier = first[target];
     if (earlier && earlier.abi !== abi && resolver.sameMeaning(names, info, earlier.abi, abi)) return earlier.cond;
@@ -639,6 +639,16 @@ function argKey(sys: SyscallInfo, n: string, abi: Abi): string {
   const named = a.positional && sys.args.some((x) => x.name === n || x.aliases.includes(n)) ? `:${sys.name}` : '';
   return `${where}:${a.arg.width[abi]}:${a.arg.kind}:${isGenericArg(a.arg) ? 'g' : a.arg.type}${named}`;
 }
+
+/**
+ * A list the model keeps, at its exact length: an array grown by `push`
+ * keeps room for 16 or more items, and a policy's model keeps one such
+ * list per rule (most hold one to three names).
+ */
+function exactCopy<T>(items: T[]): T[] {
+  return items.length === 0 ? (NO_ITEMS as T[]) : items.slice();
+}
+const NO_ITEMS: never[] = [];
 
 /** `[...new Set(items)]`, without the set for the short lists most rules have. */
 function distinct<T>(items: T[]): T[] {

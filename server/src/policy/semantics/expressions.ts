@@ -12,7 +12,7 @@ import { SEMANTIC_CODES, type SemanticCode } from '../codes';
 import type { RelatedLocation } from '../diagnostics';
 import type { BinaryOperator, Expression, TextRange } from '../syntax/ast';
 import { FALSE, holds, maxOf, simplify, TRUE, wrap, type Compare, type CompareOp, type Cond } from './condition';
-import type { DefineSymbol, DiagnosticSink, Occurrence } from './model';
+import type { DefineSymbol, DiagnosticSink, Occurrence, SourceLocation } from './model';
 import { SuggestionCache } from './suggest';
 import { withArticle } from '../wording';
 
@@ -196,6 +196,14 @@ export class ExpressionResolver {
 
   // ---- defines -----------------------------------------------------------------
 
+  private readonly definitions = new Map<DefineSymbol, SourceLocation>();
+  /** Where `sym` is defined, one object shared by every use's occurrence (thousands in a large policy). */
+  private definitionOf(sym: DefineSymbol): SourceLocation {
+    let at = this.definitions.get(sym);
+    if (!at) this.definitions.set(sym, (at = { file: sym.file, range: sym.nameRange }));
+    return at;
+  }
+
   private valuesOf(name: string): Map<Abi, bigint | null> {
     let perAbi = this.defineValues.get(name);
     if (!perAbi) this.defineValues.set(name, (perAbi = new Map()));
@@ -306,7 +314,8 @@ export class ExpressionResolver {
           if (!c) return ERR;
           items.push(c);
         }
-        const c: Cond = { kind: e.negated ? 'and' : 'or', items };
+        // Kept in the model: at its exact length (a pushed array keeps room for 16).
+        const c: Cond = { kind: e.negated ? 'and' : 'or', items: items.slice() };
         this.warnIfConstant(c, file, e);
         return { t: 'bool', c, node: e };
       }
@@ -410,7 +419,7 @@ export class ExpressionResolver {
     }
     if (this.ctx.defines.has(name)) {
       const sym = this.ctx.defines.get(name)!;
-      if (!this.ctx.recorded('define', file, e.start)) this.ctx.occur({ kind: 'define', name, file, range: e, definition: { file: sym.file, range: sym.nameRange } });
+      if (!this.ctx.recorded('define', file, e.start)) this.ctx.occur({ kind: 'define', name, file, range: e, definition: this.definitionOf(sym) });
       const v = this.defineValue(name, abi);
       return v === undefined ? ERR : { t: 'int', v, node: e };
     }
