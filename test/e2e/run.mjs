@@ -26,7 +26,8 @@
 //      "Seccomp Policy: Run in Ask Mode…" with `ls`, see the question card for
 //      getdents64 (the policy's kill_process and its line), follow its link to
 //      the line, press "Deny (EPERM)", and see `ls` fail with EPERM, the card
-//      gone and the denied row in the panel.
+//      gone and the denied row in the panel; re-run, answer "Allow always" and
+//      see the rule in the editor (unsaved) and `ls` succeed.
 //
 // Prerequisites: `bash test/e2e/setup.sh` and `node scripts/build.mjs`.
 //   4. restricted (only when asked for: its own code-server, with workspace
@@ -596,6 +597,16 @@ async function runAsk(context) {
   const rowText = (await row.innerText()).replace(/\s+/g, ' ');
   check('the denied call is a row with its errno', /errno\(EPERM\)/.test(rowText) && /EPERM/.test(rowText), rowText);
   await shot('ask-answered.png');
+
+  // Re-run (in ask mode again) and answer "Allow always": the rule goes into the editor, unsaved, and ls succeeds.
+  await panel.locator('button.rerun').click();
+  await card.locator('.call', { hasText: 'getdents64' }).waitFor({ timeout: 30_000 });
+  await card.locator('button.answer-always').click();
+  await panel.locator('.status', { hasText: 'exit status 0' }).waitFor({ timeout: 30_000 });
+  await page.locator('.editor-instance .view-lines', { hasText: 'getdents64' }).first().waitFor({ timeout: 15_000 });
+  const dirty = await page.locator('.tabs-container .tab.dirty', { hasText: 'list-directory.seccomp' }).count();
+  check('"Allow always" adds the rule to the buffer, unsaved, and the call runs', dirty > 0, `${dirty} dirty tab`);
+  await shot('ask-always.png');
   await page.close().catch(() => {});
   return true;
 }

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -31,8 +31,8 @@ class AskClient extends TestClient {
   readonly finished = new Map<string, RunFinishedParams>();
   readonly asks: RunAskParams[] = [];
 
-  constructor() {
-    super({ initializationOptions: { diagnosticDelay: 10 } });
+  constructor(init: Record<string, unknown> = {}) {
+    super({ initializationOptions: { diagnosticDelay: 10, ...init } });
     this.conn.onNotification('seccomp/runEvents', (p: RunEventsParams) => {
       this.events.set(p.runId, [...(this.events.get(p.runId) ?? []), p]);
     });
@@ -71,6 +71,8 @@ class AskClient extends TestClient {
   }
 }
 
+after(() => rmSync(dir, { recursive: true, force: true }));
+
 describe('ask mode in the editor (seccomp/run ask:true, runAsk, runAnswer)', () => {
   const c = new AskClient();
   let skipped = false;
@@ -84,7 +86,6 @@ describe('ask mode in the editor (seccomp/run ask:true, runAsk, runAnswer)', () 
   after(async () => {
     if (!skipped) await c.stop();
     else c.proc.kill();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   test('deny: the question carries the policy\'s action and line; the call fails with EPERM, twice (remembered), and the rows say so', async (t) => {
@@ -183,5 +184,36 @@ describe('ask mode in the editor (seccomp/run ask:true, runAsk, runAnswer)', () 
     const r = await c.request<RunResult>('seccomp/run', { uri, argv: ['/bin/true'], mode: 'permissive', ask: true });
     assert.equal(r.ok, false);
     assert.ok(!r.ok && r.reason === 'bad-request');
+  });
+});
+
+describe('ask mode on a kernel without user notification (a stand-in helper that fails as the real one does)', () => {
+  // What native/ask.c does before Linux 5.6: die(EXIT_UNSUPPORTED, ...), i.e. an error and a done line, exit 69.
+  const fake = join(dir, 'old-kernel-helper');
+  const c = new AskClient({ helperPath: fake });
+  before(async () => {
+    writeFileSync(fake, [
+      '#!/bin/sh',
+      'while [ "$1" != "--events-fd" ]; do shift; done',
+      'eval "exec 1>&$2"',
+      "echo '{\"type\":\"error\",\"code\":69,\"message\":\"this kernel lacks pidfd_getfd (ask mode needs Linux 5.6)\"}'",
+      "echo '{\"type\":\"done\",\"status\":69,\"reason\":\"error\"}'",
+      'exit 69',
+      '',
+    ].join('\n'));
+    chmodSync(fake, 0o755);
+    await c.start();
+  });
+  after(() => c.stop());
+
+  test('the run ends at once with the helper\'s reason, no question and no hang', async (t) => {
+    if (skipUnless(t, machine.linuxX64())) return;
+    const uri = c.openPolicy('old.seccomp', 'arch x86_64\ndefault allow\nkill_process getpid\n');
+    const r = await c.request<RunResult>('seccomp/run', { uri, argv: ['/bin/true'], mode: 'enforce', ask: true });
+    assert.ok(r.ok, JSON.stringify(r));
+    const finished = await c.end(r.runId);
+    assert.match(finished.error ?? '', /ask mode needs Linux 5\.6/);
+    assert.match(finished.sentence, /ask mode needs Linux 5\.6/);
+    assert.equal(c.asks.length, 0);
   });
 });

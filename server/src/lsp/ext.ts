@@ -223,6 +223,9 @@ export const stopRunRequest = new RequestType<StopRunParams, { readonly stopped:
 // with `seccomp/runAnswer`. Pointer arguments are never read (the kernel's
 // notifier cannot read them race-free), so a question shows them as addresses.
 // `seccomp/stopRun` drops the open question and kills the program.
+// Each answered call, asked or remembered, is a row of `seccomp/runEvents` (allowed
+// calls are never seen); `seccomp/runFinished` closes the open question and carries no
+// coverage. Without Linux 5.6 the run ends at once with the helper's reason as `error`.
 
 /** allow once (this run), allow always (the rule is added to the policy), deny with an errno, kill the process. */
 export type AskAnswerKind = 'allow' | 'always' | 'deny' | 'kill';
