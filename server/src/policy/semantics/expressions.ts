@@ -410,7 +410,7 @@ export class ExpressionResolver {
           ? { t: 'arg', index: reg, hi: place.hi, name, info, width, mask: undefined, node: e }
           : { t: 'arg', index: reg, name, info, width, mask: undefined, node: e };
       }
-      const owners = scope.ruleSyscalls.filter((s) => { const i = getSyscall(s); return i && findArg(i, name); });
+      const owners = this.owners(scope.ruleSyscalls, name);
       if (owners.length > 0) {
         this.report('condition-on-group-without-argument', file, e,
           `\`${name}\` is an argument of ${owners.slice(0, 3).map((o) => `\`${o}\``).join(', ')} but not of \`${scope.syscallLabel}\`; use \`argN\` or split the rule`);
@@ -449,6 +449,20 @@ export class ExpressionResolver {
     this.report('unknown-constant', file, e, `unknown constant \`${name}\`${suggestions.length ? `; did you mean \`${suggestions[0]}\`?` : ''}`, { suggestions });
     return ERR;
   }
+
+  /**
+   * The syscalls of a rule (`ruleSyscalls`, the rule's own list) that have an
+   * argument `name`, kept per list and name: a constant in a condition is
+   * looked up here for each syscall of its rule on each ABI.
+   */
+  private owners(ruleSyscalls: readonly string[], name: string): readonly string[] {
+    let perName = this.ownersByList.get(ruleSyscalls);
+    if (!perName) this.ownersByList.set(ruleSyscalls, (perName = new Map()));
+    let owners = perName.get(name);
+    if (!owners) perName.set(name, (owners = ruleSyscalls.filter((s) => { const i = getSyscall(s); return i && findArg(i, name); })));
+    return owners;
+  }
+  private readonly ownersByList = new WeakMap<readonly string[], Map<string, readonly string[]>>();
 
   /**
    * A constant's value, which must fit in 64 bits (signed or unsigned): a
