@@ -343,7 +343,7 @@ export class RunReport {
     if (denied.length === 0) return `${head}; ${permissive ? 'the policy would allow every syscall of this run' : 'no syscall was denied'}`;
     const calls = denied.reduce((n, r) => n + Object.entries(r.decisions).filter(([a]) => a !== 'allow' && a !== 'log').reduce((m, [, k]) => m + k, 0), 0);
     const names = denied.slice(0, 3).map((r) => `\`${r.syscall}\``).join(', ') + (denied.length > 3 ? ', …' : '');
-    return `${head}; ${calls} call${calls === 1 ? '' : 's'} ${permissive ? 'would be' : 'were'} denied (${names})`;
+    return `${head}; ${calls} call${calls === 1 ? '' : 's'} ${permissive ? 'would be' : calls === 1 ? 'was' : 'were'} denied (${names})`;
   }
 }
 

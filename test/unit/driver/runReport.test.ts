@@ -91,6 +91,17 @@ test('permissive: nothing is fatal; the sentence says what would have been denie
   assert.equal(r.sentence({ status: 0, stopped: false, error: undefined }), 'exited with status 0; 3 calls would be denied (`getpid`, `mprotect`)');
 });
 
+test('one denied call is "1 call was denied", several "were"', () => {
+  const once = report();
+  [hello('enforce'), call('getpid', [], '-1'), call('exit_group', [0], null),
+    { type: 'exit', pid: 100, status: 0 } as TraceEvent, { type: 'done', status: 0, reason: 'exit', program: 0 } as TraceEvent].forEach((e) => once.handle(e, 0));
+  assert.equal(once.sentence({ status: 0, stopped: false, error: undefined }), 'exited with status 0; 1 call was denied (`getpid`)');
+  const twice = report();
+  [hello('enforce'), call('getpid', [], '-1'), call('getpid', [], '-1'), call('exit_group', [0], null),
+    { type: 'exit', pid: 100, status: 0 } as TraceEvent, { type: 'done', status: 0, reason: 'exit', program: 0 } as TraceEvent].forEach((e) => twice.handle(e, 0));
+  assert.equal(twice.sentence({ status: 0, stopped: false, error: undefined }), 'exited with status 0; 2 calls were denied (`getpid`)');
+});
+
 test('the sentence for a program that did not start, a stop, a time limit and our own failure', () => {
   const r = report();
   assert.equal(r.sentence({ status: 127, stopped: false, error: undefined, notStarted: { code: 127, message: 'prog: No such file or directory' } }), '`/bin/prog` was not found (exit 127)');
