@@ -410,7 +410,9 @@ export class ExpressionResolver {
           ? { t: 'arg', index: reg, hi: place.hi, name, info, width, mask: undefined, node: e }
           : { t: 'arg', index: reg, name, info, width, mask: undefined, node: e };
       }
-      const owners = this.owners(scope.ruleSyscalls, name);
+      // A rule of this syscall alone: no other syscall of it can have the name (a name's parameter is the same on every ABI).
+      const alone = scope.syscall && scope.ruleSyscalls.length === 1 && scope.ruleSyscalls[0] === scope.syscall.name;
+      const owners = alone ? NO_OWNERS : this.owners(scope.ruleSyscalls, name);
       if (owners.length > 0) {
         this.report('condition-on-group-without-argument', file, e,
           `\`${name}\` is an argument of ${owners.slice(0, 3).map((o) => `\`${o}\``).join(', ')} but not of \`${scope.syscallLabel}\`; use \`argN\` or split the rule`);
@@ -463,6 +465,7 @@ export class ExpressionResolver {
     return owners;
   }
   private readonly ownersByList = new WeakMap<readonly string[], Map<string, readonly string[]>>();
+
 
   /**
    * A constant's value, which must fit in 64 bits (signed or unsigned): a
@@ -543,6 +546,8 @@ export class ExpressionResolver {
     }
   }
 }
+
+const NO_OWNERS: readonly string[] = [];
 
 /** The place of `argN` in a `syscall(N)` rule: register N, shared (places are never changed). */
 const REG_PLACE: readonly ArgPlace[] = [0, 1, 2, 3, 4, 5].map((reg) => ({ kind: 'reg', reg }));
