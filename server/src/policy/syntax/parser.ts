@@ -31,7 +31,7 @@ import {
 } from './lexer';
 import { editDistance } from '../spelling';
 
-export { Lexer, tokenize, SYNTAX_CODES };
+export { Lexer, tokenize, scanTokens, SYNTAX_CODES };
 export type { ParseDiagnostic, SyntaxCode, Token, TokenKind };
 
 export interface ParseResult {
@@ -167,6 +167,17 @@ class Parser {
   private readonly ends: Int32Array;
   /** Where the lexer reported errors: the parser reports nothing more there. */
   private readonly lexErrorStarts = new Set<number>();
+  /**
+   * Operands and operator tokens of the binary chains being parsed
+   * (`continueLevel`), each chain above the chains that enclose it; the
+   * slots above `operandTop` / `operatorTop` are free.
+   */
+  private readonly operandStack: A.Expression[] = [];
+  private operandTop = 0;
+  private readonly operatorStack: TokenIndex[] = [];
+  private operatorTop = 0;
+  /** Items of the syscall list being parsed (lists do not nest). */
+  private readonly itemStack: A.ListItem[] = [];
 
   constructor(
     private readonly text: string,
@@ -698,7 +709,7 @@ class Parser {
 
   private parseList(isRule: boolean): A.SyscallList | undefined {
     const first = this.peek();
-    const items: A.ListItem[] = [];
+    let items: A.ListItem[] = [];
     let except: A.ListItem[] | undefined;
     let exceptKeyword: A.TextRange | undefined;
     const start = this.starts[first]!;
@@ -706,7 +717,7 @@ class Parser {
       if (isRule) this.missing('missing-list', 'expected the syscalls this rule applies to before `except`');
       else this.missing('expected-syscall', 'expected the group\'s syscalls before `except`');
     } else if (this.canStartItem(first) || this.kind(first) === Tk.Comma) {
-      this.parseItems(items);
+      items = this.parseItems();
     } else {
       if (isRule && (this.isEnd(first) || this.isWord(first, 'if'))) {
         this.missing('missing-list', 'expected the syscalls this rule applies to (names, `@groups` or `syscall(N)`)');
@@ -721,19 +732,25 @@ class Parser {
       exceptKeyword = this.rangeOf(tok);
       except = [];
       this.skipNewlines();
-      if (this.canStartItem(this.peek()) || this.kind(this.peek()) === Tk.Comma) this.parseItems(except);
+      if (this.canStartItem(this.peek()) || this.kind(this.peek()) === Tk.Comma) except = this.parseItems();
       else this.expected('expected-syscall', 'the syscalls to leave out after `except`');
     }
     return { kind: 'SyscallList', items, except, exceptKeyword, start, end: this.lastEnd };
   }
 
-  private parseItems(into: A.ListItem[]): void {
+  /**
+   * The items of a list, as an array of exactly their number (they wait on
+   * `itemStack` meanwhile: an array grown by `push` keeps room for 16).
+   */
+  private parseItems(): A.ListItem[] {
+    const stack = this.itemStack;
+    let n = 0;
     for (;;) {
       const item = this.parseItem();
-      if (item) into.push(item);
+      if (item) stack[n++] = item;
       else {
         this.expected('expected-syscall', 'a syscall name, `@group` or `syscall(N)`');
-        if (this.kind(this.peek()) !== Tk.Comma) return;
+        if (this.kind(this.peek()) !== Tk.Comma) break;
       }
       const tok = this.peek();
       if (this.kind(tok) === Tk.Comma) {
@@ -745,8 +762,9 @@ class Parser {
         this.missing('expected-token', 'expected `,` between syscalls');
         continue;
       }
-      return;
+      break;
     }
+    return stack.slice(0, n);
   }
 
   private parseItem(): A.ListItem | undefined {
@@ -811,16 +829,16 @@ class Parser {
   }
 
   /**
-   * `operands[0] op operands[1] op …` as a balanced tree (`between[i]` is the
-   * operator token after `operands[i]`); the left half takes the odd operand,
-   * so three operands read `(a op b) op c` as left associativity would.
+   * `operands[0] op operands[1] op …` as a balanced tree, where operand
+   * `i` is `operandStack[base + i]` and the operator token after it
+   * `operatorStack[opBase + i]`; the left half takes the odd operand, so
+   * three operands read `(a op b) op c` as left associativity would.
    */
-  private balanced(operands: readonly A.Expression[], between: readonly TokenIndex[], operator: A.BinaryOperator,
-    lo = 0, hi = operands.length): A.Expression {
-    if (hi - lo === 1) return operands[lo]!;
+  private balanced(base: number, opBase: number, operator: A.BinaryOperator, lo: number, hi: number): A.Expression {
+    if (hi - lo === 1) return this.operandStack[base + lo]!;
     const mid = lo + Math.ceil((hi - lo) / 2);
-    return binary(this.balanced(operands, between, operator, lo, mid), this.rangeOf(between[mid - 1]!), operator,
-      this.balanced(operands, between, operator, mid, hi));
+    return binary(this.balanced(base, opBase, operator, lo, mid), this.rangeOf(this.operatorStack[opBase + mid - 1]!), operator,
+      this.balanced(base, opBase, operator, mid, hi));
   }
 
   /**
@@ -838,12 +856,23 @@ class Parser {
   private binaryLevel(level: BinaryLevel): A.Expression | undefined {
     const first = this.operandOf(level);
     if (!first) return undefined;
+    return this.continueLevel(level, first);
+  }
+
+  /**
+   * The rest of a level after its first operand `first`: `(op next)*`. The
+   * chain's operands and operator tokens wait on the parser's two stacks
+   * (above what enclosing levels hold there) rather than in arrays of
+   * their own, so a chain allocates only its nodes.
+   */
+  private continueLevel(level: BinaryLevel, first: A.Expression): A.Expression {
     let tok = this.peek();
     let op = this.operatorAt(level, tok);
     if (op === undefined) return first;
     const associative = level !== Level.Shift;
-    let operands: A.Expression[] = [first];
-    let between: TokenIndex[] = [];
+    const base = this.operandTop;
+    const opBase = this.operatorTop;
+    this.operandStack[this.operandTop++] = first;
     let operator: A.BinaryOperator | undefined;
     let nested = 0;
     for (;;) {
@@ -851,13 +880,14 @@ class Parser {
       this.skipNewlines();
       const right = this.operandOf(level);
       if (associative && right) {
-        operands.push(right);
-        between.push(tok);
+        this.operandStack[this.operandTop++] = right;
+        this.operatorStack[this.operatorTop++] = tok;
         operator = op;
       } else {
-        const left = this.balanced(operands, between, operator ?? op);
-        operands = [binary(left, this.rangeOf(tok), op, right)];
-        between = [];
+        const left = this.balanced(base, opBase, operator ?? op, 0, this.operandTop - base);
+        this.operandStack[base] = binary(left, this.rangeOf(tok), op, right);
+        this.operandTop = base + 1;
+        this.operatorTop = opBase;
         if (this.exprDepth + ++nested >= MAX_NESTING) {
           this.bail();
           break;
@@ -868,7 +898,10 @@ class Parser {
       if (next === undefined) break;
       op = next;
     }
-    return this.balanced(operands, between, operator ?? '||');
+    const result = this.balanced(base, opBase, operator ?? '||', 0, this.operandTop - base);
+    this.operandTop = base;
+    this.operatorTop = opBase;
+    return result;
   }
 
   /** The operand of a binary level: the next level down. */
@@ -992,7 +1025,8 @@ class Parser {
       else this.missing('expected-token', 'expected `in` after `not`');
     }
     this.skipNewlines();
-    const values: A.Expression[] = [];
+    // The values wait on the operand stack (see `parseItems`); nested chains use it above them.
+    const base = this.operandTop;
     if (this.kind(this.peek()) === Tk.LParen) {
       this.advance();
       this.parenDepth++;
@@ -1004,7 +1038,7 @@ class Parser {
         this.exprDepth++;
         for (;;) {
           const v = this.parseBitOr();
-          if (v) values.push(v);
+          if (v) this.operandStack[this.operandTop++] = v;
           const sep = this.peek();
           if (this.kind(sep) === Tk.Comma) { this.advance(); continue; }
           if (v && this.canStartExpression(sep) && this.kind(sep) !== Tk.Bang) {
@@ -1020,11 +1054,24 @@ class Parser {
     } else {
       this.expected('expected-token', '`(` and a list of values, like `in (1, 2)`');
     }
+    const values = this.operandStack.slice(base, this.operandTop);
+    this.operandTop = base;
     return { kind: 'InExpression', negated, subject, values, start: subject.start, end: this.lastEnd };
   }
 
+  /**
+   * `|` level. Most operands are a lone name or number: those are read here
+   * directly and the levels above the primary continue from it, which
+   * builds the same tree as descending through every level (no level below
+   * `|` has a prefix that a name or number could start).
+   */
   private parseBitOr(): A.Expression | undefined {
-    return this.binaryLevel(Level.BitOr);
+    const tok = this.peek();
+    const k = this.kind(tok);
+    if (k !== Tk.Identifier && k !== Tk.Integer) return this.binaryLevel(Level.BitOr);
+    this.advance();
+    const primary = k === Tk.Integer ? this.integer(tok) : this.identifier(tok);
+    return this.continueLevel(Level.BitOr, this.continueLevel(Level.BitAnd, this.continueLevel(Level.Shift, primary)));
   }
 
   /** `unary = ("~" | "-") unary | primary`, iteratively (no recursion on long prefixes). */
