@@ -280,6 +280,8 @@ export interface TokenTable {
   readonly strings: string[];
   readonly comments: Comment[];
   readonly diagnostics: ParseDiagnostic[];
+  /** The storage of the columns, for `recycleTokenTable`. */
+  readonly columns: TokenColumns;
 }
 
 /** Growable columns of the token table while lexing. */
@@ -326,7 +328,15 @@ class TokenColumns {
  */
 export function scanTokens(text: string): TokenTable {
   const len = text.length;
-  const cols = new TokenColumns((len >> 2) + 64);
+  const capacity = (len >> 2) + 64;
+  let cols: TokenColumns;
+  if (spareColumns && spareColumns.kinds.length >= capacity) {
+    cols = spareColumns;
+    cols.count = 0;
+    spareColumns = undefined;
+  } else {
+    cols = new TokenColumns(capacity);
+  }
   const values: bigint[] = [];
   const strings: string[] = [];
   const comments: Comment[] = [];
@@ -341,9 +351,16 @@ export function scanTokens(text: string): TokenTable {
     if ((cls & C_BLANK) !== 0) { i++; continue; }
     const start = i;
     if ((cls & C_IDENT_PART) !== 0 && !isDigit(c)) {
+      // `aux` of a word is a hash of its characters, for the parser's table of names.
       let j = i + 1;
-      while (j < len && (CHAR_CLASS[text.charCodeAt(j)]! & C_IDENT_PART) !== 0) j++;
-      cols.push(Tk.Identifier, start, j, 0, 0);
+      let hash = c;
+      while (j < len) {
+        const d = text.charCodeAt(j);
+        if ((CHAR_CLASS[d]! & C_IDENT_PART) === 0) break;
+        hash = (Math.imul(hash, 31) + d) | 0;
+        j++;
+      }
+      cols.push(Tk.Identifier, start, j, hash, 0);
       i = j;
       continue;
     }
@@ -498,8 +515,22 @@ export function scanTokens(text: string): TokenTable {
   cols.push(Tk.Eof, len, len, 0, 0);
   return {
     count: cols.count, kinds: cols.kinds, starts: cols.starts, ends: cols.ends, aux: cols.aux, flags: cols.flags,
-    values, strings, comments, diagnostics,
+    values, strings, comments, diagnostics, columns: cols,
   };
+}
+
+/**
+ * The columns of one finished table, kept for the next `scanTokens` (which
+ * would otherwise allocate and zero them anew for every parse). Only
+ * scratch memory, never a result: every entry is written before it is read.
+ */
+let spareColumns: TokenColumns | undefined;
+/** Larger tables are not kept (4M tokens of a huge file would hold 50 MB). */
+const MAX_SPARE_TOKENS = 1 << 20;
+
+/** Gives a table's storage back for reuse; the table must not be read afterwards. */
+export function recycleTokenTable(table: TokenTable): void {
+  if (table.columns.kinds.length <= MAX_SPARE_TOKENS) spareColumns = table.columns;
 }
 
 /** Token `i` of a table as a `Token` object (for callers that want objects rather than speed). */

@@ -26,7 +26,7 @@
  */
 import type * as A from './ast';
 import {
-  Lexer, tokenize, scanTokens, SYNTAX_CODES, Tk, TOKEN_KIND_NAMES, TOKEN_MALFORMED, TOKEN_BIG_VALUE,
+  Lexer, tokenize, scanTokens, recycleTokenTable, SYNTAX_CODES, Tk, TOKEN_KIND_NAMES, TOKEN_MALFORMED, TOKEN_BIG_VALUE,
   type ParseDiagnostic, type SyntaxCode, type Token, type TokenKind, type TokenTable,
 } from './lexer';
 import { editDistance } from '../spelling';
@@ -82,6 +82,7 @@ export function parsePolicy(text: string): ParseResult {
   const table = scanTokens(text);
   const parser = new Parser(text, table);
   const statements = parser.parseStatements();
+  recycleTokenTable(table);
   const absorbed = parser.absorbed;
   const lexical = absorbed.length === 0
     ? table.diagnostics
@@ -178,6 +179,10 @@ class Parser {
   private operatorTop = 0;
   /** Items of the syscall list being parsed (lists do not nest). */
   private readonly itemStack: A.ListItem[] = [];
+  /** The distinct words met so far (`name`): '' marks a free slot; the size is a power of two. */
+  private names: string[] = new Array<string>(256).fill('');
+  private nameHashes = new Int32Array(256);
+  private nameCount = 0;
 
   constructor(
     private readonly text: string,
@@ -489,9 +494,49 @@ class Parser {
   }
 
   private identifier(i: TokenIndex): A.Identifier {
+    return { kind: 'Identifier', name: this.name(i), start: this.starts[i]!, end: this.ends[i]! };
+  }
+
+  /**
+   * The text of word `i`, one string per distinct word of the file: a
+   * policy repeats its names (`flags`, `arg0`, constants) thousands of
+   * times, and every copy would live as long as the tree. An open-addressing
+   * table keyed by the hash the lexer left in `aux`.
+   */
+  private name(i: TokenIndex): string {
     const start = this.starts[i]!;
-    const end = this.ends[i]!;
-    return { kind: 'Identifier', name: this.text.slice(start, end), start, end };
+    const length = this.ends[i]! - start;
+    const hash = this.table.aux[i]!;
+    const names = this.names;
+    const mask = names.length - 1;
+    for (let k = hash & mask; ; k = (k + 1) & mask) {
+      const known = names[k]!;
+      if (known.length === 0) {
+        const fresh = this.text.slice(start, start + length);
+        names[k] = fresh;
+        this.nameHashes[k] = hash;
+        if (++this.nameCount * 2 > names.length) this.growNames();
+        return fresh;
+      }
+      if (this.nameHashes[k] === hash && known.length === length && this.text.startsWith(known, start)) return known;
+    }
+  }
+
+  private growNames(): void {
+    const oldNames = this.names;
+    const oldHashes = this.nameHashes;
+    const size = oldNames.length * 2;
+    this.names = new Array<string>(size).fill('');
+    this.nameHashes = new Int32Array(size);
+    const mask = size - 1;
+    for (let j = 0; j < oldNames.length; j++) {
+      const known = oldNames[j]!;
+      if (known.length === 0) continue;
+      let k = oldHashes[j]! & mask;
+      while (this.names[k]!.length !== 0) k = (k + 1) & mask;
+      this.names[k] = known;
+      this.nameHashes[k] = oldHashes[j]!;
+    }
   }
 
   private groupName(i: TokenIndex): A.GroupName {
@@ -671,7 +716,7 @@ class Parser {
   /** An action; the current token is an action name. */
   private parseAction(): A.Action {
     const nameTok = this.advance();
-    const name = this.textOf(nameTok) as A.ActionName;
+    const name = this.name(nameTok) as A.ActionName;
     let argument: A.Expression | undefined;
     if (name === 'errno' || name === 'trap' || name === 'trace') {
       const tok = this.peek();
