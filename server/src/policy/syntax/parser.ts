@@ -129,6 +129,16 @@ function binary(left: A.Expression, operatorRange: A.TextRange, operator: A.Bina
   };
 }
 
+/**
+ * Spreads a word's hash over its low bits: words differing only in their
+ * last character (`LIMIT_1`, `LIMIT_2`) have neighbouring hashes, which
+ * would cluster in an open-addressing table.
+ */
+function mixHash(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  return h ^ (h >>> 13);
+}
+
 // ---------------------------------------------------------------- parser
 
 /** The levels of binary operators, loosest first. */
@@ -509,7 +519,7 @@ class Parser {
     const hash = this.table.aux[i]!;
     const names = this.names;
     const mask = names.length - 1;
-    for (let k = hash & mask; ; k = (k + 1) & mask) {
+    for (let k = mixHash(hash) & mask; ; k = (k + 1) & mask) {
       const known = names[k]!;
       if (known.length === 0) {
         const fresh = this.text.slice(start, start + length);
@@ -532,7 +542,7 @@ class Parser {
     for (let j = 0; j < oldNames.length; j++) {
       const known = oldNames[j]!;
       if (known.length === 0) continue;
-      let k = oldHashes[j]! & mask;
+      let k = mixHash(oldHashes[j]!) & mask;
       while (this.names[k]!.length !== 0) k = (k + 1) & mask;
       this.names[k] = known;
       this.nameHashes[k] = oldHashes[j]!;
