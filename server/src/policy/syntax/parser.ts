@@ -322,7 +322,7 @@ class Parser {
     const n = i + 1;
     const nk = this.kind(n);
     const isItem = this.canStartItem(n) && !(this.isWord(n, 'in') || this.isWord(n, 'not'));
-    switch (this.textOf(i)) {
+    switch (this.name(i)) {
       case 'arch': case 'default': case 'badarch': case 'define':
         return nk === Tk.Identifier && !this.isContinuationWord(n);
       case 'include': return nk === Tk.String;
@@ -480,7 +480,7 @@ class Parser {
         hint ? [`group ${this.textOf(tok)}`] : undefined);
       return undefined;
     }
-    const word = this.textOf(tok);
+    const word = this.name(tok);
     switch (word) {
       case 'arch': return this.parseArch();
       case 'default': case 'badarch': return this.parseDefaultOrBadarch(word);
@@ -891,6 +891,11 @@ class Parser {
    */
   private balanced(base: number, opBase: number, operator: A.BinaryOperator, lo: number, hi: number): A.Expression {
     if (hi - lo === 1) return this.operandStack[base + lo]!;
+    if (hi - lo === 2) {
+      // The common chain of two, without the calls for its leaves.
+      return binary(this.operandStack[base + lo]!, this.rangeOf(this.operatorStack[opBase + lo]!), operator,
+        this.operandStack[base + lo + 1]!);
+    }
     const mid = lo + Math.ceil((hi - lo) / 2);
     return binary(this.balanced(base, opBase, operator, lo, mid), this.rangeOf(this.operatorStack[opBase + mid - 1]!), operator,
       this.balanced(base, opBase, operator, mid, hi));
