@@ -190,8 +190,8 @@ class Parser {
   /** Items of the syscall list being parsed (lists do not nest). */
   private readonly itemStack: A.ListItem[] = [];
   /** The distinct words met so far (`name`): '' marks a free slot; the size is a power of two. */
-  private names: string[] = new Array<string>(256).fill('');
-  private nameHashes = new Int32Array(256);
+  private names: string[];
+  private nameHashes: Int32Array;
   private nameCount = 0;
 
   constructor(
@@ -202,6 +202,11 @@ class Parser {
     this.kinds = table.kinds;
     this.starts = table.starts;
     this.ends = table.ends;
+    // About one distinct word per 64 characters of a large policy; the table grows past that if needed.
+    let size = 64;
+    while (size < text.length >> 6 && size < 8192) size *= 2;
+    this.names = new Array<string>(size).fill('');
+    this.nameHashes = new Int32Array(size);
     for (const d of table.diagnostics) this.lexErrorStarts.add(d.range.start);
   }
 
