@@ -31,7 +31,7 @@ import {
 } from './lexer';
 import { editDistance } from '../spelling';
 
-export { Lexer, tokenize, scanTokens, SYNTAX_CODES };
+export { Lexer, tokenize, SYNTAX_CODES };
 export type { ParseDiagnostic, SyntaxCode, Token, TokenKind };
 
 export interface ParseResult {
