@@ -24,6 +24,12 @@ export class LineIndex {
   constructor(readonly text: string) {
     const starts = [0];
     const len = text.length;
+    if (text.indexOf('\r') < 0) {
+      // Only `\n` breaks lines: let `indexOf` find them (much faster than a loop over every character).
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.starts = starts;
+      return;
+    }
     for (let i = 0; i < len; i++) {
       const c = text.charCodeAt(i);
       if (c === 13 /* \r */) {

@@ -292,3 +292,26 @@ describe('parser: exact ranges', () => {
     assert.deepEqual([r.file.start, r.file.end], [0, text.length]);
   });
 });
+
+describe('the parser\'s own storage', () => {
+  it('a parse after another (which reuses its token storage) reads only its own text', () => {
+    const many = Array.from({ length: 3000 }, (_, i) => `allow read_${i} if fd == ${i} && flags & 0x${i.toString(16)} == 0`).join('\n');
+    const first = JSON.stringify(parsePolicy(many), (_k, v) => (typeof v === 'bigint' ? `${v}n` : v));
+    const small = parsePolicy('allow write');
+    assert.deepEqual(small.diagnostics, []);
+    assert.equal(small.file.statements.length, 1);
+    assert.equal(src('allow write', (small.file.statements[0] as A.RuleStatement).list), 'write');
+    assert.equal(JSON.stringify(parsePolicy(many), (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)), first);
+  });
+
+  it('words that differ in one character keep their own names (the table of words)', () => {
+    const names = Array.from({ length: 5000 }, (_, i) => `LIMIT_${i}`);
+    const text = names.map((n) => `define ${n} = 1`).join('\n') + '\n' + names.map((n) => `define X${n} = ${n}`).join('\n');
+    const file = parseClean(text);
+    const defs = file.statements as A.DefineStatement[];
+    for (let i = 0; i < names.length; i++) {
+      assert.equal(defs[i]!.name!.name, names[i]);
+      assert.equal((defs[names.length + i]!.value as A.Identifier).name, names[i]);
+    }
+  });
+});

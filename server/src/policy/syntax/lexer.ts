@@ -106,6 +106,21 @@ function isGroupPart(c: number): boolean {
 function isBlank(c: number): boolean {
   return c === CH_SPACE || c === CH_TAB || c === CH_VT || c === CH_FF;
 }
+/**
+ * Character classes of every UTF-16 code unit, looked up by the lexer's hot
+ * loops (one load instead of a chain of comparisons per character).
+ */
+const C_IDENT_PART = 1, C_GROUP_PART = 2, C_BLANK = 4;
+const CHAR_CLASS = ((): Uint8Array => {
+  const table = new Uint8Array(0x10000);
+  for (let c = 0; c < 128; c++) {
+    if (isIdentPart(c)) table[c]! |= C_IDENT_PART;
+    if (isGroupPart(c)) table[c]! |= C_GROUP_PART;
+    if (isBlank(c)) table[c]! |= C_BLANK;
+  }
+  return table;
+})();
+
 /** Characters that begin some token, blank or comment. */
 function startsSomething(c: number): boolean {
   if (isIdentPart(c) || isBlank(c)) return true;
@@ -222,196 +237,361 @@ function isGroupNameValid(name: string): boolean {
 }
 
 /**
- * An incremental lexer: `next()` returns one token at a time (then `eof`
- * forever), so the parser holds only a small window of tokens. Comments and
- * diagnostics accumulate as the text is read.
+ * Token kinds as small numbers, for the token table the parser reads (a
+ * byte per token instead of an object). `TOKEN_KIND_NAMES[code]` is the
+ * `TokenKind`. Punctuators of one family are contiguous: comparisons are
+ * `EqEq`…`GtEq`, and every code from `EqEq` to `LParen` is a token after
+ * which a statement continues on the next line.
+ */
+export const enum Tk {
+  Identifier, Group, Integer, String, Newline, Invalid, Eof,
+  EqEq, NotEq, Lt, LtEq, Gt, GtEq, Shl, Shr, Amp, Pipe, Tilde, Bang, AmpAmp, PipePipe, Minus, Eq, Comma, LParen,
+  RParen,
+}
+
+export const TOKEN_KIND_NAMES: readonly TokenKind[] = [
+  'identifier', 'group', 'integer', 'string', 'newline', 'invalid', 'eof',
+  '==', '!=', '<', '<=', '>', '>=', '<<', '>>', '&', '|', '~', '!', '&&', '||', '-', '=', ',', '(',
+  ')',
+];
+
+/** `flags` bits of a token. */
+export const TOKEN_MALFORMED = 1;
+/** An integer whose value is in `values[aux]` rather than `aux` itself (too large for an int32). */
+export const TOKEN_BIG_VALUE = 2;
+
+/**
+ * All tokens of a text as parallel arrays (the lexer's output for the
+ * parser): no object per token, so lexing a large file allocates almost
+ * nothing the garbage collector must trace. Token `i` spans
+ * `[starts[i], ends[i])`; its text is the source's slice there. `aux[i]`
+ * holds an integer's value (or its index in `values`, see
+ * `TOKEN_BIG_VALUE`) and a string's index in `strings` (its value with
+ * escapes resolved). The last token is `eof`.
+ */
+export interface TokenTable {
+  readonly count: number;
+  readonly kinds: Uint8Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly aux: Int32Array;
+  readonly flags: Uint8Array;
+  readonly values: bigint[];
+  readonly strings: string[];
+  readonly comments: Comment[];
+  readonly diagnostics: ParseDiagnostic[];
+  /** The storage of the columns, for `recycleTokenTable`. */
+  readonly columns: TokenColumns;
+}
+
+/** Growable columns of the token table while lexing. */
+class TokenColumns {
+  count = 0;
+  kinds: Uint8Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  aux: Int32Array;
+  flags: Uint8Array;
+
+  constructor(capacity: number) {
+    this.kinds = new Uint8Array(capacity);
+    this.starts = new Int32Array(capacity);
+    this.ends = new Int32Array(capacity);
+    this.aux = new Int32Array(capacity);
+    this.flags = new Uint8Array(capacity);
+  }
+
+  grow(): void {
+    const capacity = this.kinds.length * 2;
+    const kinds = new Uint8Array(capacity); kinds.set(this.kinds); this.kinds = kinds;
+    const starts = new Int32Array(capacity); starts.set(this.starts); this.starts = starts;
+    const ends = new Int32Array(capacity); ends.set(this.ends); this.ends = ends;
+    const aux = new Int32Array(capacity); aux.set(this.aux); this.aux = aux;
+    const flags = new Uint8Array(capacity); flags.set(this.flags); this.flags = flags;
+  }
+
+  push(kind: Tk, start: number, end: number, aux: number, flags: number): void {
+    if (this.count === this.kinds.length) this.grow();
+    const n = this.count++;
+    this.kinds[n] = kind;
+    this.starts[n] = start;
+    this.ends[n] = end;
+    this.aux[n] = aux;
+    this.flags[n] = flags;
+  }
+}
+
+/**
+ * Lexes the whole text into a token table. One linear pass; the common
+ * tokens (words, short decimals, punctuation) allocate nothing but their
+ * table entries, which is why this loop is written out plainly.
+ */
+export function scanTokens(text: string): TokenTable {
+  const len = text.length;
+  const capacity = (len >> 2) + 64;
+  let cols: TokenColumns;
+  if (spareColumns && spareColumns.kinds.length >= capacity) {
+    cols = spareColumns;
+    cols.count = 0;
+    spareColumns = undefined;
+  } else {
+    cols = new TokenColumns(capacity);
+  }
+  const values: bigint[] = [];
+  const strings: string[] = [];
+  const comments: Comment[] = [];
+  const diagnostics: ParseDiagnostic[] = [];
+  const error = (code: SyntaxCode, message: string, start: number, end: number): void => {
+    diagnostics.push({ code, severity: 'error', message, range: { start, end } });
+  };
+  let i = len > 0 && text.charCodeAt(0) === CH_BOM ? 1 : 0;
+  while (i < len) {
+    const c = text.charCodeAt(i);
+    const cls = CHAR_CLASS[c]!;
+    if ((cls & C_BLANK) !== 0) { i++; continue; }
+    const start = i;
+    if ((cls & C_IDENT_PART) !== 0 && !isDigit(c)) {
+      // `aux` of a word is a hash of its characters, for the parser's table of names.
+      let j = i + 1;
+      let hash = c;
+      while (j < len) {
+        const d = text.charCodeAt(j);
+        if ((CHAR_CLASS[d]! & C_IDENT_PART) === 0) break;
+        hash = (Math.imul(hash, 31) + d) | 0;
+        j++;
+      }
+      cols.push(Tk.Identifier, start, j, hash, 0);
+      i = j;
+      continue;
+    }
+    if (c === CH_LF) { cols.push(Tk.Newline, start, i + 1, 0, 0); i++; continue; }
+    if (c === CH_CR) {
+      const end = i + 1 < len && text.charCodeAt(i + 1) === CH_LF ? i + 2 : i + 1;
+      cols.push(Tk.Newline, start, end, 0, 0);
+      i = end;
+      continue;
+    }
+    if (isDigit(c)) {
+      // Short decimals (no leading zero, at most 9 digits) fit an int32: read in place.
+      let j = i + 1;
+      let n = c - CH_0;
+      let plain = c !== CH_0;
+      for (; j < len; j++) {
+        const d = text.charCodeAt(j);
+        if ((CHAR_CLASS[d]! & C_IDENT_PART) === 0) break;
+        if (d >= CH_0 && d <= CH_9) n = n * 10 + (d - CH_0);
+        else plain = false;
+      }
+      if ((plain || j === i + 1) && j - i <= 9) {
+        cols.push(Tk.Integer, start, j, n, 0);
+      } else {
+        const word = text.slice(start, j);
+        const checked = checkNumber(word);
+        let flags = TOKEN_BIG_VALUE;
+        if (checked.error !== undefined) {
+          error('invalid-number', checked.error, start, j);
+          flags |= TOKEN_MALFORMED;
+        }
+        cols.push(Tk.Integer, start, j, values.length, flags);
+        values.push(checked.value);
+      }
+      i = j;
+      continue;
+    }
+    if (c === CH_HASH) {
+      let j = i + 1;
+      while (j < len) {
+        const d = text.charCodeAt(j);
+        if (d === CH_LF || d === CH_CR) break;
+        j++;
+      }
+      comments.push({ start, end: j, text: text.slice(start, j) });
+      i = j;
+      continue;
+    }
+    if (c === CH_AT) {
+      let j = i + 1;
+      while (j < len && (CHAR_CLASS[text.charCodeAt(j)]! & C_GROUP_PART) !== 0) j++;
+      const name = text.slice(i + 1, j);
+      let flags = 0;
+      if (!isGroupNameValid(name)) {
+        const raw = text.slice(start, j);
+        let message: string;
+        if (name.length === 0) message = 'expected a group name after `@`, like `@basic-io`';
+        else {
+          const lower = name.toLowerCase();
+          const fix = isGroupNameValid(lower) ? `; did you mean \`@${lower}\`?` : '';
+          message = `invalid group name \`${raw}\`: group names are lowercase letters, digits, \`_\` and \`-\`, starting with a letter or digit${fix}`;
+        }
+        error('invalid-group-name', message, start, j);
+        flags = TOKEN_MALFORMED;
+      }
+      cols.push(Tk.Group, start, j, strings.length, flags);
+      strings.push(name);
+      i = j;
+      continue;
+    }
+    if (c === CH_QUOTE) {
+      let j = i + 1;
+      let value = '';
+      let seg = j;
+      let malformed = false;
+      let closed = false;
+      while (j < len) {
+        const d = text.charCodeAt(j);
+        if (d === CH_LF || d === CH_CR) break;
+        if (d === CH_QUOTE) { closed = true; break; }
+        if (d === CH_BACKSLASH) {
+          const e = j + 1 < len ? text.charCodeAt(j + 1) : -1;
+          if (e === CH_QUOTE || e === CH_BACKSLASH) {
+            value += text.slice(seg, j) + String.fromCharCode(e);
+            j += 2;
+            seg = j;
+            continue;
+          }
+          if (e === -1 || e === CH_LF || e === CH_CR) { j++; continue; }
+          const escEnd = e >= 0xd800 && e <= 0xdbff && j + 2 < len ? j + 3 : j + 2;
+          error('invalid-escape', `invalid escape \`${showChars(text.slice(j, escEnd))}\`: only \`\\"\` and \`\\\\\` are escapes in a string`, j, escEnd);
+          malformed = true;
+          j = escEnd; // the characters are kept as written
+          continue;
+        }
+        j++;
+      }
+      value += text.slice(seg, j);
+      if (closed) j++;
+      else {
+        error('unterminated-string', 'unterminated string: expected a closing `"` on the same line', start, j);
+        malformed = true;
+      }
+      cols.push(Tk.String, start, j, strings.length, malformed ? TOKEN_MALFORMED : 0);
+      strings.push(value);
+      i = j;
+      continue;
+    }
+    const n = i + 1 < len ? text.charCodeAt(i + 1) : -1;
+    let kind = -1;
+    let width = 1;
+    switch (c) {
+      case CH_EQ: if (n === CH_EQ) kind = Tk.EqEq, width = 2; else kind = Tk.Eq; break;
+      case CH_BANG: if (n === CH_EQ) kind = Tk.NotEq, width = 2; else kind = Tk.Bang; break;
+      case CH_LT:
+        if (n === CH_EQ) kind = Tk.LtEq, width = 2;
+        else if (n === CH_LT) kind = Tk.Shl, width = 2;
+        else kind = Tk.Lt;
+        break;
+      case CH_GT:
+        if (n === CH_EQ) kind = Tk.GtEq, width = 2;
+        else if (n === CH_GT) kind = Tk.Shr, width = 2;
+        else kind = Tk.Gt;
+        break;
+      case CH_AMP: if (n === CH_AMP) kind = Tk.AmpAmp, width = 2; else kind = Tk.Amp; break;
+      case CH_PIPE: if (n === CH_PIPE) kind = Tk.PipePipe, width = 2; else kind = Tk.Pipe; break;
+      case CH_TILDE: kind = Tk.Tilde; break;
+      case CH_MINUS: kind = Tk.Minus; break;
+      case CH_COMMA: kind = Tk.Comma; break;
+      case CH_LPAREN: kind = Tk.LParen; break;
+      case CH_RPAREN: kind = Tk.RParen; break;
+    }
+    if (kind >= 0) {
+      cols.push(kind, start, i + width, 0, 0);
+      i += width;
+      continue;
+    }
+    // A run of characters that start nothing: one token, one diagnostic.
+    let j = i;
+    while (j < len) {
+      const d = text.charCodeAt(j);
+      if (startsSomething(d)) break;
+      j += d >= 0xd800 && d <= 0xdbff && j + 1 < len && (text.charCodeAt(j + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+    }
+    const bad = text.slice(start, j);
+    const hint = INVALID_CHAR_HINTS[bad];
+    const plural = bad.length > 1 && !(bad.length === 2 && bad.codePointAt(0)! > 0xffff);
+    error('invalid-character', `invalid character${plural ? 's' : ''} \`${showChars(bad)}\`${hint ? `: ${hint}` : ''}`, start, j);
+    cols.push(Tk.Invalid, start, j, 0, TOKEN_MALFORMED);
+    i = j;
+  }
+  cols.push(Tk.Eof, len, len, 0, 0);
+  return {
+    count: cols.count, kinds: cols.kinds, starts: cols.starts, ends: cols.ends, aux: cols.aux, flags: cols.flags,
+    values, strings, comments, diagnostics, columns: cols,
+  };
+}
+
+/**
+ * The columns of one finished table, kept for the next `scanTokens` (which
+ * would otherwise allocate and zero them anew for every parse). Only
+ * scratch memory, never a result: every entry is written before it is read.
+ */
+let spareColumns: TokenColumns | undefined;
+/** Larger tables are not kept (4M tokens of a huge file would hold 50 MB). */
+const MAX_SPARE_TOKENS = 1 << 20;
+
+/** Gives a table's storage back for reuse; the table must not be read afterwards. */
+export function recycleTokenTable(table: TokenTable): void {
+  if (table.columns.kinds.length <= MAX_SPARE_TOKENS) spareColumns = table.columns;
+}
+
+/** Token `i` of a table as a `Token` object (for callers that want objects rather than speed). */
+export function tokenAt(table: TokenTable, text: string, i: number): Token {
+  const kind = table.kinds[i]! as Tk;
+  const start = table.starts[i]!;
+  const end = table.ends[i]!;
+  const malformed = (table.flags[i]! & TOKEN_MALFORMED) !== 0;
+  switch (kind) {
+    case Tk.Eof: return { kind: 'eof', start, end, text: '' };
+    case Tk.Identifier: case Tk.Newline: return { kind: TOKEN_KIND_NAMES[kind]!, start, end, text: text.slice(start, end) };
+    case Tk.Integer: {
+      const value = (table.flags[i]! & TOKEN_BIG_VALUE) !== 0 ? table.values[table.aux[i]!]! : BigInt(table.aux[i]!);
+      return malformed
+        ? { kind: 'integer', start, end, text: text.slice(start, end), value, malformed }
+        : { kind: 'integer', start, end, text: text.slice(start, end), value };
+    }
+    case Tk.Group: case Tk.String: {
+      const stringValue = table.strings[table.aux[i]!]!;
+      const k = TOKEN_KIND_NAMES[kind]!;
+      return malformed
+        ? { kind: k, start, end, text: text.slice(start, end), stringValue, malformed }
+        : { kind: k, start, end, text: text.slice(start, end), stringValue };
+    }
+    case Tk.Invalid: return { kind: 'invalid', start, end, text: text.slice(start, end), malformed: true };
+    default: {
+      const k = TOKEN_KIND_NAMES[kind]!;
+      return { kind: k, start, end, text: k };
+    }
+  }
+}
+
+/**
+ * A lexer as a stream: `next()` returns one token at a time (then `eof`
+ * forever). The text is lexed at construction, so `comments` and
+ * `diagnostics` are complete from the start.
  */
 export class Lexer {
-  readonly comments: Comment[] = [];
-  readonly diagnostics: ParseDiagnostic[] = [];
-  private i: number;
-  private readonly out: Token[] = [];
-  private readonly eof: Token;
+  readonly comments: Comment[];
+  readonly diagnostics: ParseDiagnostic[];
+  private readonly table: TokenTable;
+  private i = 0;
 
   constructor(private readonly text: string) {
-    this.i = text.length > 0 && text.charCodeAt(0) === CH_BOM ? 1 : 0;
-    this.eof = { kind: 'eof', start: text.length, end: text.length, text: '' };
-  }
-
-  private error(code: SyntaxCode, message: string, start: number, end: number): void {
-    this.diagnostics.push({ code, severity: 'error', message, range: { start, end } });
-  }
-
-  private punct(kind: Punctuator, start: number, end: number): void {
-    this.out.push({ kind, start, end, text: kind });
+    this.table = scanTokens(text);
+    this.comments = this.table.comments;
+    this.diagnostics = this.table.diagnostics;
   }
 
   /** The next token; `eof` at the end (and on every later call). */
   next(): Token {
-    const text = this.text;
-    const len = text.length;
-    const out = this.out;
-    let i = this.i;
-    while (i < len && out.length === 0) {
-      const c = text.charCodeAt(i);
-      if (isBlank(c)) { i++; continue; }
-      const start = i;
-      if (c === CH_LF) { out.push({ kind: 'newline', start, end: i + 1, text: '\n' }); i++; continue; }
-      if (c === CH_CR) {
-        const end = i + 1 < len && text.charCodeAt(i + 1) === CH_LF ? i + 2 : i + 1;
-        out.push({ kind: 'newline', start, end, text: text.slice(start, end) });
-        i = end;
-        continue;
-      }
-      if (c === CH_HASH) {
-        let j = i + 1;
-        while (j < len) {
-          const d = text.charCodeAt(j);
-          if (d === CH_LF || d === CH_CR) break;
-          j++;
-        }
-        this.comments.push({ start, end: j, text: text.slice(start, j) });
-        i = j;
-        continue;
-      }
-      if (isIdentStart(c)) {
-        let j = i + 1;
-        while (j < len && isIdentPart(text.charCodeAt(j))) j++;
-        out.push({ kind: 'identifier', start, end: j, text: text.slice(start, j) });
-        i = j;
-        continue;
-      }
-      if (isDigit(c)) {
-        let j = i + 1;
-        while (j < len && isIdentPart(text.charCodeAt(j))) j++;
-        const word = text.slice(start, j);
-        const checked = checkNumber(word);
-        if (checked.error !== undefined) {
-          this.error('invalid-number', checked.error, start, j);
-          out.push({ kind: 'integer', start, end: j, text: word, value: checked.value, malformed: true });
-        } else {
-          out.push({ kind: 'integer', start, end: j, text: word, value: checked.value });
-        }
-        i = j;
-        continue;
-      }
-      if (c === CH_AT) {
-        let j = i + 1;
-        while (j < len && isGroupPart(text.charCodeAt(j))) j++;
-        const name = text.slice(i + 1, j);
-        const raw = text.slice(start, j);
-        if (isGroupNameValid(name)) {
-          out.push({ kind: 'group', start, end: j, text: raw, stringValue: name });
-        } else {
-          let message: string;
-          if (name.length === 0) message = 'expected a group name after `@`, like `@basic-io`';
-          else {
-            const lower = name.toLowerCase();
-            const fix = isGroupNameValid(lower) ? `; did you mean \`@${lower}\`?` : '';
-            message = `invalid group name \`${raw}\`: group names are lowercase letters, digits, \`_\` and \`-\`, starting with a letter or digit${fix}`;
-          }
-          this.error('invalid-group-name', message, start, j);
-          out.push({ kind: 'group', start, end: j, text: raw, stringValue: name, malformed: true });
-        }
-        i = j;
-        continue;
-      }
-      if (c === CH_QUOTE) {
-        let j = i + 1;
-        let value = '';
-        let seg = j;
-        let malformed = false;
-        let closed = false;
-        while (j < len) {
-          const d = text.charCodeAt(j);
-          if (d === CH_LF || d === CH_CR) break;
-          if (d === CH_QUOTE) { closed = true; break; }
-          if (d === CH_BACKSLASH) {
-            const e = j + 1 < len ? text.charCodeAt(j + 1) : -1;
-            if (e === CH_QUOTE || e === CH_BACKSLASH) {
-              value += text.slice(seg, j) + String.fromCharCode(e);
-              j += 2;
-              seg = j;
-              continue;
-            }
-            if (e === -1 || e === CH_LF || e === CH_CR) { j++; continue; }
-            const escEnd = e >= 0xd800 && e <= 0xdbff && j + 2 < len ? j + 3 : j + 2;
-            this.error('invalid-escape', `invalid escape \`${showChars(text.slice(j, escEnd))}\`: only \`\\"\` and \`\\\\\` are escapes in a string`, j, escEnd);
-            malformed = true;
-            j = escEnd; // the characters are kept as written
-            continue;
-          }
-          j++;
-        }
-        value += text.slice(seg, j);
-        if (closed) j++;
-        else {
-          this.error('unterminated-string', 'unterminated string: expected a closing `"` on the same line', start, j);
-          malformed = true;
-        }
-        out.push(malformed
-          ? { kind: 'string', start, end: j, text: text.slice(start, j), stringValue: value, malformed }
-          : { kind: 'string', start, end: j, text: text.slice(start, j), stringValue: value });
-        i = j;
-        continue;
-      }
-      const n = i + 1 < len ? text.charCodeAt(i + 1) : -1;
-      switch (c) {
-        case CH_EQ:
-          if (n === CH_EQ) this.punct('==', start, i + 2), i += 2; else this.punct('=', start, i + 1), i++;
-          continue;
-        case CH_BANG:
-          if (n === CH_EQ) this.punct('!=', start, i + 2), i += 2; else this.punct('!', start, i + 1), i++;
-          continue;
-        case CH_LT:
-          if (n === CH_EQ) this.punct('<=', start, i + 2), i += 2;
-          else if (n === CH_LT) this.punct('<<', start, i + 2), i += 2;
-          else this.punct('<', start, i + 1), i++;
-          continue;
-        case CH_GT:
-          if (n === CH_EQ) this.punct('>=', start, i + 2), i += 2;
-          else if (n === CH_GT) this.punct('>>', start, i + 2), i += 2;
-          else this.punct('>', start, i + 1), i++;
-          continue;
-        case CH_AMP:
-          if (n === CH_AMP) this.punct('&&', start, i + 2), i += 2; else this.punct('&', start, i + 1), i++;
-          continue;
-        case CH_PIPE:
-          if (n === CH_PIPE) this.punct('||', start, i + 2), i += 2; else this.punct('|', start, i + 1), i++;
-          continue;
-        case CH_TILDE: this.punct('~', start, i + 1); i++; continue;
-        case CH_MINUS: this.punct('-', start, i + 1); i++; continue;
-        case CH_COMMA: this.punct(',', start, i + 1); i++; continue;
-        case CH_LPAREN: this.punct('(', start, i + 1); i++; continue;
-        case CH_RPAREN: this.punct(')', start, i + 1); i++; continue;
-      }
-      // A run of characters that start nothing: one token, one diagnostic.
-      let j = i;
-      while (j < len) {
-        const d = text.charCodeAt(j);
-        if (startsSomething(d)) break;
-        j += d >= 0xd800 && d <= 0xdbff && j + 1 < len && (text.charCodeAt(j + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
-      }
-      const bad = text.slice(start, j);
-      const hint = INVALID_CHAR_HINTS[bad];
-      const plural = bad.length > 1 && !(bad.length === 2 && bad.codePointAt(0)! > 0xffff);
-      this.error('invalid-character', `invalid character${plural ? 's' : ''} \`${showChars(bad)}\`${hint ? `: ${hint}` : ''}`, start, j);
-      out.push({ kind: 'invalid', start, end: j, text: bad, malformed: true });
-      i = j;
-    }
-    this.i = i;
-    return out.pop() ?? this.eof;
+    const t = tokenAt(this.table, this.text, this.i);
+    if (this.i < this.table.count - 1) this.i++;
+    return t;
   }
 }
 
 /** Splits `text` into tokens (ending with `eof`), comments and lexical diagnostics. */
 export function tokenize(text: string): LexResult {
-  const lexer = new Lexer(text);
+  const table = scanTokens(text);
   const tokens: Token[] = [];
-  for (;;) {
-    const t = lexer.next();
-    tokens.push(t);
-    if (t.kind === 'eof') break;
-  }
-  return { tokens, comments: lexer.comments, diagnostics: lexer.diagnostics };
+  for (let i = 0; i < table.count; i++) tokens.push(tokenAt(table, text, i));
+  return { tokens, comments: table.comments, diagnostics: table.diagnostics };
 }

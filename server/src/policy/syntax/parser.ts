@@ -25,7 +25,10 @@
  * (`alow` → `allow`, `and` → `&&`, `net` → `@net`, `EPERM` → `errno(EPERM)`).
  */
 import type * as A from './ast';
-import { Lexer, tokenize, SYNTAX_CODES, type ParseDiagnostic, type SyntaxCode, type Token, type TokenKind } from './lexer';
+import {
+  Lexer, tokenize, scanTokens, recycleTokenTable, SYNTAX_CODES, Tk, TOKEN_KIND_NAMES, TOKEN_MALFORMED, TOKEN_BIG_VALUE,
+  type ParseDiagnostic, type SyntaxCode, type Token, type TokenKind, type TokenTable,
+} from './lexer';
 import { editDistance } from '../spelling';
 
 export { Lexer, tokenize, SYNTAX_CODES };
@@ -53,10 +56,6 @@ export const ACTION_NAMES: readonly A.ActionName[] = [
 export const MAX_NESTING = 128;
 
 const ACTION_SET: ReadonlySet<string> = new Set(ACTION_NAMES);
-const COMPARE_OPS: ReadonlySet<TokenKind> = new Set<TokenKind>(['==', '!=', '<', '<=', '>', '>=']);
-const CONTINUATION_TOKENS: ReadonlySet<TokenKind> = new Set<TokenKind>([
-  ',', '&&', '||', '==', '!=', '<', '<=', '>', '>=', '<<', '>>', '&', '|', '~', '!', '-', '=', '(',
-]);
 const CONTINUATION_WORDS: ReadonlySet<string> = new Set(['if', 'in', 'not', 'except']);
 /** Words other tools use for an action, mapped to ours. */
 const ACTION_ALIASES: Readonly<Record<string, readonly string[]>> = {
@@ -80,17 +79,18 @@ const STATEMENT_ALIASES: Readonly<Record<string, readonly string[]>> = {
 
 /** Parses a whole policy file. Never throws. */
 export function parsePolicy(text: string): ParseResult {
-  const lexer = new Lexer(text);
-  const parser = new Parser(text, lexer);
+  const table = scanTokens(text);
+  const parser = new Parser(text, table);
   const statements = parser.parseStatements();
+  recycleTokenTable(table);
   const absorbed = parser.absorbed;
   const lexical = absorbed.length === 0
-    ? lexer.diagnostics
-    : lexer.diagnostics.filter((d) => !absorbed.some((a) => d.range.start >= a.start && d.range.end <= a.end));
+    ? table.diagnostics
+    : table.diagnostics.filter((d) => !absorbed.some((a) => d.range.start >= a.start && d.range.end <= a.end));
   const diagnostics = [...lexical, ...parser.diagnostics];
   diagnostics.sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
   return {
-    file: { kind: 'PolicyFile', start: 0, end: text.length, statements, comments: lexer.comments },
+    file: { kind: 'PolicyFile', start: 0, end: text.length, statements, comments: table.comments },
     diagnostics,
   };
 }
@@ -99,18 +99,6 @@ export function parsePolicy(text: string): ParseResult {
 
 function range(r: A.TextRange): A.TextRange {
   return { start: r.start, end: r.end };
-}
-
-function describe(tok: Token): string {
-  switch (tok.kind) {
-    case 'newline': return 'end of line';
-    case 'eof': return 'end of file';
-    case 'string': return 'a string';
-    default: {
-      const t = tok.text.length > 30 ? `${tok.text.slice(0, 30)}…` : tok.text;
-      return `\`${t}\``;
-    }
-  }
 }
 
 /** Close candidates for a mistyped keyword, best first. */
@@ -134,53 +122,21 @@ function didYouMean(suggestions: readonly string[]): string {
   return `; did you mean ${suggestions.slice(0, -1).map((s) => `\`${s}\``).join(', ')} or \`${suggestions[suggestions.length - 1]}\`?`;
 }
 
-function looksLikeErrnoName(tok: Token): boolean {
-  if (tok.kind !== 'identifier' || tok.text.length < 2 || tok.text[0] !== 'E') return false;
-  for (let i = 1; i < tok.text.length; i++) {
-    const c = tok.text.charCodeAt(i);
-    if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95)) return false;
-  }
-  return true;
-}
-
-function isEnd(tok: Token): boolean {
-  return tok.kind === 'newline' || tok.kind === 'eof';
-}
-
-function isWord(tok: Token, word: string): boolean {
-  return tok.kind === 'identifier' && tok.text === word;
-}
-
-function canStartExpression(tok: Token): boolean {
-  switch (tok.kind) {
-    case 'integer': case 'identifier': case '(': case '~': case '-': case '!':
-      return true;
-  }
-  return false;
-}
-
-function canStartItem(tok: Token): boolean {
-  if (tok.kind === 'group') return true;
-  return tok.kind === 'identifier' && tok.text !== 'if' && tok.text !== 'except';
+function binary(left: A.Expression, operatorRange: A.TextRange, operator: A.BinaryOperator, right: A.Expression | undefined): A.BinaryExpression {
+  return {
+    kind: 'BinaryExpression', operator, operatorRange, left, right,
+    start: left.start, end: right ? right.end : operatorRange.end,
+  };
 }
 
 /**
- * `operands[0] op operands[1] op …` as a balanced tree (`between[i]` is the
- * operator token after `operands[i]`); the left half takes the odd operand,
- * so three operands read `(a op b) op c` as left associativity would.
+ * Spreads a word's hash over its low bits: words differing only in their
+ * last character (`LIMIT_1`, `LIMIT_2`) have neighbouring hashes, which
+ * would cluster in an open-addressing table.
  */
-function balanced(operands: readonly A.Expression[], between: readonly Token[], operator: A.BinaryOperator,
-  lo = 0, hi = operands.length): A.Expression {
-  if (hi - lo === 1) return operands[lo]!;
-  const mid = lo + Math.ceil((hi - lo) / 2);
-  return binary(balanced(operands, between, operator, lo, mid), between[mid - 1]!, operator, balanced(operands, between, operator, mid, hi));
-}
-
-function binary(left: A.Expression, op: Token, operator: A.BinaryOperator, right: A.Expression | undefined): A.BinaryExpression {
-  return {
-    kind: 'BinaryExpression', operator, operatorRange: range(op), left, right,
-    start: left.start, end: right ? right.end : op.end,
-  };
+function mixHash(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  return h ^ (h >>> 13);
 }
 
 // ---------------------------------------------------------------- parser
@@ -188,6 +144,13 @@ function binary(left: A.Expression, op: Token, operator: A.BinaryOperator, right
 /** The levels of binary operators, loosest first. */
 const enum Level { Or, And, BitOr, BitAnd, Shift }
 type BinaryLevel = Level;
+
+/**
+ * A token is referred to by its number in the token table (`TokenIndex`);
+ * its kind, offsets and text are read from the table. Numbers past the
+ * `eof` token read as `eof`.
+ */
+type TokenIndex = number;
 
 class Parser {
   readonly diagnostics: ParseDiagnostic[] = [];
@@ -209,64 +172,139 @@ class Parser {
   /** What may follow at the current point, for "unexpected token" messages. */
   private trailingHint = 'end of line';
 
-  /**
-   * The window of tokens still needed: `buf[k]` is token number `base + k`.
-   * Tokens before the current statement are dropped, so they die young.
-   */
-  private buf: Token[] = [];
-  private base = 0;
-  private eofToken: Token | undefined;
+  private readonly count: number;
+  private readonly kinds: Uint8Array;
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
   /** Where the lexer reported errors: the parser reports nothing more there. */
   private readonly lexErrorStarts = new Set<number>();
-  private lexDiagnosticsSeen = 0;
+  /**
+   * Operands and operator tokens of the binary chains being parsed
+   * (`continueLevel`), each chain above the chains that enclose it; the
+   * slots above `operandTop` / `operatorTop` are free.
+   */
+  private readonly operandStack: A.Expression[] = [];
+  private operandTop = 0;
+  private readonly operatorStack: TokenIndex[] = [];
+  private operatorTop = 0;
+  /** Items of the syscall list being parsed (lists do not nest). */
+  private readonly itemStack: A.ListItem[] = [];
+  /** The distinct words met so far (`name`): '' marks a free slot; the size is a power of two. */
+  private names: string[];
+  private nameHashes: Int32Array;
+  private nameCount = 0;
 
   constructor(
     private readonly text: string,
-    private readonly lexer: Lexer,
-  ) {}
+    private readonly table: TokenTable,
+  ) {
+    this.count = table.count;
+    this.kinds = table.kinds;
+    this.starts = table.starts;
+    this.ends = table.ends;
+    // About one distinct word per 64 characters of a large policy; the table grows past that if needed.
+    let size = 64;
+    while (size < text.length >> 6 && size < 8192) size *= 2;
+    this.names = new Array<string>(size).fill('');
+    this.nameHashes = new Int32Array(size);
+    for (const d of table.diagnostics) this.lexErrorStarts.add(d.range.start);
+  }
 
   // -------------------------------------------------------------- tokens
 
-  /** Token number `i` (`eof` past the end), lexing on demand. */
-  private at(i: number): Token {
-    const k = i - this.base;
-    while (k >= this.buf.length) {
-      if (this.eofToken) return this.eofToken;
-      const t = this.lexer.next();
-      this.buf.push(t);
-      const lexDiagnostics = this.lexer.diagnostics;
-      while (this.lexDiagnosticsSeen < lexDiagnostics.length) {
-        this.lexErrorStarts.add(lexDiagnostics[this.lexDiagnosticsSeen++]!.range.start);
+  /** The kind of token `i` (`eof` past the end). */
+  private kind(i: TokenIndex): Tk {
+    return i < this.count ? this.kinds[i]! as Tk : Tk.Eof;
+  }
+
+  private clamp(i: TokenIndex): TokenIndex {
+    return i < this.count ? i : this.count - 1;
+  }
+
+  /** The source text of token `i` (empty for `eof`). */
+  private textOf(i: TokenIndex): string {
+    i = this.clamp(i);
+    return this.text.slice(this.starts[i]!, this.ends[i]!);
+  }
+
+  private rangeOf(i: TokenIndex): A.TextRange {
+    i = this.clamp(i);
+    return { start: this.starts[i]!, end: this.ends[i]! };
+  }
+
+  private malformed(i: TokenIndex): boolean {
+    return (this.table.flags[i]! & TOKEN_MALFORMED) !== 0;
+  }
+
+  /** Is token `i` the identifier `word`? (Compared in place, without slicing the text.) */
+  private isWord(i: TokenIndex, word: string): boolean {
+    if (this.kind(i) !== Tk.Identifier) return false;
+    const start = this.starts[i]!;
+    return this.ends[i]! - start === word.length && this.text.startsWith(word, start);
+  }
+
+  private isEnd(i: TokenIndex): boolean {
+    const k = this.kind(i);
+    return k === Tk.Newline || k === Tk.Eof;
+  }
+
+  private canStartExpression(i: TokenIndex): boolean {
+    switch (this.kind(i)) {
+      case Tk.Integer: case Tk.Identifier: case Tk.LParen: case Tk.Tilde: case Tk.Minus: case Tk.Bang:
+        return true;
+    }
+    return false;
+  }
+
+  private canStartItem(i: TokenIndex): boolean {
+    const k = this.kind(i);
+    if (k === Tk.Group) return true;
+    return k === Tk.Identifier && !this.isWord(i, 'if') && !this.isWord(i, 'except');
+  }
+
+  private isContinuationWord(i: TokenIndex): boolean {
+    return this.kind(i) === Tk.Identifier && CONTINUATION_WORDS.has(this.textOf(i));
+  }
+
+  private looksLikeErrnoName(i: TokenIndex): boolean {
+    if (this.kind(i) !== Tk.Identifier) return false;
+    const start = this.starts[i]!;
+    const end = this.ends[i]!;
+    if (end - start < 2 || this.text.charCodeAt(start) !== 69 /* E */) return false;
+    for (let j = start + 1; j < end; j++) {
+      const c = this.text.charCodeAt(j);
+      if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95)) return false;
+    }
+    return true;
+  }
+
+  private describe(i: TokenIndex): string {
+    switch (this.kind(i)) {
+      case Tk.Newline: return 'end of line';
+      case Tk.Eof: return 'end of file';
+      case Tk.String: return 'a string';
+      default: {
+        const text = this.textOf(i);
+        const t = text.length > 30 ? `${text.slice(0, 30)}…` : text;
+        return `\`${t}\``;
       }
-      if (t.kind === 'eof') this.eofToken = t;
-    }
-    return this.buf[k]!;
-  }
-
-  /** Forgets the tokens before the current statement. */
-  private release(): void {
-    const dead = this.pos - this.base;
-    if (dead >= 256) {
-      this.buf = this.buf.slice(dead);
-      this.base = this.pos;
     }
   }
 
-  private peek(): Token {
+  private peek(): TokenIndex {
     if (this.parenDepth > 0) this.skipNewlines();
-    return this.at(this.pos);
+    return this.pos;
   }
 
   /** The raw token after the current one (no newline skipping). */
-  private peekNext(): Token {
-    const t = this.at(this.pos);
-    return t.kind === 'eof' ? t : this.at(this.pos + 1);
+  private peekNext(): TokenIndex {
+    return this.kind(this.pos) === Tk.Eof ? this.pos : this.pos + 1;
   }
 
-  private advance(): Token {
+  private advance(): TokenIndex {
     const t = this.peek();
-    if (t.kind !== 'eof') this.pos++;
-    this.lastEnd = t.end;
+    if (this.kinds[t] !== Tk.Eof) this.pos++;
+    this.lastEnd = this.ends[t]!;
     return t;
   }
 
@@ -277,25 +315,25 @@ class Parser {
   private skipNewlines(): void {
     if (this.bailed || this.pos === this.noSkipAt) return;
     let i = this.pos;
-    while (this.at(i).kind === 'newline') i++;
+    while (this.kind(i) === Tk.Newline) i++;
     if (i === this.pos) return;
     if (this.startsStatement(i)) this.noSkipAt = this.pos;
     else this.pos = i;
   }
 
   /** Does token `i` (first on its line) begin a statement rather than continue one? */
-  private startsStatement(i: number): boolean {
-    const t = this.at(i);
-    if (t.kind !== 'identifier') return false;
-    const n = this.at(i + 1);
-    const isItem = canStartItem(n) && !(n.kind === 'identifier' && (n.text === 'in' || n.text === 'not'));
-    switch (t.text) {
+  private startsStatement(i: TokenIndex): boolean {
+    if (this.kind(i) !== Tk.Identifier) return false;
+    const n = i + 1;
+    const nk = this.kind(n);
+    const isItem = this.canStartItem(n) && !(this.isWord(n, 'in') || this.isWord(n, 'not'));
+    switch (this.name(i)) {
       case 'arch': case 'default': case 'badarch': case 'define':
-        return n.kind === 'identifier' && !CONTINUATION_WORDS.has(n.text);
-      case 'include': return n.kind === 'string';
-      case 'group': return n.kind === 'group';
-      case 'errno': case 'trace': return n.kind === '(';
-      case 'trap': return n.kind === '(' || isItem;
+        return nk === Tk.Identifier && !this.isContinuationWord(n);
+      case 'include': return nk === Tk.String;
+      case 'group': return nk === Tk.Group;
+      case 'errno': case 'trace': return nk === Tk.LParen;
+      case 'trap': return nk === Tk.LParen || isItem;
       case 'allow': case 'log': case 'notify': case 'kill': case 'kill_process': case 'kill_thread':
         return isItem;
     }
@@ -340,9 +378,9 @@ class Parser {
    */
   private expected(code: SyntaxCode, what: string, suggestions?: readonly string[]): void {
     const tok = this.peek();
-    if (tok.kind === 'invalid') { this.stmtHasError = true; return; } // already reported by the lexer
-    if (isEnd(tok)) this.missing(code, `expected ${what}`);
-    else this.report(code, `expected ${what}, found ${describe(tok)}`, tok, suggestions);
+    if (this.kind(tok) === Tk.Invalid) { this.stmtHasError = true; return; } // already reported by the lexer
+    if (this.isEnd(tok)) this.missing(code, `expected ${what}`);
+    else this.report(code, `expected ${what}, found ${this.describe(tok)}`, this.rangeOf(tok), suggestions);
   }
 
   /**
@@ -352,29 +390,30 @@ class Parser {
    */
   private closeParen(): void {
     const tok = this.peek();
-    if (tok.kind === ')') { this.advance(); return; }
-    if (isEnd(tok) || tok.kind === 'invalid') { this.expected('expected-token', '`)`'); return; }
+    const tk = this.kind(tok);
+    if (tk === Tk.RParen) { this.advance(); return; }
+    if (this.isEnd(tok) || tk === Tk.Invalid) { this.expected('expected-token', '`)`'); return; }
     let depth = 0;
     let match = -1;
     for (let i = this.pos, n = 0; n < 1000; i++, n++) {
-      const k = this.at(i).kind;
-      if (k === 'newline' || k === 'eof') break;
-      if (k === '(') depth++;
-      else if (k === ')' && depth-- === 0) { match = i; break; }
+      const k = this.kind(i);
+      if (k === Tk.Newline || k === Tk.Eof) break;
+      if (k === Tk.LParen) depth++;
+      else if (k === Tk.RParen && depth-- === 0) { match = i; break; }
     }
     if (match < 0) {
-      this.missing('expected-token', `expected \`)\` before ${describe(tok)}`);
+      this.missing('expected-token', `expected \`)\` before ${this.describe(tok)}`);
       return;
     }
-    this.report('expected-token', `expected \`)\`, found ${describe(tok)}`, tok);
+    this.report('expected-token', `expected \`)\`, found ${this.describe(tok)}`, this.rangeOf(tok));
     while (this.pos <= match) this.advance();
   }
 
   private bail(): void {
     const tok = this.peek();
-    this.report('nesting-too-deep', `expression nested more than ${MAX_NESTING} levels deep`, tok);
+    this.report('nesting-too-deep', `expression nested more than ${MAX_NESTING} levels deep`, this.rangeOf(tok));
     this.bailed = true;
-    while (!isEnd(this.at(this.pos))) this.pos++;
+    while (!this.isEnd(this.pos)) this.pos++;
   }
 
   // -------------------------------------------------------------- statements
@@ -382,10 +421,9 @@ class Parser {
   parseStatements(): A.Statement[] {
     const statements: A.Statement[] = [];
     for (;;) {
-      const tok = this.at(this.pos);
-      if (tok.kind === 'eof') break;
-      if (tok.kind === 'newline') { this.pos++; continue; }
-      this.release();
+      const k = this.kind(this.pos);
+      if (k === Tk.Eof) break;
+      if (k === Tk.Newline) { this.pos++; continue; }
       this.stmtStart = this.pos;
       this.stmtHasError = false;
       this.bailed = false;
@@ -402,68 +440,127 @@ class Parser {
 
   /** Reports and skips whatever is left of the statement. */
   private finishStatement(): void {
-    let tok = this.at(this.pos);
-    if (isEnd(tok)) return;
-    if (!this.stmtHasError && tok.kind !== 'invalid') {
-      const why = tok.kind === '-' ? '; there is no subtraction, `-` only negates a value' : '';
-      this.report('unexpected-token', `unexpected ${describe(tok)}; expected ${this.trailingHint}${why}`, tok);
+    let tok = this.pos;
+    if (this.isEnd(tok)) return;
+    if (!this.stmtHasError && this.kind(tok) !== Tk.Invalid) {
+      const why = this.kind(tok) === Tk.Minus ? '; there is no subtraction, `-` only negates a value' : '';
+      this.report('unexpected-token', `unexpected ${this.describe(tok)}; expected ${this.trailingHint}${why}`, this.rangeOf(tok));
     }
     let depth = 0;
     for (let i = this.stmtStart; i < this.pos; i++) {
-      const k = this.at(i).kind;
-      if (k === '(') depth++;
-      else if (k === ')' && depth > 0) depth--;
+      const k = this.kind(i);
+      if (k === Tk.LParen) depth++;
+      else if (k === Tk.RParen && depth > 0) depth--;
     }
     for (;;) {
-      tok = this.at(this.pos);
-      if (tok.kind === 'eof') return;
-      if (tok.kind === 'newline') {
-        const prev = this.at(this.pos - 1);
-        const continues = depth > 0 || CONTINUATION_TOKENS.has(prev.kind)
-          || (prev.kind === 'identifier' && CONTINUATION_WORDS.has(prev.text));
+      tok = this.pos;
+      const k = this.kind(tok);
+      if (k === Tk.Eof) return;
+      if (k === Tk.Newline) {
+        const prev = this.pos - 1;
+        const pk = this.kind(prev);
+        // Every token kind from `==` to `(` is one after which the statement continues.
+        const continues = depth > 0 || (pk >= Tk.EqEq && pk <= Tk.LParen) || this.isContinuationWord(prev);
         if (!continues || this.bailed) return;
         let j = this.pos;
-        while (this.at(j).kind === 'newline') j++;
+        while (this.kind(j) === Tk.Newline) j++;
         if (this.startsStatement(j)) return;
         this.pos = j;
         continue;
       }
-      if (tok.kind === '(') depth++;
-      else if (tok.kind === ')' && depth > 0) depth--;
+      if (k === Tk.LParen) depth++;
+      else if (k === Tk.RParen && depth > 0) depth--;
       this.pos++;
     }
   }
 
   private parseStatement(): A.Statement | undefined {
     const tok = this.peek();
-    if (tok.kind !== 'identifier') {
-      if (tok.kind === 'invalid') { this.stmtHasError = true; return undefined; }
+    const k = this.kind(tok);
+    if (k !== Tk.Identifier) {
+      if (k === Tk.Invalid) { this.stmtHasError = true; return undefined; }
       let hint = '';
-      if (tok.kind === 'group' && this.peekNext().kind === '=') hint = `; to define a group write \`group ${tok.text} = …\``;
-      this.report('expected-statement', `expected a statement, found ${describe(tok)}${hint}`, tok,
-        hint ? [`group ${tok.text}`] : undefined);
+      if (k === Tk.Group && this.kind(this.peekNext()) === Tk.Eq) hint = `; to define a group write \`group ${this.textOf(tok)} = …\``;
+      this.report('expected-statement', `expected a statement, found ${this.describe(tok)}${hint}`, this.rangeOf(tok),
+        hint ? [`group ${this.textOf(tok)}`] : undefined);
       return undefined;
     }
-    switch (tok.text) {
+    const word = this.name(tok);
+    switch (word) {
       case 'arch': return this.parseArch();
-      case 'default': case 'badarch': return this.parseDefaultOrBadarch(tok.text);
+      case 'default': case 'badarch': return this.parseDefaultOrBadarch(word);
       case 'include': return this.parseInclude();
       case 'define': return this.parseDefine();
       case 'group': return this.parseGroup();
     }
-    if (ACTION_SET.has(tok.text)) return this.parseRule();
+    if (ACTION_SET.has(word)) return this.parseRule();
     const next = this.peekNext();
     let suggestions: string[];
     let message: string;
-    if (next.kind === '=') {
-      suggestions = [`define ${tok.text}`];
-      message = `\`${tok.text}\` is neither a statement keyword nor an action; to define a constant write \`define ${tok.text} = …\``;
+    if (this.kind(next) === Tk.Eq) {
+      suggestions = [`define ${word}`];
+      message = `\`${word}\` is neither a statement keyword nor an action; to define a constant write \`define ${word} = …\``;
     } else {
-      suggestions = suggest(tok.text, [...STATEMENT_KEYWORDS, ...ACTION_NAMES], STATEMENT_ALIASES);
-      message = `\`${tok.text}\` is neither a statement keyword (${STATEMENT_KEYWORDS.join(', ')}) nor an action (${ACTION_NAMES.join(', ')})${didYouMean(suggestions)}`;
+      suggestions = suggest(word, [...STATEMENT_KEYWORDS, ...ACTION_NAMES], STATEMENT_ALIASES);
+      message = `\`${word}\` is neither a statement keyword (${STATEMENT_KEYWORDS.join(', ')}) nor an action (${ACTION_NAMES.join(', ')})${didYouMean(suggestions)}`;
     }
-    this.report('unknown-statement', message, tok, suggestions);
+    this.report('unknown-statement', message, this.rangeOf(tok), suggestions);
     return undefined;
+  }
+
+  private identifier(i: TokenIndex): A.Identifier {
+    return { kind: 'Identifier', name: this.name(i), start: this.starts[i]!, end: this.ends[i]! };
+  }
+
+  /**
+   * The text of word `i`, one string per distinct word of the file: a
+   * policy repeats its names (`flags`, `arg0`, constants) thousands of
+   * times, and every copy would live as long as the tree. An open-addressing
+   * table keyed by the hash the lexer left in `aux`.
+   */
+  private name(i: TokenIndex): string {
+    const start = this.starts[i]!;
+    const length = this.ends[i]! - start;
+    const hash = this.table.aux[i]!;
+    const names = this.names;
+    const mask = names.length - 1;
+    for (let k = mixHash(hash) & mask; ; k = (k + 1) & mask) {
+      const known = names[k]!;
+      if (known.length === 0) {
+        const fresh = this.text.slice(start, start + length);
+        names[k] = fresh;
+        this.nameHashes[k] = hash;
+        if (++this.nameCount * 2 > names.length) this.growNames();
+        return fresh;
+      }
+      if (this.nameHashes[k] === hash && known.length === length && this.text.startsWith(known, start)) return known;
+    }
+  }
+
+  private growNames(): void {
+    const oldNames = this.names;
+    const oldHashes = this.nameHashes;
+    const size = oldNames.length * 2;
+    this.names = new Array<string>(size).fill('');
+    this.nameHashes = new Int32Array(size);
+    const mask = size - 1;
+    for (let j = 0; j < oldNames.length; j++) {
+      const known = oldNames[j]!;
+      if (known.length === 0) continue;
+      let k = mixHash(oldHashes[j]!) & mask;
+      while (this.names[k]!.length !== 0) k = (k + 1) & mask;
+      this.names[k] = known;
+      this.nameHashes[k] = oldHashes[j]!;
+    }
+  }
+
+  private groupName(i: TokenIndex): A.GroupName {
+    const name = this.table.strings[this.table.aux[i]!] ?? '';
+    const start = this.starts[i]!;
+    const end = this.ends[i]!;
+    return this.malformed(i)
+      ? { kind: 'GroupName', name, malformed: true, start, end }
+      : { kind: 'GroupName', name, start, end };
   }
 
   private parseArch(): A.ArchStatement {
@@ -472,45 +569,47 @@ class Parser {
     const what = 'an ABI name such as `x86_64` or `aarch64`';
     this.trailingHint = '`,` or end of line';
     let tok = this.peek();
-    if (tok.kind !== 'identifier') {
+    if (this.kind(tok) !== Tk.Identifier) {
       this.expected('expected-abi', what);
     } else {
       for (;;) {
         tok = this.peek();
-        if (tok.kind === 'identifier') {
+        if (this.kind(tok) === Tk.Identifier) {
           this.advance();
-          abis.push({ kind: 'Identifier', name: tok.text, start: tok.start, end: tok.end });
+          abis.push(this.identifier(tok));
         } else {
           this.expected('expected-abi', what);
-          if (tok.kind !== ',') break;
+          if (this.kind(tok) !== Tk.Comma) break;
         }
         tok = this.peek();
-        if (tok.kind === ',') { this.advance(); this.skipNewlines(); continue; }
-        if (tok.kind === 'identifier') { this.missing('expected-token', 'expected `,` between ABI names'); continue; }
+        if (this.kind(tok) === Tk.Comma) { this.advance(); this.skipNewlines(); continue; }
+        if (this.kind(tok) === Tk.Identifier) { this.missing('expected-token', 'expected `,` between ABI names'); continue; }
         break;
       }
     }
-    return { kind: 'ArchStatement', keyword: range(kw), abis, start: kw.start, end: this.lastEnd };
+    return { kind: 'ArchStatement', keyword: this.rangeOf(kw), abis, start: this.starts[kw]!, end: this.lastEnd };
   }
 
   private parseDefaultOrBadarch(which: 'default' | 'badarch'): A.DefaultStatement | A.BadarchStatement {
     const kw = this.advance();
     const action = this.parseActionOperand(which);
     return which === 'default'
-      ? { kind: 'DefaultStatement', keyword: range(kw), action, start: kw.start, end: this.lastEnd }
-      : { kind: 'BadarchStatement', keyword: range(kw), action, start: kw.start, end: this.lastEnd };
+      ? { kind: 'DefaultStatement', keyword: this.rangeOf(kw), action, start: this.starts[kw]!, end: this.lastEnd }
+      : { kind: 'BadarchStatement', keyword: this.rangeOf(kw), action, start: this.starts[kw]!, end: this.lastEnd };
   }
 
   /** The action after `default` / `badarch`. */
   private parseActionOperand(after: string): A.Action | undefined {
     const tok = this.peek();
-    if (tok.kind === 'identifier' && ACTION_SET.has(tok.text)) return this.parseAction();
+    const isIdentifier = this.kind(tok) === Tk.Identifier;
+    if (isIdentifier && ACTION_SET.has(this.textOf(tok))) return this.parseAction();
     const what = `an action after \`${after}\` (${ACTION_NAMES.join(', ')})`;
-    if (tok.kind === 'identifier') {
-      const suggestions = looksLikeErrnoName(tok)
-        ? [`errno(${tok.text})`]
-        : suggest(tok.text, ACTION_NAMES, ACTION_ALIASES);
-      this.report('expected-action', `\`${tok.text}\` is not an action${didYouMean(suggestions)}`, tok, suggestions);
+    if (isIdentifier) {
+      const word = this.textOf(tok);
+      const suggestions = this.looksLikeErrnoName(tok)
+        ? [`errno(${word})`]
+        : suggest(word, ACTION_NAMES, ACTION_ALIASES);
+      this.report('expected-action', `\`${word}\` is not an action${didYouMean(suggestions)}`, this.rangeOf(tok), suggestions);
       this.advance();
       return undefined;
     }
@@ -522,29 +621,31 @@ class Parser {
     const kw = this.advance();
     const tok = this.peek();
     let path: A.StringLiteral | undefined;
-    if (tok.kind === 'string') {
+    if (this.kind(tok) === Tk.String) {
       this.advance();
-      path = { kind: 'StringLiteral', value: tok.stringValue ?? '', start: tok.start, end: tok.end };
-    } else if (isEnd(tok)) {
+      path = { kind: 'StringLiteral', value: this.table.strings[this.table.aux[tok]!] ?? '', start: this.starts[tok]!, end: this.ends[tok]! };
+    } else if (this.isEnd(tok)) {
       this.expected('expected-string', 'a quoted path, like `include "common.seccomp"`');
     } else {
       // `include common/x.seccomp`, `include 'x'`: one error over the whole
       // unquoted path (lexer errors inside it are dropped), with the fix.
       let last = tok;
-      while (!isEnd(this.at(this.pos))) last = this.at(this.pos++);
-      const raw = this.text.slice(tok.start, last.end);
+      while (!this.isEnd(this.pos)) last = this.pos++;
+      const start = this.starts[tok]!;
+      const lastEnd = this.ends[last]!;
+      const raw = this.text.slice(start, lastEnd);
       const unquoted = raw.length >= 2 && raw[0] === "'" && raw[raw.length - 1] === "'" ? raw.slice(1, -1) : raw;
       const fixed = `"${unquoted.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
-      this.lastEnd = last.end;
-      this.absorbed.push({ start: tok.start, end: last.end });
+      this.lastEnd = lastEnd;
+      this.absorbed.push({ start, end: lastEnd });
       this.stmtHasError = true;
-      this.lastErrorEnd = last.end;
+      this.lastErrorEnd = lastEnd;
       this.diagnostics.push({
         code: 'expected-string', severity: 'error', message: `expected the path in double quotes: \`include ${fixed}\``,
-        range: { start: tok.start, end: last.end }, suggestions: [fixed],
+        range: { start, end: lastEnd }, suggestions: [fixed],
       });
     }
-    return { kind: 'IncludeStatement', keyword: range(kw), path, start: kw.start, end: this.lastEnd };
+    return { kind: 'IncludeStatement', keyword: this.rangeOf(kw), path, start: this.starts[kw]!, end: this.lastEnd };
   }
 
   private parseDefine(): A.DefineStatement {
@@ -552,28 +653,28 @@ class Parser {
     let name: A.Identifier | undefined;
     let value: A.Expression | undefined;
     let tok = this.peek();
-    if (tok.kind === 'identifier') {
+    if (this.kind(tok) === Tk.Identifier) {
       this.advance();
-      name = { kind: 'Identifier', name: tok.text, start: tok.start, end: tok.end };
+      name = this.identifier(tok);
     } else {
       this.expected('expected-identifier', 'a name for the constant, like `define LIMIT = 16`');
-      if (!isEnd(tok) && this.peekNext().kind === '=') this.advance();
-      else if (tok.kind !== '=') return { kind: 'DefineStatement', keyword: range(kw), name, value, start: kw.start, end: this.lastEnd };
+      if (!this.isEnd(tok) && this.kind(this.peekNext()) === Tk.Eq) this.advance();
+      else if (this.kind(tok) !== Tk.Eq) return { kind: 'DefineStatement', keyword: this.rangeOf(kw), name, value, start: this.starts[kw]!, end: this.lastEnd };
     }
     tok = this.peek();
-    if (tok.kind === '=') {
+    if (this.kind(tok) === Tk.Eq) {
       this.advance();
       this.skipNewlines();
       this.trailingHint = 'an operator or end of line';
       value = this.parseExpression();
-    } else if (canStartExpression(tok)) {
+    } else if (this.canStartExpression(tok)) {
       this.missing('expected-token', 'expected `=` before the value');
       this.trailingHint = 'an operator or end of line';
       value = this.parseExpression();
     } else {
       this.expected('expected-token', '`=`');
     }
-    return { kind: 'DefineStatement', keyword: range(kw), name, value, start: kw.start, end: this.lastEnd };
+    return { kind: 'DefineStatement', keyword: this.rangeOf(kw), name, value, start: this.starts[kw]!, end: this.lastEnd };
   }
 
   private parseGroup(): A.GroupStatement {
@@ -581,35 +682,33 @@ class Parser {
     let name: A.GroupName | undefined;
     let list: A.SyscallList | undefined;
     let tok = this.peek();
-    if (tok.kind === 'group') {
+    if (this.kind(tok) === Tk.Group) {
       this.advance();
-      name = tok.malformed
-        ? { kind: 'GroupName', name: tok.stringValue ?? '', malformed: true, start: tok.start, end: tok.end }
-        : { kind: 'GroupName', name: tok.stringValue ?? '', start: tok.start, end: tok.end };
-    } else if (tok.kind === 'identifier') {
-      const fixed = `@${tok.text.toLowerCase().replace(/[^a-z0-9_-]/g, '-')}`;
-      this.report('expected-group-name', `expected a group name starting with \`@\`, like \`${fixed}\``, tok, [fixed]);
+      name = this.groupName(tok);
+    } else if (this.kind(tok) === Tk.Identifier) {
+      const fixed = `@${this.textOf(tok).toLowerCase().replace(/[^a-z0-9_-]/g, '-')}`;
+      this.report('expected-group-name', `expected a group name starting with \`@\`, like \`${fixed}\``, this.rangeOf(tok), [fixed]);
       this.advance();
     } else {
       this.expected('expected-group-name', 'a group name, like `@net`');
-      if (tok.kind !== '=') return { kind: 'GroupStatement', keyword: range(kw), name, list, start: kw.start, end: this.lastEnd };
+      if (this.kind(tok) !== Tk.Eq) return { kind: 'GroupStatement', keyword: this.rangeOf(kw), name, list, start: this.starts[kw]!, end: this.lastEnd };
     }
     tok = this.peek();
-    if (tok.kind === '=') {
+    if (this.kind(tok) === Tk.Eq) {
       this.advance();
       this.skipNewlines();
-    } else if (canStartItem(tok)) {
+    } else if (this.canStartItem(tok)) {
       this.missing('expected-token', 'expected `=` before the group\'s syscalls');
     } else {
       this.expected('expected-token', '`=`');
-      return { kind: 'GroupStatement', keyword: range(kw), name, list, start: kw.start, end: this.lastEnd };
+      return { kind: 'GroupStatement', keyword: this.rangeOf(kw), name, list, start: this.starts[kw]!, end: this.lastEnd };
     }
     list = this.parseList(false);
     this.trailingHint = '`,`, `except` or end of line';
-    if (isWord(this.peek(), 'if')) {
-      this.report('unexpected-token', 'a group cannot have a condition; put the condition on the rule that uses the group', this.peek());
+    if (this.isWord(this.peek(), 'if')) {
+      this.report('unexpected-token', 'a group cannot have a condition; put the condition on the rule that uses the group', this.rangeOf(this.peek()));
     }
-    return { kind: 'GroupStatement', keyword: range(kw), name, list, start: kw.start, end: this.lastEnd };
+    return { kind: 'GroupStatement', keyword: this.rangeOf(kw), name, list, start: this.starts[kw]!, end: this.lastEnd };
   }
 
   private parseRule(): A.RuleStatement {
@@ -619,9 +718,9 @@ class Parser {
     let ifKeyword: A.TextRange | undefined;
     let condition: A.Expression | undefined;
     const tok = this.peek();
-    if (isWord(tok, 'if')) {
+    if (this.isWord(tok, 'if')) {
       this.advance();
-      ifKeyword = range(tok);
+      ifKeyword = this.rangeOf(tok);
       this.skipNewlines();
       this.trailingHint = 'an operator or end of line';
       condition = this.parseExpression();
@@ -632,55 +731,55 @@ class Parser {
   /** An action; the current token is an action name. */
   private parseAction(): A.Action {
     const nameTok = this.advance();
-    const name = nameTok.text as A.ActionName;
+    const name = this.name(nameTok) as A.ActionName;
     let argument: A.Expression | undefined;
     if (name === 'errno' || name === 'trap' || name === 'trace') {
       const tok = this.peek();
-      if (tok.kind === '(') {
+      const tk = this.kind(tok);
+      if (tk === Tk.LParen) {
         this.advance();
         this.parenDepth++;
-        if (this.peek().kind === ')') {
+        if (this.kind(this.peek()) === Tk.RParen) {
           this.report('expected-expression',
             name === 'errno' ? 'expected an errno name or number, like `errno(EPERM)`' : `expected a number, like \`${name}(1)\``,
-            this.peek());
+            this.rangeOf(this.peek()));
         } else {
           argument = this.parseExpression();
         }
         this.closeParen();
         this.parenDepth--;
-      } else if (name !== 'trap' || tok.kind === 'integer') {
+      } else if (name !== 'trap' || tk === Tk.Integer) {
         const example = name === 'errno' ? 'errno(EPERM)' : `${name}(1)`;
-        if (tok.kind === 'integer' || (name === 'errno' && looksLikeErrnoName(tok))) {
+        if (tk === Tk.Integer || (name === 'errno' && this.looksLikeErrnoName(tok))) {
           // `errno EPERM read`: take the operand, say the parentheses are missing.
+          const nameEnd = this.ends[nameTok]!;
           this.report('expected-token', `expected \`(\`: write the operand in parentheses, like \`${example}\``,
-            { start: nameTok.end, end: nameTok.end });
+            { start: nameEnd, end: nameEnd });
           this.advance();
-          argument = tok.kind === 'integer'
-            ? this.integer(tok)
-            : { kind: 'Identifier', name: tok.text, start: tok.start, end: tok.end };
+          argument = tk === Tk.Integer ? this.integer(tok) : this.identifier(tok);
         } else {
           this.missing('expected-token', `expected \`(\`: \`${name}\` needs an operand, like \`${example}\``);
         }
       }
     }
-    return { kind: 'Action', name, nameRange: range(nameTok), argument, start: nameTok.start, end: this.lastEnd };
+    return { kind: 'Action', name, nameRange: this.rangeOf(nameTok), argument, start: this.starts[nameTok]!, end: this.lastEnd };
   }
 
   // -------------------------------------------------------------- syscall lists
 
   private parseList(isRule: boolean): A.SyscallList | undefined {
     const first = this.peek();
-    const items: A.ListItem[] = [];
+    let items: A.ListItem[] = [];
     let except: A.ListItem[] | undefined;
     let exceptKeyword: A.TextRange | undefined;
-    const start = first.start;
-    if (isWord(first, 'except')) {
+    const start = this.starts[first]!;
+    if (this.isWord(first, 'except')) {
       if (isRule) this.missing('missing-list', 'expected the syscalls this rule applies to before `except`');
       else this.missing('expected-syscall', 'expected the group\'s syscalls before `except`');
-    } else if (canStartItem(first) || first.kind === ',') {
-      this.parseItems(items);
+    } else if (this.canStartItem(first) || this.kind(first) === Tk.Comma) {
+      items = this.parseItems();
     } else {
-      if (isRule && (isEnd(first) || isWord(first, 'if'))) {
+      if (isRule && (this.isEnd(first) || this.isWord(first, 'if'))) {
         this.missing('missing-list', 'expected the syscalls this rule applies to (names, `@groups` or `syscall(N)`)');
       } else {
         this.expected('expected-syscall', 'a syscall name, `@group` or `syscall(N)`');
@@ -688,55 +787,60 @@ class Parser {
       return undefined;
     }
     const tok = this.peek();
-    if (isWord(tok, 'except')) {
+    if (this.isWord(tok, 'except')) {
       this.advance();
-      exceptKeyword = range(tok);
+      exceptKeyword = this.rangeOf(tok);
       except = [];
       this.skipNewlines();
-      if (canStartItem(this.peek()) || this.peek().kind === ',') this.parseItems(except);
+      if (this.canStartItem(this.peek()) || this.kind(this.peek()) === Tk.Comma) except = this.parseItems();
       else this.expected('expected-syscall', 'the syscalls to leave out after `except`');
     }
     return { kind: 'SyscallList', items, except, exceptKeyword, start, end: this.lastEnd };
   }
 
-  private parseItems(into: A.ListItem[]): void {
+  /**
+   * The items of a list, as an array of exactly their number (they wait on
+   * `itemStack` meanwhile: an array grown by `push` keeps room for 16).
+   */
+  private parseItems(): A.ListItem[] {
+    const stack = this.itemStack;
+    let n = 0;
     for (;;) {
       const item = this.parseItem();
-      if (item) into.push(item);
+      if (item) stack[n++] = item;
       else {
         this.expected('expected-syscall', 'a syscall name, `@group` or `syscall(N)`');
-        if (this.peek().kind !== ',') return;
+        if (this.kind(this.peek()) !== Tk.Comma) break;
       }
       const tok = this.peek();
-      if (tok.kind === ',') {
+      if (this.kind(tok) === Tk.Comma) {
         this.advance();
         this.skipNewlines();
         continue;
       }
-      if (canStartItem(tok)) {
+      if (this.canStartItem(tok)) {
         this.missing('expected-token', 'expected `,` between syscalls');
         continue;
       }
-      return;
+      break;
     }
+    return stack.slice(0, n);
   }
 
   private parseItem(): A.ListItem | undefined {
     const tok = this.peek();
-    if (tok.kind === 'group') {
+    if (this.kind(tok) === Tk.Group) {
       this.advance();
-      return tok.malformed
-        ? { kind: 'GroupName', name: tok.stringValue ?? '', malformed: true, start: tok.start, end: tok.end }
-        : { kind: 'GroupName', name: tok.stringValue ?? '', start: tok.start, end: tok.end };
+      return this.groupName(tok);
     }
-    if (!canStartItem(tok)) return undefined;
+    if (!this.canStartItem(tok)) return undefined;
     this.advance();
-    if (tok.text === 'syscall' && this.at(this.pos).kind === '(') {
+    if (this.isWord(tok, 'syscall') && this.kind(this.pos) === Tk.LParen) {
       this.advance();
       this.parenDepth++;
       let number: A.IntegerLiteral | undefined;
       const n = this.peek();
-      if (n.kind === 'integer') {
+      if (this.kind(n) === Tk.Integer) {
         this.advance();
         number = this.integer(n);
       } else {
@@ -744,17 +848,22 @@ class Parser {
       }
       this.closeParen();
       this.parenDepth--;
-      return { kind: 'RawSyscall', number, start: tok.start, end: this.lastEnd };
+      return { kind: 'RawSyscall', number, start: this.starts[tok]!, end: this.lastEnd };
     }
-    return { kind: 'Identifier', name: tok.text, start: tok.start, end: tok.end };
+    return this.identifier(tok);
   }
 
   // -------------------------------------------------------------- expressions
 
-  private integer(tok: Token): A.IntegerLiteral {
-    return tok.malformed
-      ? { kind: 'IntegerLiteral', value: tok.value ?? 0n, text: tok.text, malformed: true, start: tok.start, end: tok.end }
-      : { kind: 'IntegerLiteral', value: tok.value ?? 0n, text: tok.text, start: tok.start, end: tok.end };
+  private integer(i: TokenIndex): A.IntegerLiteral {
+    const flags = this.table.flags[i]!;
+    const value = (flags & TOKEN_BIG_VALUE) !== 0 ? this.table.values[this.table.aux[i]!]! : BigInt(this.table.aux[i]!);
+    const start = this.starts[i]!;
+    const end = this.ends[i]!;
+    const text = this.text.slice(start, end);
+    return (flags & TOKEN_MALFORMED) !== 0
+      ? { kind: 'IntegerLiteral', value, text, malformed: true, start, end }
+      : { kind: 'IntegerLiteral', value, text, start, end };
   }
 
   private parseExpression(): A.Expression | undefined {
@@ -773,10 +882,28 @@ class Parser {
   /** `and`/`or` written as words: reported, then read as `&&`/`||`. */
   private wordOperator(word: 'and' | 'or'): boolean {
     const tok = this.peek();
-    if (!isWord(tok, word) || !canStartExpression(this.peekNext())) return false;
+    if (!this.isWord(tok, word) || !this.canStartExpression(this.peekNext())) return false;
     const op = word === 'and' ? '&&' : '||';
-    this.report('unexpected-token', `use \`${op}\` instead of \`${word}\``, tok, [op]);
+    this.report('unexpected-token', `use \`${op}\` instead of \`${word}\``, this.rangeOf(tok), [op]);
     return true;
+  }
+
+  /**
+   * `operands[0] op operands[1] op …` as a balanced tree, where operand
+   * `i` is `operandStack[base + i]` and the operator token after it
+   * `operatorStack[opBase + i]`; the left half takes the odd operand, so
+   * three operands read `(a op b) op c` as left associativity would.
+   */
+  private balanced(base: number, opBase: number, operator: A.BinaryOperator, lo: number, hi: number): A.Expression {
+    if (hi - lo === 1) return this.operandStack[base + lo]!;
+    if (hi - lo === 2) {
+      // The common chain of two, without the calls for its leaves.
+      return binary(this.operandStack[base + lo]!, this.rangeOf(this.operatorStack[opBase + lo]!), operator,
+        this.operandStack[base + lo + 1]!);
+    }
+    const mid = lo + Math.ceil((hi - lo) / 2);
+    return binary(this.balanced(base, opBase, operator, lo, mid), this.rangeOf(this.operatorStack[opBase + mid - 1]!), operator,
+      this.balanced(base, opBase, operator, mid, hi));
   }
 
   /**
@@ -794,12 +921,23 @@ class Parser {
   private binaryLevel(level: BinaryLevel): A.Expression | undefined {
     const first = this.operandOf(level);
     if (!first) return undefined;
+    return this.continueLevel(level, first);
+  }
+
+  /**
+   * The rest of a level after its first operand `first`: `(op next)*`. The
+   * chain's operands and operator tokens wait on the parser's two stacks
+   * (above what enclosing levels hold there) rather than in arrays of
+   * their own, so a chain allocates only its nodes.
+   */
+  private continueLevel(level: BinaryLevel, first: A.Expression): A.Expression {
     let tok = this.peek();
     let op = this.operatorAt(level, tok);
     if (op === undefined) return first;
     const associative = level !== Level.Shift;
-    let operands: A.Expression[] = [first];
-    let between: Token[] = [];
+    const base = this.operandTop;
+    const opBase = this.operatorTop;
+    this.operandStack[this.operandTop++] = first;
     let operator: A.BinaryOperator | undefined;
     let nested = 0;
     for (;;) {
@@ -807,13 +945,14 @@ class Parser {
       this.skipNewlines();
       const right = this.operandOf(level);
       if (associative && right) {
-        operands.push(right);
-        between.push(tok);
+        this.operandStack[this.operandTop++] = right;
+        this.operatorStack[this.operatorTop++] = tok;
         operator = op;
       } else {
-        const left = balanced(operands, between, operator ?? op);
-        operands = [binary(left, tok, op, right)];
-        between = [];
+        const left = this.balanced(base, opBase, operator ?? op, 0, this.operandTop - base);
+        this.operandStack[base] = binary(left, this.rangeOf(tok), op, right);
+        this.operandTop = base + 1;
+        this.operatorTop = opBase;
         if (this.exprDepth + ++nested >= MAX_NESTING) {
           this.bail();
           break;
@@ -824,7 +963,10 @@ class Parser {
       if (next === undefined) break;
       op = next;
     }
-    return balanced(operands, between, operator ?? '||');
+    const result = this.balanced(base, opBase, operator ?? '||', 0, this.operandTop - base);
+    this.operandTop = base;
+    this.operatorTop = opBase;
+    return result;
   }
 
   /** The operand of a binary level: the next level down. */
@@ -839,13 +981,14 @@ class Parser {
   }
 
   /** The level's operator the token `tok` is, or undefined (a misspelt `and`/`or` is reported and taken). */
-  private operatorAt(level: BinaryLevel, tok: Token): A.BinaryOperator | undefined {
+  private operatorAt(level: BinaryLevel, tok: TokenIndex): A.BinaryOperator | undefined {
+    const k = this.kind(tok);
     switch (level) {
-      case Level.Or: return tok.kind === '||' || this.wordOperator('or') ? '||' : undefined;
-      case Level.And: return tok.kind === '&&' || this.wordOperator('and') ? '&&' : undefined;
-      case Level.BitOr: return tok.kind === '|' ? '|' : undefined;
-      case Level.BitAnd: return tok.kind === '&' ? '&' : undefined;
-      case Level.Shift: return tok.kind === '<<' || tok.kind === '>>' ? tok.kind : undefined;
+      case Level.Or: return k === Tk.PipePipe || this.wordOperator('or') ? '||' : undefined;
+      case Level.And: return k === Tk.AmpAmp || this.wordOperator('and') ? '&&' : undefined;
+      case Level.BitOr: return k === Tk.Pipe ? '|' : undefined;
+      case Level.BitAnd: return k === Tk.Amp ? '&' : undefined;
+      case Level.Shift: return k === Tk.Shl ? '<<' : k === Tk.Shr ? '>>' : undefined;
     }
   }
 
@@ -859,19 +1002,20 @@ class Parser {
   }
 
   /** Does the current token `tok` start a `!` (or a misspelt `not`, reported and taken)? */
-  private takesNot(tok: Token): boolean {
-    if (tok.kind === '!') return true;
-    if (!isWord(tok, 'not') || isWord(this.peekNext(), 'in') || !canStartExpression(this.peekNext())) return false;
-    this.report('unexpected-token', 'use `!` to negate a condition', tok, ['!']);
+  private takesNot(tok: TokenIndex): boolean {
+    if (this.kind(tok) === Tk.Bang) return true;
+    if (!this.isWord(tok, 'not') || this.isWord(this.peekNext(), 'in') || !this.canStartExpression(this.peekNext())) return false;
+    this.report('unexpected-token', 'use `!` to negate a condition', this.rangeOf(tok), ['!']);
     return true;
   }
 
   /** Does the current token `tok` start a `~` or `-` (or a misplaced `!`, reported and taken)? */
-  private takesUnary(tok: Token): boolean {
-    if (tok.kind !== '!') return tok.kind === '~' || tok.kind === '-';
+  private takesUnary(tok: TokenIndex): boolean {
+    const k = this.kind(tok);
+    if (k !== Tk.Bang) return k === Tk.Tilde || k === Tk.Minus;
     this.report('unexpected-token',
       '`!` negates a whole condition and cannot be an operand here; write `!(…)` around the comparison, or use `~` for bitwise not',
-      tok);
+      this.rangeOf(tok));
     return true;
   }
 
@@ -881,7 +1025,7 @@ class Parser {
    * primary.
    */
   private prefixLevel(not: boolean): A.Expression | undefined {
-    let ops: Token[] | undefined;
+    let ops: TokenIndex[] | undefined;
     while (not ? this.takesNot(this.peek()) : this.takesUnary(this.peek())) {
       (ops ??= []).push(this.advance());
       if (this.exprDepth + ops.length >= MAX_NESTING) {
@@ -897,7 +1041,9 @@ class Parser {
     this.exprDepth -= depth;
     for (let i = depth - 1; i >= 0; i--) {
       const op = ops[i]!;
-      expr = { kind: 'UnaryExpression', operator: not ? '!' : (op.kind as A.UnaryOperator), operand: expr, start: op.start, end: expr ? expr.end : op.end };
+      const operator = not ? '!' : (TOKEN_KIND_NAMES[this.kind(op)] as A.UnaryOperator);
+      const start = this.starts[op]!;
+      expr = { kind: 'UnaryExpression', operator, operand: expr, start, end: expr ? expr.end : this.ends[op]! };
     }
     return expr;
   }
@@ -908,9 +1054,10 @@ class Parser {
     let comparisons = 0;
     for (;;) {
       const tok = this.peek();
-      const isIn = isWord(tok, 'in') || isWord(tok, 'not');
-      const isAssign = tok.kind === '=';
-      if (!COMPARE_OPS.has(tok.kind) && !isIn && !isAssign) return left;
+      const k = this.kind(tok);
+      const isIn = this.isWord(tok, 'in') || this.isWord(tok, 'not');
+      const isAssign = k === Tk.Eq;
+      if (!(k >= Tk.EqEq && k <= Tk.GtEq) && !isIn && !isAssign) return left;
       if (comparisons > 0 && this.exprDepth + comparisons >= MAX_NESTING) {
         // Each chained comparison nests the tree one level deeper.
         this.bail();
@@ -918,9 +1065,9 @@ class Parser {
       }
       if (comparisons++ > 0) {
         this.report('unexpected-token',
-          `comparisons cannot be chained: ${describe(tok)} follows a comparison; combine comparisons with \`&&\``, tok);
+          `comparisons cannot be chained: ${this.describe(tok)} follows a comparison; combine comparisons with \`&&\``, this.rangeOf(tok));
       } else if (isAssign) {
-        this.report('unexpected-token', 'use `==` to compare; `=` only appears in `define` and `group`', tok, ['==']);
+        this.report('unexpected-token', 'use `==` to compare; `=` only appears in `define` and `group`', this.rangeOf(tok), ['==']);
       }
       if (isIn) {
         left = this.parseIn(left);
@@ -928,8 +1075,8 @@ class Parser {
       }
       this.advance();
       this.skipNewlines();
-      const operator = isAssign ? '==' : (tok.kind as A.BinaryOperator);
-      left = binary(left, tok, operator, this.parseBitOr());
+      const operator = isAssign ? '==' : (TOKEN_KIND_NAMES[k] as A.BinaryOperator);
+      left = binary(left, this.rangeOf(tok), operator, this.parseBitOr());
     }
   }
 
@@ -937,28 +1084,29 @@ class Parser {
   private parseIn(subject: A.Expression): A.InExpression {
     let negated = false;
     const first = this.advance();
-    if (first.text === 'not') {
+    if (this.isWord(first, 'not')) {
       negated = true;
-      if (isWord(this.peek(), 'in')) this.advance();
+      if (this.isWord(this.peek(), 'in')) this.advance();
       else this.missing('expected-token', 'expected `in` after `not`');
     }
     this.skipNewlines();
-    const values: A.Expression[] = [];
-    if (this.peek().kind === '(') {
+    // The values wait on the operand stack (see `parseItems`); nested chains use it above them.
+    const base = this.operandTop;
+    if (this.kind(this.peek()) === Tk.LParen) {
       this.advance();
       this.parenDepth++;
-      if (this.peek().kind === ')') {
-        this.report('expected-expression', 'expected at least one value in `in (…)`', this.peek());
+      if (this.kind(this.peek()) === Tk.RParen) {
+        this.report('expected-expression', 'expected at least one value in `in (…)`', this.rangeOf(this.peek()));
       } else if (this.exprDepth >= MAX_NESTING) {
         this.bail();
       } else {
         this.exprDepth++;
         for (;;) {
           const v = this.parseBitOr();
-          if (v) values.push(v);
+          if (v) this.operandStack[this.operandTop++] = v;
           const sep = this.peek();
-          if (sep.kind === ',') { this.advance(); continue; }
-          if (v && canStartExpression(sep) && sep.kind !== '!') {
+          if (this.kind(sep) === Tk.Comma) { this.advance(); continue; }
+          if (v && this.canStartExpression(sep) && this.kind(sep) !== Tk.Bang) {
             this.missing('expected-token', 'expected `,` between values');
             continue;
           }
@@ -971,11 +1119,24 @@ class Parser {
     } else {
       this.expected('expected-token', '`(` and a list of values, like `in (1, 2)`');
     }
+    const values = this.operandStack.slice(base, this.operandTop);
+    this.operandTop = base;
     return { kind: 'InExpression', negated, subject, values, start: subject.start, end: this.lastEnd };
   }
 
+  /**
+   * `|` level. Most operands are a lone name or number: those are read here
+   * directly and the levels above the primary continue from it, which
+   * builds the same tree as descending through every level (no level below
+   * `|` has a prefix that a name or number could start).
+   */
   private parseBitOr(): A.Expression | undefined {
-    return this.binaryLevel(Level.BitOr);
+    const tok = this.peek();
+    const k = this.kind(tok);
+    if (k !== Tk.Identifier && k !== Tk.Integer) return this.binaryLevel(Level.BitOr);
+    this.advance();
+    const primary = k === Tk.Integer ? this.integer(tok) : this.identifier(tok);
+    return this.continueLevel(Level.BitOr, this.continueLevel(Level.BitAnd, this.continueLevel(Level.Shift, primary)));
   }
 
   /** `unary = ("~" | "-") unary | primary`, iteratively (no recursion on long prefixes). */
@@ -985,22 +1146,22 @@ class Parser {
 
   private parsePrimary(): A.Expression | undefined {
     const tok = this.peek();
-    switch (tok.kind) {
-      case 'integer':
+    switch (this.kind(tok)) {
+      case Tk.Integer:
         this.advance();
         return this.integer(tok);
-      case 'identifier':
+      case Tk.Identifier:
         this.advance();
-        return { kind: 'Identifier', name: tok.text, start: tok.start, end: tok.end };
-      case '(': {
+        return this.identifier(tok);
+      case Tk.LParen: {
         this.advance();
         this.parenDepth++;
         let expression: A.Expression | undefined;
-        if (this.peek().kind === ')') this.report('expected-expression', 'expected an expression inside `( )`', this.peek());
+        if (this.kind(this.peek()) === Tk.RParen) this.report('expected-expression', 'expected an expression inside `( )`', this.rangeOf(this.peek()));
         else expression = this.parseExpression();
         if (!this.bailed) this.closeParen();
         this.parenDepth--;
-        return { kind: 'ParenthesizedExpression', expression, start: tok.start, end: this.lastEnd };
+        return { kind: 'ParenthesizedExpression', expression, start: this.starts[tok]!, end: this.lastEnd };
       }
     }
     this.expected('expected-expression', 'an expression');
