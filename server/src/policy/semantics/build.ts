@@ -24,7 +24,8 @@ import { dirname, resolvePath } from './paths';
 import { cutName } from '../wording';
 import { suggest, SuggestionCache } from './suggest';
 
-const OCCURRENCE_KINDS: readonly Occurrence['kind'][] = ['syscall', 'group', 'define', 'constant', 'argument', 'abi', 'errno', 'include'];
+/** A bit per occurrence kind, for the per-offset marks of `recorded` (an object, not a list searched per use). */
+const OCCURRENCE_BIT: Readonly<Record<Occurrence['kind'], number>> = { syscall: 1, group: 2, define: 4, constant: 8, argument: 16, abi: 32, errno: 64, include: 128 };
 
 /** Deeper include chains are an error (§3). */
 export const MAX_INCLUDE_DEPTH = 16;
@@ -140,16 +141,24 @@ class ModelBuilder {
 
   /** Whether a use of kind `kind` at `start` of `file` is recorded already: callers ask before building the record, which most uses repeat (once per ABI and syscall). */
   private recorded(kind: Occurrence['kind'], file: string, start: number): boolean {
-    const bits = this.occurrenceBits.get(file);
-    if (!bits) return false;
-    return (bits[Math.min(start, bits.length - 1)]! & (1 << OCCURRENCE_KINDS.indexOf(kind))) !== 0;
+    const bits = this.bitsOf(file);
+    return (bits[Math.min(start, bits.length - 1)]! & OCCURRENCE_BIT[kind]) !== 0;
   }
+
+  /** The marks of `file`; the last file asked for is kept, since uses come file by file. */
+  private bitsOf(file: string): Uint8Array {
+    if (file === this.lastBits?.file) return this.lastBits.bits;
+    let bits = this.occurrenceBits.get(file);
+    if (!bits) this.occurrenceBits.set(file, (bits = new Uint8Array((this.files.get(file)?.text.length ?? 0) + 1)));
+    this.lastBits = { file, bits };
+    return bits;
+  }
+  private lastBits: { readonly file: string; readonly bits: Uint8Array } | undefined;
 
   /** Sets the bit of a use; false when it was set already. */
   private mark(kind: Occurrence['kind'], file: string, start: number): boolean {
-    let bits = this.occurrenceBits.get(file);
-    if (!bits) this.occurrenceBits.set(file, (bits = new Uint8Array((this.files.get(file)?.text.length ?? 0) + 1)));
-    const bit = 1 << OCCURRENCE_KINDS.indexOf(kind);
+    const bits = this.bitsOf(file);
+    const bit = OCCURRENCE_BIT[kind];
     const at = Math.min(start, bits.length - 1);
     if (bits[at]! & bit) return false;
     bits[at] = bits[at]! | bit;
