@@ -107,7 +107,17 @@ export class ExpressionResolver {
 
   /** Evaluates every define on every ABI once, so their errors show even when unused. */
   checkDefines(duplicates: readonly { first: DefineSymbol; again: DefineSymbol }[] = []): void {
-    for (const name of this.ctx.defines.keys()) for (const abi of this.ctx.abis) this.defineValue(name, abi);
+    for (const [name, sym] of this.ctx.defines) {
+      const [first, ...rest] = this.ctx.abis;
+      const value = first === undefined ? undefined : this.defineValue(name, first);
+      // A value of numbers and operators alone is the same on every ABI, with the same diagnostics (already reported).
+      if (rest.length > 0 && namesNothing(sym.value)) {
+        const perAbi = this.valuesOf(name);
+        for (const abi of rest) perAbi.set(abi, value ?? null);
+        continue;
+      }
+      for (const abi of rest) this.defineValue(name, abi);
+    }
     for (const { first, again } of duplicates) {
       for (const abi of this.ctx.abis) {
         const a = this.defineValue(first.name, abi);
@@ -585,6 +595,24 @@ const argNNamed = new WeakMap<SyscallInfo, boolean>();
 /** An ABI where `sys` exists, to read where its documented parameters sit (argN-named ones are never moved). */
 function scopeAbiOf(sys: SyscallInfo): Abi {
   return (Object.keys(sys.numbers)[0] as Abi | undefined) ?? 'x86_64';
+}
+
+/** Whether an expression is numbers and operators only (no name of any kind), without recursion. */
+function namesNothing(e: Expression | undefined): boolean {
+  const todo: Expression[] = e ? [e] : [];
+  while (todo.length > 0) {
+    const x = todo.pop()!;
+    switch (x.kind) {
+      case 'IntegerLiteral': break;
+      case 'Identifier': return false;
+      case 'BinaryExpression': if (x.right) todo.push(x.right); todo.push(x.left); break;
+      case 'UnaryExpression': if (x.operand) todo.push(x.operand); break;
+      case 'ParenthesizedExpression': if (x.expression) todo.push(x.expression); break;
+      case 'InExpression': return false;
+      default: return false;
+    }
+  }
+  return true;
 }
 
 /** Whether an expression names a define (`definesNamedIn` is not empty), without building the list. */
