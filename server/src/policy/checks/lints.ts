@@ -33,19 +33,6 @@ const DANGEROUS: Readonly<Record<string, string>> = {
 };
 
 
-/** `text.slice(start, end)` without its white space (what `.replace(/\s+/g, '')` leaves), without a regular expression per rule. */
-function withoutBlanks(text: string, start: number, end: number): string {
-  let out = '';
-  let from = start;
-  for (let i = start; i < end; i++) {
-    if (isBlank(text.charCodeAt(i))) {
-      if (i > from) out += text.slice(from, i);
-      from = i + 1;
-    }
-  }
-  return from === start ? text.slice(start, end) : out + text.slice(from, end);
-}
-
 /** The characters `\s` matches in a JavaScript regular expression. */
 function isBlank(c: number): boolean {
   if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
@@ -73,26 +60,14 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
     return r.file === model.root ? `line ${line}` : `${r.file}:${line}`;
   };
 
-  // Per rule (by index): how many (abi, nr) targets it has, and which are shadowed or duplicated.
-  interface Fate { targets: number; shadowed: number; duplicate: number; redundant: number; by?: PolicyRule; dupOf?: PolicyRule }
-  const fateOf: (Fate | undefined)[] = new Array(model.rules.length);
-  const fates: [PolicyRule, Fate][] = [];
+  const fates = new Fates(model.rules.length);
   // Two entries of one syscall on one ABI with the same action and the same
   // condition text (spacing aside) resolve to the same thing: a duplicate.
-  // Both are numbered (a condition text once per rule, an action by its kind
-  // and data), so an entry's key is a number: condition × 2^24 + action.
-  const textIds = new Map<string, number>();
-  const textIdOf: (number | undefined)[] = new Array(model.rules.length);
+  // A rule whose condition text no other rule has can repeat no other rule,
+  // so only entries of rules with a shared text are keyed (text × 2^24 + action).
+  const texts = new ConditionTexts(model);
   const actionIds = new Map<string, number>();
-  const keyOf = (e: AbiRule): number => {
-    let t = textIdOf[e.rule.index];
-    if (t === undefined) {
-      const c = e.rule.statement.condition;
-      const text = c ? withoutBlanks(model.files.get(e.rule.file)!.text, c.start, c.end) : '';
-      t = textIds.get(text) ?? textIds.size;
-      textIds.set(text, t);
-      textIdOf[e.rule.index] = t;
-    }
+  const keyOf = (e: AbiRule, text: number): number => {
     // An action's number: its kind and 16-bit data (what resolved actions hold), else one past them per distinct text.
     const { kind, data } = e.action;
     let a: number;
@@ -102,49 +77,57 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
       a = actionIds.get(text) ?? 9 * 0x10000 + actionIds.size;
       actionIds.set(text, a);
     }
-    return t * 0x1000000 + a;
+    return text * 0x1000000 + a;
   };
   // The conditions whose outcome is fixed, gathered in the same pass over the entries (lintConditions reports them).
   const outcomes = new Outcomes(model.rules.length);
+  // One plain loop over every (ABI, syscall, rule) entry: it runs 10^4-10^5 times on large policies.
   for (const table of model.tables.values()) {
+    const defaultAction = table.defaultAction;
     for (const entries of table.bySyscall.values()) {
-      // Linear passes: the first entry per (action, condition), and whether anything later differs from default.
-      const firstByKey = new Map<number, AbiRule>();
+      // The first entry per (action, condition) among entries of rules with a shared text; made when one comes.
+      let firstByKey: Map<number, AbiRule> | undefined;
       // Anything after entry i differs from default when the last entry that differs comes after i.
       let lastDiffering = -1;
       for (let i = entries.length - 1; i >= 0; i--) {
-        if (!same(entries[i]!.action, table.defaultAction)) { lastDiffering = i; break; }
+        if (!same(entries[i]!.action, defaultAction)) { lastDiffering = i; break; }
       }
       let decider: AbiRule | undefined;
       for (let i = 0; i < entries.length; i++) {
         const entry = entries[i]!;
-        let f = fateOf[entry.rule.index];
-        if (!f) fates.push([entry.rule, (fateOf[entry.rule.index] = f = { targets: 0, shadowed: 0, duplicate: 0, redundant: 0 })]);
-        f.targets++;
-        const key = keyOf(entry);
-        const dup = firstByKey.get(key);
-        if (dup && dup.rule !== entry.rule) { f.duplicate++; f.dupOf ??= dup.rule; }
-        if (!dup) firstByKey.set(key, entry);
-        if (decider && decider.rule !== entry.rule) { f.shadowed++; f.by ??= decider.rule; }
+        const rule = entry.rule;
+        const r = rule.index;
+        fates.target(rule);
+        const text = texts.sharedId(r);
+        if (text >= 0) {
+          const key = keyOf(entry, text);
+          const dup = (firstByKey ??= new Map()).get(key);
+          if (dup === undefined) firstByKey.set(key, entry);
+          else if (dup.rule !== rule) fates.duplicateOf(r, dup.rule);
+        }
+        if (decider !== undefined && decider.rule !== rule) fates.shadowedBy(r, decider.rule);
         // Redundant: same as default and nothing after it could decide otherwise.
-        if (same(entry.action, table.defaultAction) && lastDiffering <= i) f.redundant++;
-        if (!decider && entry.condition.kind === 'true') decider = entry;
-        if (entry.rule.statement.condition) outcomes.add(entry, table.abi);
+        if (lastDiffering <= i && same(entry.action, defaultAction)) fates.redundant[r]!++;
+        if (decider === undefined && entry.condition.kind === 'true') decider = entry;
+        if (rule.statement.condition) outcomes.add(entry, table.abi);
       }
     }
   }
-  for (const [rule, f] of fates) {
-    if (f.targets === 0) continue;
+  for (const rule of fates.order) {
+    const r = rule.index;
+    const targets = fates.targets[r]!;
     const at = rule.statement;
-    if (f.duplicate === f.targets && f.dupOf) {
-      report('duplicate-rule', rule.file, at, `this rule repeats the rule at ${where(f.dupOf)}`, {
-        related: [{ file: f.dupOf.file, range: f.dupOf.statement, message: 'first written here' }], tags: ['unnecessary'],
+    const dupOf = fates.dupOf[r];
+    const by = fates.by[r];
+    if (fates.duplicate[r] === targets && dupOf) {
+      report('duplicate-rule', rule.file, at, `this rule repeats the rule at ${where(dupOf)}`, {
+        related: [{ file: dupOf.file, range: dupOf.statement, message: 'first written here' }], tags: ['unnecessary'],
       });
-    } else if (f.shadowed === f.targets && f.by) {
-      report('unreachable-rule', rule.file, at, `this rule never applies: the rule at ${where(f.by)} always decides these syscalls first`, {
-        related: [{ file: f.by.file, range: f.by.statement, message: 'decided here' }], tags: ['unnecessary'],
+    } else if (fates.shadowed[r] === targets && by) {
+      report('unreachable-rule', rule.file, at, `this rule never applies: the rule at ${where(by)} always decides these syscalls first`, {
+        related: [{ file: by.file, range: by.statement, message: 'decided here' }], tags: ['unnecessary'],
       });
-    } else if (f.redundant === f.targets) {
+    } else if (fates.redundant[r] === targets) {
       report('redundant-rule', rule.file, rule.statement.action, 'this rule gives the same action as `default`: it can be removed', { tags: ['unnecessary'] });
     }
   }
@@ -153,6 +136,123 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
   lintConditions(model, report, outcomes);
   lintLoader(model, report);
   return sink.list;
+}
+
+/**
+ * Per rule (by index): how many (ABI, syscall) entries it has, and how many
+ * of them are shadowed by an earlier unconditional rule, repeat an earlier
+ * rule, or give the default action with nothing after them deciding
+ * otherwise. Counts in typed arrays: no object per rule.
+ */
+class Fates {
+  readonly targets: Int32Array;
+  readonly shadowed: Int32Array;
+  readonly duplicate: Int32Array;
+  readonly redundant: Int32Array;
+  /** The first rule that shadows each rule, and the first it repeats. */
+  readonly by: (PolicyRule | undefined)[];
+  readonly dupOf: (PolicyRule | undefined)[];
+  /** Rules in the order their first entry was met (the order of their reports). */
+  readonly order: PolicyRule[] = [];
+
+  constructor(rules: number) {
+    this.targets = new Int32Array(rules);
+    this.shadowed = new Int32Array(rules);
+    this.duplicate = new Int32Array(rules);
+    this.redundant = new Int32Array(rules);
+    this.by = new Array<PolicyRule | undefined>(rules).fill(undefined);
+    this.dupOf = new Array<PolicyRule | undefined>(rules).fill(undefined);
+  }
+
+  target(rule: PolicyRule): void {
+    if (this.targets[rule.index]!++ === 0) this.order.push(rule);
+  }
+
+  shadowedBy(r: number, by: PolicyRule): void {
+    this.shadowed[r]!++;
+    this.by[r] ??= by;
+  }
+
+  duplicateOf(r: number, of: PolicyRule): void {
+    this.duplicate[r]!++;
+    this.dupOf[r] ??= of;
+  }
+}
+
+/**
+ * Numbers each rule's condition text, white space aside (what
+ * `.replace(/\s+/g, '')` leaves; no condition: the empty text), without
+ * making a string: a hash of the non-blank characters, and a comparison of
+ * the characters where two hashes meet. `sharedId` is -1 for a text no
+ * other rule has.
+ */
+class ConditionTexts {
+  private readonly ids: Int32Array;
+
+  constructor(model: PolicyModel) {
+    const rules = model.rules;
+    const n = rules.length;
+    const ids = (this.ids = new Int32Array(n).fill(-1));
+    // Open addressing: each slot holds 1 + the index of the first rule with a text, and the text's hash.
+    let size = 16;
+    while (size < n * 2) size *= 2;
+    const slotRule = new Int32Array(size);
+    const slotHash = new Int32Array(size);
+    const rulesOf = new Int32Array(n);
+    let lastFile: string | undefined;
+    let text = '';
+    for (const rule of rules) {
+      if (rule.file !== lastFile) { lastFile = rule.file; text = model.files.get(rule.file)?.text ?? ''; }
+      const c = rule.statement.condition;
+      const start = c ? c.start : 0;
+      const end = c ? c.end : 0;
+      const h = hashWithoutBlanks(text, start, end);
+      let slot = h & (size - 1);
+      for (;;) {
+        const first = slotRule[slot]! - 1;
+        if (first < 0) { slotRule[slot] = rule.index + 1; slotHash[slot] = h; ids[rule.index] = rule.index; break; }
+        if (slotHash[slot] === h && this.sameText(model, rules[first]!, text, start, end)) { ids[rule.index] = first; break; }
+        slot = (slot + 1) & (size - 1);
+      }
+      rulesOf[ids[rule.index]!]!++;
+    }
+    for (let r = 0; r < n; r++) if (ids[r]! >= 0 && rulesOf[ids[r]!]! < 2) ids[r] = -1;
+  }
+
+  /** The number of rule `r`'s condition text when another rule has the same, else -1. */
+  sharedId(r: number): number {
+    return this.ids[r] ?? -1;
+  }
+
+  private sameText(model: PolicyModel, rule: PolicyRule, text: string, start: number, end: number): boolean {
+    const c = rule.statement.condition;
+    const other = model.files.get(rule.file)?.text ?? '';
+    return sameWithoutBlanks(other, c ? c.start : 0, c ? c.end : 0, text, start, end);
+  }
+}
+
+/** A 32-bit FNV-1a hash of `text.slice(start, end)` without its white space. */
+function hashWithoutBlanks(text: string, start: number, end: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (!isBlank(c)) h = Math.imul(h ^ c, 0x01000193);
+  }
+  return h;
+}
+
+/** Whether two slices read the same once white space is removed from both. */
+function sameWithoutBlanks(a: string, aStart: number, aEnd: number, b: string, bStart: number, bEnd: number): boolean {
+  let i = aStart;
+  let j = bStart;
+  for (;;) {
+    while (i < aEnd && isBlank(a.charCodeAt(i))) i++;
+    while (j < bEnd && isBlank(b.charCodeAt(j))) j++;
+    if (i === aEnd || j === bEnd) return i === aEnd && j === bEnd;
+    if (a.charCodeAt(i) !== b.charCodeAt(j)) return false;
+    i++;
+    j++;
+  }
 }
 
 type Report = (code: SemanticCode, file: string, range: TextRange, message: string,
@@ -385,43 +485,57 @@ function registersReadOnce(c: Cond, state: { seen: number }): boolean {
   }
 }
 
-/** The argument and constant occurrences per file, by offset (a later one at an offset replaces an earlier). */
-type OccurrencesAt = ReadonlyMap<number, Occurrence>;
-
 /** Per rule with a condition: how many of its (ABI, syscall) entries it has, and the fixed outcomes found among them. */
 class Outcomes {
   /** By rule index. */
-  private readonly of: ({ entries: number; fixed: { abi: Abi; value: boolean }[] } | undefined)[];
+  private readonly entries: Int32Array;
+  private readonly fixed: ({ abi: Abi; value: boolean }[] | undefined)[];
   /** Rules in the order their first entry was met. */
   readonly rules: PolicyRule[] = [];
   /** The builder shares one condition between the syscalls and ABIs it means the same for: each is decided once. */
   private readonly decided = new Map<Cond, boolean | undefined>();
+  /** Per rule, the last condition decided and its outcome: a rule's entries mostly share one (no map look-up then). */
+  private readonly lastCond: (Cond | undefined)[];
+  private readonly lastValue: (boolean | undefined)[];
 
   constructor(rules: number) {
-    this.of = new Array(rules);
+    this.entries = new Int32Array(rules);
+    this.fixed = new Array<{ abi: Abi; value: boolean }[] | undefined>(rules).fill(undefined);
+    this.lastCond = new Array<Cond | undefined>(rules).fill(undefined);
+    this.lastValue = new Array<boolean | undefined>(rules).fill(undefined);
   }
 
   add(e: AbiRule, abi: Abi): void {
-    let o = this.of[e.rule.index];
-    if (!o) {
-      this.of[e.rule.index] = o = { entries: 0, fixed: [] };
-      this.rules.push(e.rule);
+    const r = e.rule.index;
+    if (this.entries[r]!++ === 0) this.rules.push(e.rule);
+    const cond = e.condition;
+    let value: boolean | undefined;
+    if (this.lastCond[r] === cond) value = this.lastValue[r];
+    else {
+      value = this.decided.get(cond);
+      if (value === undefined && !this.decided.has(cond)) this.decided.set(cond, (value = fixedOutcome(cond)));
+      this.lastCond[r] = cond;
+      this.lastValue[r] = value;
     }
-    o.entries++;
-    let value = this.decided.get(e.condition);
-    if (value === undefined && !this.decided.has(e.condition)) this.decided.set(e.condition, (value = fixedOutcome(e.condition)));
-    if (value !== undefined) o.fixed.push({ abi, value });
+    if (value !== undefined) (this.fixed[r] ??= []).push({ abi, value });
   }
 
-  get(rule: PolicyRule): { entries: number; fixed: readonly { abi: Abi; value: boolean }[] } {
-    return this.of[rule.index]!;
+  /** How many entries `rule` has. */
+  entriesOf(rule: PolicyRule): number {
+    return this.entries[rule.index]!;
+  }
+
+  /** The fixed outcomes among `rule`'s entries; undefined when none is fixed. */
+  fixedOf(rule: PolicyRule): readonly { abi: Abi; value: boolean }[] | undefined {
+    return this.fixed[rule.index];
   }
 }
 
 function lintConditions(model: PolicyModel, report: Report, outcomes: Outcomes): void {
   for (const rule of outcomes.rules) {
-    const { entries, fixed } = outcomes.get(rule);
-    if (fixed.length === 0) continue;
+    const fixed = outcomes.fixedOf(rule);
+    if (!fixed) continue;
+    const entries = outcomes.entriesOf(rule);
     const value = fixed[0]!.value;
     if (fixed.some((o) => o.value !== value)) continue;
     const abis = [...new Set(fixed.map((o) => o.abi))];
@@ -431,22 +545,72 @@ function lintConditions(model: PolicyModel, report: Report, outcomes: Outcomes):
   }
 
   // A constant of another family than the argument's (`prot == O_RDONLY`).
-  const occ = new Map<string, Map<number, Occurrence>>();
-  for (const o of model.occurrences) {
-    if (o.kind !== 'argument' && o.kind !== 'constant') continue;
-    let at = occ.get(o.file);
-    if (!at) occ.set(o.file, (at = new Map()));
-    at.set(o.range.start, o);
-  }
+  const occ = new OccurrenceIndex(model);
+  const foreign = new ForeignConstants(model, report);
   for (const rule of model.rules) {
     const cond = rule.statement.condition;
-    const at = cond && occ.get(rule.file);
-    if (at) foreignConstants(model, rule, cond, at, report);
+    const at = cond && occ.file(rule.file);
+    if (at) foreign.check(rule, cond, at);
   }
 }
 
+/**
+ * The argument and constant occurrences per file, by offset (a later one at
+ * an offset replaces an earlier, as a map would keep it): an array per file
+ * as long as its text, holding 1 + the occurrence's index, so a look-up is
+ * one read and building it makes no map entry per identifier.
+ */
+class OccurrenceIndex {
+  private readonly byFile = new Map<string, OccurrencesAt>();
+
+  constructor(model: PolicyModel) {
+    const list = model.occurrences;
+    let lastFile: string | undefined;
+    let at: OccurrencesAt | undefined;
+    // A plain loop: it runs once per name in the policy.
+    for (let i = 0; i < list.length; i++) {
+      const o = list[i]!;
+      if (o.kind !== 'argument' && o.kind !== 'constant') continue;
+      if (o.file !== lastFile || !at) {
+        lastFile = o.file;
+        at = this.byFile.get(o.file);
+        if (!at) this.byFile.set(o.file, (at = new OccurrencesAt(list, model.files.get(o.file)?.text.length ?? 0)));
+      }
+      at.set(o.range.start, i);
+    }
+  }
+
+  /** The occurrences of `file`, or undefined when it has none. */
+  file(file: string): OccurrencesAt | undefined {
+    return this.byFile.get(file);
+  }
+}
+
+/** One file's argument and constant occurrences by offset. */
+class OccurrencesAt {
+  private readonly slots: Int32Array;
+  /** Offsets outside the text (none in practice), kept as a map would. */
+  private readonly outside = new Map<number, number>();
+
+  constructor(private readonly list: readonly Occurrence[], length: number) {
+    this.slots = new Int32Array(length + 1);
+  }
+
+  set(offset: number, index: number): void {
+    if (offset >= 0 && offset < this.slots.length && Number.isInteger(offset)) this.slots[offset] = index + 1;
+    else this.outside.set(offset, index);
+  }
+
+  get(offset: number): Occurrence | undefined {
+    const slot = offset >= 0 && offset < this.slots.length && Number.isInteger(offset) ? this.slots[offset]! - 1 : (this.outside.get(offset) ?? -1);
+    return slot >= 0 ? this.list[slot] : undefined;
+  }
+}
+
+type ArgumentOccurrence = Occurrence & { kind: 'argument' };
+
 /** The argument occurrence an operand is built on (`flags`, `flags & MASK`, `(flags)`), if any. */
-function argumentOf(e: Expression, occ: OccurrencesAt): (Occurrence & { kind: 'argument' }) | undefined {
+function argumentOf(e: Expression, occ: OccurrencesAt): ArgumentOccurrence | undefined {
   switch (e.kind) {
     case 'Identifier': {
       const o = occ.get(e.start);
@@ -458,19 +622,104 @@ function argumentOf(e: Expression, occ: OccurrencesAt): (Occurrence & { kind: 'a
   }
 }
 
-/** The built-in constants named in a constant operand (and in the mask of `arg & MASK`). */
-function constantsIn(e: Expression | undefined, occ: OccurrencesAt, out: { name: string; range: TextRange }[]): void {
-  if (!e) return;
-  switch (e.kind) {
-    case 'Identifier': {
-      const o = occ.get(e.start);
-      if (o?.kind === 'constant') out.push({ name: o.name, range: e });
-      return;
+/**
+ * Reports the constants of another family than the argument they are
+ * compared with (`prot == O_RDONLY`): for each comparison on a named
+ * argument, the built-in constants of its constant side and of its mask.
+ * One walker per check, holding the rule and comparison at hand, so the
+ * walk over every condition passes no closures and fills no lists.
+ */
+class ForeignConstants {
+  private rule: PolicyRule | undefined;
+  private occ: OccurrencesAt | undefined;
+  private arg: ArgumentOccurrence | undefined;
+  /** The constants that fit the argument at hand, in each syscall of the rule that has it (reused). */
+  private readonly fitting: Fitting[] = [];
+
+  constructor(private readonly model: PolicyModel, private readonly report: Report) {}
+
+  check(rule: PolicyRule, cond: Expression, occ: OccurrencesAt): void {
+    this.rule = rule;
+    this.occ = occ;
+    this.walk(cond);
+  }
+
+  private walk(e: Expression): void {
+    const occ = this.occ!;
+    switch (e.kind) {
+      case 'ParenthesizedExpression': if (e.expression) this.walk(e.expression); return;
+      case 'UnaryExpression': if (e.operand) this.walk(e.operand); return;
+      case 'InExpression': {
+        const arg = argumentOf(e.subject, occ);
+        if (arg && this.fits(arg)) {
+          this.constantsIn(e.subject);
+          for (const v of e.values) this.constantsIn(v);
+        }
+        return;
+      }
+      case 'BinaryExpression': {
+        if (e.operator === '&&' || e.operator === '||') {
+          this.walk(e.left);
+          if (e.right) this.walk(e.right);
+        } else if (e.right) {
+          let arg = argumentOf(e.left, occ);
+          if (arg) {
+            if (this.fits(arg)) { this.constantsIn(e.left); this.constantsIn(e.right); }
+          } else if ((arg = argumentOf(e.right, occ))) {
+            if (this.fits(arg)) { this.constantsIn(e.right); this.constantsIn(e.left); }
+          }
+        }
+        return;
+      }
+      default: {
+        // A bare masked argument (`flags & O_CLOEXEC`) is a condition on its own.
+        const arg = argumentOf(e, occ);
+        if (arg && this.fits(arg)) this.constantsIn(e);
+      }
     }
-    case 'ParenthesizedExpression': return constantsIn(e.expression, occ, out);
-    case 'UnaryExpression': return constantsIn(e.operand, occ, out);
-    case 'BinaryExpression': constantsIn(e.left, occ, out); constantsIn(e.right, occ, out); return;
-    default: return;
+  }
+
+  /** Makes `arg` the argument at hand; false when it takes no constants anywhere (or is `argN`). */
+  private fits(arg: ArgumentOccurrence): boolean {
+    if (isRegisterName(arg.name)) return false;
+    this.arg = arg;
+    const fitting = this.fitting;
+    fitting.length = 0;
+    for (const name of arg.syscalls) {
+      const f = fittingFor(name, arg.name);
+      if (f) fitting.push(f);
+    }
+    return fitting.length > 0;
+  }
+
+  /** Judges the built-in constants named in a constant operand (and in the mask of `arg & MASK`). */
+  private constantsIn(e: Expression | undefined): void {
+    if (!e) return;
+    switch (e.kind) {
+      case 'Identifier': {
+        const o = this.occ!.get(e.start);
+        if (o?.kind === 'constant') this.judge(o.name, e);
+        return;
+      }
+      case 'ParenthesizedExpression': return this.constantsIn(e.expression);
+      case 'UnaryExpression': return this.constantsIn(e.operand);
+      case 'BinaryExpression': this.constantsIn(e.left); this.constantsIn(e.right); return;
+      default: return;
+    }
+  }
+
+  private judge(name: string, range: TextRange): void {
+    const info = getConstant(name);
+    if (!info) return;
+    let bad: Fitting | undefined;
+    for (const f of this.fitting) {
+      if (!f.names.has(name) && !f.families.has(info.family) && !(f.bits && hasTwin(this.model, info, f.list))) { bad = f; break; }
+    }
+    if (!bad) return;
+    const arg = this.arg!;
+    const a = findArg(getSyscall(bad.sys)!, arg.name)!.arg;
+    this.report('foreign-constant', this.rule!.file, range,
+      `\`${name}\` is a \`${info.family}*\` constant, but \`${arg.name}\` of \`${bad.sys}\` takes ${a.constants.map((x) => `\`${x}${getConstant(x) ? '' : '*'}\``).join(', ')}: the value is compared as a plain number, which is rarely what was meant`);
   }
 }
 
@@ -512,32 +761,6 @@ function isRegisterName(name: string): boolean {
   return c >= 0x30 && c <= 0x35;
 }
 
-/** Reports the constants of another family than the argument `argSide` is built on, in it and in `constSides`. */
-function checkForeign(model: PolicyModel, rule: PolicyRule, occ: OccurrencesAt, report: Report,
-  argSide: Expression, constSides: readonly (Expression | undefined)[]): void {
-  const arg = argumentOf(argSide, occ);
-  if (!arg || isRegisterName(arg.name)) return;
-  // The constants that fit this argument in every syscall of the rule that has it.
-  let fitting: Fitting[] | undefined;
-  for (const name of arg.syscalls) {
-    const f = fittingFor(name, arg.name);
-    if (f) (fitting ??= []).push(f);
-  }
-  if (!fitting) return;
-  const found: { name: string; range: TextRange }[] = [];
-  constantsIn(argSide, occ, found);
-  for (const side of constSides) constantsIn(side, occ, found);
-  for (const c of found) {
-    const info = getConstant(c.name);
-    if (!info) continue;
-    const bad = fitting.find((f) => !f.names.has(c.name) && !f.families.has(info.family) && !(f.bits && hasTwin(model, info, f.list)));
-    if (!bad) continue;
-    const a = findArg(getSyscall(bad.sys)!, arg.name)!.arg;
-    report('foreign-constant', rule.file, c.range,
-      `\`${c.name}\` is a \`${info.family}*\` constant, but \`${arg.name}\` of \`${bad.sys}\` takes ${a.constants.map((x) => `\`${x}${getConstant(x) ? '' : '*'}\``).join(', ')}: the value is compared as a plain number, which is rarely what was meant`);
-  }
-}
-
 /**
  * In a bit set, a twin with the same non-zero value on every ABI (O_CLOEXEC for SOCK_CLOEXEC) is
  * the same bit: not a mistake worth a warning. Zero is no twin (`prot == O_RDONLY` is not PROT_NONE
@@ -548,26 +771,6 @@ function hasTwin(model: PolicyModel, info: ConstantInfo, list: readonly Constant
     const v = info.values[abi];
     return v !== undefined && v !== 0n && f.values[abi] === v;
   }));
-}
-
-function foreignConstants(model: PolicyModel, rule: PolicyRule, e: Expression, occ: OccurrencesAt, report: Report): void {
-  switch (e.kind) {
-    case 'ParenthesizedExpression': if (e.expression) foreignConstants(model, rule, e.expression, occ, report); return;
-    case 'UnaryExpression': if (e.operand) foreignConstants(model, rule, e.operand, occ, report); return;
-    case 'InExpression': checkForeign(model, rule, occ, report, e.subject, e.values); return;
-    case 'BinaryExpression':
-      if (e.operator === '&&' || e.operator === '||') {
-        foreignConstants(model, rule, e.left, occ, report);
-        if (e.right) foreignConstants(model, rule, e.right, occ, report);
-      } else if (e.right) {
-        if (argumentOf(e.left, occ)) checkForeign(model, rule, occ, report, e.left, [e.right]);
-        else if (argumentOf(e.right, occ)) checkForeign(model, rule, occ, report, e.right, [e.left]);
-      }
-      return;
-    default:
-      // A bare masked argument (`flags & O_CLOEXEC`) is a condition on its own.
-      if (argumentOf(e, occ)) checkForeign(model, rule, occ, report, e, []);
-  }
 }
 
 // ---- the dynamic loader's executable mappings ---------------------------------
