@@ -11,14 +11,18 @@ import type { ArgPlace, ConstantInfo } from '../../kernel/types';
 import { ENOSYS_FALLBACKS } from '../../kernel/seccomp';
 import { SEMANTIC_CODES, type SemanticCode } from '../codes';
 import type { PolicyDiagnostic, RelatedLocation } from '../diagnostics';
-import type { Expression, GroupName, TextRange } from '../syntax/ast';
+import type { Expression, GroupName, RuleStatement, TextRange } from '../syntax/ast';
 import { evaluate, maxOf, simplify, type Compare, type Cond } from '../semantics/condition';
 import { DiagnosticSink, type AbiRule, type AbiTable, type ConcreteAction, type Occurrence, type PolicyModel, type PolicyRule } from '../semantics/model';
 
 const PERMITTING = new Set(['allow', 'log']);
 
-/** Syscalls whose allowance weakens a sandbox (hint `dangerous-syscall`). */
-const DANGEROUS: Readonly<Record<string, string>> = {
+/**
+ * Syscalls whose allowance weakens a sandbox (hint `dangerous-syscall`). A map, not an object:
+ * looking a list item's name up as a property key would first intern the string (a hash-table
+ * probe per item), and a name of Object.prototype's would find an inherited member.
+ */
+const DANGEROUS: ReadonlyMap<string, string> = new Map(Object.entries({
   ptrace: 'lets the program inspect and control other processes (and escape seccomp on kernels before 4.8)',
   bpf: 'loads eBPF programs into the kernel: a large attack surface',
   mount: 'changes the filesystem tree', umount2: 'changes the filesystem tree', pivot_root: 'changes the root filesystem',
@@ -30,7 +34,7 @@ const DANGEROUS: Readonly<Record<string, string>> = {
   open_by_handle_at: 'opens files by handle, bypassing path checks (a known container escape)',
   keyctl: 'reaches the kernel keyring, which is not namespaced', add_key: 'reaches the kernel keyring, which is not namespaced',
   request_key: 'reaches the kernel keyring, which is not namespaced',
-};
+}));
 
 
 /** The characters `\s` matches in a JavaScript regular expression. */
@@ -60,12 +64,37 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
     return r.file === model.root ? `line ${line}` : `${r.file}:${line}`;
   };
 
-  const fates = new Fates(model.rules.length);
   // Two entries of one syscall on one ABI with the same action and the same
   // condition text (spacing aside) resolve to the same thing: a duplicate.
   // A rule whose condition text no other rule has can repeat no other rule,
   // so only entries of rules with a shared text are keyed (text × 2^24 + action).
   const texts = new ConditionTexts(model);
+  const occurrences = new OccurrenceIndex(model);
+  const foreign = new ForeignConstants(model, report);
+  const dangerous = new DangerousAllowances(model, report);
+  // One pass over the rules, each rule's statement read once (10^4 of them on large policies):
+  // its condition's text, its allowances worth a hint (dangerous-syscall) and its constants of
+  // another family than their argument (foreign-constant). Those two report on list items and on
+  // names in conditions, which no other lint reports on, so that they come before the others
+  // here does not move anything in the sorted list (the sort is stable, by position).
+  let lastFile: string | undefined;
+  let text = '';
+  let occ: OccurrencesAt | undefined;
+  for (const rule of model.rules) {
+    if (rule.file !== lastFile) {
+      lastFile = rule.file;
+      text = model.files.get(rule.file)?.text ?? '';
+      occ = occurrences.file(rule.file);
+    }
+    const statement = rule.statement;
+    const cond = statement.condition;
+    texts.add(rule, text, cond);
+    dangerous.check(rule, statement);
+    if (cond && occ) foreign.check(rule, cond, occ);
+  }
+  texts.finish();
+
+  const fates = new Fates(model.rules.length);
   const actionIds = new Map<string, number>();
   const keyOf = (e: AbiRule, text: number): number => {
     // An action's number: its kind and 16-bit data (what resolved actions hold), else one past them per distinct text.
@@ -109,7 +138,7 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
         // Redundant: same as default and nothing after it could decide otherwise.
         if (lastDiffering <= i && same(entry.action, defaultAction)) fates.redundant[r]!++;
         if (decider === undefined && entry.condition.kind === 'true') decider = entry;
-        if (rule.statement.condition) outcomes.add(entry, table.abi);
+        if (texts.hasCondition(r)) outcomes.add(entry, table.abi);
       }
     }
   }
@@ -133,7 +162,7 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
   }
 
   lintHints(model, report);
-  lintConditions(model, report, outcomes);
+  lintConditions(report, outcomes);
   lintLoader(model, report);
   return sink.list;
 }
@@ -188,35 +217,52 @@ class Fates {
  */
 class ConditionTexts {
   private readonly ids: Int32Array;
+  /** 1 for a rule with a condition: read here once, not through its statement per entry. */
+  private readonly conditioned: Uint8Array;
+  /** How many rules have each text (by the index of its first rule). */
+  private readonly rulesOf: Int32Array;
+  /** Open addressing: each slot holds 1 + the index of the first rule with a text, and the text's hash. */
+  private readonly slotRule: Int32Array;
+  private readonly slotHash: Int32Array;
 
-  constructor(model: PolicyModel) {
-    const rules = model.rules;
-    const n = rules.length;
-    const ids = (this.ids = new Int32Array(n).fill(-1));
-    // Open addressing: each slot holds 1 + the index of the first rule with a text, and the text's hash.
+  constructor(private readonly model: PolicyModel) {
+    const n = model.rules.length;
+    this.ids = new Int32Array(n).fill(-1);
+    this.conditioned = new Uint8Array(n);
+    this.rulesOf = new Int32Array(n);
     let size = 16;
     while (size < n * 2) size *= 2;
-    const slotRule = new Int32Array(size);
-    const slotHash = new Int32Array(size);
-    const rulesOf = new Int32Array(n);
-    let lastFile: string | undefined;
-    let text = '';
-    for (const rule of rules) {
-      if (rule.file !== lastFile) { lastFile = rule.file; text = model.files.get(rule.file)?.text ?? ''; }
-      const c = rule.statement.condition;
-      const start = c ? c.start : 0;
-      const end = c ? c.end : 0;
-      const h = hashWithoutBlanks(text, start, end);
-      let slot = h & (size - 1);
-      for (;;) {
-        const first = slotRule[slot]! - 1;
-        if (first < 0) { slotRule[slot] = rule.index + 1; slotHash[slot] = h; ids[rule.index] = rule.index; break; }
-        if (slotHash[slot] === h && this.sameText(model, rules[first]!, text, start, end)) { ids[rule.index] = first; break; }
-        slot = (slot + 1) & (size - 1);
-      }
-      rulesOf[ids[rule.index]!]!++;
+    this.slotRule = new Int32Array(size);
+    this.slotHash = new Int32Array(size);
+  }
+
+  /** Numbers `rule`'s condition `cond`, a range of `text` (its file's). */
+  add(rule: PolicyRule, text: string, cond: TextRange | undefined): void {
+    const r = rule.index;
+    if (cond) this.conditioned[r] = 1;
+    const start = cond ? cond.start : 0;
+    const end = cond ? cond.end : 0;
+    const h = hashWithoutBlanks(text, start, end);
+    const mask = this.slotRule.length - 1;
+    let slot = h & mask;
+    for (;;) {
+      const first = this.slotRule[slot]! - 1;
+      if (first < 0) { this.slotRule[slot] = r + 1; this.slotHash[slot] = h; this.ids[r] = r; break; }
+      if (this.slotHash[slot] === h && this.sameText(this.model.rules[first]!, text, start, end)) { this.ids[r] = first; break; }
+      slot = (slot + 1) & mask;
     }
-    for (let r = 0; r < n; r++) if (ids[r]! >= 0 && rulesOf[ids[r]!]! < 2) ids[r] = -1;
+    this.rulesOf[this.ids[r]!]!++;
+  }
+
+  /** After every rule was added: forgets the texts only one rule has. */
+  finish(): void {
+    const ids = this.ids;
+    for (let r = 0; r < ids.length; r++) if (ids[r]! >= 0 && this.rulesOf[ids[r]!]! < 2) ids[r] = -1;
+  }
+
+  /** Whether rule `r` has a condition. */
+  hasCondition(r: number): boolean {
+    return this.conditioned[r] === 1;
   }
 
   /** The number of rule `r`'s condition text when another rule has the same, else -1. */
@@ -224,9 +270,9 @@ class ConditionTexts {
     return this.ids[r] ?? -1;
   }
 
-  private sameText(model: PolicyModel, rule: PolicyRule, text: string, start: number, end: number): boolean {
+  private sameText(rule: PolicyRule, text: string, start: number, end: number): boolean {
     const c = rule.statement.condition;
-    const other = model.files.get(rule.file)?.text ?? '';
+    const other = this.model.files.get(rule.file)?.text ?? '';
     return sameWithoutBlanks(other, c ? c.start : 0, c ? c.end : 0, text, start, end);
   }
 }
@@ -302,24 +348,42 @@ function lintHints(model: PolicyModel, report: Report): void {
       break;
     }
   }
+}
 
-  for (const rule of model.rules) {
-    const action = rule.statement.action.name;
-    if (action !== 'allow' && action !== 'log') continue;
-    for (const item of rule.statement.list?.items ?? []) {
+/**
+ * The allowances worth a hint (`dangerous-syscall`): a dangerous syscall, or
+ * `ioctl`, allowed with no condition, by name or through a group; and on
+ * i386 `socketcall` allowed while `socket` has conditions.
+ */
+class DangerousAllowances {
+  private readonly i386: boolean;
+  /** Whether some rule puts a condition on `socket` (asked once, when `socketcall` is first met). */
+  private socketFiltered: boolean | undefined;
+
+  constructor(private readonly model: PolicyModel, private readonly report: Report) {
+    this.i386 = model.abis.includes('i386');
+  }
+
+  check(rule: PolicyRule, statement: RuleStatement): void {
+    const conditioned = Boolean(statement.condition);
+    // With a condition only `socketcall` on i386 is hinted at: most rules stop here.
+    if (conditioned && !this.i386) return;
+    const action = statement.action.name;
+    if (action !== 'allow' && action !== 'log') return;
+    for (const item of statement.list?.items ?? []) {
       if (item.kind === 'GroupName') {
-        if (!rule.statement.condition) dangerousMembers(model, rule, item, report);
+        if (!conditioned) dangerousMembers(this.model, rule, item, this.report);
         continue;
       }
       if (item.kind !== 'Identifier') continue;
-      const why = DANGEROUS[item.name];
-      if (why && !rule.statement.condition) report('dangerous-syscall', rule.file, item, `allowing \`${item.name}\` ${why}`);
-      if (item.name === 'ioctl' && !rule.statement.condition) {
-        report('dangerous-syscall', rule.file, item, 'allowing `ioctl` with no condition permits every device request, including TIOCSTI terminal injection; filter `request`');
+      const why = DANGEROUS.get(item.name);
+      if (why && !conditioned) this.report('dangerous-syscall', rule.file, item, `allowing \`${item.name}\` ${why}`);
+      if (item.name === 'ioctl' && !conditioned) {
+        this.report('dangerous-syscall', rule.file, item, 'allowing `ioctl` with no condition permits every device request, including TIOCSTI terminal injection; filter `request`');
       }
-      if (item.name === 'socketcall' && model.abis.includes('i386')) {
-        const filtered = model.rules.some((r) => r.statement.condition && r.syscalls.includes('socket'));
-        if (filtered) report('dangerous-syscall', rule.file, item, 'on i386, `socketcall` reaches socket() without the conditions written for `socket`');
+      if (item.name === 'socketcall' && this.i386) {
+        this.socketFiltered ??= this.model.rules.some((r) => r.statement.condition && r.syscalls.includes('socket'));
+        if (this.socketFiltered) this.report('dangerous-syscall', rule.file, item, 'on i386, `socketcall` reaches socket() without the conditions written for `socket`');
       }
     }
   }
@@ -328,7 +392,7 @@ function lintHints(model: PolicyModel, report: Report): void {
 /** Why allowing `name` with no condition weakens a sandbox, or undefined. */
 function dangerReason(name: string): string | undefined {
   if (name === 'ioctl') return 'with no condition permits every device request, including TIOCSTI terminal injection; filter `request`';
-  return DANGEROUS[name];
+  return DANGEROUS.get(name);
 }
 
 /**
@@ -531,7 +595,8 @@ class Outcomes {
   }
 }
 
-function lintConditions(model: PolicyModel, report: Report, outcomes: Outcomes): void {
+/** Conditions whose outcome is fixed whatever the arguments (`constant-condition`). */
+function lintConditions(report: Report, outcomes: Outcomes): void {
   for (const rule of outcomes.rules) {
     const fixed = outcomes.fixedOf(rule);
     if (!fixed) continue;
@@ -544,14 +609,6 @@ function lintConditions(model: PolicyModel, report: Report, outcomes: Outcomes):
     report('constant-condition', rule.file, rule.statement.condition!, `this condition is always ${value}${where}, whatever the arguments: ${meaning}`);
   }
 
-  // A constant of another family than the argument's (`prot == O_RDONLY`).
-  const occ = new OccurrenceIndex(model);
-  const foreign = new ForeignConstants(model, report);
-  for (const rule of model.rules) {
-    const cond = rule.statement.condition;
-    const at = cond && occ.file(rule.file);
-    if (at) foreign.check(rule, cond, at);
-  }
 }
 
 /**
@@ -633,8 +690,9 @@ class ForeignConstants {
   private rule: PolicyRule | undefined;
   private occ: OccurrencesAt | undefined;
   private arg: ArgumentOccurrence | undefined;
-  /** The constants that fit the argument at hand, in each syscall of the rule that has it (reused). */
+  /** The constants that fit the argument at hand (reused), and whether they were gathered for it. */
   private readonly fitting: Fitting[] = [];
+  private fittingMade = false;
 
   constructor(private readonly model: PolicyModel, private readonly report: Report) {}
 
@@ -651,7 +709,7 @@ class ForeignConstants {
       case 'UnaryExpression': if (e.operand) this.walk(e.operand); return;
       case 'InExpression': {
         const arg = argumentOf(e.subject, occ);
-        if (arg && this.fits(arg)) {
+        if (arg && this.takeArgument(arg)) {
           this.constantsIn(e.subject);
           for (const v of e.values) this.constantsIn(v);
         }
@@ -664,9 +722,9 @@ class ForeignConstants {
         } else if (e.right) {
           let arg = argumentOf(e.left, occ);
           if (arg) {
-            if (this.fits(arg)) { this.constantsIn(e.left); this.constantsIn(e.right); }
+            if (this.takeArgument(arg)) { this.constantsIn(e.left); this.constantsIn(e.right); }
           } else if ((arg = argumentOf(e.right, occ))) {
-            if (this.fits(arg)) { this.constantsIn(e.right); this.constantsIn(e.left); }
+            if (this.takeArgument(arg)) { this.constantsIn(e.right); this.constantsIn(e.left); }
           }
         }
         return;
@@ -674,22 +732,35 @@ class ForeignConstants {
       default: {
         // A bare masked argument (`flags & O_CLOEXEC`) is a condition on its own.
         const arg = argumentOf(e, occ);
-        if (arg && this.fits(arg)) this.constantsIn(e);
+        if (arg && this.takeArgument(arg)) this.constantsIn(e);
       }
     }
   }
 
-  /** Makes `arg` the argument at hand; false when it takes no constants anywhere (or is `argN`). */
-  private fits(arg: ArgumentOccurrence): boolean {
+  /**
+   * Makes `arg` the argument at hand; false for `argN`, which takes any constant. The constants
+   * that fit it are gathered when its first built-in constant is met (`length < LIMIT` needs none).
+   */
+  private takeArgument(arg: ArgumentOccurrence): boolean {
     if (isRegisterName(arg.name)) return false;
     this.arg = arg;
+    this.fittingMade = false;
+    return true;
+  }
+
+  /** The constants that fit the argument at hand, in each syscall of the rule that has it. */
+  private fittingNow(): readonly Fitting[] {
     const fitting = this.fitting;
-    fitting.length = 0;
-    for (const name of arg.syscalls) {
-      const f = fittingFor(name, arg.name);
-      if (f) fitting.push(f);
+    if (!this.fittingMade) {
+      this.fittingMade = true;
+      fitting.length = 0;
+      const arg = this.arg!;
+      for (const name of arg.syscalls) {
+        const f = fittingFor(name, arg.name);
+        if (f) fitting.push(f);
+      }
     }
-    return fitting.length > 0;
+    return fitting;
   }
 
   /** Judges the built-in constants named in a constant operand (and in the mask of `arg & MASK`). */
@@ -712,7 +783,7 @@ class ForeignConstants {
     const info = getConstant(name);
     if (!info) return;
     let bad: Fitting | undefined;
-    for (const f of this.fitting) {
+    for (const f of this.fittingNow()) {
       if (!f.names.has(name) && !f.families.has(info.family) && !(f.bits && hasTwin(this.model, info, f.list))) { bad = f; break; }
     }
     if (!bad) return;
