@@ -76,7 +76,8 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
   // its condition's text, its allowances worth a hint (dangerous-syscall) and its constants of
   // another family than their argument (foreign-constant). Those two report on list items and on
   // names in conditions, which no other lint reports on, so that they come before the others
-  // here does not move anything in the sorted list (the sort is stable, by position).
+  // here does not move anything in the sorted list (the sort is stable, by position). A
+  // condition that names no built-in constant has none of another family: it is not walked.
   let lastFile: string | undefined;
   let text = '';
   let occ: OccurrencesAt | undefined;
@@ -90,7 +91,7 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
     const cond = statement.condition;
     texts.add(rule, text, cond);
     dangerous.check(rule, statement);
-    if (cond && occ) foreign.check(rule, cond, occ);
+    if (cond && occ?.hasConstantIn(cond.start, cond.end)) foreign.check(rule, cond, occ);
   }
   texts.finish();
 
@@ -614,8 +615,8 @@ function lintConditions(report: Report, outcomes: Outcomes): void {
 /**
  * The argument and constant occurrences per file, by offset (a later one at
  * an offset replaces an earlier, as a map would keep it): an array per file
- * as long as its text, holding 1 + the occurrence's index, so a look-up is
- * one read and building it makes no map entry per identifier.
+ * as long as its text, so a look-up is one read and building it makes no
+ * map entry per identifier.
  */
 class OccurrenceIndex {
   private readonly byFile = new Map<string, OccurrencesAt>();
@@ -627,13 +628,14 @@ class OccurrenceIndex {
     // A plain loop: it runs once per name in the policy.
     for (let i = 0; i < list.length; i++) {
       const o = list[i]!;
-      if (o.kind !== 'argument' && o.kind !== 'constant') continue;
+      const kind = o.kind;
+      if (kind !== 'argument' && kind !== 'constant') continue;
       if (o.file !== lastFile || !at) {
         lastFile = o.file;
         at = this.byFile.get(o.file);
         if (!at) this.byFile.set(o.file, (at = new OccurrencesAt(list, model.files.get(o.file)?.text.length ?? 0)));
       }
-      at.set(o.range.start, i);
+      at.set(o.range.start, i, kind === 'argument');
     }
   }
 
@@ -643,7 +645,11 @@ class OccurrenceIndex {
   }
 }
 
-/** One file's argument and constant occurrences by offset. */
+/**
+ * One file's argument and constant occurrences by offset. A slot holds
+ * 2 × (1 + the occurrence's index), plus 1 for an argument: whether a name
+ * is an argument or a constant is read without touching the occurrence.
+ */
 class OccurrencesAt {
   private readonly slots: Int32Array;
   /** Offsets outside the text (none in practice), kept as a map would. */
@@ -653,14 +659,46 @@ class OccurrencesAt {
     this.slots = new Int32Array(length + 1);
   }
 
-  set(offset: number, index: number): void {
-    if (offset >= 0 && offset < this.slots.length && Number.isInteger(offset)) this.slots[offset] = index + 1;
-    else this.outside.set(offset, index);
+  set(offset: number, index: number, argument: boolean): void {
+    const slot = (index + 1) * 2 + (argument ? 1 : 0);
+    if (this.inside(offset)) this.slots[offset] = slot;
+    else this.outside.set(offset, slot);
   }
 
-  get(offset: number): Occurrence | undefined {
-    const slot = offset >= 0 && offset < this.slots.length && Number.isInteger(offset) ? this.slots[offset]! - 1 : (this.outside.get(offset) ?? -1);
-    return slot >= 0 ? this.list[slot] : undefined;
+  /** The argument occurrence at `offset`, if any. */
+  argumentAt(offset: number): ArgumentOccurrence | undefined {
+    const slot = this.slotAt(offset);
+    if ((slot & 1) === 0) return undefined;
+    const o = this.list[(slot >> 1) - 1];
+    return o?.kind === 'argument' ? o : undefined;
+  }
+
+  /** The name of the constant occurrence at `offset`, if any. */
+  constantAt(offset: number): string | undefined {
+    const slot = this.slotAt(offset);
+    if (slot === 0 || (slot & 1) === 1) return undefined;
+    const o = this.list[(slot >> 1) - 1];
+    return o?.kind === 'constant' ? o.name : undefined;
+  }
+
+  /** Whether a constant occurs in `[start, end]` (false lets a condition's walk be skipped). */
+  hasConstantIn(start: number, end: number): boolean {
+    if (this.outside.size > 0) return true;
+    const slots = this.slots;
+    const last = Math.min(end, slots.length - 1);
+    for (let i = Math.max(start, 0); i <= last; i++) {
+      const slot = slots[i]!;
+      if (slot !== 0 && (slot & 1) === 0) return true;
+    }
+    return false;
+  }
+
+  private inside(offset: number): boolean {
+    return offset >= 0 && offset < this.slots.length && Number.isInteger(offset);
+  }
+
+  private slotAt(offset: number): number {
+    return this.inside(offset) ? this.slots[offset]! : (this.outside.get(offset) ?? 0);
   }
 }
 
@@ -669,10 +707,7 @@ type ArgumentOccurrence = Occurrence & { kind: 'argument' };
 /** The argument occurrence an operand is built on (`flags`, `flags & MASK`, `(flags)`), if any. */
 function argumentOf(e: Expression, occ: OccurrencesAt): ArgumentOccurrence | undefined {
   switch (e.kind) {
-    case 'Identifier': {
-      const o = occ.get(e.start);
-      return o?.kind === 'argument' ? o : undefined;
-    }
+    case 'Identifier': return occ.argumentAt(e.start);
     case 'ParenthesizedExpression': return e.expression ? argumentOf(e.expression, occ) : undefined;
     case 'BinaryExpression': return e.operator === '&' ? (argumentOf(e.left, occ) ?? (e.right ? argumentOf(e.right, occ) : undefined)) : undefined;
     default: return undefined;
@@ -768,8 +803,8 @@ class ForeignConstants {
     if (!e) return;
     switch (e.kind) {
       case 'Identifier': {
-        const o = this.occ!.get(e.start);
-        if (o?.kind === 'constant') this.judge(o.name, e);
+        const name = this.occ!.constantAt(e.start);
+        if (name !== undefined) this.judge(name, e);
         return;
       }
       case 'ParenthesizedExpression': return this.constantsIn(e.expression);
