@@ -127,7 +127,7 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
         const entry = entries[i]!;
         const rule = entry.rule;
         const r = rule.index;
-        fates.target(rule);
+        fates.target(rule, r);
         const text = texts.sharedId(r);
         if (text >= 0) {
           const key = keyOf(entry, text);
@@ -143,21 +143,24 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
       }
     }
   }
-  for (const rule of fates.order) {
-    const r = rule.index;
+  // By index first: a rule's statement is read only when it is reported.
+  for (let k = 0; k < fates.order.length; k++) {
+    const r = fates.orderIndex[k]!;
     const targets = fates.targets[r]!;
-    const at = rule.statement;
     const dupOf = fates.dupOf[r];
     const by = fates.by[r];
     if (fates.duplicate[r] === targets && dupOf) {
-      report('duplicate-rule', rule.file, at, `this rule repeats the rule at ${where(dupOf)}`, {
+      const rule = fates.order[k]!;
+      report('duplicate-rule', rule.file, rule.statement, `this rule repeats the rule at ${where(dupOf)}`, {
         related: [{ file: dupOf.file, range: dupOf.statement, message: 'first written here' }], tags: ['unnecessary'],
       });
     } else if (fates.shadowed[r] === targets && by) {
-      report('unreachable-rule', rule.file, at, `this rule never applies: the rule at ${where(by)} always decides these syscalls first`, {
+      const rule = fates.order[k]!;
+      report('unreachable-rule', rule.file, rule.statement, `this rule never applies: the rule at ${where(by)} always decides these syscalls first`, {
         related: [{ file: by.file, range: by.statement, message: 'decided here' }], tags: ['unnecessary'],
       });
     } else if (fates.redundant[r] === targets) {
+      const rule = fates.order[k]!;
       report('redundant-rule', rule.file, rule.statement.action, 'this rule gives the same action as `default`: it can be removed', { tags: ['unnecessary'] });
     }
   }
@@ -182,8 +185,9 @@ class Fates {
   /** The first rule that shadows each rule, and the first it repeats. */
   readonly by: (PolicyRule | undefined)[];
   readonly dupOf: (PolicyRule | undefined)[];
-  /** Rules in the order their first entry was met (the order of their reports). */
+  /** Rules in the order their first entry was met (the order of their reports), and their indexes. */
   readonly order: PolicyRule[] = [];
+  readonly orderIndex: number[] = [];
 
   constructor(rules: number) {
     this.targets = new Int32Array(rules);
@@ -194,8 +198,8 @@ class Fates {
     this.dupOf = new Array<PolicyRule | undefined>(rules).fill(undefined);
   }
 
-  target(rule: PolicyRule): void {
-    if (this.targets[rule.index]!++ === 0) this.order.push(rule);
+  target(rule: PolicyRule, r: number): void {
+    if (this.targets[r]!++ === 0) { this.order.push(rule); this.orderIndex.push(r); }
   }
 
   shadowedBy(r: number, by: PolicyRule): void {
@@ -555,8 +559,9 @@ class Outcomes {
   /** By rule index. */
   private readonly entries: Int32Array;
   private readonly fixed: ({ abi: Abi; value: boolean }[] | undefined)[];
-  /** Rules in the order their first entry was met. */
+  /** Rules in the order their first entry was met, and their indexes. */
   readonly rules: PolicyRule[] = [];
+  readonly ruleIndex: number[] = [];
   /** The builder shares one condition between the syscalls and ABIs it means the same for: each is decided once. */
   private readonly decided = new Map<Cond, boolean | undefined>();
   /** Per rule, the last condition decided and its outcome: a rule's entries mostly share one (no map look-up then). */
@@ -572,7 +577,7 @@ class Outcomes {
 
   add(e: AbiRule, abi: Abi): void {
     const r = e.rule.index;
-    if (this.entries[r]!++ === 0) this.rules.push(e.rule);
+    if (this.entries[r]!++ === 0) { this.rules.push(e.rule); this.ruleIndex.push(r); }
     const cond = e.condition;
     let value: boolean | undefined;
     if (this.lastCond[r] === cond) value = this.lastValue[r];
@@ -585,23 +590,25 @@ class Outcomes {
     if (value !== undefined) (this.fixed[r] ??= []).push({ abi, value });
   }
 
-  /** How many entries `rule` has. */
-  entriesOf(rule: PolicyRule): number {
-    return this.entries[rule.index]!;
+  /** How many entries rule `r` has. */
+  entriesOf(r: number): number {
+    return this.entries[r]!;
   }
 
-  /** The fixed outcomes among `rule`'s entries; undefined when none is fixed. */
-  fixedOf(rule: PolicyRule): readonly { abi: Abi; value: boolean }[] | undefined {
-    return this.fixed[rule.index];
+  /** The fixed outcomes among rule `r`'s entries; undefined when none is fixed. */
+  fixedOf(r: number): readonly { abi: Abi; value: boolean }[] | undefined {
+    return this.fixed[r];
   }
 }
 
 /** Conditions whose outcome is fixed whatever the arguments (`constant-condition`). */
 function lintConditions(report: Report, outcomes: Outcomes): void {
-  for (const rule of outcomes.rules) {
-    const fixed = outcomes.fixedOf(rule);
+  for (let k = 0; k < outcomes.rules.length; k++) {
+    const r = outcomes.ruleIndex[k]!;
+    const fixed = outcomes.fixedOf(r);
     if (!fixed) continue;
-    const entries = outcomes.entriesOf(rule);
+    const rule = outcomes.rules[k]!;
+    const entries = outcomes.entriesOf(r);
     const value = fixed[0]!.value;
     if (fixed.some((o) => o.value !== value)) continue;
     const abis = [...new Set(fixed.map((o) => o.abi))];
@@ -609,7 +616,6 @@ function lintConditions(report: Report, outcomes: Outcomes): void {
     const meaning = value ? 'the rule applies to every call, as if it had no condition' : 'the rule never applies';
     report('constant-condition', rule.file, rule.statement.condition!, `this condition is always ${value}${where}, whatever the arguments: ${meaning}`);
   }
-
 }
 
 /**
@@ -815,13 +821,17 @@ class ForeignConstants {
   }
 
   private judge(name: string, range: TextRange): void {
-    const info = getConstant(name);
-    if (!info) return;
+    // A constant listed for the argument, or of a family it takes, fits (kernel facts, kept per
+    // argument); only one that does not is looked up in full and compared bit by bit.
+    let info: ConstantInfo | undefined;
     let bad: Fitting | undefined;
     for (const f of this.fittingNow()) {
-      if (!f.names.has(name) && !f.families.has(info.family) && !(f.bits && hasTwin(this.model, info, f.list))) { bad = f; break; }
+      if (fitsByFamily(f, name)) continue;
+      info ??= getConstant(name);
+      if (!info) return;
+      if (!(f.bits && hasTwin(this.model, info, f.list))) { bad = f; break; }
     }
-    if (!bad) return;
+    if (!bad || !info) return;
     const arg = this.arg!;
     const a = findArg(getSyscall(bad.sys)!, arg.name)!.arg;
     this.report('foreign-constant', this.rule!.file, range,
@@ -830,7 +840,21 @@ class ForeignConstants {
 }
 
 /** The constants that fit an argument of a syscall. */
-interface Fitting { readonly list: readonly ConstantInfo[]; readonly bits: boolean; readonly names: Set<string>; readonly families: Set<string>; readonly sys: string }
+interface Fitting {
+  readonly list: readonly ConstantInfo[]; readonly bits: boolean; readonly names: Set<string>; readonly families: Set<string>; readonly sys: string;
+  /** Per constant name asked about: whether it is listed or of a listed family. */
+  readonly byFamily: Map<string, boolean>;
+}
+
+/** Whether constant `name` is one `f` lists or of a family it lists (undefined constants aside: the caller drops them). */
+function fitsByFamily(f: Fitting, name: string): boolean {
+  let fits = f.byFamily.get(name);
+  if (fits === undefined) {
+    const family = getConstant(name)?.family;
+    f.byFamily.set(name, (fits = f.names.has(name) || (family !== undefined && f.families.has(family))));
+  }
+  return fits;
+}
 
 /** Per syscall and argument name, the constants that fit it (null: none): kernel facts, made once. */
 const fittingOf = new Map<string, Map<string, Fitting | null>>();
@@ -845,7 +869,7 @@ function fittingFor(syscall: string, argName: string): Fitting | null {
     if (!a || a.constants.length === 0) f = null;
     else {
       const list = constantsForArg(a);
-      f = { list, bits: a.kind === 'flags', ...namesAndFamilies(list), sys: syscall };
+      f = { list, bits: a.kind === 'flags', ...namesAndFamilies(list), sys: syscall, byFamily: new Map() };
     }
     byArg.set(argName, f);
   }
