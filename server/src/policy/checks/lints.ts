@@ -144,23 +144,23 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
     }
   }
   // By index first: a rule's statement is read only when it is reported.
-  for (let k = 0; k < fates.order.length; k++) {
-    const r = fates.orderIndex[k]!;
+  for (let k = 0; k < fates.count; k++) {
+    const r = fates.order[k]!;
     const targets = fates.targets[r]!;
     const dupOf = fates.dupOf[r];
     const by = fates.by[r];
     if (fates.duplicate[r] === targets && dupOf) {
-      const rule = fates.order[k]!;
+      const rule = fates.ruleOf[r]!;
       report('duplicate-rule', rule.file, rule.statement, `this rule repeats the rule at ${where(dupOf)}`, {
         related: [{ file: dupOf.file, range: dupOf.statement, message: 'first written here' }], tags: ['unnecessary'],
       });
     } else if (fates.shadowed[r] === targets && by) {
-      const rule = fates.order[k]!;
+      const rule = fates.ruleOf[r]!;
       report('unreachable-rule', rule.file, rule.statement, `this rule never applies: the rule at ${where(by)} always decides these syscalls first`, {
         related: [{ file: by.file, range: by.statement, message: 'decided here' }], tags: ['unnecessary'],
       });
     } else if (fates.redundant[r] === targets) {
-      const rule = fates.order[k]!;
+      const rule = fates.ruleOf[r]!;
       report('redundant-rule', rule.file, rule.statement.action, 'this rule gives the same action as `default`: it can be removed', { tags: ['unnecessary'] });
     }
   }
@@ -185,21 +185,24 @@ class Fates {
   /** The first rule that shadows each rule, and the first it repeats. */
   readonly by: (PolicyRule | undefined)[];
   readonly dupOf: (PolicyRule | undefined)[];
-  /** Rules in the order their first entry was met (the order of their reports), and their indexes. */
-  readonly order: PolicyRule[] = [];
-  readonly orderIndex: number[] = [];
+  /** Each rule by index, once met, and the rule indexes in the order their first entry was met (the order of their reports). */
+  readonly ruleOf: (PolicyRule | undefined)[];
+  readonly order: Int32Array;
+  count = 0;
 
   constructor(rules: number) {
     this.targets = new Int32Array(rules);
     this.shadowed = new Int32Array(rules);
     this.duplicate = new Int32Array(rules);
     this.redundant = new Int32Array(rules);
-    this.by = new Array<PolicyRule | undefined>(rules).fill(undefined);
-    this.dupOf = new Array<PolicyRule | undefined>(rules).fill(undefined);
+    this.by = new Array<PolicyRule | undefined>(rules);
+    this.dupOf = new Array<PolicyRule | undefined>(rules);
+    this.ruleOf = new Array<PolicyRule | undefined>(rules);
+    this.order = new Int32Array(rules);
   }
 
   target(rule: PolicyRule, r: number): void {
-    if (this.targets[r]!++ === 0) { this.order.push(rule); this.orderIndex.push(r); }
+    if (this.targets[r]!++ === 0) { this.ruleOf[r] = rule; this.order[this.count++] = r; }
   }
 
   shadowedBy(r: number, by: PolicyRule): void {
@@ -534,21 +537,25 @@ function isSetTest(cond: Cond): boolean {
 }
 
 function readsEachRegisterOnce(cond: Cond): boolean {
-  return registersReadOnce(cond, { seen: 0 });
+  registersSeen = 0;
+  return registersReadOnce(cond);
 }
 
-/** Plain recursion (no closure per call): this runs for every (rule, syscall, ABI) entry. */
-function registersReadOnce(c: Cond, state: { seen: number }): boolean {
+/** The registers read so far by `registersReadOnce`: a module variable, so the walk allocates nothing. */
+let registersSeen = 0;
+
+/** Plain recursion (no closure per call): this runs for every condition of every rule. */
+function registersReadOnce(c: Cond): boolean {
   switch (c.kind) {
     case 'true': case 'false': return true;
-    case 'not': return registersReadOnce(c.item, state);
+    case 'not': return registersReadOnce(c.item);
     case 'and': case 'or':
-      for (const item of c.items) if (!registersReadOnce(item, state)) return false;
+      for (const item of c.items) if (!registersReadOnce(item)) return false;
       return true;
     case 'cmp': {
       const bits = (1 << c.arg) | (c.hi !== undefined ? 1 << c.hi : 0);
-      if (state.seen & bits) return false;
-      state.seen |= bits;
+      if (registersSeen & bits) return false;
+      registersSeen |= bits;
       return true;
     }
   }
@@ -559,35 +566,61 @@ class Outcomes {
   /** By rule index. */
   private readonly entries: Int32Array;
   private readonly fixed: ({ abi: Abi; value: boolean }[] | undefined)[];
-  /** Rules in the order their first entry was met, and their indexes. */
-  readonly rules: PolicyRule[] = [];
-  readonly ruleIndex: number[] = [];
-  /** The builder shares one condition between the syscalls and ABIs it means the same for: each is decided once. */
-  private readonly decided = new Map<Cond, boolean | undefined>();
-  /** Per rule, the last condition decided and its outcome: a rule's entries mostly share one (no map look-up then). */
+  private readonly ruleOf: (PolicyRule | undefined)[];
+  /** Rule indexes in the order their first entry was met. */
+  private readonly order: Int32Array;
+  private count = 0;
+  /** Per rule, the last condition decided and its outcome: a rule's entries mostly share one. */
   private readonly lastCond: (Cond | undefined)[];
   private readonly lastValue: (boolean | undefined)[];
+  /**
+   * The conditions of rules with more than one, each decided once (the builder shares one
+   * condition between the syscalls and ABIs it means the same for); made when first needed.
+   */
+  private decided: Map<Cond, boolean | undefined> | undefined;
 
   constructor(rules: number) {
     this.entries = new Int32Array(rules);
-    this.fixed = new Array<{ abi: Abi; value: boolean }[] | undefined>(rules).fill(undefined);
-    this.lastCond = new Array<Cond | undefined>(rules).fill(undefined);
-    this.lastValue = new Array<boolean | undefined>(rules).fill(undefined);
+    this.fixed = new Array<{ abi: Abi; value: boolean }[] | undefined>(rules);
+    this.ruleOf = new Array<PolicyRule | undefined>(rules);
+    this.order = new Int32Array(rules);
+    this.lastCond = new Array<Cond | undefined>(rules);
+    this.lastValue = new Array<boolean | undefined>(rules);
   }
 
   add(e: AbiRule, abi: Abi): void {
     const r = e.rule.index;
-    if (this.entries[r]!++ === 0) { this.rules.push(e.rule); this.ruleIndex.push(r); }
+    if (this.entries[r]!++ === 0) { this.ruleOf[r] = e.rule; this.order[this.count++] = r; }
     const cond = e.condition;
     let value: boolean | undefined;
-    if (this.lastCond[r] === cond) value = this.lastValue[r];
+    const last = this.lastCond[r];
+    if (last === cond) value = this.lastValue[r];
     else {
-      value = this.decided.get(cond);
-      if (value === undefined && !this.decided.has(cond)) this.decided.set(cond, (value = fixedOutcome(cond)));
+      if (last === undefined) value = fixedOutcome(cond);
+      else {
+        const decided = (this.decided ??= new Map());
+        value = decided.get(cond);
+        if (value === undefined && !decided.has(cond)) decided.set(cond, (value = fixedOutcome(cond)));
+      }
       this.lastCond[r] = cond;
       this.lastValue[r] = value;
     }
     if (value !== undefined) (this.fixed[r] ??= []).push({ abi, value });
+  }
+
+  /** How many rules have entries. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** The index of the `k`th rule met. */
+  indexAt(k: number): number {
+    return this.order[k]!;
+  }
+
+  /** Rule `r` (one that has entries). */
+  rule(r: number): PolicyRule {
+    return this.ruleOf[r]!;
   }
 
   /** How many entries rule `r` has. */
@@ -603,11 +636,11 @@ class Outcomes {
 
 /** Conditions whose outcome is fixed whatever the arguments (`constant-condition`). */
 function lintConditions(report: Report, outcomes: Outcomes): void {
-  for (let k = 0; k < outcomes.rules.length; k++) {
-    const r = outcomes.ruleIndex[k]!;
+  for (let k = 0; k < outcomes.size; k++) {
+    const r = outcomes.indexAt(k);
     const fixed = outcomes.fixedOf(r);
     if (!fixed) continue;
-    const rule = outcomes.rules[k]!;
+    const rule = outcomes.rule(r);
     const entries = outcomes.entriesOf(r);
     const value = fixed[0]!.value;
     if (fixed.some((o) => o.value !== value)) continue;
