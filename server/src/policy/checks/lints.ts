@@ -110,7 +110,7 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
     return text * 0x1000000 + a;
   };
   // The conditions whose outcome is fixed, gathered in the same pass over the entries (lintConditions reports them).
-  const outcomes = new Outcomes(model.rules.length);
+  const outcomes = new Outcomes(model.rules.length, fates);
   // One plain loop over every (ABI, syscall, rule) entry: it runs 10^4-10^5 times on large policies.
   for (const table of model.tables.values()) {
     const defaultAction = table.defaultAction;
@@ -133,9 +133,9 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
           const key = keyOf(entry, text);
           const dup = (firstByKey ??= new Map()).get(key);
           if (dup === undefined) firstByKey.set(key, entry);
-          else if (dup.rule !== rule) fates.duplicateOf(r, dup.rule);
+          else if (dup.rule !== rule) fates.duplicateOf(r, dup.rule.index);
         }
-        if (decider !== undefined && decider.rule !== rule) fates.shadowedBy(r, decider.rule);
+        if (decider !== undefined && decider.rule !== rule) fates.shadowedBy(r, decider.rule.index);
         // Redundant: same as default and nothing after it could decide otherwise.
         if (lastDiffering <= i && same(entry.action, defaultAction)) fates.redundant[r]!++;
         if (decider === undefined && entry.condition.kind === 'true') decider = entry;
@@ -147,20 +147,20 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
   for (let k = 0; k < fates.count; k++) {
     const r = fates.order[k]!;
     const targets = fates.targets[r]!;
-    const dupOf = fates.dupOf[r];
-    const by = fates.by[r];
+    const dupOf = fates.repeatedBy(r);
+    const by = fates.shadowerOf(r);
     if (fates.duplicate[r] === targets && dupOf) {
-      const rule = fates.ruleOf[r]!;
+      const rule = fates.rule(r);
       report('duplicate-rule', rule.file, rule.statement, `this rule repeats the rule at ${where(dupOf)}`, {
         related: [{ file: dupOf.file, range: dupOf.statement, message: 'first written here' }], tags: ['unnecessary'],
       });
     } else if (fates.shadowed[r] === targets && by) {
-      const rule = fates.ruleOf[r]!;
+      const rule = fates.rule(r);
       report('unreachable-rule', rule.file, rule.statement, `this rule never applies: the rule at ${where(by)} always decides these syscalls first`, {
         related: [{ file: by.file, range: by.statement, message: 'decided here' }], tags: ['unnecessary'],
       });
     } else if (fates.redundant[r] === targets) {
-      const rule = fates.ruleOf[r]!;
+      const rule = fates.rule(r);
       report('redundant-rule', rule.file, rule.statement.action, 'this rule gives the same action as `default`: it can be removed', { tags: ['unnecessary'] });
     }
   }
@@ -182,11 +182,11 @@ class Fates {
   readonly shadowed: Int32Array;
   readonly duplicate: Int32Array;
   readonly redundant: Int32Array;
-  /** The first rule that shadows each rule, and the first it repeats. */
-  readonly by: (PolicyRule | undefined)[];
-  readonly dupOf: (PolicyRule | undefined)[];
+  /** 1 + the index of the first rule that shadows each rule, and of the first it repeats (0: none). */
+  private readonly by: Int32Array;
+  private readonly dupOf: Int32Array;
   /** Each rule by index, once met, and the rule indexes in the order their first entry was met (the order of their reports). */
-  readonly ruleOf: (PolicyRule | undefined)[];
+  private readonly ruleOf: (PolicyRule | undefined)[];
   readonly order: Int32Array;
   count = 0;
 
@@ -195,8 +195,8 @@ class Fates {
     this.shadowed = new Int32Array(rules);
     this.duplicate = new Int32Array(rules);
     this.redundant = new Int32Array(rules);
-    this.by = new Array<PolicyRule | undefined>(rules);
-    this.dupOf = new Array<PolicyRule | undefined>(rules);
+    this.by = new Int32Array(rules);
+    this.dupOf = new Int32Array(rules);
     this.ruleOf = new Array<PolicyRule | undefined>(rules);
     this.order = new Int32Array(rules);
   }
@@ -205,14 +205,30 @@ class Fates {
     if (this.targets[r]!++ === 0) { this.ruleOf[r] = rule; this.order[this.count++] = r; }
   }
 
-  shadowedBy(r: number, by: PolicyRule): void {
-    this.shadowed[r]!++;
-    this.by[r] ??= by;
+  /** Rule `r`, once one of its entries was met. */
+  rule(r: number): PolicyRule {
+    return this.ruleOf[r]!;
   }
 
-  duplicateOf(r: number, of: PolicyRule): void {
+  /** Entry of rule `r` shadowed by one of rule `by` (met before it). */
+  shadowedBy(r: number, by: number): void {
+    this.shadowed[r]!++;
+    if (this.by[r] === 0) this.by[r] = by + 1;
+  }
+
+  /** Entry of rule `r` repeating one of rule `of` (met before it). */
+  duplicateOf(r: number, of: number): void {
     this.duplicate[r]!++;
-    this.dupOf[r] ??= of;
+    if (this.dupOf[r] === 0) this.dupOf[r] = of + 1;
+  }
+
+  /** The first rule that shadows rule `r`, and the first it repeats. */
+  shadowerOf(r: number): PolicyRule | undefined {
+    return this.by[r] ? this.ruleOf[this.by[r]! - 1] : undefined;
+  }
+
+  repeatedBy(r: number): PolicyRule | undefined {
+    return this.dupOf[r] ? this.ruleOf[this.dupOf[r]! - 1] : undefined;
   }
 }
 
@@ -565,37 +581,38 @@ function registersReadOnce(c: Cond): boolean {
 class Outcomes {
   /** By rule index. */
   private readonly entries: Int32Array;
-  private readonly fixed: ({ abi: Abi; value: boolean }[] | undefined)[];
-  private readonly ruleOf: (PolicyRule | undefined)[];
+  /** The fixed outcomes by rule index; made when the first is found (most policies have none). */
+  private fixed: Map<number, { abi: Abi; value: boolean }[]> | undefined;
   /** Rule indexes in the order their first entry was met. */
   private readonly order: Int32Array;
   private count = 0;
-  /** Per rule, the last condition decided and its outcome: a rule's entries mostly share one. */
+  /** Per rule, the last condition decided and its outcome (0 not fixed, 1 false, 2 true): a rule's entries mostly share one. */
   private readonly lastCond: (Cond | undefined)[];
-  private readonly lastValue: (boolean | undefined)[];
+  private readonly lastValue: Int8Array;
   /**
    * The conditions of rules with more than one, each decided once (the builder shares one
    * condition between the syscalls and ABIs it means the same for); made when first needed.
    */
   private decided: Map<Cond, boolean | undefined> | undefined;
 
-  constructor(rules: number) {
+  /** `fates`: the rules met, by index (every rule given here was met there first). */
+  constructor(rules: number, private readonly fates: Fates) {
     this.entries = new Int32Array(rules);
-    this.fixed = new Array<{ abi: Abi; value: boolean }[] | undefined>(rules);
-    this.ruleOf = new Array<PolicyRule | undefined>(rules);
     this.order = new Int32Array(rules);
     this.lastCond = new Array<Cond | undefined>(rules);
-    this.lastValue = new Array<boolean | undefined>(rules);
+    this.lastValue = new Int8Array(rules);
   }
 
   add(e: AbiRule, abi: Abi): void {
     const r = e.rule.index;
-    if (this.entries[r]!++ === 0) { this.ruleOf[r] = e.rule; this.order[this.count++] = r; }
+    if (this.entries[r]!++ === 0) this.order[this.count++] = r;
     const cond = e.condition;
     let value: boolean | undefined;
     const last = this.lastCond[r];
-    if (last === cond) value = this.lastValue[r];
-    else {
+    if (last === cond) {
+      const v = this.lastValue[r];
+      value = v === 0 ? undefined : v === 2;
+    } else {
       if (last === undefined) value = fixedOutcome(cond);
       else {
         const decided = (this.decided ??= new Map());
@@ -603,9 +620,14 @@ class Outcomes {
         if (value === undefined && !decided.has(cond)) decided.set(cond, (value = fixedOutcome(cond)));
       }
       this.lastCond[r] = cond;
-      this.lastValue[r] = value;
+      this.lastValue[r] = value === undefined ? 0 : value ? 2 : 1;
     }
-    if (value !== undefined) (this.fixed[r] ??= []).push({ abi, value });
+    if (value !== undefined) {
+      const fixed = (this.fixed ??= new Map());
+      let list = fixed.get(r);
+      if (!list) fixed.set(r, (list = []));
+      list.push({ abi, value });
+    }
   }
 
   /** How many rules have entries. */
@@ -620,7 +642,7 @@ class Outcomes {
 
   /** Rule `r` (one that has entries). */
   rule(r: number): PolicyRule {
-    return this.ruleOf[r]!;
+    return this.fates.rule(r);
   }
 
   /** How many entries rule `r` has. */
@@ -630,7 +652,7 @@ class Outcomes {
 
   /** The fixed outcomes among rule `r`'s entries; undefined when none is fixed. */
   fixedOf(r: number): readonly { abi: Abi; value: boolean }[] | undefined {
-    return this.fixed[r];
+    return this.fixed?.get(r);
   }
 }
 
@@ -766,6 +788,7 @@ class ForeignConstants {
   private arg: ArgumentOccurrence | undefined;
   /** The constants that fit the argument at hand (reused), and whether they were gathered for it. */
   private readonly fitting: Fitting[] = [];
+  private fittingCount = 0;
   private fittingMade = false;
 
   constructor(private readonly model: PolicyModel, private readonly report: Report) {}
@@ -822,19 +845,23 @@ class ForeignConstants {
     return true;
   }
 
-  /** The constants that fit the argument at hand, in each syscall of the rule that has it. */
-  private fittingNow(): readonly Fitting[] {
-    const fitting = this.fitting;
+  /**
+   * How many constant lists fit the argument at hand (in `fitting`, one per syscall of the rule
+   * that has it). The list is overwritten, never emptied: setting an array's length to 0 drops
+   * its storage, and the next push would allocate again (once per comparison).
+   */
+  private fittingNow(): number {
     if (!this.fittingMade) {
       this.fittingMade = true;
-      fitting.length = 0;
       const arg = this.arg!;
+      let n = 0;
       for (const name of arg.syscalls) {
         const f = fittingFor(name, arg.name);
-        if (f) fitting.push(f);
+        if (f) this.fitting[n++] = f;
       }
+      this.fittingCount = n;
     }
-    return fitting;
+    return this.fittingCount;
   }
 
   /** Judges the built-in constants named in a constant operand (and in the mask of `arg & MASK`). */
@@ -858,7 +885,9 @@ class ForeignConstants {
     // argument); only one that does not is looked up in full and compared bit by bit.
     let info: ConstantInfo | undefined;
     let bad: Fitting | undefined;
-    for (const f of this.fittingNow()) {
+    const count = this.fittingNow();
+    for (let i = 0; i < count; i++) {
+      const f = this.fitting[i]!;
       if (fitsByFamily(f, name)) continue;
       info ??= getConstant(name);
       if (!info) return;
