@@ -143,7 +143,7 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
       }
     }
   }
-  // By index first: a rule's statement is read only when it is reported.
+  // Rule indexes in the order first met (the order of the reports): a rule's statement is read only when it is reported.
   for (let k = 0; k < fates.count; k++) {
     const r = fates.order[k]!;
     const targets = fates.targets[r]!;
