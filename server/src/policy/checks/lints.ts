@@ -11,14 +11,18 @@ import type { ArgPlace, ConstantInfo } from '../../kernel/types';
 import { ENOSYS_FALLBACKS } from '../../kernel/seccomp';
 import { SEMANTIC_CODES, type SemanticCode } from '../codes';
 import type { PolicyDiagnostic, RelatedLocation } from '../diagnostics';
-import type { Expression, GroupName, TextRange } from '../syntax/ast';
+import type { Expression, GroupName, RuleStatement, TextRange } from '../syntax/ast';
 import { evaluate, maxOf, simplify, type Compare, type Cond } from '../semantics/condition';
 import { DiagnosticSink, type AbiRule, type AbiTable, type ConcreteAction, type Occurrence, type PolicyModel, type PolicyRule } from '../semantics/model';
 
 const PERMITTING = new Set(['allow', 'log']);
 
-/** Syscalls whose allowance weakens a sandbox (hint `dangerous-syscall`). */
-const DANGEROUS: Readonly<Record<string, string>> = {
+/**
+ * Syscalls whose allowance weakens a sandbox (hint `dangerous-syscall`). A map, not an object:
+ * looking a list item's name up as a property key would first intern the string (a hash-table
+ * probe per item), and a name of Object.prototype's would find an inherited member.
+ */
+const DANGEROUS: ReadonlyMap<string, string> = new Map(Object.entries({
   ptrace: 'lets the program inspect and control other processes (and escape seccomp on kernels before 4.8)',
   bpf: 'loads eBPF programs into the kernel: a large attack surface',
   mount: 'changes the filesystem tree', umount2: 'changes the filesystem tree', pivot_root: 'changes the root filesystem',
@@ -30,21 +34,8 @@ const DANGEROUS: Readonly<Record<string, string>> = {
   open_by_handle_at: 'opens files by handle, bypassing path checks (a known container escape)',
   keyctl: 'reaches the kernel keyring, which is not namespaced', add_key: 'reaches the kernel keyring, which is not namespaced',
   request_key: 'reaches the kernel keyring, which is not namespaced',
-};
+}));
 
-
-/** `text.slice(start, end)` without its white space (what `.replace(/\s+/g, '')` leaves), without a regular expression per rule. */
-function withoutBlanks(text: string, start: number, end: number): string {
-  let out = '';
-  let from = start;
-  for (let i = start; i < end; i++) {
-    if (isBlank(text.charCodeAt(i))) {
-      if (i > from) out += text.slice(from, i);
-      from = i + 1;
-    }
-  }
-  return from === start ? text.slice(start, end) : out + text.slice(from, end);
-}
 
 /** The characters `\s` matches in a JavaScript regular expression. */
 function isBlank(c: number): boolean {
@@ -73,26 +64,40 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
     return r.file === model.root ? `line ${line}` : `${r.file}:${line}`;
   };
 
-  // Per rule (by index): how many (abi, nr) targets it has, and which are shadowed or duplicated.
-  interface Fate { targets: number; shadowed: number; duplicate: number; redundant: number; by?: PolicyRule; dupOf?: PolicyRule }
-  const fateOf: (Fate | undefined)[] = new Array(model.rules.length);
-  const fates: [PolicyRule, Fate][] = [];
   // Two entries of one syscall on one ABI with the same action and the same
   // condition text (spacing aside) resolve to the same thing: a duplicate.
-  // Both are numbered (a condition text once per rule, an action by its kind
-  // and data), so an entry's key is a number: condition × 2^24 + action.
-  const textIds = new Map<string, number>();
-  const textIdOf: (number | undefined)[] = new Array(model.rules.length);
-  const actionIds = new Map<string, number>();
-  const keyOf = (e: AbiRule): number => {
-    let t = textIdOf[e.rule.index];
-    if (t === undefined) {
-      const c = e.rule.statement.condition;
-      const text = c ? withoutBlanks(model.files.get(e.rule.file)!.text, c.start, c.end) : '';
-      t = textIds.get(text) ?? textIds.size;
-      textIds.set(text, t);
-      textIdOf[e.rule.index] = t;
+  // A rule whose condition text no other rule has can repeat no other rule,
+  // so only entries of rules with a shared text are keyed (text × 2^24 + action).
+  const texts = new ConditionTexts(model);
+  const occurrences = new OccurrenceIndex(model);
+  const foreign = new ForeignConstants(model, report);
+  const dangerous = new DangerousAllowances(model, report);
+  // One pass over the rules, each rule's statement read once (10^4 of them on large policies):
+  // its condition's text, its allowances worth a hint (dangerous-syscall) and its constants of
+  // another family than their argument (foreign-constant). Those two report on list items and on
+  // names in conditions, which no other lint reports on, so that they come before the others
+  // here does not move anything in the sorted list (the sort is stable, by position). A
+  // condition that names no built-in constant has none of another family: it is not walked.
+  let lastFile: string | undefined;
+  let text = '';
+  let occ: OccurrencesAt | undefined;
+  for (const rule of model.rules) {
+    if (rule.file !== lastFile) {
+      lastFile = rule.file;
+      text = model.files.get(rule.file)?.text ?? '';
+      occ = occurrences.file(rule.file);
     }
+    const statement = rule.statement;
+    const cond = statement.condition;
+    texts.add(rule, text, cond);
+    dangerous.check(rule, statement);
+    if (cond && occ?.hasConstantIn(cond.start, cond.end)) foreign.check(rule, cond, occ);
+  }
+  texts.finish();
+
+  const fates = new Fates(model.rules.length);
+  const actionIds = new Map<string, number>();
+  const keyOf = (e: AbiRule, text: number): number => {
     // An action's number: its kind and 16-bit data (what resolved actions hold), else one past them per distinct text.
     const { kind, data } = e.action;
     let a: number;
@@ -102,57 +107,222 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
       a = actionIds.get(text) ?? 9 * 0x10000 + actionIds.size;
       actionIds.set(text, a);
     }
-    return t * 0x1000000 + a;
+    return text * 0x1000000 + a;
   };
   // The conditions whose outcome is fixed, gathered in the same pass over the entries (lintConditions reports them).
-  const outcomes = new Outcomes(model.rules.length);
+  const outcomes = new Outcomes(model.rules.length, fates);
+  // One plain loop over every (ABI, syscall, rule) entry: it runs 10^4-10^5 times on large policies.
   for (const table of model.tables.values()) {
+    const defaultAction = table.defaultAction;
     for (const entries of table.bySyscall.values()) {
-      // Linear passes: the first entry per (action, condition), and whether anything later differs from default.
-      const firstByKey = new Map<number, AbiRule>();
+      // The first entry per (action, condition) among entries of rules with a shared text; made when one comes.
+      let firstByKey: Map<number, AbiRule> | undefined;
       // Anything after entry i differs from default when the last entry that differs comes after i.
       let lastDiffering = -1;
       for (let i = entries.length - 1; i >= 0; i--) {
-        if (!same(entries[i]!.action, table.defaultAction)) { lastDiffering = i; break; }
+        if (!same(entries[i]!.action, defaultAction)) { lastDiffering = i; break; }
       }
       let decider: AbiRule | undefined;
       for (let i = 0; i < entries.length; i++) {
         const entry = entries[i]!;
-        let f = fateOf[entry.rule.index];
-        if (!f) fates.push([entry.rule, (fateOf[entry.rule.index] = f = { targets: 0, shadowed: 0, duplicate: 0, redundant: 0 })]);
-        f.targets++;
-        const key = keyOf(entry);
-        const dup = firstByKey.get(key);
-        if (dup && dup.rule !== entry.rule) { f.duplicate++; f.dupOf ??= dup.rule; }
-        if (!dup) firstByKey.set(key, entry);
-        if (decider && decider.rule !== entry.rule) { f.shadowed++; f.by ??= decider.rule; }
+        const rule = entry.rule;
+        const r = rule.index;
+        fates.target(rule, r);
+        const text = texts.sharedId(r);
+        if (text >= 0) {
+          const key = keyOf(entry, text);
+          const dup = (firstByKey ??= new Map()).get(key);
+          if (dup === undefined) firstByKey.set(key, entry);
+          else if (dup.rule !== rule) fates.duplicateOf(r, dup.rule.index);
+        }
+        if (decider !== undefined && decider.rule !== rule) fates.shadowedBy(r, decider.rule.index);
         // Redundant: same as default and nothing after it could decide otherwise.
-        if (same(entry.action, table.defaultAction) && lastDiffering <= i) f.redundant++;
-        if (!decider && entry.condition.kind === 'true') decider = entry;
-        if (entry.rule.statement.condition) outcomes.add(entry, table.abi);
+        if (lastDiffering <= i && same(entry.action, defaultAction)) fates.redundant[r]!++;
+        if (decider === undefined && entry.condition.kind === 'true') decider = entry;
+        if (texts.hasCondition(r)) outcomes.add(entry, table.abi);
       }
     }
   }
-  for (const [rule, f] of fates) {
-    if (f.targets === 0) continue;
-    const at = rule.statement;
-    if (f.duplicate === f.targets && f.dupOf) {
-      report('duplicate-rule', rule.file, at, `this rule repeats the rule at ${where(f.dupOf)}`, {
-        related: [{ file: f.dupOf.file, range: f.dupOf.statement, message: 'first written here' }], tags: ['unnecessary'],
+  // Rule indexes in the order first met (the order of the reports): a rule's statement is read only when it is reported.
+  for (let k = 0; k < fates.count; k++) {
+    const r = fates.order[k]!;
+    const targets = fates.targets[r]!;
+    const dupOf = fates.repeatedBy(r);
+    const by = fates.shadowerOf(r);
+    if (fates.duplicate[r] === targets && dupOf) {
+      const rule = fates.rule(r);
+      report('duplicate-rule', rule.file, rule.statement, `this rule repeats the rule at ${where(dupOf)}`, {
+        related: [{ file: dupOf.file, range: dupOf.statement, message: 'first written here' }], tags: ['unnecessary'],
       });
-    } else if (f.shadowed === f.targets && f.by) {
-      report('unreachable-rule', rule.file, at, `this rule never applies: the rule at ${where(f.by)} always decides these syscalls first`, {
-        related: [{ file: f.by.file, range: f.by.statement, message: 'decided here' }], tags: ['unnecessary'],
+    } else if (fates.shadowed[r] === targets && by) {
+      const rule = fates.rule(r);
+      report('unreachable-rule', rule.file, rule.statement, `this rule never applies: the rule at ${where(by)} always decides these syscalls first`, {
+        related: [{ file: by.file, range: by.statement, message: 'decided here' }], tags: ['unnecessary'],
       });
-    } else if (f.redundant === f.targets) {
+    } else if (fates.redundant[r] === targets) {
+      const rule = fates.rule(r);
       report('redundant-rule', rule.file, rule.statement.action, 'this rule gives the same action as `default`: it can be removed', { tags: ['unnecessary'] });
     }
   }
 
   lintHints(model, report);
-  lintConditions(model, report, outcomes);
+  lintConditions(report, outcomes);
   lintLoader(model, report);
   return sink.list;
+}
+
+/**
+ * Per rule (by index): how many (ABI, syscall) entries it has, and how many
+ * of them are shadowed by an earlier unconditional rule, repeat an earlier
+ * rule, or give the default action with nothing after them deciding
+ * otherwise. Counts in typed arrays: no object per rule.
+ */
+class Fates {
+  readonly targets: Int32Array;
+  readonly shadowed: Int32Array;
+  readonly duplicate: Int32Array;
+  readonly redundant: Int32Array;
+  /** 1 + the index of the first rule that shadows each rule, and of the first it repeats (0: none). */
+  private readonly by: Int32Array;
+  private readonly dupOf: Int32Array;
+  /** Each rule by index, once met, and the rule indexes in the order their first entry was met (the order of their reports). */
+  private readonly ruleOf: (PolicyRule | undefined)[];
+  readonly order: Int32Array;
+  count = 0;
+
+  constructor(rules: number) {
+    this.targets = new Int32Array(rules);
+    this.shadowed = new Int32Array(rules);
+    this.duplicate = new Int32Array(rules);
+    this.redundant = new Int32Array(rules);
+    this.by = new Int32Array(rules);
+    this.dupOf = new Int32Array(rules);
+    this.ruleOf = new Array<PolicyRule | undefined>(rules);
+    this.order = new Int32Array(rules);
+  }
+
+  target(rule: PolicyRule, r: number): void {
+    if (this.targets[r]!++ === 0) { this.ruleOf[r] = rule; this.order[this.count++] = r; }
+  }
+
+  /** Rule `r`, once one of its entries was met. */
+  rule(r: number): PolicyRule {
+    return this.ruleOf[r]!;
+  }
+
+  /** Entry of rule `r` shadowed by one of rule `by` (met before it). */
+  shadowedBy(r: number, by: number): void {
+    this.shadowed[r]!++;
+    if (this.by[r] === 0) this.by[r] = by + 1;
+  }
+
+  /** Entry of rule `r` repeating one of rule `of` (met before it). */
+  duplicateOf(r: number, of: number): void {
+    this.duplicate[r]!++;
+    if (this.dupOf[r] === 0) this.dupOf[r] = of + 1;
+  }
+
+  /** The first rule that shadows rule `r`, and the first it repeats. */
+  shadowerOf(r: number): PolicyRule | undefined {
+    return this.by[r] ? this.ruleOf[this.by[r]! - 1] : undefined;
+  }
+
+  repeatedBy(r: number): PolicyRule | undefined {
+    return this.dupOf[r] ? this.ruleOf[this.dupOf[r]! - 1] : undefined;
+  }
+}
+
+/**
+ * Numbers each rule's condition text, white space aside (what
+ * `.replace(/\s+/g, '')` leaves; no condition: the empty text), without
+ * making a string: a hash of the non-blank characters, and a comparison of
+ * the characters where two hashes meet. `sharedId` is -1 for a text no
+ * other rule has.
+ */
+class ConditionTexts {
+  private readonly ids: Int32Array;
+  /** 1 for a rule with a condition: read here once, not through its statement per entry. */
+  private readonly conditioned: Uint8Array;
+  /** How many rules have each text (by the index of its first rule). */
+  private readonly rulesOf: Int32Array;
+  /** Open addressing: each slot holds 1 + the index of the first rule with a text, and the text's hash. */
+  private readonly slotRule: Int32Array;
+  private readonly slotHash: Int32Array;
+
+  constructor(private readonly model: PolicyModel) {
+    const n = model.rules.length;
+    this.ids = new Int32Array(n).fill(-1);
+    this.conditioned = new Uint8Array(n);
+    this.rulesOf = new Int32Array(n);
+    let size = 16;
+    while (size < n * 2) size *= 2;
+    this.slotRule = new Int32Array(size);
+    this.slotHash = new Int32Array(size);
+  }
+
+  /** Numbers `rule`'s condition `cond`, a range of `text` (its file's). */
+  add(rule: PolicyRule, text: string, cond: TextRange | undefined): void {
+    const r = rule.index;
+    if (cond) this.conditioned[r] = 1;
+    const start = cond ? cond.start : 0;
+    const end = cond ? cond.end : 0;
+    const h = hashWithoutBlanks(text, start, end);
+    const mask = this.slotRule.length - 1;
+    let slot = h & mask;
+    for (;;) {
+      const first = this.slotRule[slot]! - 1;
+      if (first < 0) { this.slotRule[slot] = r + 1; this.slotHash[slot] = h; this.ids[r] = r; break; }
+      if (this.slotHash[slot] === h && this.sameText(this.model.rules[first]!, text, start, end)) { this.ids[r] = first; break; }
+      slot = (slot + 1) & mask;
+    }
+    this.rulesOf[this.ids[r]!]!++;
+  }
+
+  /** After every rule was added: forgets the texts only one rule has. */
+  finish(): void {
+    const ids = this.ids;
+    for (let r = 0; r < ids.length; r++) if (ids[r]! >= 0 && this.rulesOf[ids[r]!]! < 2) ids[r] = -1;
+  }
+
+  /** Whether rule `r` has a condition. */
+  hasCondition(r: number): boolean {
+    return this.conditioned[r] === 1;
+  }
+
+  /** The number of rule `r`'s condition text when another rule has the same, else -1. */
+  sharedId(r: number): number {
+    return this.ids[r] ?? -1;
+  }
+
+  private sameText(rule: PolicyRule, text: string, start: number, end: number): boolean {
+    const c = rule.statement.condition;
+    const other = this.model.files.get(rule.file)?.text ?? '';
+    return sameWithoutBlanks(other, c ? c.start : 0, c ? c.end : 0, text, start, end);
+  }
+}
+
+/** A 32-bit FNV-1a hash of `text.slice(start, end)` without its white space. */
+function hashWithoutBlanks(text: string, start: number, end: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (!isBlank(c)) h = Math.imul(h ^ c, 0x01000193);
+  }
+  return h;
+}
+
+/** Whether two slices read the same once white space is removed from both. */
+function sameWithoutBlanks(a: string, aStart: number, aEnd: number, b: string, bStart: number, bEnd: number): boolean {
+  let i = aStart;
+  let j = bStart;
+  for (;;) {
+    while (i < aEnd && isBlank(a.charCodeAt(i))) i++;
+    while (j < bEnd && isBlank(b.charCodeAt(j))) j++;
+    if (i === aEnd || j === bEnd) return i === aEnd && j === bEnd;
+    if (a.charCodeAt(i) !== b.charCodeAt(j)) return false;
+    i++;
+    j++;
+  }
 }
 
 type Report = (code: SemanticCode, file: string, range: TextRange, message: string,
@@ -202,24 +372,42 @@ function lintHints(model: PolicyModel, report: Report): void {
       break;
     }
   }
+}
 
-  for (const rule of model.rules) {
-    const action = rule.statement.action.name;
-    if (action !== 'allow' && action !== 'log') continue;
-    for (const item of rule.statement.list?.items ?? []) {
+/**
+ * The allowances worth a hint (`dangerous-syscall`): a dangerous syscall, or
+ * `ioctl`, allowed with no condition, by name or through a group; and on
+ * i386 `socketcall` allowed while `socket` has conditions.
+ */
+class DangerousAllowances {
+  private readonly i386: boolean;
+  /** Whether some rule puts a condition on `socket` (asked once, when `socketcall` is first met). */
+  private socketFiltered: boolean | undefined;
+
+  constructor(private readonly model: PolicyModel, private readonly report: Report) {
+    this.i386 = model.abis.includes('i386');
+  }
+
+  check(rule: PolicyRule, statement: RuleStatement): void {
+    const conditioned = Boolean(statement.condition);
+    // With a condition only `socketcall` on i386 is hinted at: most rules stop here.
+    if (conditioned && !this.i386) return;
+    const action = statement.action.name;
+    if (action !== 'allow' && action !== 'log') return;
+    for (const item of statement.list?.items ?? []) {
       if (item.kind === 'GroupName') {
-        if (!rule.statement.condition) dangerousMembers(model, rule, item, report);
+        if (!conditioned) dangerousMembers(this.model, rule, item, this.report);
         continue;
       }
       if (item.kind !== 'Identifier') continue;
-      const why = DANGEROUS[item.name];
-      if (why && !rule.statement.condition) report('dangerous-syscall', rule.file, item, `allowing \`${item.name}\` ${why}`);
-      if (item.name === 'ioctl' && !rule.statement.condition) {
-        report('dangerous-syscall', rule.file, item, 'allowing `ioctl` with no condition permits every device request, including TIOCSTI terminal injection; filter `request`');
+      const why = DANGEROUS.get(item.name);
+      if (why && !conditioned) this.report('dangerous-syscall', rule.file, item, `allowing \`${item.name}\` ${why}`);
+      if (item.name === 'ioctl' && !conditioned) {
+        this.report('dangerous-syscall', rule.file, item, 'allowing `ioctl` with no condition permits every device request, including TIOCSTI terminal injection; filter `request`');
       }
-      if (item.name === 'socketcall' && model.abis.includes('i386')) {
-        const filtered = model.rules.some((r) => r.statement.condition && r.syscalls.includes('socket'));
-        if (filtered) report('dangerous-syscall', rule.file, item, 'on i386, `socketcall` reaches socket() without the conditions written for `socket`');
+      if (item.name === 'socketcall' && this.i386) {
+        this.socketFiltered ??= this.model.rules.some((r) => r.statement.condition && r.syscalls.includes('socket'));
+        if (this.socketFiltered) this.report('dangerous-syscall', rule.file, item, 'on i386, `socketcall` reaches socket() without the conditions written for `socket`');
       }
     }
   }
@@ -228,7 +416,7 @@ function lintHints(model: PolicyModel, report: Report): void {
 /** Why allowing `name` with no condition weakens a sandbox, or undefined. */
 function dangerReason(name: string): string | undefined {
   if (name === 'ioctl') return 'with no condition permits every device request, including TIOCSTI terminal injection; filter `request`';
-  return DANGEROUS[name];
+  return DANGEROUS.get(name);
 }
 
 /**
@@ -365,63 +553,117 @@ function isSetTest(cond: Cond): boolean {
 }
 
 function readsEachRegisterOnce(cond: Cond): boolean {
-  return registersReadOnce(cond, { seen: 0 });
+  registersSeen = 0;
+  return registersReadOnce(cond);
 }
 
-/** Plain recursion (no closure per call): this runs for every (rule, syscall, ABI) entry. */
-function registersReadOnce(c: Cond, state: { seen: number }): boolean {
+/** The registers read so far by `registersReadOnce`: a module variable, so the walk allocates nothing. */
+let registersSeen = 0;
+
+/** Plain recursion (no closure per call): this runs for every condition of every rule. */
+function registersReadOnce(c: Cond): boolean {
   switch (c.kind) {
     case 'true': case 'false': return true;
-    case 'not': return registersReadOnce(c.item, state);
+    case 'not': return registersReadOnce(c.item);
     case 'and': case 'or':
-      for (const item of c.items) if (!registersReadOnce(item, state)) return false;
+      for (const item of c.items) if (!registersReadOnce(item)) return false;
       return true;
     case 'cmp': {
       const bits = (1 << c.arg) | (c.hi !== undefined ? 1 << c.hi : 0);
-      if (state.seen & bits) return false;
-      state.seen |= bits;
+      if (registersSeen & bits) return false;
+      registersSeen |= bits;
       return true;
     }
   }
 }
-
-/** The argument and constant occurrences per file, by offset (a later one at an offset replaces an earlier). */
-type OccurrencesAt = ReadonlyMap<number, Occurrence>;
 
 /** Per rule with a condition: how many of its (ABI, syscall) entries it has, and the fixed outcomes found among them. */
 class Outcomes {
   /** By rule index. */
-  private readonly of: ({ entries: number; fixed: { abi: Abi; value: boolean }[] } | undefined)[];
-  /** Rules in the order their first entry was met. */
-  readonly rules: PolicyRule[] = [];
-  /** The builder shares one condition between the syscalls and ABIs it means the same for: each is decided once. */
-  private readonly decided = new Map<Cond, boolean | undefined>();
+  private readonly entries: Int32Array;
+  /** The fixed outcomes by rule index; made when the first is found (most policies have none). */
+  private fixed: Map<number, { abi: Abi; value: boolean }[]> | undefined;
+  /** Rule indexes in the order their first entry was met. */
+  private readonly order: Int32Array;
+  private count = 0;
+  /** Per rule, the last condition decided and its outcome (0 not fixed, 1 false, 2 true): a rule's entries mostly share one. */
+  private readonly lastCond: (Cond | undefined)[];
+  private readonly lastValue: Int8Array;
+  /**
+   * The conditions of rules with more than one, each decided once (the builder shares one
+   * condition between the syscalls and ABIs it means the same for); made when first needed.
+   */
+  private decided: Map<Cond, boolean | undefined> | undefined;
 
-  constructor(rules: number) {
-    this.of = new Array(rules);
+  /** `fates`: the rules met, by index (every rule given here was met there first). */
+  constructor(rules: number, private readonly fates: Fates) {
+    this.entries = new Int32Array(rules);
+    this.order = new Int32Array(rules);
+    this.lastCond = new Array<Cond | undefined>(rules);
+    this.lastValue = new Int8Array(rules);
   }
 
   add(e: AbiRule, abi: Abi): void {
-    let o = this.of[e.rule.index];
-    if (!o) {
-      this.of[e.rule.index] = o = { entries: 0, fixed: [] };
-      this.rules.push(e.rule);
+    const r = e.rule.index;
+    if (this.entries[r]!++ === 0) this.order[this.count++] = r;
+    const cond = e.condition;
+    let value: boolean | undefined;
+    const last = this.lastCond[r];
+    if (last === cond) {
+      const v = this.lastValue[r];
+      value = v === 0 ? undefined : v === 2;
+    } else {
+      if (last === undefined) value = fixedOutcome(cond);
+      else {
+        const decided = (this.decided ??= new Map());
+        value = decided.get(cond);
+        if (value === undefined && !decided.has(cond)) decided.set(cond, (value = fixedOutcome(cond)));
+      }
+      this.lastCond[r] = cond;
+      this.lastValue[r] = value === undefined ? 0 : value ? 2 : 1;
     }
-    o.entries++;
-    let value = this.decided.get(e.condition);
-    if (value === undefined && !this.decided.has(e.condition)) this.decided.set(e.condition, (value = fixedOutcome(e.condition)));
-    if (value !== undefined) o.fixed.push({ abi, value });
+    if (value !== undefined) {
+      const fixed = (this.fixed ??= new Map());
+      let list = fixed.get(r);
+      if (!list) fixed.set(r, (list = []));
+      list.push({ abi, value });
+    }
   }
 
-  get(rule: PolicyRule): { entries: number; fixed: readonly { abi: Abi; value: boolean }[] } {
-    return this.of[rule.index]!;
+  /** How many rules have entries. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** The index of the `k`th rule met. */
+  indexAt(k: number): number {
+    return this.order[k]!;
+  }
+
+  /** Rule `r` (one that has entries). */
+  rule(r: number): PolicyRule {
+    return this.fates.rule(r);
+  }
+
+  /** How many entries rule `r` has. */
+  entriesOf(r: number): number {
+    return this.entries[r]!;
+  }
+
+  /** The fixed outcomes among rule `r`'s entries; undefined when none is fixed. */
+  fixedOf(r: number): readonly { abi: Abi; value: boolean }[] | undefined {
+    return this.fixed?.get(r);
   }
 }
 
-function lintConditions(model: PolicyModel, report: Report, outcomes: Outcomes): void {
-  for (const rule of outcomes.rules) {
-    const { entries, fixed } = outcomes.get(rule);
-    if (fixed.length === 0) continue;
+/** Conditions whose outcome is fixed whatever the arguments (`constant-condition`). */
+function lintConditions(report: Report, outcomes: Outcomes): void {
+  for (let k = 0; k < outcomes.size; k++) {
+    const r = outcomes.indexAt(k);
+    const fixed = outcomes.fixedOf(r);
+    if (!fixed) continue;
+    const rule = outcomes.rule(r);
+    const entries = outcomes.entriesOf(r);
     const value = fixed[0]!.value;
     if (fixed.some((o) => o.value !== value)) continue;
     const abis = [...new Set(fixed.map((o) => o.abi))];
@@ -429,53 +671,252 @@ function lintConditions(model: PolicyModel, report: Report, outcomes: Outcomes):
     const meaning = value ? 'the rule applies to every call, as if it had no condition' : 'the rule never applies';
     report('constant-condition', rule.file, rule.statement.condition!, `this condition is always ${value}${where}, whatever the arguments: ${meaning}`);
   }
+}
 
-  // A constant of another family than the argument's (`prot == O_RDONLY`).
-  const occ = new Map<string, Map<number, Occurrence>>();
-  for (const o of model.occurrences) {
-    if (o.kind !== 'argument' && o.kind !== 'constant') continue;
-    let at = occ.get(o.file);
-    if (!at) occ.set(o.file, (at = new Map()));
-    at.set(o.range.start, o);
+/**
+ * The argument and constant occurrences per file, by offset (a later one at
+ * an offset replaces an earlier, as a map would keep it): an array per file
+ * as long as its text, so a look-up is one read and building it makes no
+ * map entry per identifier.
+ */
+class OccurrenceIndex {
+  private readonly byFile = new Map<string, OccurrencesAt>();
+
+  constructor(model: PolicyModel) {
+    const list = model.occurrences;
+    let lastFile: string | undefined;
+    let at: OccurrencesAt | undefined;
+    // A plain loop: it runs once per name in the policy.
+    for (let i = 0; i < list.length; i++) {
+      const o = list[i]!;
+      const kind = o.kind;
+      if (kind !== 'argument' && kind !== 'constant') continue;
+      if (o.file !== lastFile || !at) {
+        lastFile = o.file;
+        at = this.byFile.get(o.file);
+        if (!at) this.byFile.set(o.file, (at = new OccurrencesAt(list, model.files.get(o.file)?.text.length ?? 0)));
+      }
+      at.set(o.range.start, i, kind === 'argument');
+    }
   }
-  for (const rule of model.rules) {
-    const cond = rule.statement.condition;
-    const at = cond && occ.get(rule.file);
-    if (at) foreignConstants(model, rule, cond, at, report);
+
+  /** The occurrences of `file`, or undefined when it has none. */
+  file(file: string): OccurrencesAt | undefined {
+    return this.byFile.get(file);
   }
 }
 
-/** The argument occurrence an operand is built on (`flags`, `flags & MASK`, `(flags)`), if any. */
-function argumentOf(e: Expression, occ: OccurrencesAt): (Occurrence & { kind: 'argument' }) | undefined {
-  switch (e.kind) {
-    case 'Identifier': {
-      const o = occ.get(e.start);
-      return o?.kind === 'argument' ? o : undefined;
+/**
+ * One file's argument and constant occurrences by offset. A slot holds
+ * 2 × (1 + the occurrence's index), plus 1 for an argument: whether a name
+ * is an argument or a constant is read without touching the occurrence.
+ */
+class OccurrencesAt {
+  private readonly slots: Int32Array;
+  /** Offsets outside the text (none in practice), kept as a map would. */
+  private readonly outside = new Map<number, number>();
+
+  constructor(private readonly list: readonly Occurrence[], length: number) {
+    this.slots = new Int32Array(length + 1);
+  }
+
+  set(offset: number, index: number, argument: boolean): void {
+    const slot = (index + 1) * 2 + (argument ? 1 : 0);
+    if (this.inside(offset)) this.slots[offset] = slot;
+    else this.outside.set(offset, slot);
+  }
+
+  /** The argument occurrence at `offset`, if any. */
+  argumentAt(offset: number): ArgumentOccurrence | undefined {
+    const slot = this.slotAt(offset);
+    if ((slot & 1) === 0) return undefined;
+    const o = this.list[(slot >> 1) - 1];
+    return o?.kind === 'argument' ? o : undefined;
+  }
+
+  /** The name of the constant occurrence at `offset`, if any. */
+  constantAt(offset: number): string | undefined {
+    const slot = this.slotAt(offset);
+    if (slot === 0 || (slot & 1) === 1) return undefined;
+    const o = this.list[(slot >> 1) - 1];
+    return o?.kind === 'constant' ? o.name : undefined;
+  }
+
+  /** Whether a constant occurs in `[start, end]` (false lets a condition's walk be skipped). */
+  hasConstantIn(start: number, end: number): boolean {
+    if (this.outside.size > 0) return true;
+    const slots = this.slots;
+    const last = Math.min(end, slots.length - 1);
+    for (let i = Math.max(start, 0); i <= last; i++) {
+      const slot = slots[i]!;
+      if (slot !== 0 && (slot & 1) === 0) return true;
     }
+    return false;
+  }
+
+  private inside(offset: number): boolean {
+    return offset >= 0 && offset < this.slots.length && Number.isInteger(offset);
+  }
+
+  private slotAt(offset: number): number {
+    return this.inside(offset) ? this.slots[offset]! : (this.outside.get(offset) ?? 0);
+  }
+}
+
+type ArgumentOccurrence = Occurrence & { kind: 'argument' };
+
+/** The argument occurrence an operand is built on (`flags`, `flags & MASK`, `(flags)`), if any. */
+function argumentOf(e: Expression, occ: OccurrencesAt): ArgumentOccurrence | undefined {
+  switch (e.kind) {
+    case 'Identifier': return occ.argumentAt(e.start);
     case 'ParenthesizedExpression': return e.expression ? argumentOf(e.expression, occ) : undefined;
     case 'BinaryExpression': return e.operator === '&' ? (argumentOf(e.left, occ) ?? (e.right ? argumentOf(e.right, occ) : undefined)) : undefined;
     default: return undefined;
   }
 }
 
-/** The built-in constants named in a constant operand (and in the mask of `arg & MASK`). */
-function constantsIn(e: Expression | undefined, occ: OccurrencesAt, out: { name: string; range: TextRange }[]): void {
-  if (!e) return;
-  switch (e.kind) {
-    case 'Identifier': {
-      const o = occ.get(e.start);
-      if (o?.kind === 'constant') out.push({ name: o.name, range: e });
-      return;
+/**
+ * Reports the constants of another family than the argument they are
+ * compared with (`prot == O_RDONLY`): for each comparison on a named
+ * argument, the built-in constants of its constant side and of its mask.
+ * One walker per check, holding the rule and comparison at hand, so the
+ * walk over every condition passes no closures and fills no lists.
+ */
+class ForeignConstants {
+  private rule: PolicyRule | undefined;
+  private occ: OccurrencesAt | undefined;
+  private arg: ArgumentOccurrence | undefined;
+  /** The constants that fit the argument at hand (reused), and whether they were gathered for it. */
+  private readonly fitting: Fitting[] = [];
+  private fittingCount = 0;
+  private fittingMade = false;
+
+  constructor(private readonly model: PolicyModel, private readonly report: Report) {}
+
+  check(rule: PolicyRule, cond: Expression, occ: OccurrencesAt): void {
+    this.rule = rule;
+    this.occ = occ;
+    this.walk(cond);
+  }
+
+  private walk(e: Expression): void {
+    const occ = this.occ!;
+    switch (e.kind) {
+      case 'ParenthesizedExpression': if (e.expression) this.walk(e.expression); return;
+      case 'UnaryExpression': if (e.operand) this.walk(e.operand); return;
+      case 'InExpression': {
+        const arg = argumentOf(e.subject, occ);
+        if (arg && this.takeArgument(arg)) {
+          this.constantsIn(e.subject);
+          for (const v of e.values) this.constantsIn(v);
+        }
+        return;
+      }
+      case 'BinaryExpression': {
+        if (e.operator === '&&' || e.operator === '||') {
+          this.walk(e.left);
+          if (e.right) this.walk(e.right);
+        } else if (e.right) {
+          let arg = argumentOf(e.left, occ);
+          if (arg) {
+            if (this.takeArgument(arg)) { this.constantsIn(e.left); this.constantsIn(e.right); }
+          } else if ((arg = argumentOf(e.right, occ))) {
+            if (this.takeArgument(arg)) { this.constantsIn(e.right); this.constantsIn(e.left); }
+          }
+        }
+        return;
+      }
+      default: {
+        // A bare masked argument (`flags & O_CLOEXEC`) is a condition on its own.
+        const arg = argumentOf(e, occ);
+        if (arg && this.takeArgument(arg)) this.constantsIn(e);
+      }
     }
-    case 'ParenthesizedExpression': return constantsIn(e.expression, occ, out);
-    case 'UnaryExpression': return constantsIn(e.operand, occ, out);
-    case 'BinaryExpression': constantsIn(e.left, occ, out); constantsIn(e.right, occ, out); return;
-    default: return;
+  }
+
+  /**
+   * Makes `arg` the argument at hand; false for `argN`, which takes any constant. The constants
+   * that fit it are gathered when its first built-in constant is met (`length < LIMIT` needs none).
+   */
+  private takeArgument(arg: ArgumentOccurrence): boolean {
+    if (isRegisterName(arg.name)) return false;
+    this.arg = arg;
+    this.fittingMade = false;
+    return true;
+  }
+
+  /**
+   * How many constant lists fit the argument at hand (in `fitting`, one per syscall of the rule
+   * that has it). The list is overwritten, never emptied: setting an array's length to 0 drops
+   * its storage, and the next push would allocate again (once per comparison).
+   */
+  private fittingNow(): number {
+    if (!this.fittingMade) {
+      this.fittingMade = true;
+      const arg = this.arg!;
+      let n = 0;
+      for (const name of arg.syscalls) {
+        const f = fittingFor(name, arg.name);
+        if (f) this.fitting[n++] = f;
+      }
+      this.fittingCount = n;
+    }
+    return this.fittingCount;
+  }
+
+  /** Judges the built-in constants named in a constant operand (and in the mask of `arg & MASK`). */
+  private constantsIn(e: Expression | undefined): void {
+    if (!e) return;
+    switch (e.kind) {
+      case 'Identifier': {
+        const name = this.occ!.constantAt(e.start);
+        if (name !== undefined) this.judge(name, e);
+        return;
+      }
+      case 'ParenthesizedExpression': return this.constantsIn(e.expression);
+      case 'UnaryExpression': return this.constantsIn(e.operand);
+      case 'BinaryExpression': this.constantsIn(e.left); this.constantsIn(e.right); return;
+      default: return;
+    }
+  }
+
+  private judge(name: string, range: TextRange): void {
+    // A constant listed for the argument, or of a family it takes, fits (kernel facts, kept per
+    // argument); only one that does not is looked up in full and compared bit by bit.
+    let info: ConstantInfo | undefined;
+    let bad: Fitting | undefined;
+    const count = this.fittingNow();
+    for (let i = 0; i < count; i++) {
+      const f = this.fitting[i]!;
+      if (fitsByFamily(f, name)) continue;
+      info ??= getConstant(name);
+      if (!info) return;
+      if (!(f.bits && hasTwin(this.model, info, f.list))) { bad = f; break; }
+    }
+    if (!bad || !info) return;
+    const arg = this.arg!;
+    const a = findArg(getSyscall(bad.sys)!, arg.name)!.arg;
+    this.report('foreign-constant', this.rule!.file, range,
+      `\`${name}\` is a \`${info.family}*\` constant, but \`${arg.name}\` of \`${bad.sys}\` takes ${a.constants.map((x) => `\`${x}${getConstant(x) ? '' : '*'}\``).join(', ')}: the value is compared as a plain number, which is rarely what was meant`);
   }
 }
 
 /** The constants that fit an argument of a syscall. */
-interface Fitting { readonly list: readonly ConstantInfo[]; readonly bits: boolean; readonly names: Set<string>; readonly families: Set<string>; readonly sys: string }
+interface Fitting {
+  readonly list: readonly ConstantInfo[]; readonly bits: boolean; readonly names: Set<string>; readonly families: Set<string>; readonly sys: string;
+  /** Per constant name asked about: whether it is listed or of a listed family. */
+  readonly byFamily: Map<string, boolean>;
+}
+
+/** Whether constant `name` is one `f` lists or of a family it lists (undefined constants aside: the caller drops them). */
+function fitsByFamily(f: Fitting, name: string): boolean {
+  let fits = f.byFamily.get(name);
+  if (fits === undefined) {
+    const family = getConstant(name)?.family;
+    f.byFamily.set(name, (fits = f.names.has(name) || (family !== undefined && f.families.has(family))));
+  }
+  return fits;
+}
 
 /** Per syscall and argument name, the constants that fit it (null: none): kernel facts, made once. */
 const fittingOf = new Map<string, Map<string, Fitting | null>>();
@@ -490,7 +931,7 @@ function fittingFor(syscall: string, argName: string): Fitting | null {
     if (!a || a.constants.length === 0) f = null;
     else {
       const list = constantsForArg(a);
-      f = { list, bits: a.kind === 'flags', ...namesAndFamilies(list), sys: syscall };
+      f = { list, bits: a.kind === 'flags', ...namesAndFamilies(list), sys: syscall, byFamily: new Map() };
     }
     byArg.set(argName, f);
   }
@@ -512,32 +953,6 @@ function isRegisterName(name: string): boolean {
   return c >= 0x30 && c <= 0x35;
 }
 
-/** Reports the constants of another family than the argument `argSide` is built on, in it and in `constSides`. */
-function checkForeign(model: PolicyModel, rule: PolicyRule, occ: OccurrencesAt, report: Report,
-  argSide: Expression, constSides: readonly (Expression | undefined)[]): void {
-  const arg = argumentOf(argSide, occ);
-  if (!arg || isRegisterName(arg.name)) return;
-  // The constants that fit this argument in every syscall of the rule that has it.
-  let fitting: Fitting[] | undefined;
-  for (const name of arg.syscalls) {
-    const f = fittingFor(name, arg.name);
-    if (f) (fitting ??= []).push(f);
-  }
-  if (!fitting) return;
-  const found: { name: string; range: TextRange }[] = [];
-  constantsIn(argSide, occ, found);
-  for (const side of constSides) constantsIn(side, occ, found);
-  for (const c of found) {
-    const info = getConstant(c.name);
-    if (!info) continue;
-    const bad = fitting.find((f) => !f.names.has(c.name) && !f.families.has(info.family) && !(f.bits && hasTwin(model, info, f.list)));
-    if (!bad) continue;
-    const a = findArg(getSyscall(bad.sys)!, arg.name)!.arg;
-    report('foreign-constant', rule.file, c.range,
-      `\`${c.name}\` is a \`${info.family}*\` constant, but \`${arg.name}\` of \`${bad.sys}\` takes ${a.constants.map((x) => `\`${x}${getConstant(x) ? '' : '*'}\``).join(', ')}: the value is compared as a plain number, which is rarely what was meant`);
-  }
-}
-
 /**
  * In a bit set, a twin with the same non-zero value on every ABI (O_CLOEXEC for SOCK_CLOEXEC) is
  * the same bit: not a mistake worth a warning. Zero is no twin (`prot == O_RDONLY` is not PROT_NONE
@@ -548,26 +963,6 @@ function hasTwin(model: PolicyModel, info: ConstantInfo, list: readonly Constant
     const v = info.values[abi];
     return v !== undefined && v !== 0n && f.values[abi] === v;
   }));
-}
-
-function foreignConstants(model: PolicyModel, rule: PolicyRule, e: Expression, occ: OccurrencesAt, report: Report): void {
-  switch (e.kind) {
-    case 'ParenthesizedExpression': if (e.expression) foreignConstants(model, rule, e.expression, occ, report); return;
-    case 'UnaryExpression': if (e.operand) foreignConstants(model, rule, e.operand, occ, report); return;
-    case 'InExpression': checkForeign(model, rule, occ, report, e.subject, e.values); return;
-    case 'BinaryExpression':
-      if (e.operator === '&&' || e.operator === '||') {
-        foreignConstants(model, rule, e.left, occ, report);
-        if (e.right) foreignConstants(model, rule, e.right, occ, report);
-      } else if (e.right) {
-        if (argumentOf(e.left, occ)) checkForeign(model, rule, occ, report, e.left, [e.right]);
-        else if (argumentOf(e.right, occ)) checkForeign(model, rule, occ, report, e.right, [e.left]);
-      }
-      return;
-    default:
-      // A bare masked argument (`flags & O_CLOEXEC`) is a condition on its own.
-      if (argumentOf(e, occ)) checkForeign(model, rule, occ, report, e, []);
-  }
 }
 
 // ---- the dynamic loader's executable mappings ---------------------------------
