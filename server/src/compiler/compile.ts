@@ -18,7 +18,7 @@ import { abiRegions, retValue, X32_SYSCALL_BIT, type AbiRegion } from '../kernel
 import { BPF_JEQ, BPF_JGE, BPF_JSET, BPF_MAXINSNS, SECCOMP_DATA_ARCH, SECCOMP_DATA_NR, type Instruction } from '../bpf/instructions';
 import { syscallByNumber } from '../kernel/syscalls';
 import type { AbiRule, AbiTable, ConcreteAction, PolicyModel, PolicyRule } from '../policy/semantics/model';
-import { conditionToString } from '../policy/semantics/condition';
+import { conditionToString, type Cond } from '../policy/semantics/condition';
 import { emitCondition } from './conditions';
 import { buildTree, mergeSegments, type Hot, type LeafTarget, type Segment, type Tree } from './dispatch';
 import { Emitter, ProgramTooLarge, type Label, type Target } from './emitter';
@@ -94,7 +94,7 @@ function compileUnchecked(policy: PolicyModel, options: CompileOptions): Compile
   }
 
   const entries: Label[] = new Array(groups.length);
-  const sharedBlocks = new Map<string, Target>();
+  const sharedBlocks = new SharedBlocks();
   for (let gi = groups.length - 1; gi >= 0; gi--) {
     const g = groups[gi]!;
     entries[gi] = emitGroup(e, model, g.arch, g.abis, badarch, origins, ranges, options.sizeWeight ?? 16, sharedBlocks, options.profile);
@@ -129,6 +129,51 @@ class OriginFactory {
   }
 }
 
+/**
+ * Condition blocks already emitted, for sharing: two blocks compile to the
+ * same code when their defaults' RETs, their rules (index and RET) and their
+ * conditions' texts agree. Blocks are grouped by everything but the texts,
+ * so a condition's text is made only when another block has the same rules
+ * and the condition is not the very same object (rarely: mostly it is the
+ * same syscall on two ABIs, or syscalls of one rule, sharing one `Cond`).
+ */
+class SharedBlocks {
+  private readonly byShape = new Map<string, { readonly conditions: readonly Cond[]; readonly entry: Target }[]>();
+  private readonly texts = new Map<Cond, string>();
+
+  /** `shape`: `shapeOf` the block. */
+  find(shape: string, conditions: readonly Cond[]): Target | undefined {
+    const candidates = this.byShape.get(shape);
+    if (!candidates) return undefined;
+    for (const c of candidates) if (this.sameConditions(c.conditions, conditions)) return c.entry;
+    return undefined;
+  }
+
+  add(shape: string, conditions: readonly Cond[], entry: Target): void {
+    const list = this.byShape.get(shape);
+    if (list) list.push({ conditions, entry });
+    else this.byShape.set(shape, [{ conditions, entry }]);
+  }
+
+  private sameConditions(a: readonly Cond[], b: readonly Cond[]): boolean {
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && this.text(a[i]!) !== this.text(b[i]!)) return false;
+    return true;
+  }
+
+  private text(cond: Cond): string {
+    let t = this.texts.get(cond);
+    if (t === undefined) { t = conditionToString(cond); this.texts.set(cond, t); }
+    return t;
+  }
+}
+
+/** A block's default RET and its rules' indices and RETs, as one key (the same number of rules is implied). */
+function shapeOf(blk: Block): string {
+  let key = `${retValue(blk.table.defaultAction)}`;
+  for (const r of blk.rules) key += `|${r.rule.index}:${retValue(r.action)}`;
+  return key;
+}
+
 /** The RET a block folded to (it matters only then), else its default. */
 function blockRet(blk: Block, entry: Target): number {
   if (entry.origin?.kind === 'rule') {
@@ -141,7 +186,7 @@ function blockRet(blk: Block, entry: Target): number {
 interface Block { readonly id: number; readonly abi: Abi; readonly nr: number; readonly rules: readonly AbiRule[]; readonly table: AbiTable }
 
 function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly Abi[], badarch: number,
-  origins: OriginFactory, ranges: RangeSource[], sizeWeight: number, sharedBlocks: Map<string, Target>, profile: SyscallProfile | undefined): Label {
+  origins: OriginFactory, ranges: RangeSource[], sizeWeight: number, sharedBlocks: SharedBlocks, profile: SyscallProfile | undefined): Label {
   const segments: Segment[] = [];
   const blocks: Block[] = [];
   const hot: Hot[] = [];
@@ -172,8 +217,8 @@ function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly 
     const samples = profile?.args?.get(blk.abi)?.get(blk.nr);
     const conditions = blk.rules.map((r) => orderCondition(r.condition, samples));
     // Syscalls (of this ABI or another) whose rules compile to the same code share one block.
-    const key = `${retValue(blk.table.defaultAction)}|${blk.rules.map((r, i) => `${r.rule.index}:${retValue(r.action)}:${conditionToString(conditions[i]!)}`).join('|')}`;
-    const same = sharedBlocks.get(key);
+    const shape = shapeOf(blk);
+    const same = sharedBlocks.find(shape, conditions);
     if (same) {
       blockEntries.set(blk.id, same);
       ranges.push({ abi: blk.abi, first: blk.nr, last: blk.nr, origin: same.origin ?? { kind: 'default' }, ret: blockRet(blk, same) });
@@ -187,7 +232,7 @@ function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly 
       next = emitCondition(e, conditions[r]!, hit, next, { origin, note: rule.syscall });
     }
     blockEntries.set(blk.id, next);
-    sharedBlocks.set(key, next);
+    sharedBlocks.add(shape, conditions, next);
     // Reached without a jump that says who decided only when the block folded to a RET.
     ranges.push({ abi: blk.abi, first: blk.nr, last: blk.nr, origin: next.origin ?? { kind: 'default' }, ret: blockRet(blk, next) });
   }
