@@ -65,8 +65,63 @@ const EMIT_LIMIT = Math.ceil(BPF_MAXINSNS * 1.25);
 const DISPATCH: InstructionSource = { origin: { kind: 'dispatch' } };
 
 export function compilePolicy(model: PolicyModel, options: CompileOptions = {}): CompileResult {
+  return compileProbing(model, options, undefined);
+}
+
+/** A program's size: exact, or emission stopped once past `length` (the emitter's limit). */
+export interface ProgramSize {
+  readonly length: number;
+  readonly exact: boolean;
+}
+
+/**
+ * `compilePolicy`, plus what compiling each ABI alone
+ * (`compilePolicy(model, { abis: [abi] })`) gives, for the message of a
+ * program over the limit. The group emitted first (the last audit arch in
+ * `arch` order) is emitted into an empty program just as when its ABI is
+ * compiled alone, so when that group is one ABI, that ABI's size alone is
+ * read from this compile (a copy of the emitter right after the group, or
+ * the same stop at the limit) instead of compiling it again; the other ABIs
+ * are compiled alone, on demand.
+ */
+export function compileWithSizes(model: PolicyModel, options: CompileOptions = {}): { result: CompileResult; sizeAlone(abi: Abi): ProgramSize } {
+  // Only a compile with the options an ABI alone gets builds its first group as that ABI alone would.
+  const plain = !options.notifyUnlessAllowed && options.profile === undefined && options.sizeWeight === undefined;
+  const probe: FirstGroupProbe = { abi: undefined, done: undefined };
+  const result = compileProbing(model, options, plain ? probe : undefined);
+  const sizeAlone = (abi: Abi): ProgramSize => {
+    // No copy: emission stopped within that group, where the ABI alone stops too.
+    if (abi === probe.abi && !probe.done && !result.ok) return { length: result.length, exact: false };
+    if (abi === probe.abi && probe.done) {
+      const { emitter, group, entry, badarch } = probe.done;
+      try {
+        return { length: finishProgram(emitter, [group], [entry], badarch).instructions.length, exact: true };
+      } catch (e) {
+        if (e instanceof ProgramTooLarge) return { length: e.length, exact: false };
+        throw e;
+      }
+    }
+    const alone = compilePolicy(model, { abis: [abi] });
+    return alone.ok ? { length: alone.program.instructions.length, exact: true } : { length: alone.length, exact: alone.exact };
+  };
+  return { result, sizeAlone };
+}
+
+interface Group { readonly arch: number; readonly abis: Abi[] }
+
+/**
+ * Filled in by a compile of several audit arches whose first emitted group
+ * is a single ABI that would be compiled alone the same way (same badarch):
+ * `abi`, and once that group is emitted, a copy of the emitter then.
+ */
+interface FirstGroupProbe {
+  abi: Abi | undefined;
+  done: { readonly emitter: Emitter; readonly group: Group; readonly entry: Label; readonly badarch: number } | undefined;
+}
+
+function compileProbing(model: PolicyModel, options: CompileOptions, probe: FirstGroupProbe | undefined): CompileResult {
   try {
-    return compileUnchecked(model, options);
+    return compileUnchecked(model, options, probe);
   } catch (e) {
     if (e instanceof ProgramTooLarge) {
       const empty: CompiledProgram = { instructions: [], sourceMap: { instructions: [], ranges: [] }, abis: options.abis ?? model.abis };
@@ -76,7 +131,7 @@ export function compilePolicy(model: PolicyModel, options: CompileOptions = {}):
   }
 }
 
-function compileUnchecked(policy: PolicyModel, options: CompileOptions): CompileResult {
+function compileUnchecked(policy: PolicyModel, options: CompileOptions, probe: FirstGroupProbe | undefined): CompileResult {
   const model = options.notifyUnlessAllowed ? notifyUnlessAllowed(policy) : policy;
   const abis = (options.abis ?? model.abis).filter((a) => model.tables.has(a));
   const e = new Emitter(EMIT_LIMIT);
@@ -85,7 +140,7 @@ function compileUnchecked(policy: PolicyModel, options: CompileOptions): Compile
   const origins = new OriginFactory(model);
 
   // Group ABIs by audit arch, in `arch` order.
-  const groups: { arch: number; abis: Abi[] }[] = [];
+  const groups: Group[] = [];
   for (const abi of abis) {
     const arch = abiInfo(abi).auditArch;
     const g = groups.find((x) => x.arch === arch);
@@ -93,37 +148,47 @@ function compileUnchecked(policy: PolicyModel, options: CompileOptions): Compile
     else groups.push({ arch, abis: [abi] });
   }
 
+  const last = groups[groups.length - 1];
+  const lastAlone = last && groups.length > 1 && last.abis.length === 1 ? last.abis[0]! : undefined;
+  // Alone, that ABI's program says badarch with its own table's action.
+  if (probe && lastAlone && retValue(model.tables.get(lastAlone)!.badarchAction) === badarch) probe.abi = lastAlone;
+
   const entries: Label[] = new Array(groups.length);
   const sharedBlocks = new SharedBlocks();
   for (let gi = groups.length - 1; gi >= 0; gi--) {
     const g = groups[gi]!;
     entries[gi] = emitGroup(e, model, g.arch, g.abis, badarch, origins, ranges, options.sizeWeight ?? 16, sharedBlocks, options.profile);
+    if (probe?.abi && gi === groups.length - 1) probe.done = { emitter: e.copy(), group: g, entry: entries[gi]!, badarch };
   }
-  // Arch dispatch: jeq per arch, falling through to badarch.
-  let next: Target = { label: e.ret(badarch), origin: { kind: 'badarch' } };
-  for (let gi = groups.length - 1; gi >= 0; gi--) {
-    next = { label: e.jump(BPF_JEQ, groups[gi]!.arch, { label: entries[gi]! }, next, { origin: { kind: 'dispatch' }, note: `${groups[gi]!.abis.join(', ')} rules` }) };
-  }
-  e.load(SECCOMP_DATA_ARCH, next.label, DISPATCH);
-
-  const finished = e.finish();
-  const { instructions, sources } = removeUnreachable(finished.instructions, finished.sources);
+  const { instructions, sources } = finishProgram(e, groups, entries, badarch);
   ranges.sort((a, b) => ABIS.findIndex((x) => x.name === a.abi) - ABIS.findIndex((x) => x.name === b.abi) || a.first - b.first);
   const program: CompiledProgram = { instructions, sourceMap: { instructions: sources, ranges }, abis };
   if (instructions.length > BPF_MAXINSNS) return { ok: false, reason: 'too-large', length: instructions.length, exact: true, program };
   return { ok: true, program };
 }
 
+/** The arch dispatch before the groups (a `jeq` per arch, falling through to badarch), then the program in execution order without dead code. */
+function finishProgram(e: Emitter, groups: readonly Group[], entries: readonly Label[], badarch: number): { instructions: Instruction[]; sources: InstructionSource[] } {
+  let next: Target = { label: e.ret(badarch), origin: { kind: 'badarch' } };
+  for (let gi = groups.length - 1; gi >= 0; gi--) {
+    next = { label: e.jump(BPF_JEQ, groups[gi]!.arch, { label: entries[gi]! }, next, { origin: { kind: 'dispatch' }, note: `${groups[gi]!.abis.join(', ')} rules` }) };
+  }
+  e.load(SECCOMP_DATA_ARCH, next.label, DISPATCH);
+  const finished = e.finish();
+  return removeUnreachable(finished.instructions, finished.sources);
+}
+
 /** Makes (and caches) the origin of each rule, with its line and column. */
 class OriginFactory {
-  private readonly cache = new Map<PolicyRule, Origin>();
+  /** By rule index (an array, not a map: this runs once per rule emitted). */
+  private readonly cache: (Origin | undefined)[] = [];
   constructor(private readonly model: PolicyModel) {}
   rule(rule: PolicyRule): Origin {
-    let o = this.cache.get(rule);
+    let o = this.cache[rule.index];
     if (!o) {
       const pos = this.model.files.get(rule.file)?.lines.positionAt(rule.statement.start) ?? { line: 0, character: 0 };
       o = { kind: 'rule', rule: rule.index, file: rule.file, line: pos.line + 1, column: pos.character + 1 };
-      this.cache.set(rule, o);
+      this.cache[rule.index] = o;
     }
     return o;
   }

@@ -55,8 +55,8 @@ function emitWord(e: Emitter, offset: number, mask: number, op: CompareOp, value
   const jset = mask !== U32 && (op === '==' || op === '!=') && (value === 0 || (bit && value === mask));
   if (mask === U32 || jset) {
     // A still holds the whole word after the jump: a target that starts by loading it again can be entered past that load.
-    t = { ...t, label: e.skipReload(t.label, offset) };
-    f = { ...f, label: e.skipReload(f.label, offset) };
+    t = pastReload(e, t, offset);
+    f = pastReload(e, f, offset);
   }
   if (jset) {
     // A bit test needs no `and`: jset jumps when any masked bit is set.
@@ -74,6 +74,12 @@ function emitWord(e: Emitter, offset: number, mask: number, op: CompareOp, value
     if (mask !== U32) next = e.and(mask, next, src);
   }
   return { label: e.load(offset, next, src) };
+}
+
+/** `target` entered past its own reload of word `offset`, if it starts with one (a new object only then). */
+function pastReload(e: Emitter, target: Target, offset: number): Target {
+  const label = e.skipReload(target.label, offset);
+  return label === target.label ? target : { ...target, label };
 }
 
 /** A 64-bit comparison: the high words decide unless equal, then the low words. */

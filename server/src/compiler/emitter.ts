@@ -51,7 +51,7 @@ export class Emitter {
   /** The seccomp_data offset an `ld` emitted by `load()` reads, by label; -1 for every other instruction. */
   private loadOffsets = new Int32Array(256);
   private count = 0;
-  private readonly sources: InstructionSource[] = [];
+  private sources: InstructionSource[] = [];
   /** Shared RETs: value → label. */
   private readonly rets = new Map<number, Label>();
 
@@ -157,6 +157,20 @@ export class Emitter {
 
   get length(): number {
     return this.count;
+  }
+
+  /** An independent copy, to go on from here in two ways. */
+  copy(): Emitter {
+    const c = new Emitter(this.limit);
+    c.codes = this.codes.slice();
+    c.jts = this.jts.slice();
+    c.jfs = this.jfs.slice();
+    c.ks = this.ks.slice();
+    c.loadOffsets = this.loadOffsets.slice();
+    c.count = this.count;
+    c.sources = this.sources.slice();
+    for (const [value, label] of this.rets) c.rets.set(value, label);
+    return c;
   }
 
   /** The program in execution order, with its per-instruction sources. */
