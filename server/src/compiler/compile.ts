@@ -180,9 +180,11 @@ function finishProgram(e: Emitter, groups: readonly Group[], entries: readonly L
 
 /** Makes (and caches) the origin of each rule, with its line and column. */
 class OriginFactory {
-  /** By rule index (an array, not a map: this runs once per rule emitted). */
-  private readonly cache: (Origin | undefined)[] = [];
-  constructor(private readonly model: PolicyModel) {}
+  /** By rule index: an array filled up front (not a map, nor one that goes sparse: this runs once per rule emitted). */
+  private readonly cache: (Origin | undefined)[];
+  constructor(private readonly model: PolicyModel) {
+    this.cache = new Array<Origin | undefined>(model.rules.length).fill(undefined);
+  }
   rule(rule: PolicyRule): Origin {
     let o = this.cache[rule.index];
     if (!o) {

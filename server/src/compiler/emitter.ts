@@ -42,45 +42,39 @@ export class Emitter {
   /** Stop early past this many instructions: the kernel takes 4096, so a huge policy need not be compiled in full. */
   constructor(private readonly limit = Infinity) {}
 
-  // The instructions, by label, in columns: no object per instruction while emitting (a
-  // program over the limit is thrown away), the objects are made once in `finish()`.
-  private codes = new Uint16Array(256);
-  private jts = new Uint8Array(256);
-  private jfs = new Uint8Array(256);
-  private ks = new Uint32Array(256);
+  // The instructions, by label, in columns of plain numbers: no object per instruction
+  // while emitting (a program over the limit is thrown away); `finish()` makes them.
+  private codes: number[] = [];
+  private jts: number[] = [];
+  private jfs: number[] = [];
+  private ks: number[] = [];
   /** The seccomp_data offset an `ld` emitted by `load()` reads, by label; -1 for every other instruction. */
-  private loadOffsets = new Int32Array(256);
-  private count = 0;
+  private loadOffsets: number[] = [];
+  /** Each instruction's source, without the edge origins of a jump: those are in `edgeTrue`/`edgeFalse`, joined in `finish()`. */
   private sources: InstructionSource[] = [];
+  private edgeTrue: (Origin | undefined)[] = [];
+  private edgeFalse: (Origin | undefined)[] = [];
   /** Shared RETs: value → label. */
-  private readonly rets = new Map<number, Label>();
+  private rets = new Map<number, Label>();
 
   /** Label of the next instruction to be emitted (which runs before everything emitted so far). */
   get here(): Label {
-    return this.count;
+    return this.codes.length;
   }
 
-  private push(code: number, jt: number, jf: number, k: number, source: InstructionSource): Label {
-    const at = this.count;
+  private push(code: number, jt: number, jf: number, k: number, source: InstructionSource,
+    edgeTrue: Origin | undefined = undefined, edgeFalse: Origin | undefined = undefined): Label {
+    const at = this.codes.length;
     if (at >= this.limit) throw new ProgramTooLarge(at);
-    if (at === this.codes.length) this.grow();
-    this.codes[at] = code;
-    this.jts[at] = jt;
-    this.jfs[at] = jf;
-    this.ks[at] = k;
-    this.loadOffsets[at] = -1;
+    this.codes.push(code);
+    this.jts.push(jt);
+    this.jfs.push(jf);
+    this.ks.push(k);
+    this.loadOffsets.push(-1);
     this.sources.push(source);
-    this.count = at + 1;
+    this.edgeTrue.push(edgeTrue);
+    this.edgeFalse.push(edgeFalse);
     return at;
-  }
-
-  private grow(): void {
-    const size = this.codes.length * 2;
-    const codes = new Uint16Array(size); codes.set(this.codes); this.codes = codes;
-    const jts = new Uint8Array(size); jts.set(this.jts); this.jts = jts;
-    const jfs = new Uint8Array(size); jfs.set(this.jfs); this.jfs = jfs;
-    const ks = new Uint32Array(size); ks.set(this.ks); this.ks = ks;
-    const loads = new Int32Array(size); loads.set(this.loadOffsets); this.loadOffsets = loads;
   }
 
   /**
@@ -92,7 +86,7 @@ export class Emitter {
     const key = value >>> 0;
     const known = this.rets.get(key);
     // Leave room for a few instructions emitted between now and the jump that uses it.
-    if (known !== undefined && this.count - known - 1 <= MAX_JUMP - 8) return known;
+    if (known !== undefined && this.here - known - 1 <= MAX_JUMP - 8) return known;
     const label = this.push(BPF_RET | BPF_K, 0, 0, key, RANGES_SOURCE);
     this.rets.set(key, label);
     return label;
@@ -111,7 +105,7 @@ export class Emitter {
    * the target's own load of that same word, which would change nothing.
    */
   skipReload(target: Label, offset: number): Label {
-    return target >= 0 && target < this.count && this.loadOffsets[target] === offset ? target - 1 : target;
+    return target >= 0 && target < this.loadOffsets.length && this.loadOffsets[target] === offset ? target - 1 : target;
   }
 
   and(mask: number, next: Label, source: InstructionSource): Label {
@@ -125,7 +119,7 @@ export class Emitter {
    * is not `target`, a `ja` goes in between.
    */
   private fallTo(target: Label, source: InstructionSource): void {
-    if (target !== this.count - 1) this.push(BPF_JMP | BPF_JA | BPF_K, 0, 0, (this.count - target - 1) >>> 0, source);
+    if (target !== this.here - 1) this.push(BPF_JMP | BPF_JA | BPF_K, 0, 0, this.here - target - 1, source);
   }
 
   /**
@@ -139,24 +133,23 @@ export class Emitter {
     // needs the jump, so the source map can tell who decided.)
     if (sameTarget(t, f)) return jt;
     // One RET, two meanings: give the true edge its own copy, so the path shows which edge ran.
-    if (jt === jf) jt = this.push(this.codes[jt]!, this.jts[jt]!, this.jfs[jt]!, this.ks[jt]!, this.sources[jt]!);
-    if (t.origin || f.origin) source = withEdges(source, t.origin, f.origin);
-    if (this.count - jt - 1 > MAX_JUMP) jt = this.trampoline(jt, source);
-    if (this.count - jf - 1 > MAX_JUMP) {
+    if (jt === jf) jt = this.push(this.codes[jt]!, this.jts[jt]!, this.jfs[jt]!, this.ks[jt]!, this.sources[jt]!, this.edgeTrue[jt], this.edgeFalse[jt]);
+    if (this.here - jt - 1 > MAX_JUMP) jt = this.trampoline(jt, source);
+    if (this.here - jf - 1 > MAX_JUMP) {
       jf = this.trampoline(jf, source);
       // The jf trampoline may have pushed jt out of reach again.
-      if (this.count - jt - 1 > MAX_JUMP) jt = this.trampoline(jt, source);
+      if (this.here - jt - 1 > MAX_JUMP) jt = this.trampoline(jt, source);
     }
-    const at = this.count;
-    return this.push(BPF_JMP | op | BPF_K, at - jt - 1, at - jf - 1, k >>> 0, source);
+    const at = this.here;
+    return this.push(BPF_JMP | op | BPF_K, at - jt - 1, at - jf - 1, k >>> 0, source, t.origin, f.origin);
   }
 
   private trampoline(target: Label, source: InstructionSource): Label {
-    return this.push(BPF_JMP | BPF_JA | BPF_K, 0, 0, (this.count - target - 1) >>> 0, { origin: source.origin, note: 'far jump' });
+    return this.push(BPF_JMP | BPF_JA | BPF_K, 0, 0, this.here - target - 1, { origin: source.origin, note: 'far jump' });
   }
 
   get length(): number {
-    return this.count;
+    return this.here;
   }
 
   /** An independent copy, to go on from here in two ways. */
@@ -167,20 +160,26 @@ export class Emitter {
     c.jfs = this.jfs.slice();
     c.ks = this.ks.slice();
     c.loadOffsets = this.loadOffsets.slice();
-    c.count = this.count;
     c.sources = this.sources.slice();
-    for (const [value, label] of this.rets) c.rets.set(value, label);
+    c.edgeTrue = this.edgeTrue.slice();
+    c.edgeFalse = this.edgeFalse.slice();
+    c.rets = new Map(this.rets);
     return c;
   }
 
   /** The program in execution order, with its per-instruction sources. */
   finish(): { instructions: Instruction[]; sources: InstructionSource[] } {
-    const n = this.count;
+    const n = this.here;
     const instructions: Instruction[] = new Array(n);
+    const sources: InstructionSource[] = new Array(n);
     for (let label = 0; label < n; label++) {
-      instructions[n - 1 - label] = { code: this.codes[label]!, jt: this.jts[label]!, jf: this.jfs[label]!, k: this.ks[label]! };
+      const pc = n - 1 - label;
+      instructions[pc] = { code: this.codes[label]!, jt: this.jts[label]!, jf: this.jfs[label]!, k: this.ks[label]! };
+      const t = this.edgeTrue[label];
+      const f = this.edgeFalse[label];
+      sources[pc] = t || f ? withEdges(this.sources[label]!, t, f) : this.sources[label]!;
     }
-    return { instructions, sources: [...this.sources].reverse() };
+    return { instructions, sources };
   }
 
   /** Execution-order pc of a label, once the program is finished. */
@@ -192,7 +191,7 @@ export class Emitter {
 /** The source of every RET: shared by value, so its own origin says "look the number up". */
 const RANGES_SOURCE: InstructionSource = { origin: { kind: 'ranges' } };
 
-/** `source` with the origins of a jump's edges (written out, not spread: this runs once per jump). */
+/** `source` with the origins of a jump's edges (written out, not spread: this runs once per jump with them). */
 function withEdges(source: InstructionSource, t: Origin | undefined, f: Origin | undefined): InstructionSource {
   const edges: { true?: Origin; false?: Origin } = {};
   if (t) edges.true = t;
