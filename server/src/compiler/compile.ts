@@ -199,31 +199,39 @@ class OriginFactory {
 /**
  * Condition blocks already emitted, for sharing: two blocks compile to the
  * same code when their defaults' RETs, their rules (index and RET) and their
- * conditions' texts agree. Blocks are grouped by everything but the texts,
- * so a condition's text is made only when another block has the same rules
- * and the condition is not the very same object (rarely: mostly it is the
- * same syscall on two ABIs, or syscalls of one rule, sharing one `Cond`).
+ * conditions' texts agree. Blocks are found by a hash of everything but the
+ * texts, and a condition's text is made only when another block has the same
+ * rules and the condition is not the very same object (rarely: mostly it is
+ * the same syscall on two ABIs, or syscalls of one rule, sharing one `Cond`).
  */
 class SharedBlocks {
-  private readonly byShape = new Map<string, { readonly conditions: readonly Cond[]; readonly entry: Target }[]>();
+  private readonly byShape = new Map<number, { readonly blk: Block; readonly conditions: Conditions; readonly entry: Target }[]>();
   private readonly texts = new Map<Cond, string>();
 
-  /** `shape`: `shapeOf` the block. */
-  find(shape: string, conditions: readonly Cond[]): Target | undefined {
+  /** `shape`: `shapeOf(blk)`. */
+  find(shape: number, blk: Block, conditions: Conditions): Target | undefined {
     const candidates = this.byShape.get(shape);
     if (!candidates) return undefined;
-    for (const c of candidates) if (this.sameConditions(c.conditions, conditions)) return c.entry;
+    for (const c of candidates) if (this.same(c.blk, c.conditions, blk, conditions)) return c.entry;
     return undefined;
   }
 
-  add(shape: string, conditions: readonly Cond[], entry: Target): void {
+  add(shape: number, blk: Block, conditions: Conditions, entry: Target): void {
     const list = this.byShape.get(shape);
-    if (list) list.push({ conditions, entry });
-    else this.byShape.set(shape, [{ conditions, entry }]);
+    if (list) list.push({ blk, conditions, entry });
+    else this.byShape.set(shape, [{ blk, conditions, entry }]);
   }
 
-  private sameConditions(a: readonly Cond[], b: readonly Cond[]): boolean {
-    for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && this.text(a[i]!) !== this.text(b[i]!)) return false;
+  private same(a: Block, aConditions: Conditions, b: Block, bConditions: Conditions): boolean {
+    if (a.rules.length !== b.rules.length || retValue(a.table.defaultAction) !== retValue(b.table.defaultAction)) return false;
+    for (let i = 0; i < a.rules.length; i++) {
+      const x = a.rules[i]!, y = b.rules[i]!;
+      if (x.rule.index !== y.rule.index || retValue(x.action) !== retValue(y.action)) return false;
+    }
+    for (let i = 0; i < a.rules.length; i++) {
+      const x = conditionAt(a, aConditions, i), y = conditionAt(b, bConditions, i);
+      if (x !== y && this.text(x) !== this.text(y)) return false;
+    }
     return true;
   }
 
@@ -234,11 +242,21 @@ class SharedBlocks {
   }
 }
 
-/** A block's default RET and its rules' indices and RETs, as one key (the same number of rules is implied). */
-function shapeOf(blk: Block): string {
-  let key = `${retValue(blk.table.defaultAction)}`;
-  for (const r of blk.rules) key += `|${r.rule.index}:${retValue(r.action)}`;
-  return key;
+/** A block's conditions as the profile orders them; undefined: the rules' own (no profile for it). */
+type Conditions = readonly Cond[] | undefined;
+
+function conditionAt(blk: Block, conditions: Conditions, i: number): Cond {
+  return conditions ? conditions[i]! : blk.rules[i]!.condition;
+}
+
+/** A hash of a block's default RET and its rules' indices and RETs (what `SharedBlocks.same` compares before the texts). */
+function shapeOf(blk: Block): number {
+  let h = Math.imul(retValue(blk.table.defaultAction) ^ blk.rules.length, 0x9e3779b1);
+  for (const r of blk.rules) {
+    h = Math.imul(h ^ r.rule.index, 0x85ebca6b);
+    h = Math.imul(h ^ retValue(r.action), 0xc2b2ae35);
+  }
+  return h;
 }
 
 /** The RET a block folded to (it matters only then), else its default. */
@@ -282,10 +300,10 @@ function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly 
     const blk = blocks[b]!;
     // The checks within each rule, in the order the profile's arguments favour (source order without one).
     const samples = profile?.args?.get(blk.abi)?.get(blk.nr);
-    const conditions = blk.rules.map((r) => orderCondition(r.condition, samples));
+    const conditions = samples ? blk.rules.map((r) => orderCondition(r.condition, samples)) : undefined;
     // Syscalls (of this ABI or another) whose rules compile to the same code share one block.
     const shape = shapeOf(blk);
-    const same = sharedBlocks.find(shape, conditions);
+    const same = sharedBlocks.find(shape, blk, conditions);
     if (same) {
       blockEntries.set(blk.id, same);
       ranges.push({ abi: blk.abi, first: blk.nr, last: blk.nr, origin: same.origin ?? { kind: 'default' }, ret: blockRet(blk, same) });
@@ -296,10 +314,10 @@ function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly 
       const rule = blk.rules[r]!;
       const origin = origins.rule(rule.rule);
       const hit: Target = { label: e.ret(retValue(rule.action)), origin };
-      next = emitCondition(e, conditions[r]!, hit, next, { origin, note: rule.syscall });
+      next = emitCondition(e, conditionAt(blk, conditions, r), hit, next, { origin, note: rule.syscall });
     }
     blockEntries.set(blk.id, next);
-    sharedBlocks.add(shape, conditions, next);
+    sharedBlocks.add(shape, blk, conditions, next);
     // Reached without a jump that says who decided only when the block folded to a RET.
     ranges.push({ abi: blk.abi, first: blk.nr, last: blk.nr, origin: next.origin ?? { kind: 'default' }, ret: blockRet(blk, next) });
   }
