@@ -161,6 +161,7 @@ function compileUnchecked(policy: PolicyModel, options: CompileOptions, probe: F
     if (probe?.abi && gi === groups.length - 1) probe.done = { emitter: e.copy(), group: g, entry: entries[gi]!, badarch };
   }
   const { instructions, sources } = finishProgram(e, groups, entries, badarch);
+  origins.place();
   ranges.sort((a, b) => ABIS.findIndex((x) => x.name === a.abi) - ABIS.findIndex((x) => x.name === b.abi) || a.first - b.first);
   const program: CompiledProgram = { instructions, sourceMap: { instructions: sources, ranges }, abis };
   if (instructions.length > BPF_MAXINSNS) return { ok: false, reason: 'too-large', length: instructions.length, exact: true, program };
@@ -178,21 +179,39 @@ function finishProgram(e: Emitter, groups: readonly Group[], entries: readonly L
   return removeUnreachable(finished.instructions, finished.sources);
 }
 
-/** Makes (and caches) the origin of each rule, with its line and column. */
+/** A rule's origin while compiling: its line and column are filled in by `OriginFactory.place()`. */
+interface RuleOrigin { readonly kind: 'rule'; readonly rule: number; readonly file: string; line: number; column: number }
+
+/**
+ * Makes (and caches) the origin of each rule. Its line and column are
+ * looked up only for a program that is returned (`place()`): a compile
+ * stopped at the limit throws its origins away, and the lookup per rule
+ * showed in its profile.
+ */
 class OriginFactory {
   /** By rule index: an array filled up front (not a map, nor one that goes sparse: this runs once per rule emitted). */
-  private readonly cache: (Origin | undefined)[];
+  private readonly cache: (RuleOrigin | undefined)[];
+  private readonly made: PolicyRule[] = [];
   constructor(private readonly model: PolicyModel) {
-    this.cache = new Array<Origin | undefined>(model.rules.length).fill(undefined);
+    this.cache = new Array<RuleOrigin | undefined>(model.rules.length).fill(undefined);
   }
   rule(rule: PolicyRule): Origin {
     let o = this.cache[rule.index];
     if (!o) {
-      const pos = this.model.files.get(rule.file)?.lines.positionAt(rule.statement.start) ?? { line: 0, character: 0 };
-      o = { kind: 'rule', rule: rule.index, file: rule.file, line: pos.line + 1, column: pos.character + 1 };
+      o = { kind: 'rule', rule: rule.index, file: rule.file, line: 0, column: 0 };
       this.cache[rule.index] = o;
+      this.made.push(rule);
     }
     return o;
+  }
+  /** Fills in the line and column (from 1) of every origin made. */
+  place(): void {
+    for (const rule of this.made) {
+      const pos = this.model.files.get(rule.file)?.lines.positionAt(rule.statement.start) ?? { line: 0, character: 0 };
+      const o = this.cache[rule.index]!;
+      o.line = pos.line + 1;
+      o.column = pos.character + 1;
+    }
   }
 }
 
