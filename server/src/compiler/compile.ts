@@ -21,7 +21,7 @@ import type { AbiRule, AbiTable, ConcreteAction, PolicyModel, PolicyRule } from 
 import { conditionToString, type Cond } from '../policy/semantics/condition';
 import { emitCondition } from './conditions';
 import { buildTree, mergeSegments, type Hot, type LeafTarget, type Segment, type Tree } from './dispatch';
-import { Emitter, ProgramTooLarge, type Label, type Target } from './emitter';
+import { Emitter, ProgramTooLarge, type EmitterMark, type Label, type Target } from './emitter';
 import { removeUnreachable } from './optimize';
 import { orderCondition, weightsFor, type SyscallProfile } from './profile';
 import type { InstructionSource, Origin, RangeSource, SourceMap } from './sourcemap';
@@ -80,8 +80,8 @@ export interface ProgramSize {
  * program over the limit. The group emitted first (the last audit arch in
  * `arch` order) is emitted into an empty program just as when its ABI is
  * compiled alone, so when that group is one ABI, that ABI's size alone is
- * read from this compile (a copy of the emitter right after the group, or
- * the same stop at the limit) instead of compiling it again; the other ABIs
+ * read from this compile (going on from a mark of the emitter right after
+ * the group, or the same stop at the limit) instead of compiling it again; the other ABIs
  * are compiled alone, on demand.
  */
 export function compileWithSizes(model: PolicyModel, options: CompileOptions = {}): { result: CompileResult; sizeAlone(abi: Abi): ProgramSize } {
@@ -90,12 +90,12 @@ export function compileWithSizes(model: PolicyModel, options: CompileOptions = {
   const probe: FirstGroupProbe = { abi: undefined, done: undefined };
   const result = compileProbing(model, options, plain ? probe : undefined);
   const sizeAlone = (abi: Abi): ProgramSize => {
-    // No copy: emission stopped within that group, where the ABI alone stops too.
+    // No mark: emission stopped within that group, where the ABI alone stops too.
     if (abi === probe.abi && !probe.done && !result.ok) return { length: result.length, exact: false };
     if (abi === probe.abi && probe.done) {
-      const { emitter, group, entry, badarch } = probe.done;
+      const { emitter, mark, group, entry, badarch } = probe.done;
       try {
-        return { length: finishProgram(emitter, [group], [entry], badarch).instructions.length, exact: true };
+        return { length: finishProgram(emitter.resumed(mark), [group], [entry], badarch).instructions.length, exact: true };
       } catch (e) {
         if (e instanceof ProgramTooLarge) return { length: e.length, exact: false };
         throw e;
@@ -112,11 +112,11 @@ interface Group { readonly arch: number; readonly abis: Abi[] }
 /**
  * Filled in by a compile of several audit arches whose first emitted group
  * is a single ABI that would be compiled alone the same way (same badarch):
- * `abi`, and once that group is emitted, a copy of the emitter then.
+ * `abi`, and once that group is emitted, a mark of the emitter then.
  */
 interface FirstGroupProbe {
   abi: Abi | undefined;
-  done: { readonly emitter: Emitter; readonly group: Group; readonly entry: Label; readonly badarch: number } | undefined;
+  done: { readonly emitter: Emitter; readonly mark: EmitterMark; readonly group: Group; readonly entry: Label; readonly badarch: number } | undefined;
 }
 
 function compileProbing(model: PolicyModel, options: CompileOptions, probe: FirstGroupProbe | undefined): CompileResult {
@@ -158,7 +158,7 @@ function compileUnchecked(policy: PolicyModel, options: CompileOptions, probe: F
   for (let gi = groups.length - 1; gi >= 0; gi--) {
     const g = groups[gi]!;
     entries[gi] = emitGroup(e, model, g.arch, g.abis, badarch, origins, ranges, options.sizeWeight ?? 16, sharedBlocks, options.profile);
-    if (probe?.abi && gi === groups.length - 1) probe.done = { emitter: e.copy(), group: g, entry: entries[gi]!, badarch };
+    if (probe?.abi && gi === groups.length - 1) probe.done = { emitter: e, mark: e.mark(), group: g, entry: entries[gi]!, badarch };
   }
   const { instructions, sources } = finishProgram(e, groups, entries, badarch);
   origins.place();

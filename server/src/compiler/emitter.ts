@@ -31,6 +31,12 @@ export function sameTarget(a: Target, b: Target): boolean {
 /** The furthest a conditional jump reaches (jt/jf are 8 bits). */
 const MAX_JUMP = 255;
 
+/** A point of an emission (`Emitter.mark`). */
+export interface EmitterMark {
+  readonly count: number;
+  readonly rets: ReadonlyMap<number, Label>;
+}
+
 /** Thrown when a program grows past the emitter's limit; compilePolicy reports it. */
 export class ProgramTooLarge extends Error {
   constructor(readonly length: number) {
@@ -152,18 +158,28 @@ export class Emitter {
     return this.here;
   }
 
-  /** An independent copy, to go on from here in two ways. */
-  copy(): Emitter {
+  /**
+   * This point of the emission, to go on from it later in another way
+   * (`resumed`). Emitting only ever appends, so what was emitted before a
+   * mark never changes; only the shared RETs known then are kept.
+   */
+  mark(): EmitterMark {
+    return { count: this.here, rets: new Map(this.rets) };
+  }
+
+  /** A new emitter holding what this one held at `mark` (a mark of this emitter). */
+  resumed(mark: EmitterMark): Emitter {
     const c = new Emitter(this.limit);
-    c.codes = this.codes.slice();
-    c.jts = this.jts.slice();
-    c.jfs = this.jfs.slice();
-    c.ks = this.ks.slice();
-    c.loadOffsets = this.loadOffsets.slice();
-    c.sources = this.sources.slice();
-    c.edgeTrue = this.edgeTrue.slice();
-    c.edgeFalse = this.edgeFalse.slice();
-    c.rets = new Map(this.rets);
+    const n = mark.count;
+    c.codes = this.codes.slice(0, n);
+    c.jts = this.jts.slice(0, n);
+    c.jfs = this.jfs.slice(0, n);
+    c.ks = this.ks.slice(0, n);
+    c.loadOffsets = this.loadOffsets.slice(0, n);
+    c.sources = this.sources.slice(0, n);
+    c.edgeTrue = this.edgeTrue.slice(0, n);
+    c.edgeFalse = this.edgeFalse.slice(0, n);
+    c.rets = new Map(mark.rets);
     return c;
   }
 
