@@ -218,10 +218,11 @@ class OriginFactory {
 /**
  * Condition blocks already emitted, for sharing: two blocks compile to the
  * same code when their defaults' RETs, their rules (index and RET) and their
- * conditions' texts agree. Blocks are found by a hash of everything but the
- * texts, and a condition's text is made only when another block has the same
- * rules and the condition is not the very same object (rarely: mostly it is
- * the same syscall on two ABIs, or syscalls of one rule, sharing one `Cond`).
+ * conditions' texts agree. Blocks are found by a hash of a few of these
+ * (`shapeOf`) and compared in full, and a condition's text is made only
+ * when another block has the same rules and the condition is not the very
+ * same object (rarely: mostly it is the same syscall on two ABIs, or
+ * syscalls of one rule, sharing one `Cond`).
  */
 class SharedBlocks {
   private readonly byShape = new Map<number, { readonly blk: Block; readonly conditions: Conditions; readonly entry: Target }[]>();
@@ -268,13 +269,18 @@ function conditionAt(blk: Block, conditions: Conditions, i: number): Cond {
   return conditions ? conditions[i]! : blk.rules[i]!.condition;
 }
 
-/** A hash of a block's default RET and its rules' indices and RETs (what `SharedBlocks.same` compares before the texts). */
+/**
+ * A hash of a block's default RET, its number of rules and its first and
+ * last rules (`SharedBlocks.same` then compares everything): not of every
+ * rule, since a block of a thousand rules may be only partly emitted before
+ * the limit stops the compile.
+ */
 function shapeOf(blk: Block): number {
+  const first = blk.rules[0]!, last = blk.rules[blk.rules.length - 1]!;
   let h = Math.imul(retValue(blk.table.defaultAction) ^ blk.rules.length, 0x9e3779b1);
-  for (const r of blk.rules) {
-    h = Math.imul(h ^ r.rule.index, 0x85ebca6b);
-    h = Math.imul(h ^ retValue(r.action), 0xc2b2ae35);
-  }
+  h = Math.imul(h ^ first.rule.index, 0x85ebca6b);
+  h = Math.imul(h ^ retValue(first.action), 0xc2b2ae35);
+  h = Math.imul(h ^ last.rule.index, 0x85ebca6b);
   return h;
 }
 
