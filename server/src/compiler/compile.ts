@@ -18,10 +18,10 @@ import { abiRegions, retValue, X32_SYSCALL_BIT, type AbiRegion } from '../kernel
 import { BPF_JEQ, BPF_JGE, BPF_JSET, BPF_MAXINSNS, SECCOMP_DATA_ARCH, SECCOMP_DATA_NR, type Instruction } from '../bpf/instructions';
 import { syscallByNumber } from '../kernel/syscalls';
 import type { AbiRule, AbiTable, ConcreteAction, PolicyModel, PolicyRule } from '../policy/semantics/model';
-import { conditionToString } from '../policy/semantics/condition';
+import { conditionToString, type Cond } from '../policy/semantics/condition';
 import { emitCondition } from './conditions';
 import { buildTree, mergeSegments, type Hot, type LeafTarget, type Segment, type Tree } from './dispatch';
-import { Emitter, ProgramTooLarge, type Label, type Target } from './emitter';
+import { Emitter, ProgramTooLarge, type EmitterMark, type Label, type Target } from './emitter';
 import { removeUnreachable } from './optimize';
 import { orderCondition, weightsFor, type SyscallProfile } from './profile';
 import type { InstructionSource, Origin, RangeSource, SourceMap } from './sourcemap';
@@ -65,8 +65,63 @@ const EMIT_LIMIT = Math.ceil(BPF_MAXINSNS * 1.25);
 const DISPATCH: InstructionSource = { origin: { kind: 'dispatch' } };
 
 export function compilePolicy(model: PolicyModel, options: CompileOptions = {}): CompileResult {
+  return compileProbing(model, options, undefined);
+}
+
+/** A program's size: exact, or emission stopped once past `length` (the emitter's limit). */
+export interface ProgramSize {
+  readonly length: number;
+  readonly exact: boolean;
+}
+
+/**
+ * `compilePolicy`, plus what compiling each ABI alone
+ * (`compilePolicy(model, { abis: [abi] })`) gives, for the message of a
+ * program over the limit. The group emitted first (the last audit arch in
+ * `arch` order) is emitted into an empty program just as when its ABI is
+ * compiled alone, so when that group is one ABI, that ABI's size alone is
+ * read from this compile (going on from a mark of the emitter right after
+ * the group, or the same stop at the limit) instead of compiling it again; the other ABIs
+ * are compiled alone, on demand.
+ */
+export function compileWithSizes(model: PolicyModel, options: CompileOptions = {}): { result: CompileResult; sizeAlone(abi: Abi): ProgramSize } {
+  // Only a compile with the options an ABI alone gets builds its first group as that ABI alone would.
+  const plain = !options.notifyUnlessAllowed && options.profile === undefined && options.sizeWeight === undefined;
+  const probe: FirstGroupProbe = { abi: undefined, done: undefined };
+  const result = compileProbing(model, options, plain ? probe : undefined);
+  const sizeAlone = (abi: Abi): ProgramSize => {
+    // No mark: emission stopped within that group, where the ABI alone stops too.
+    if (abi === probe.abi && !probe.done && !result.ok) return { length: result.length, exact: false };
+    if (abi === probe.abi && probe.done) {
+      const { emitter, mark, group, entry, badarch } = probe.done;
+      try {
+        return { length: finishProgram(emitter.resumed(mark), [group], [entry], badarch).instructions.length, exact: true };
+      } catch (e) {
+        if (e instanceof ProgramTooLarge) return { length: e.length, exact: false };
+        throw e;
+      }
+    }
+    const alone = compilePolicy(model, { abis: [abi] });
+    return alone.ok ? { length: alone.program.instructions.length, exact: true } : { length: alone.length, exact: alone.exact };
+  };
+  return { result, sizeAlone };
+}
+
+interface Group { readonly arch: number; readonly abis: Abi[] }
+
+/**
+ * Filled in by a compile of several audit arches whose first emitted group
+ * is a single ABI that would be compiled alone the same way (same badarch):
+ * `abi`, and once that group is emitted, a mark of the emitter then.
+ */
+interface FirstGroupProbe {
+  abi: Abi | undefined;
+  done: { readonly emitter: Emitter; readonly mark: EmitterMark; readonly group: Group; readonly entry: Label; readonly badarch: number } | undefined;
+}
+
+function compileProbing(model: PolicyModel, options: CompileOptions, probe: FirstGroupProbe | undefined): CompileResult {
   try {
-    return compileUnchecked(model, options);
+    return compileUnchecked(model, options, probe);
   } catch (e) {
     if (e instanceof ProgramTooLarge) {
       const empty: CompiledProgram = { instructions: [], sourceMap: { instructions: [], ranges: [] }, abis: options.abis ?? model.abis };
@@ -76,7 +131,7 @@ export function compilePolicy(model: PolicyModel, options: CompileOptions = {}):
   }
 }
 
-function compileUnchecked(policy: PolicyModel, options: CompileOptions): CompileResult {
+function compileUnchecked(policy: PolicyModel, options: CompileOptions, probe: FirstGroupProbe | undefined): CompileResult {
   const model = options.notifyUnlessAllowed ? notifyUnlessAllowed(policy) : policy;
   const abis = (options.abis ?? model.abis).filter((a) => model.tables.has(a));
   const e = new Emitter(EMIT_LIMIT);
@@ -85,7 +140,7 @@ function compileUnchecked(policy: PolicyModel, options: CompileOptions): Compile
   const origins = new OriginFactory(model);
 
   // Group ABIs by audit arch, in `arch` order.
-  const groups: { arch: number; abis: Abi[] }[] = [];
+  const groups: Group[] = [];
   for (const abi of abis) {
     const arch = abiInfo(abi).auditArch;
     const g = groups.find((x) => x.arch === arch);
@@ -93,40 +148,140 @@ function compileUnchecked(policy: PolicyModel, options: CompileOptions): Compile
     else groups.push({ arch, abis: [abi] });
   }
 
+  const last = groups[groups.length - 1];
+  const lastAlone = last && groups.length > 1 && last.abis.length === 1 ? last.abis[0]! : undefined;
+  // Alone, that ABI's program says badarch with its own table's action.
+  if (probe && lastAlone && retValue(model.tables.get(lastAlone)!.badarchAction) === badarch) probe.abi = lastAlone;
+
   const entries: Label[] = new Array(groups.length);
-  const sharedBlocks = new Map<string, Target>();
+  const sharedBlocks = new SharedBlocks();
   for (let gi = groups.length - 1; gi >= 0; gi--) {
     const g = groups[gi]!;
     entries[gi] = emitGroup(e, model, g.arch, g.abis, badarch, origins, ranges, options.sizeWeight ?? 16, sharedBlocks, options.profile);
+    if (probe?.abi && gi === groups.length - 1) probe.done = { emitter: e, mark: e.mark(), group: g, entry: entries[gi]!, badarch };
   }
-  // Arch dispatch: jeq per arch, falling through to badarch.
-  let next: Target = { label: e.ret(badarch), origin: { kind: 'badarch' } };
-  for (let gi = groups.length - 1; gi >= 0; gi--) {
-    next = { label: e.jump(BPF_JEQ, groups[gi]!.arch, { label: entries[gi]! }, next, { origin: { kind: 'dispatch' }, note: `${groups[gi]!.abis.join(', ')} rules` }) };
-  }
-  e.load(SECCOMP_DATA_ARCH, next.label, DISPATCH);
-
-  const finished = e.finish();
-  const { instructions, sources } = removeUnreachable(finished.instructions, finished.sources);
+  const { instructions, sources } = finishProgram(e, groups, entries, badarch);
+  origins.place();
   ranges.sort((a, b) => ABIS.findIndex((x) => x.name === a.abi) - ABIS.findIndex((x) => x.name === b.abi) || a.first - b.first);
   const program: CompiledProgram = { instructions, sourceMap: { instructions: sources, ranges }, abis };
   if (instructions.length > BPF_MAXINSNS) return { ok: false, reason: 'too-large', length: instructions.length, exact: true, program };
   return { ok: true, program };
 }
 
-/** Makes (and caches) the origin of each rule, with its line and column. */
+/** The arch dispatch before the groups (a `jeq` per arch, falling through to badarch), then the program in execution order without dead code. */
+function finishProgram(e: Emitter, groups: readonly Group[], entries: readonly Label[], badarch: number): { instructions: Instruction[]; sources: InstructionSource[] } {
+  let next: Target = { label: e.ret(badarch), origin: { kind: 'badarch' } };
+  for (let gi = groups.length - 1; gi >= 0; gi--) {
+    next = { label: e.jump(BPF_JEQ, groups[gi]!.arch, { label: entries[gi]! }, next, { origin: { kind: 'dispatch' }, note: `${groups[gi]!.abis.join(', ')} rules` }) };
+  }
+  e.load(SECCOMP_DATA_ARCH, next.label, DISPATCH);
+  const finished = e.finish();
+  return removeUnreachable(finished.instructions, finished.sources);
+}
+
+/** A rule's origin while compiling: its line and column are filled in by `OriginFactory.place()`. */
+interface RuleOrigin { readonly kind: 'rule'; readonly rule: number; readonly file: string; line: number; column: number }
+
+/**
+ * Makes (and caches) the origin of each rule. Its line and column are
+ * looked up only for a program that is returned (`place()`): a compile
+ * stopped at the limit throws its origins away, and the lookup per rule
+ * showed in its profile.
+ */
 class OriginFactory {
-  private readonly cache = new Map<PolicyRule, Origin>();
-  constructor(private readonly model: PolicyModel) {}
+  /** By rule index: an array filled up front (not a map, nor one that goes sparse: this runs once per rule emitted). */
+  private readonly cache: (RuleOrigin | undefined)[];
+  private readonly made: PolicyRule[] = [];
+  constructor(private readonly model: PolicyModel) {
+    this.cache = new Array<RuleOrigin | undefined>(model.rules.length).fill(undefined);
+  }
   rule(rule: PolicyRule): Origin {
-    let o = this.cache.get(rule);
+    let o = this.cache[rule.index];
     if (!o) {
-      const pos = this.model.files.get(rule.file)?.lines.positionAt(rule.statement.start) ?? { line: 0, character: 0 };
-      o = { kind: 'rule', rule: rule.index, file: rule.file, line: pos.line + 1, column: pos.character + 1 };
-      this.cache.set(rule, o);
+      o = { kind: 'rule', rule: rule.index, file: rule.file, line: 0, column: 0 };
+      this.cache[rule.index] = o;
+      this.made.push(rule);
     }
     return o;
   }
+  /** Fills in the line and column (from 1) of every origin made. */
+  place(): void {
+    for (const rule of this.made) {
+      const pos = this.model.files.get(rule.file)?.lines.positionAt(rule.statement.start) ?? { line: 0, character: 0 };
+      const o = this.cache[rule.index]!;
+      o.line = pos.line + 1;
+      o.column = pos.character + 1;
+    }
+  }
+}
+
+/**
+ * Condition blocks already emitted, for sharing: two blocks compile to the
+ * same code when their defaults' RETs, their rules (index and RET) and their
+ * conditions' texts agree. Blocks are found by a hash of a few of these
+ * (`shapeOf`) and compared in full, and a condition's text is made only
+ * when another block has the same rules and the condition is not the very
+ * same object (rarely: mostly it is the same syscall on two ABIs, or
+ * syscalls of one rule, sharing one `Cond`).
+ */
+class SharedBlocks {
+  private readonly byShape = new Map<number, { readonly blk: Block; readonly conditions: Conditions; readonly entry: Target }[]>();
+  private readonly texts = new Map<Cond, string>();
+
+  /** `shape`: `shapeOf(blk)`. */
+  find(shape: number, blk: Block, conditions: Conditions): Target | undefined {
+    const candidates = this.byShape.get(shape);
+    if (!candidates) return undefined;
+    for (const c of candidates) if (this.same(c.blk, c.conditions, blk, conditions)) return c.entry;
+    return undefined;
+  }
+
+  add(shape: number, blk: Block, conditions: Conditions, entry: Target): void {
+    const list = this.byShape.get(shape);
+    if (list) list.push({ blk, conditions, entry });
+    else this.byShape.set(shape, [{ blk, conditions, entry }]);
+  }
+
+  private same(a: Block, aConditions: Conditions, b: Block, bConditions: Conditions): boolean {
+    if (a.rules.length !== b.rules.length || retValue(a.table.defaultAction) !== retValue(b.table.defaultAction)) return false;
+    for (let i = 0; i < a.rules.length; i++) {
+      const x = a.rules[i]!, y = b.rules[i]!;
+      if (x.rule.index !== y.rule.index || retValue(x.action) !== retValue(y.action)) return false;
+    }
+    for (let i = 0; i < a.rules.length; i++) {
+      const x = conditionAt(a, aConditions, i), y = conditionAt(b, bConditions, i);
+      if (x !== y && this.text(x) !== this.text(y)) return false;
+    }
+    return true;
+  }
+
+  private text(cond: Cond): string {
+    let t = this.texts.get(cond);
+    if (t === undefined) { t = conditionToString(cond); this.texts.set(cond, t); }
+    return t;
+  }
+}
+
+/** A block's conditions as the profile orders them; undefined: the rules' own (no profile for it). */
+type Conditions = readonly Cond[] | undefined;
+
+function conditionAt(blk: Block, conditions: Conditions, i: number): Cond {
+  return conditions ? conditions[i]! : blk.rules[i]!.condition;
+}
+
+/**
+ * A hash of a block's default RET, its number of rules and its first and
+ * last rules (`SharedBlocks.same` then compares everything): not of every
+ * rule, since a block of a thousand rules may be only partly emitted before
+ * the limit stops the compile.
+ */
+function shapeOf(blk: Block): number {
+  const first = blk.rules[0]!, last = blk.rules[blk.rules.length - 1]!;
+  let h = Math.imul(retValue(blk.table.defaultAction) ^ blk.rules.length, 0x9e3779b1);
+  h = Math.imul(h ^ first.rule.index, 0x85ebca6b);
+  h = Math.imul(h ^ retValue(first.action), 0xc2b2ae35);
+  h = Math.imul(h ^ last.rule.index, 0x85ebca6b);
+  return h;
 }
 
 /** The RET a block folded to (it matters only then), else its default. */
@@ -141,7 +296,7 @@ function blockRet(blk: Block, entry: Target): number {
 interface Block { readonly id: number; readonly abi: Abi; readonly nr: number; readonly rules: readonly AbiRule[]; readonly table: AbiTable }
 
 function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly Abi[], badarch: number,
-  origins: OriginFactory, ranges: RangeSource[], sizeWeight: number, sharedBlocks: Map<string, Target>, profile: SyscallProfile | undefined): Label {
+  origins: OriginFactory, ranges: RangeSource[], sizeWeight: number, sharedBlocks: SharedBlocks, profile: SyscallProfile | undefined): Label {
   const segments: Segment[] = [];
   const blocks: Block[] = [];
   const hot: Hot[] = [];
@@ -170,10 +325,10 @@ function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly 
     const blk = blocks[b]!;
     // The checks within each rule, in the order the profile's arguments favour (source order without one).
     const samples = profile?.args?.get(blk.abi)?.get(blk.nr);
-    const conditions = blk.rules.map((r) => orderCondition(r.condition, samples));
+    const conditions = samples ? blk.rules.map((r) => orderCondition(r.condition, samples)) : undefined;
     // Syscalls (of this ABI or another) whose rules compile to the same code share one block.
-    const key = `${retValue(blk.table.defaultAction)}|${blk.rules.map((r, i) => `${r.rule.index}:${retValue(r.action)}:${conditionToString(conditions[i]!)}`).join('|')}`;
-    const same = sharedBlocks.get(key);
+    const shape = shapeOf(blk);
+    const same = sharedBlocks.find(shape, blk, conditions);
     if (same) {
       blockEntries.set(blk.id, same);
       ranges.push({ abi: blk.abi, first: blk.nr, last: blk.nr, origin: same.origin ?? { kind: 'default' }, ret: blockRet(blk, same) });
@@ -184,10 +339,10 @@ function emitGroup(e: Emitter, model: PolicyModel, arch: number, abis: readonly 
       const rule = blk.rules[r]!;
       const origin = origins.rule(rule.rule);
       const hit: Target = { label: e.ret(retValue(rule.action)), origin };
-      next = emitCondition(e, conditions[r]!, hit, next, { origin, note: rule.syscall });
+      next = emitCondition(e, conditionAt(blk, conditions, r), hit, next, { origin, note: rule.syscall });
     }
     blockEntries.set(blk.id, next);
-    sharedBlocks.set(key, next);
+    sharedBlocks.add(shape, blk, conditions, next);
     // Reached without a jump that says who decided only when the block folded to a RET.
     ranges.push({ abi: blk.abi, first: blk.nr, last: blk.nr, origin: next.origin ?? { kind: 'default' }, ret: blockRet(blk, next) });
   }

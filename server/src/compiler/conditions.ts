@@ -12,6 +12,16 @@ import { sameTarget, type Emitter, type Label, type Target } from './emitter';
 import type { InstructionSource } from './sourcemap';
 
 const U32 = 0xffff_ffff;
+const U32N = 0xffff_ffffn;
+const U64N = 0xffff_ffff_ffff_ffffn;
+
+/**
+ * A 32-bit mask as a number. Most masks are all ones, and comparing a
+ * bigint costs less than converting it (this runs once per comparison).
+ */
+function word(mask: bigint): number {
+  return mask === U32N ? U32 : Number(mask);
+}
 
 /** Emits `cond` so that it continues at `t` when true and `f` when false; returns its entry. */
 export function emitCondition(e: Emitter, cond: Cond, t: Target, f: Target, src: InstructionSource): Target {
@@ -31,7 +41,7 @@ export function emitCondition(e: Emitter, cond: Cond, t: Target, f: Target, src:
       return next;
     }
     case 'cmp':
-      return cond.width === 32 ? emitWord(e, argLowOffset(cond.arg), Number(cond.mask), cond.op, Number(cond.value), t, f, src)
+      return cond.width === 32 ? emitWord(e, argLowOffset(cond.arg), word(cond.mask), cond.op, Number(cond.value), t, f, src)
         : emitWide(e, cond, t, f, src);
   }
 }
@@ -55,8 +65,8 @@ function emitWord(e: Emitter, offset: number, mask: number, op: CompareOp, value
   const jset = mask !== U32 && (op === '==' || op === '!=') && (value === 0 || (bit && value === mask));
   if (mask === U32 || jset) {
     // A still holds the whole word after the jump: a target that starts by loading it again can be entered past that load.
-    t = { ...t, label: e.skipReload(t.label, offset) };
-    f = { ...f, label: e.skipReload(f.label, offset) };
+    t = pastReload(e, t, offset);
+    f = pastReload(e, f, offset);
   }
   if (jset) {
     // A bit test needs no `and`: jset jumps when any masked bit is set.
@@ -76,12 +86,21 @@ function emitWord(e: Emitter, offset: number, mask: number, op: CompareOp, value
   return { label: e.load(offset, next, src) };
 }
 
+/** `target` entered past its own reload of word `offset`, if it starts with one (a new object only then). */
+function pastReload(e: Emitter, target: Target, offset: number): Target {
+  const label = e.skipReload(target.label, offset);
+  return label === target.label ? target : { ...target, label };
+}
+
 /** A 64-bit comparison: the high words decide unless equal, then the low words. */
 function emitWide(e: Emitter, c: Compare, t: Target, f: Target, src: InstructionSource): Target {
-  const hiMask = Number(c.mask >> 32n);
-  const loMask = Number(c.mask & 0xffff_ffffn);
-  const hi = Number(c.value >> 32n);
-  const lo = Number(c.value & 0xffff_ffffn);
+  const full = c.mask === U64N;
+  const hiMask = full ? U32 : Number(c.mask >> 32n);
+  const loMask = full ? U32 : Number(c.mask & 0xffff_ffffn);
+  // Most values fit one word: no bigint shifts for them.
+  const small = c.value <= U32N;
+  const hi = small ? 0 : Number(c.value >> 32n);
+  const lo = small ? Number(c.value) : Number(c.value & 0xffff_ffffn);
   // A value split over two registers (32-bit ABIs) has its high word in the low word of `hi`.
   const hiOff = c.hi !== undefined ? argLowOffset(c.hi) : argHighOffset(c.arg);
   const loOff = argLowOffset(c.arg);
