@@ -5,71 +5,19 @@
 // (virtualised), keep only the last 100,000 rows with a visible marker for
 // the rest, count all of them, filter, and still answer. No timing is
 // asserted; a frozen page fails by the test's time limit.
-import { test, before, after } from 'node:test';
-import { skipUnless } from '../helpers/machine';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
-
-const here = import.meta.dirname;
-const root = resolve(here, '..', '..');
-const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-
-interface Browser { close(): Promise<void>; newPage(): Promise<Page> }
-interface Page {
-  setContent(html: string): Promise<void>;
-  addStyleTag(o: { path: string }): Promise<unknown>;
-  addScriptTag(o: { path: string } | { content: string }): Promise<unknown>;
-  evaluate<T, A>(fn: (arg: A) => T | Promise<T>, arg: A): Promise<T>;
-  locator(selector: string): { count(): Promise<number>; first(): { innerText(): Promise<string>; getAttribute(name: string): Promise<string | null>; waitFor(o: object): Promise<void> }; selectOption(v: string): Promise<unknown> };
-  waitForFunction<A>(fn: (arg: A) => unknown, arg: A, o: { timeout: number }): Promise<unknown>;
-}
+import { openPanelPage, usePanelPage } from './webviewPage';
 
 // The functions passed to page.evaluate run in the page; the project's types are Node's, without the DOM.
 declare const window: any;
 declare const document: any;
 
-let browser: Browser | undefined;
-
-before(() => {
-  for (const f of ['dist/webview.js', 'dist/webview.css']) {
-    if (!existsSync(join(root, f))) {
-      const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
-      assert.ok(existsSync(join(root, f)), `${f} after node scripts/build.mjs:\n${b.stderr}`);
-    }
-  }
-});
-
-after(async () => {
-  await browser?.close().catch(() => {});
-});
+usePanelPage();
 
 test('the trace panel page stays bounded and usable with 1,000,000 events', { timeout: 240_000 }, async (t) => {
-  // Chromium and playwright-core come from test/e2e/setup.sh (a set-up step of scripts/test.mjs).
-  const check = spawnSync('bash', [join(here, 'setup.sh'), '--check'], { encoding: 'utf8' });
-  const missing = check.status === 0 ? undefined : `${check.stdout.trim() || 'test/e2e/setup.sh --check failed'} (run: bash test/e2e/setup.sh)`;
-  if (skipUnless(t, missing === undefined ? undefined : { kind: 'tool', reason: missing })) return;
-  const { chromium } = createRequire(join(here, 'package.json'))('playwright-core') as { chromium: { launch(o: object): Promise<Browser> } };
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking'],
-  });
-  const page = await browser.newPage();
-  await page.setContent('<!DOCTYPE html><html><head></head><body><div id="app"></div></body></html>');
-  // tsx (esbuild) may wrap the functions below in its `__name` helper, which the page lacks.
-  await page.addScriptTag({ content: 'window.__name = (f) => f;' });
-  await page.evaluate(() => {
-    const w = window as unknown as { posted: unknown[]; acquireVsCodeApi(): unknown };
-    w.posted = [];
-    let state: unknown;
-    w.acquireVsCodeApi = () => ({ postMessage: (m: unknown) => w.posted.push(m), getState: () => state, setState: (s: unknown) => { state = s; } });
-  }, undefined);
-  await page.addStyleTag({ path: join(root, 'dist', 'webview.css') });
-  await page.addScriptTag({ path: join(root, 'dist', 'webview.js') });
-  await page.waitForFunction(() => (window as unknown as { posted: { type: string }[] }).posted.some((m: { type: string }) => m.type === 'ready'), undefined, { timeout: 10_000 });
+  const page = await openPanelPage(t);
+  if (!page) return;
 
   // What the host sends: a reset, then batches of rows (one denied row in a thousand), then the end.
   await page.evaluate(async () => {
