@@ -48,6 +48,12 @@ export class TraceStore {
     return this.droppedCount;
   }
 
+  /** Syscall rows ever added (notes, such as `+++ exited +++`, are items but not syscalls). */
+  get syscalls(): number {
+    return this.rowsAdded;
+  }
+  private rowsAdded = 0;
+
   /** Items ever added: the absolute index one past the newest. */
   get total(): number {
     return this.droppedCount + this.size;
@@ -66,6 +72,7 @@ export class TraceStore {
 
   /** Adds one batch; rows and notes are merged by `seq`. */
   add(rows: readonly TraceRow[], notes: readonly TraceNote[] = []): void {
+    this.rowsAdded += rows.length;
     if (notes.length === 0) {
       // The common batch (rows only, already in seq order): one pass, no copy of the batch (issue 9: ingest cost per row).
       for (const row of rows) {

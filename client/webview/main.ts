@@ -319,7 +319,7 @@ function renderHeader(): void {
   if (header) parts.push(`${header.policyLabel} · ${header.ask ? 'ask' : header.mode}`);
   if (running) parts.push('running…');
   else if (finished) parts.push(finished.status === undefined ? 'did not start' : `exit status ${finished.status}`);
-  parts.push(`${store.total.toLocaleString('en-US')} syscalls`);
+  parts.push(`${store.syscalls.toLocaleString('en-US')} syscall${store.syscalls === 1 ? '' : 's'}`);
   status.textContent = parts.join(' · ');
   document.body.classList.toggle('running', running);
   stopButton.disabled = !running;

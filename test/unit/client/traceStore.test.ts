@@ -34,6 +34,8 @@ test('notes are merged with rows by seq', () => {
   assert.deepEqual(store.toArray().map((i) => i.seq), [0, 1, 2, 3]);
   assert.equal(isRow(store.at(1)), false);
   assert.equal(store.findRow(1), undefined, 'a note is not a row');
+  assert.equal(store.total, 4, 'items: rows and notes');
+  assert.equal(store.syscalls, 2, 'the syscall count (the panel header) leaves the notes out');
 });
 
 test('the live summary counts every row, dropped or not, denied syscalls first', () => {
