@@ -5,7 +5,7 @@ import { getSyscall } from '../../../server/src/kernel/syscalls';
 import { validateProgram } from '../../../server/src/bpf/validator';
 import { runProgram } from '../../../server/src/bpf/interpreter';
 import { explain } from '../../../server/src/compiler/attribute';
-import { compilePolicy } from '../../../server/src/compiler/compile';
+import { compilePolicy, compileWithSizes } from '../../../server/src/compiler/compile';
 import { toDisassembly } from '../../../server/src/compiler/output';
 import { programStats } from '../../../server/src/compiler/stats';
 import { compileText, modelOf } from '../../helpers/compile';
@@ -110,4 +110,38 @@ test('the Docker-sized policy is small and fast to run', () => {
   // Reference points in the issue: minijail 66 instructions, kafel 10.4 mean path.
   assert.ok(program.instructions.length < 66, `${program.instructions.length} instructions`);
   assert.ok(stats.allowed.mean < 9, `mean path ${stats.allowed.mean}`);
+});
+
+test('the size message\'s per-ABI sizes, read from the one compile where they can be, equal compiling each ABI alone', () => {
+  // The first-emitted group (the last arch) is read from the compile itself: fully emitted (exact), or
+  // stopped at the limit inside it; other ABIs and other badarch choices are compiled alone.
+  const cases: string[] = [];
+  for (const arch of ['x86_64, aarch64', 'aarch64, x86_64', 'x86_64, i386, aarch64', 'x86_64, x32']) {
+    for (const badarch of ['', 'badarch errno(EPERM)\n']) {
+      for (const n of [700, 1100, 2300]) {
+        const rules = Array.from({ length: n }, (_, i) => `errno(EPERM) ioctl if request == ${i}${i % 3 === 0 ? ` || request == ${i + 100000}` : ''}`).join('\n');
+        cases.push(`arch ${arch}\ndefault allow\n${badarch}allow execve\n${rules}\n`);
+        // `open` has no aarch64 number: the aarch64 group stays small while the others pass the limit.
+        cases.push(`arch ${arch}\ndefault allow\n${badarch}allow execve\n${Array.from({ length: n }, (_, i) => `errno(EPERM) open if flags == ${i} || flags == ${i + 100000}`).join('\n')}\nallow ioctl if request == 1\n`);
+      }
+    }
+  }
+  let overLimit = 0;
+  let readFromCompile = 0;
+  for (const text of cases) {
+    const { model } = modelOf(text);
+    const { result, sizeAlone } = compileWithSizes(model);
+    const whole = compilePolicy(model);
+    assert.deepEqual(result.ok ? result.program.instructions : result.length, whole.ok ? whole.program.instructions : whole.length, 'the same program as compilePolicy');
+    if (result.ok) continue;
+    overLimit++;
+    for (const abi of model.abis) {
+      const alone = compilePolicy(model, { abis: [abi] });
+      const expected = alone.ok ? { length: alone.program.instructions.length, exact: true } : { length: alone.length, exact: alone.exact };
+      assert.deepEqual(sizeAlone(abi), expected, `${abi} alone in:\n${text.slice(0, 80)}`);
+    }
+    readFromCompile++;
+  }
+  assert.ok(overLimit >= 8, `cases over the limit: ${overLimit}`);
+  assert.ok(readFromCompile > 0);
 });
