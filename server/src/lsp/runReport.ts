@@ -18,9 +18,6 @@ import type { CompiledProgram } from '../compiler/compile';
 import { originLabel, originStatement, type Origin } from '../compiler/sourcemap';
 import type { PolicyModel } from '../policy/semantics/model';
 import type { Statement } from '../policy/syntax/ast';
-
-/** A statement and the file it is in (a rule, or the default or badarch statement). */
-type Placed = { readonly file: string; readonly statement: Statement };
 import type { AskAnswer, AskQuestion } from '../trace/ask';
 import { eventAbi, type Decision } from '../trace/attribute';
 import type { SyscallEvent, TraceEvent } from '../trace/events';
@@ -28,6 +25,9 @@ import { SyscallFormatter } from '../trace/format';
 import { hostAbiOf, TraceSession } from '../trace/session';
 import type { DecisionKind, RowColumns, RowShape, RuleCoverage, RunMode, SummaryRow, TraceNote } from './ext';
 import { RowColumnsBuilder } from './rowColumns';
+
+/** A statement and the file it is in (a rule, or the default or badarch statement). */
+type Placed = { readonly file: string; readonly statement: Statement };
 
 /** Distinct values kept per rule, syscall and argument; beyond this the argument is "anything". */
 export const MAX_SEEN_VALUES = 8;
@@ -153,12 +153,8 @@ export class RunReport {
       shape = decided.shape;
       if (applied !== 'unfiltered') {
         const { action, kind, location } = shape;
-        const key = decided.key;
-        if (key) this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+        this.countDecision(counters, decided.key, action, kind, location);
         if (d.origin.kind === 'rule' && abi) this.seeArgs(d.origin.rule, name, abi, e.args);
-        counters.decisions[action] = (counters.decisions[action] ?? 0) + 1;
-        if (kind !== 'allow' && kind !== 'log') counters.denied = true;
-        counters.location ??= location;
         if ((name === 'execve' || name === 'execveat') && kind !== 'allow' && kind !== 'log' && applied === 'enforced') {
           this.deniedExec ??= { name, origin: d.origin, action };
         }
@@ -188,12 +184,8 @@ export class RunReport {
     const errno = a.kind === 'deny' ? (errnoName(abi, a.errno) ?? String(a.errno)) : undefined;
     const [action, kind]: [string, DecisionKind] = a.kind === 'deny' ? [`errno(${errno})`, 'errno'] : a.kind === 'kill' ? ['kill_process', 'kill'] : ['allow', 'allow'];
     if (a.kind === 'deny') counters.errors++;
-    counters.decisions[action] = (counters.decisions[action] ?? 0) + 1;
-    if (kind !== 'allow') counters.denied = true;
     const location = this.locationOf(q.decision.origin);
-    counters.location ??= location;
-    const key = originKey(q.decision.origin);
-    if (key) this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    this.countDecision(counters, originKey(q.decision.origin), action, kind, location);
     // Killed on the user's answer: the row to show, but not a denial by the policy in the sentence.
     if (a.kind === 'kill' && this.fatalSeq === undefined) this.fatalSeq = seq;
     const result = a.kind === 'deny' ? `-1 ${errno}` : '?';
@@ -201,6 +193,14 @@ export class RunReport {
     const text = `${q.call} = ${result} (${fresh ? 'answered' : 'remembered'}: ${answer}; the policy says ${q.action})`;
     const shape = this.rows.shapeOf(q.syscall, q.abi, action, kind, this.where(q.decision.origin), 'enforced', location);
     this.rows.add(seq, q.pid, time, shape, text, a.kind === 'deny', q.args);
+  }
+
+  /** Counts one decided call: its syscall's decisions and first rule, and its rule's coverage (`key`). */
+  private countDecision(counters: SyscallCounters, key: string | undefined, action: string, kind: DecisionKind, location: Location | undefined): void {
+    if (key) this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    counters.decisions[action] = (counters.decisions[action] ?? 0) + 1;
+    if (kind !== 'allow' && kind !== 'log') counters.denied = true;
+    counters.location ??= location;
   }
 
   /** What rows of `name` decided by `d` show (cached per decision; for the same syscall, as it always is). */

@@ -61,6 +61,9 @@ export interface RunHost {
   finished(report: RunReport): void;
 }
 
+/** What a run needs of the program it started: a trace (`TraceRun`) or an ask run (`AskRun`). */
+type RunningProgram = { stop(): boolean; pause(): void; resume(): void; readonly finished: Promise<TraceOutcome> };
+
 interface ActiveRun {
   readonly trace: { stop(): boolean };
   /** An ask run's open questions. */
@@ -194,7 +197,7 @@ export class RunManager {
       else stderr += text;
       soon();
     };
-    let trace: { stop(): boolean; pause(): void; resume(): void; readonly finished: Promise<TraceOutcome> };
+    let trace: RunningProgram;
     let answerer: PanelAnswerer | undefined;
     if (ask) {
       const made = this.startAsk(runId, uri, checked, ready, params, report, started, { soon, flush }, onOutput);
@@ -273,7 +276,7 @@ export class RunManager {
     runId: string, uri: string, checked: { model: PolicyModel; loaded: LoadedPolicy & { ok: true } },
     ready: { helper: string; cwd: string; env: NodeJS.ProcessEnv; argv: string[] }, params: RunParams, report: RunReport, started: number,
     batches: { soon(): void; flush(): void }, onOutput: (stream: 'stdout' | 'stderr', text: string) => void,
-  ): { ok: true; trace: { stop(): boolean; pause(): void; resume(): void; readonly finished: Promise<TraceOutcome> }; answerer: PanelAnswerer } | NotRunnable {
+  ): { ok: true; trace: RunningProgram; answerer: PanelAnswerer } | NotRunnable {
     const connection = this.host.connection;
     const path = this.host.pathOf(uri);
     const answerer = new PanelAnswerer(runId, {
