@@ -534,7 +534,7 @@ export function recycleTokenTable(table: TokenTable): void {
 }
 
 /** Token `i` of a table as a `Token` object (for callers that want objects rather than speed). */
-export function tokenAt(table: TokenTable, text: string, i: number): Token {
+function tokenAt(table: TokenTable, text: string, i: number): Token {
   const kind = table.kinds[i]! as Tk;
   const start = table.starts[i]!;
   const end = table.ends[i]!;
@@ -560,31 +560,6 @@ export function tokenAt(table: TokenTable, text: string, i: number): Token {
       const k = TOKEN_KIND_NAMES[kind]!;
       return { kind: k, start, end, text: k };
     }
-  }
-}
-
-/**
- * A lexer as a stream: `next()` returns one token at a time (then `eof`
- * forever). The text is lexed at construction, so `comments` and
- * `diagnostics` are complete from the start.
- */
-export class Lexer {
-  readonly comments: Comment[];
-  readonly diagnostics: ParseDiagnostic[];
-  private readonly table: TokenTable;
-  private i = 0;
-
-  constructor(private readonly text: string) {
-    this.table = scanTokens(text);
-    this.comments = this.table.comments;
-    this.diagnostics = this.table.diagnostics;
-  }
-
-  /** The next token; `eof` at the end (and on every later call). */
-  next(): Token {
-    const t = tokenAt(this.table, this.text, this.i);
-    if (this.i < this.table.count - 1) this.i++;
-    return t;
   }
 }
 

@@ -26,12 +26,12 @@
  */
 import type * as A from './ast';
 import {
-  Lexer, tokenize, scanTokens, recycleTokenTable, SYNTAX_CODES, Tk, TOKEN_KIND_NAMES, TOKEN_MALFORMED, TOKEN_BIG_VALUE,
+  tokenize, scanTokens, recycleTokenTable, SYNTAX_CODES, Tk, TOKEN_KIND_NAMES, TOKEN_MALFORMED, TOKEN_BIG_VALUE,
   type ParseDiagnostic, type SyntaxCode, type Token, type TokenKind, type TokenTable,
 } from './lexer';
 import { editDistance } from '../spelling';
 
-export { Lexer, tokenize, SYNTAX_CODES };
+export { tokenize, SYNTAX_CODES };
 export type { ParseDiagnostic, SyntaxCode, Token, TokenKind };
 
 export interface ParseResult {
