@@ -141,9 +141,17 @@ function mixHash(h: number): number {
 
 // ---------------------------------------------------------------- parser
 
-/** The levels of binary operators, loosest first. */
-const enum Level { Or, And, BitOr, BitAnd, Shift }
-type BinaryLevel = Level;
+/**
+ * The levels of the expression grammar, loosest first: binary levels
+ * (`||`, `&&`, `|`, `&`, shifts), comparisons, and the two prefix levels
+ * (`!` above comparisons, `~`/`-` above primaries). `level + 1` is the
+ * level of a level's operands.
+ */
+const enum Level { Or, And, Not, Compare, BitOr, BitAnd, Shift, Unary }
+/** The levels whose operators are binary and parsed by `continueLevel`. */
+type BinaryLevel = Level.Or | Level.And | Level.BitOr | Level.BitAnd | Level.Shift;
+/** `operatorLevel` of a token that is no operator. */
+const NO_OPERATOR = -1;
 
 /**
  * A token is referred to by its number in the token table (`TokenIndex`);
@@ -873,7 +881,7 @@ class Parser {
     }
     this.exprDepth++;
     try {
-      return this.parseOr();
+      return this.parseAt(Level.Or);
     } finally {
       this.exprDepth--;
     }
@@ -971,13 +979,86 @@ class Parser {
 
   /** The operand of a binary level: the next level down. */
   private operandOf(level: BinaryLevel): A.Expression | undefined {
-    switch (level) {
-      case Level.Or: return this.binaryLevel(Level.And);
-      case Level.And: return this.parseNot();
-      case Level.BitOr: return this.binaryLevel(Level.BitAnd);
-      case Level.BitAnd: return this.binaryLevel(Level.Shift);
-      case Level.Shift: return this.parseUnary();
+    return this.parseAt(level + 1);
+  }
+
+  /**
+   * An expression of `level` (and the levels below it). Most operands start
+   * with a name, a number or `(`, which no prefix operator can precede: the
+   * primary is read at once and the levels from the primary up to `level`
+   * continue from it (`climb`), which builds the same tree, with the same
+   * diagnostics, as descending through every level to the primary and back.
+   * Anything else (a prefix operator, a missing operand) descends level by
+   * level.
+   */
+  private parseAt(level: Level): A.Expression | undefined {
+    const tok = this.peek();
+    const k = this.kind(tok);
+    if (k === Tk.Integer) {
+      this.advance();
+      return this.climb(this.integer(tok), level);
     }
+    // `not` at or above the `!` level may be a misspelt `!` (`takesNot`): that descends.
+    if (k === Tk.Identifier && (level > Level.Not || !this.isWord(tok, 'not'))) {
+      this.advance();
+      return this.climb(this.identifier(tok), level);
+    }
+    if (k === Tk.LParen) return this.climb(this.parsePrimary()!, level);
+    switch (level) {
+      case Level.Not: return this.prefixLevel(true);
+      case Level.Compare: {
+        const left = this.parseAt(Level.BitOr);
+        return left && this.compareRest(left);
+      }
+      case Level.Unary: return this.prefixLevel(false);
+      default: return this.binaryLevel(level);
+    }
+  }
+
+  /**
+   * Continues the operand `e` (a primary) through the levels above it up
+   * to `floor`, as the descent's levels would on their way back: each
+   * level that the next token is an operator of continues in turn (shifts,
+   * `&`, `|`, comparisons, `&&`, `||`). A level whose operator the token is
+   * not ends at once without side effects, so those are skipped; after a
+   * level has continued, only looser levels remain.
+   */
+  private climb(e: A.Expression, floor: Level): A.Expression {
+    let next: Level = Level.Shift;
+    for (;;) {
+      const lv = this.operatorLevel(this.peek());
+      if (lv < floor || lv > next) return e;
+      e = lv === Level.Compare ? this.compareRest(e) : this.continueLevel(lv as BinaryLevel, e);
+      next = lv - 1;
+    }
+  }
+
+  /**
+   * The level whose operator token `tok` may be (`NO_OPERATOR` for none).
+   * The words `and`/`or` are only candidates: their level decides
+   * (`wordOperator`) whether they are taken.
+   */
+  private operatorLevel(tok: TokenIndex): Level | typeof NO_OPERATOR {
+    switch (this.kind(tok)) {
+      case Tk.Shl: case Tk.Shr: return Level.Shift;
+      case Tk.Amp: return Level.BitAnd;
+      case Tk.Pipe: return Level.BitOr;
+      case Tk.EqEq: case Tk.NotEq: case Tk.Lt: case Tk.LtEq: case Tk.Gt: case Tk.GtEq: case Tk.Eq: return Level.Compare;
+      case Tk.AmpAmp: return Level.And;
+      case Tk.PipePipe: return Level.Or;
+      case Tk.Identifier: {
+        const length = this.ends[tok]! - this.starts[tok]!;
+        if (length === 2) {
+          if (this.isWord(tok, 'in')) return Level.Compare;
+          if (this.isWord(tok, 'or')) return Level.Or;
+        } else if (length === 3) {
+          if (this.isWord(tok, 'not')) return Level.Compare;
+          if (this.isWord(tok, 'and')) return Level.And;
+        }
+        return NO_OPERATOR;
+      }
+    }
+    return NO_OPERATOR;
   }
 
   /** The level's operator the token `tok` is, or undefined (a misspelt `and`/`or` is reported and taken). */
@@ -990,15 +1071,6 @@ class Parser {
       case Level.BitAnd: return k === Tk.Amp ? '&' : undefined;
       case Level.Shift: return k === Tk.Shl ? '<<' : k === Tk.Shr ? '>>' : undefined;
     }
-  }
-
-  private parseOr(): A.Expression | undefined {
-    return this.binaryLevel(Level.Or);
-  }
-
-  /** `not = "!" not | compare`: `!` binds looser than comparisons. */
-  private parseNot(): A.Expression | undefined {
-    return this.prefixLevel(true);
   }
 
   /** Does the current token `tok` start a `!` (or a misspelt `not`, reported and taken)? */
@@ -1048,9 +1120,13 @@ class Parser {
     return expr;
   }
 
+  /** `compare = bitor (("==" | … | "in" | "not in") bitor)?`; a chain of comparisons is reported. */
   private parseCompare(): A.Expression | undefined {
-    let left = this.parseBitOr();
-    if (!left) return undefined;
+    return this.parseAt(Level.Compare);
+  }
+
+  /** The comparisons after the operand `left` of a comparison. */
+  private compareRest(left: A.Expression): A.Expression {
     let comparisons = 0;
     for (;;) {
       const tok = this.peek();
@@ -1124,24 +1200,9 @@ class Parser {
     return { kind: 'InExpression', negated, subject, values, start: subject.start, end: this.lastEnd };
   }
 
-  /**
-   * `|` level. Most operands are a lone name or number: those are read here
-   * directly and the levels above the primary continue from it, which
-   * builds the same tree as descending through every level (no level below
-   * `|` has a prefix that a name or number could start).
-   */
+  /** The `|` level: the operand of a comparison or of an `in` list. */
   private parseBitOr(): A.Expression | undefined {
-    const tok = this.peek();
-    const k = this.kind(tok);
-    if (k !== Tk.Identifier && k !== Tk.Integer) return this.binaryLevel(Level.BitOr);
-    this.advance();
-    const primary = k === Tk.Integer ? this.integer(tok) : this.identifier(tok);
-    return this.continueLevel(Level.BitOr, this.continueLevel(Level.BitAnd, this.continueLevel(Level.Shift, primary)));
-  }
-
-  /** `unary = ("~" | "-") unary | primary`, iteratively (no recursion on long prefixes). */
-  private parseUnary(): A.Expression | undefined {
-    return this.prefixLevel(false);
+    return this.parseAt(Level.BitOr);
   }
 
   private parsePrimary(): A.Expression | undefined {
