@@ -56,6 +56,12 @@ export const ACTION_NAMES: readonly A.ActionName[] = [
 export const MAX_NESTING = 128;
 
 const ACTION_SET: ReadonlySet<string> = new Set(ACTION_NAMES);
+/** Words that begin a statement, as numbers (kept per word in the parser's table of words); actions last. */
+const enum Word { None, Arch, Default, Badarch, Include, Define, Group, FirstAction }
+const WORD_CODES: ReadonlyMap<string, Word> = new Map([
+  ['arch', Word.Arch], ['default', Word.Default], ['badarch', Word.Badarch], ['include', Word.Include],
+  ['define', Word.Define], ['group', Word.Group], ...ACTION_NAMES.map((name) => [name, Word.FirstAction] as const),
+]);
 const CONTINUATION_WORDS: ReadonlySet<string> = new Set(['if', 'in', 'not', 'except']);
 /** Words other tools use for an action, mapped to ours. */
 const ACTION_ALIASES: Readonly<Record<string, readonly string[]>> = {
@@ -200,6 +206,8 @@ class Parser {
   /** The distinct words met so far (`name`): '' marks a free slot; the size is a power of two. */
   private names: string[];
   private nameHashes: Int32Array;
+  /** The `Word` each slot of `names` is. */
+  private nameCodes: Uint8Array;
   private nameCount = 0;
 
   constructor(
@@ -215,6 +223,7 @@ class Parser {
     while (size < text.length >> 6 && size < 8192) size *= 2;
     this.names = new Array<string>(size).fill('');
     this.nameHashes = new Int32Array(size);
+    this.nameCodes = new Uint8Array(size);
     for (const d of table.diagnostics) this.lexErrorStarts.add(d.range.start);
   }
 
@@ -244,11 +253,19 @@ class Parser {
     return (this.table.flags[i]! & TOKEN_MALFORMED) !== 0;
   }
 
-  /** Is token `i` the identifier `word`? (Compared in place, without slicing the text.) */
+  /**
+   * Is token `i` the identifier `word`? Compared in place, character by
+   * character: the words asked about are short, and a loop is cheaper than
+   * a call of `startsWith`.
+   */
   private isWord(i: TokenIndex, word: string): boolean {
     if (this.kind(i) !== Tk.Identifier) return false;
     const start = this.starts[i]!;
-    return this.ends[i]! - start === word.length && this.text.startsWith(word, start);
+    const length = word.length;
+    if (this.ends[i]! - start !== length) return false;
+    const text = this.text;
+    for (let j = 0; j < length; j++) if (text.charCodeAt(start + j) !== word.charCodeAt(j)) return false;
+    return true;
   }
 
   private isEnd(i: TokenIndex): boolean {
@@ -493,15 +510,18 @@ class Parser {
         hint ? [`group ${this.textOf(tok)}`] : undefined);
       return undefined;
     }
-    const word = this.name(tok);
-    switch (word) {
-      case 'arch': return this.parseArch();
-      case 'default': case 'badarch': return this.parseDefaultOrBadarch(word);
-      case 'include': return this.parseInclude();
-      case 'define': return this.parseDefine();
-      case 'group': return this.parseGroup();
+    const slot = this.slotOf(tok);
+    const code = this.nameCodes[slot]! as Word;
+    switch (code) {
+      case Word.Arch: return this.parseArch();
+      case Word.Default: return this.parseDefaultOrBadarch('default');
+      case Word.Badarch: return this.parseDefaultOrBadarch('badarch');
+      case Word.Include: return this.parseInclude();
+      case Word.Define: return this.parseDefine();
+      case Word.Group: return this.parseGroup();
     }
-    if (ACTION_SET.has(word)) return this.parseRule();
+    if (code >= Word.FirstAction) return this.parseRule();
+    const word = this.names[slot]!;
     const next = this.peekNext();
     let suggestions: string[];
     let message: string;
@@ -523,34 +543,55 @@ class Parser {
   /**
    * The text of word `i`, one string per distinct word of the file: a
    * policy repeats its names (`flags`, `arg0`, constants) thousands of
-   * times, and every copy would live as long as the tree. An open-addressing
-   * table keyed by the hash the lexer left in `aux`.
+   * times, and every copy would live as long as the tree.
    */
   private name(i: TokenIndex): string {
+    const slot = this.slotOf(i); // first: finding the slot may grow the table
+    return this.names[slot]!;
+  }
+
+  /**
+   * The slot of word `i` in the table of words (`names`, `nameCodes`): an
+   * open-addressing table keyed by the hash the lexer left in `aux`. A
+   * candidate is compared character by character (words are short; cheaper
+   * than a call of `startsWith`).
+   */
+  private slotOf(i: TokenIndex): number {
     const start = this.starts[i]!;
     const length = this.ends[i]! - start;
     const hash = this.table.aux[i]!;
     const names = this.names;
+    const text = this.text;
     const mask = names.length - 1;
     for (let k = mixHash(hash) & mask; ; k = (k + 1) & mask) {
       const known = names[k]!;
       if (known.length === 0) {
-        const fresh = this.text.slice(start, start + length);
+        const fresh = text.slice(start, start + length);
         names[k] = fresh;
         this.nameHashes[k] = hash;
-        if (++this.nameCount * 2 > names.length) this.growNames();
-        return fresh;
+        this.nameCodes[k] = WORD_CODES.get(fresh) ?? Word.None;
+        if (++this.nameCount * 2 > names.length) {
+          this.growNames();
+          return this.slotOf(i);
+        }
+        return k;
       }
-      if (this.nameHashes[k] === hash && known.length === length && this.text.startsWith(known, start)) return known;
+      if (this.nameHashes[k] === hash && known.length === length) {
+        let j = 0;
+        while (j < length && text.charCodeAt(start + j) === known.charCodeAt(j)) j++;
+        if (j === length) return k;
+      }
     }
   }
 
   private growNames(): void {
     const oldNames = this.names;
     const oldHashes = this.nameHashes;
+    const oldCodes = this.nameCodes;
     const size = oldNames.length * 2;
     this.names = new Array<string>(size).fill('');
     this.nameHashes = new Int32Array(size);
+    this.nameCodes = new Uint8Array(size);
     const mask = size - 1;
     for (let j = 0; j < oldNames.length; j++) {
       const known = oldNames[j]!;
@@ -558,6 +599,7 @@ class Parser {
       let k = mixHash(oldHashes[j]!) & mask;
       while (this.names[k]!.length !== 0) k = (k + 1) & mask;
       this.names[k] = known;
+      this.nameCodes[k] = oldCodes[j]!;
       this.nameHashes[k] = oldHashes[j]!;
     }
   }
@@ -831,6 +873,13 @@ class Parser {
         continue;
       }
       break;
+    }
+    // Most lists have one to three items: an array literal is cheaper than a call of `slice`.
+    switch (n) {
+      case 0: return [];
+      case 1: return [stack[0]!];
+      case 2: return [stack[0]!, stack[1]!];
+      case 3: return [stack[0]!, stack[1]!, stack[2]!];
     }
     return stack.slice(0, n);
   }
