@@ -966,26 +966,16 @@ class Parser {
   /**
    * One left-associative level of binary operators, `next (op next)*`
    * (`next` is the level below, `operatorAt` says which operator of the
-   * level the current token is, or undefined where the level ends). A
-   * chain of an associative operator (`||`, `&&`, `|`, `&`) becomes a
-   * balanced tree, so thousands of `||` give a tree of depth log n that
-   * every walker (resolver, lints, compiler, features) may recurse on. What
-   * nests instead (a shift on a shift, an operator whose right operand is
-   * missing) counts as nesting, bounded like parentheses. Levels are
-   * numbers rather than closures, and an operand without an operator (the
-   * common case) allocates nothing.
-   */
-  private binaryLevel(level: BinaryLevel): A.Expression | undefined {
-    const first = this.operandOf(level);
-    if (!first) return undefined;
-    return this.continueLevel(level, first);
-  }
-
-  /**
-   * The rest of a level after its first operand `first`: `(op next)*`. The
-   * chain's operands and operator tokens wait on the parser's two stacks
-   * (above what enclosing levels hold there) rather than in arrays of
-   * their own, so a chain allocates only its nodes.
+   * level the current token is, or undefined where the level ends), after
+   * its first operand `first`. A chain of an associative operator (`||`,
+   * `&&`, `|`, `&`) becomes a balanced tree, so thousands of `||` give a
+   * tree of depth log n that every walker (resolver, lints, compiler,
+   * features) may recurse on. What nests instead (a shift on a shift, an
+   * operator whose right operand is missing) counts as nesting, bounded
+   * like parentheses. The chain's operands and operator tokens wait on the
+   * parser's two stacks (above what enclosing levels hold there) rather
+   * than in arrays of their own, so a chain allocates only its nodes, and
+   * an operand without an operator (the common case) allocates nothing.
    */
   private continueLevel(level: BinaryLevel, first: A.Expression): A.Expression {
     let tok = this.peek();
@@ -1032,13 +1022,16 @@ class Parser {
   }
 
   /**
-   * An expression of `level` (and the levels below it). Most operands start
-   * with a name, a number or `(`, which no prefix operator can precede: the
+   * An expression of `level` (and the levels below it), built as descending
+   * through every level to the primary and back would build it, with the
+   * same diagnostics, but without the descent: no level has anything to do
+   * on the way down except the two prefix levels. Most operands start with
+   * a name, a number or `(`, which no prefix operator can precede: the
    * primary is read at once and the levels from the primary up to `level`
-   * continue from it (`climb`), which builds the same tree, with the same
-   * diagnostics, as descending through every level to the primary and back.
-   * Anything else (a prefix operator, a missing operand) descends level by
-   * level.
+   * continue from it (`climb`). Otherwise the prefix level the descent
+   * would reach first reads the operand (`!` at or above the `!` level,
+   * else `~`/`-`, which also report a missing operand), and the levels
+   * above it continue from there.
    */
   private parseAt(level: Level): A.Expression | undefined {
     const tok = this.peek();
@@ -1053,27 +1046,25 @@ class Parser {
       return this.climb(this.identifier(tok), level);
     }
     if (k === Tk.LParen) return this.climb(this.parsePrimary()!, level);
-    switch (level) {
-      case Level.Not: return this.prefixLevel(true);
-      case Level.Compare: {
-        const left = this.parseAt(Level.BitOr);
-        return left && this.compareRest(left);
-      }
-      case Level.Unary: return this.prefixLevel(false);
-      default: return this.binaryLevel(level);
+    if (level <= Level.Not) {
+      const not = this.prefixLevel(true);
+      return not && this.climb(not, level, Level.And);
     }
+    const unary = this.prefixLevel(false);
+    return unary && this.climb(unary, level);
   }
 
   /**
-   * Continues the operand `e` (a primary) through the levels above it up
-   * to `floor`, as the descent's levels would on their way back: each
-   * level that the next token is an operator of continues in turn (shifts,
-   * `&`, `|`, comparisons, `&&`, `||`). A level whose operator the token is
-   * not ends at once without side effects, so those are skipped; after a
-   * level has continued, only looser levels remain.
+   * Continues the operand `e` through the levels from `next` up to
+   * `floor`, as the descent's levels would on their way back: each level
+   * that the next token is an operator of continues in turn (shifts, `&`,
+   * `|`, comparisons, `&&`, `||`). A level whose operator the token is not
+   * ends at once without side effects, so those are skipped; after a level
+   * has continued, only looser levels remain. `next` is the first level
+   * above the one that read `e`: shifts above a primary or `~`/`-`, `&&`
+   * above a `!`.
    */
-  private climb(e: A.Expression, floor: Level): A.Expression {
-    let next: Level = Level.Shift;
+  private climb(e: A.Expression, floor: Level, next: Level = Level.Shift): A.Expression {
     for (;;) {
       const lv = this.operatorLevel(this.peek());
       if (lv < floor || lv > next) return e;
