@@ -225,6 +225,25 @@ function checkNumber(word: string): { value: bigint; error?: string } {
   return { value: BigInt(prefix + clean) };
 }
 
+/**
+ * The value of `text[start, end)` if it is a hex literal (`0x`/`0X`) of one
+ * to seven digits, without `_` (so it fits an int32 and is valid); else -1.
+ * Masks and flags are mostly written in hex: these skip `checkNumber`.
+ */
+function shortHexValue(text: string, start: number, end: number): number {
+  const digits = end - start - 2;
+  if (digits < 1 || digits > 7 || text.charCodeAt(start) !== CH_0) return -1;
+  const x = text.charCodeAt(start + 1);
+  if (x !== 120 /* x */ && x !== 88 /* X */) return -1;
+  let n = 0;
+  for (let k = start + 2; k < end; k++) {
+    const d = digitValue(text.charCodeAt(k));
+    if (d >= 16) return -1;
+    n = n * 16 + d;
+  }
+  return n;
+}
+
 function isGroupNameValid(name: string): boolean {
   if (name.length === 0) return false;
   const c0 = name.charCodeAt(0);
@@ -383,6 +402,8 @@ export function scanTokens(text: string): TokenTable {
         else plain = false;
       }
       if ((plain || j === i + 1) && j - i <= 9) {
+        cols.push(Tk.Integer, start, j, n, 0);
+      } else if ((n = shortHexValue(text, start, j)) >= 0) {
         cols.push(Tk.Integer, start, j, n, 0);
       } else {
         const word = text.slice(start, j);
