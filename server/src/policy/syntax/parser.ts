@@ -159,6 +159,10 @@ type BinaryLevel = Level.Or | Level.And | Level.BitOr | Level.BitAnd | Level.Shi
 /** `operatorLevel` of a token that is no operator. */
 const NO_OPERATOR = -1;
 
+/** The numbers of a slot of the parser's table of words (`Parser.nameInfo`), and their places. */
+const NAME_INFO = 4;
+const INFO_HASH = 0, INFO_START = 1, INFO_LENGTH = 2, INFO_WORD = 3;
+
 /**
  * A token is referred to by its number in the token table (`TokenIndex`);
  * its kind, offsets and text are read from the table. Numbers past the
@@ -203,11 +207,15 @@ class Parser {
   private operatorTop = 0;
   /** Items of the syscall list being parsed (lists do not nest). */
   private readonly itemStack: A.ListItem[] = [];
-  /** The distinct words met so far (`name`): '' marks a free slot; the size is a power of two. */
+  /** The distinct words met so far (`name`), by slot; the number of slots is a power of two. */
   private names: string[];
-  private nameHashes: Int32Array;
-  /** The `Word` each slot of `names` is. */
-  private nameCodes: Uint8Array;
+  /**
+   * What the table of words knows of each slot, `NAME_INFO` numbers a
+   * slot: the hash, the offset of the word's first occurrence in the text,
+   * its length (0 for a free slot) and its `Word`. A lookup reads only this
+   * array and the text, not the strings (which lie all over the heap).
+   */
+  private nameInfo: Int32Array;
   private nameCount = 0;
 
   constructor(
@@ -221,9 +229,8 @@ class Parser {
     // About one distinct word per 64 characters of a large policy; the table grows past that if needed.
     let size = 64;
     while (size < text.length >> 6 && size < 8192) size *= 2;
-    this.names = new Array<string>(size).fill('');
-    this.nameHashes = new Int32Array(size);
-    this.nameCodes = new Uint8Array(size);
+    this.names = new Array<string>(size);
+    this.nameInfo = new Int32Array(size * NAME_INFO);
     for (const d of table.diagnostics) this.lexErrorStarts.add(d.range.start);
   }
 
@@ -511,7 +518,7 @@ class Parser {
       return undefined;
     }
     const slot = this.slotOf(tok);
-    const code = this.nameCodes[slot]! as Word;
+    const code = this.nameInfo[slot * NAME_INFO + INFO_WORD]! as Word;
     switch (code) {
       case Word.Arch: return this.parseArch();
       case Word.Default: return this.parseDefaultOrBadarch('default');
@@ -551,34 +558,38 @@ class Parser {
   }
 
   /**
-   * The slot of word `i` in the table of words (`names`, `nameCodes`): an
+   * The slot of word `i` in the table of words (`names`, `nameInfo`): an
    * open-addressing table keyed by the hash the lexer left in `aux`. A
-   * candidate is compared character by character (words are short; cheaper
-   * than a call of `startsWith`).
+   * candidate is compared with the word's first occurrence character by
+   * character (words are short: cheaper than a call of `startsWith`).
    */
   private slotOf(i: TokenIndex): number {
     const start = this.starts[i]!;
     const length = this.ends[i]! - start;
     const hash = this.table.aux[i]!;
-    const names = this.names;
+    const info = this.nameInfo;
     const text = this.text;
-    const mask = names.length - 1;
+    const mask = this.names.length - 1;
     for (let k = mixHash(hash) & mask; ; k = (k + 1) & mask) {
-      const known = names[k]!;
-      if (known.length === 0) {
+      const at = k * NAME_INFO;
+      const known = info[at + INFO_LENGTH]!;
+      if (known === 0) {
         const fresh = text.slice(start, start + length);
-        names[k] = fresh;
-        this.nameHashes[k] = hash;
-        this.nameCodes[k] = WORD_CODES.get(fresh) ?? Word.None;
-        if (++this.nameCount * 2 > names.length) {
+        this.names[k] = fresh;
+        info[at + INFO_HASH] = hash;
+        info[at + INFO_START] = start;
+        info[at + INFO_LENGTH] = length;
+        info[at + INFO_WORD] = WORD_CODES.get(fresh) ?? Word.None;
+        if (++this.nameCount * 2 > this.names.length) {
           this.growNames();
           return this.slotOf(i);
         }
         return k;
       }
-      if (this.nameHashes[k] === hash && known.length === length) {
+      if (info[at + INFO_HASH] === hash && known === length) {
+        const first = info[at + INFO_START]!;
         let j = 0;
-        while (j < length && text.charCodeAt(start + j) === known.charCodeAt(j)) j++;
+        while (j < length && text.charCodeAt(start + j) === text.charCodeAt(first + j)) j++;
         if (j === length) return k;
       }
     }
@@ -586,22 +597,21 @@ class Parser {
 
   private growNames(): void {
     const oldNames = this.names;
-    const oldHashes = this.nameHashes;
-    const oldCodes = this.nameCodes;
+    const oldInfo = this.nameInfo;
     const size = oldNames.length * 2;
-    this.names = new Array<string>(size).fill('');
-    this.nameHashes = new Int32Array(size);
-    this.nameCodes = new Uint8Array(size);
+    const names = new Array<string>(size);
+    const info = new Int32Array(size * NAME_INFO);
     const mask = size - 1;
     for (let j = 0; j < oldNames.length; j++) {
-      const known = oldNames[j]!;
-      if (known.length === 0) continue;
-      let k = mixHash(oldHashes[j]!) & mask;
-      while (this.names[k]!.length !== 0) k = (k + 1) & mask;
-      this.names[k] = known;
-      this.nameCodes[k] = oldCodes[j]!;
-      this.nameHashes[k] = oldHashes[j]!;
+      const from = j * NAME_INFO;
+      if (oldInfo[from + INFO_LENGTH] === 0) continue;
+      let k = mixHash(oldInfo[from + INFO_HASH]!) & mask;
+      while (info[k * NAME_INFO + INFO_LENGTH] !== 0) k = (k + 1) & mask;
+      names[k] = oldNames[j]!;
+      info.set(oldInfo.subarray(from, from + NAME_INFO), k * NAME_INFO);
     }
+    this.names = names;
+    this.nameInfo = info;
   }
 
   private groupName(i: TokenIndex): A.GroupName {
