@@ -343,7 +343,7 @@ class TokenColumns {
 /**
  * Lexes the whole text into a token table. One linear pass; the common
  * tokens (words, short decimals, punctuation) allocate nothing but their
- * table entries, which is why this loop is written out plainly.
+ * table entries.
  */
 export function scanTokens(text: string): TokenTable {
   const len = text.length;
@@ -356,14 +356,28 @@ export function scanTokens(text: string): TokenTable {
   } else {
     cols = new TokenColumns(capacity);
   }
-  const values: bigint[] = [];
-  const strings: string[] = [];
-  const comments: Comment[] = [];
-  const diagnostics: ParseDiagnostic[] = [];
-  const error = (code: SyntaxCode, message: string, start: number, end: number): void => {
-    diagnostics.push({ code, severity: 'error', message, range: { start, end } });
+  const scan = new Scan(text, cols);
+  scanLoop(scan, len > 0 && text.charCodeAt(0) === CH_BOM ? 1 : 0);
+  cols.push(Tk.Eof, len, len, 0, 0);
+  return {
+    count: cols.count, kinds: cols.kinds, starts: cols.starts, ends: cols.ends, aux: cols.aux, flags: cols.flags,
+    values: scan.values, strings: scan.strings, comments: scan.comments, diagnostics: scan.diagnostics, columns: cols,
   };
-  let i = len > 0 && text.charCodeAt(0) === CH_BOM ? 1 : 0;
+}
+
+/**
+ * The lexer's loop from offset `i` to the end of the text. Only the
+ * common tokens are read here, written out plainly; the rest (comments,
+ * groups, strings, other numbers, invalid characters) are `Scan`'s
+ * methods. A first parse runs this loop before V8 has optimized it: kept
+ * small, it is optimized sooner, and it is a function of its own so that
+ * nothing after the loop (which has not run yet when the loop is
+ * optimized) throws the optimized code away.
+ */
+function scanLoop(scan: Scan, i: number): void {
+  const text = scan.text;
+  const cols = scan.cols;
+  const len = text.length;
   while (i < len) {
     const c = text.charCodeAt(i);
     const cls = CHAR_CLASS[c]!;
@@ -371,16 +385,8 @@ export function scanTokens(text: string): TokenTable {
     const start = i;
     if ((cls & C_IDENT_PART) !== 0 && !isDigit(c)) {
       // `aux` of a word is a hash of its characters, for the parser's table of names.
-      let j = i + 1;
-      let hash = c;
-      while (j < len) {
-        const d = text.charCodeAt(j);
-        if ((CHAR_CLASS[d]! & C_IDENT_PART) === 0) break;
-        hash = (Math.imul(hash, 31) + d) | 0;
-        j++;
-      }
-      cols.push(Tk.Identifier, start, j, hash, 0);
-      i = j;
+      i = wordEnd(text, i);
+      cols.push(Tk.Identifier, start, i, wordHash, 0);
       continue;
     }
     if (c === CH_LF) { cols.push(Tk.Newline, start, i + 1, 0, 0); i++; continue; }
@@ -406,87 +412,8 @@ export function scanTokens(text: string): TokenTable {
       } else if ((n = shortHexValue(text, start, j)) >= 0) {
         cols.push(Tk.Integer, start, j, n, 0);
       } else {
-        const word = text.slice(start, j);
-        const checked = checkNumber(word);
-        let flags = TOKEN_BIG_VALUE;
-        if (checked.error !== undefined) {
-          error('invalid-number', checked.error, start, j);
-          flags |= TOKEN_MALFORMED;
-        }
-        cols.push(Tk.Integer, start, j, values.length, flags);
-        values.push(checked.value);
+        scan.number(start, j);
       }
-      i = j;
-      continue;
-    }
-    if (c === CH_HASH) {
-      let j = i + 1;
-      while (j < len) {
-        const d = text.charCodeAt(j);
-        if (d === CH_LF || d === CH_CR) break;
-        j++;
-      }
-      comments.push({ start, end: j, text: text.slice(start, j) });
-      i = j;
-      continue;
-    }
-    if (c === CH_AT) {
-      let j = i + 1;
-      while (j < len && (CHAR_CLASS[text.charCodeAt(j)]! & C_GROUP_PART) !== 0) j++;
-      const name = text.slice(i + 1, j);
-      let flags = 0;
-      if (!isGroupNameValid(name)) {
-        const raw = text.slice(start, j);
-        let message: string;
-        if (name.length === 0) message = 'expected a group name after `@`, like `@basic-io`';
-        else {
-          const lower = name.toLowerCase();
-          const fix = isGroupNameValid(lower) ? `; did you mean \`@${lower}\`?` : '';
-          message = `invalid group name \`${raw}\`: group names are lowercase letters, digits, \`_\` and \`-\`, starting with a letter or digit${fix}`;
-        }
-        error('invalid-group-name', message, start, j);
-        flags = TOKEN_MALFORMED;
-      }
-      cols.push(Tk.Group, start, j, strings.length, flags);
-      strings.push(name);
-      i = j;
-      continue;
-    }
-    if (c === CH_QUOTE) {
-      let j = i + 1;
-      let value = '';
-      let seg = j;
-      let malformed = false;
-      let closed = false;
-      while (j < len) {
-        const d = text.charCodeAt(j);
-        if (d === CH_LF || d === CH_CR) break;
-        if (d === CH_QUOTE) { closed = true; break; }
-        if (d === CH_BACKSLASH) {
-          const e = j + 1 < len ? text.charCodeAt(j + 1) : -1;
-          if (e === CH_QUOTE || e === CH_BACKSLASH) {
-            value += text.slice(seg, j) + String.fromCharCode(e);
-            j += 2;
-            seg = j;
-            continue;
-          }
-          if (e === -1 || e === CH_LF || e === CH_CR) { j++; continue; }
-          const escEnd = e >= 0xd800 && e <= 0xdbff && j + 2 < len ? j + 3 : j + 2;
-          error('invalid-escape', `invalid escape \`${showChars(text.slice(j, escEnd))}\`: only \`\\"\` and \`\\\\\` are escapes in a string`, j, escEnd);
-          malformed = true;
-          j = escEnd; // the characters are kept as written
-          continue;
-        }
-        j++;
-      }
-      value += text.slice(seg, j);
-      if (closed) j++;
-      else {
-        error('unterminated-string', 'unterminated string: expected a closing `"` on the same line', start, j);
-        malformed = true;
-      }
-      cols.push(Tk.String, start, j, strings.length, malformed ? TOKEN_MALFORMED : 0);
-      strings.push(value);
       i = j;
       continue;
     }
@@ -513,14 +440,151 @@ export function scanTokens(text: string): TokenTable {
       case CH_COMMA: kind = Tk.Comma; break;
       case CH_LPAREN: kind = Tk.LParen; break;
       case CH_RPAREN: kind = Tk.RParen; break;
+      case CH_HASH: i = scan.comment(start); continue;
+      case CH_AT: i = scan.group(start); continue;
+      case CH_QUOTE: i = scan.string(start); continue;
     }
     if (kind >= 0) {
       cols.push(kind, start, i + width, 0, 0);
       i += width;
       continue;
     }
-    // A run of characters that start nothing: one token, one diagnostic.
-    let j = i;
+    i = scan.invalid(start);
+  }
+}
+
+/** The hash of the word `wordEnd` read last. */
+let wordHash = 0;
+
+/**
+ * The end of the word that starts at `start`; its hash goes to `wordHash`.
+ * Most characters of a policy are in words: a small function of its own,
+ * this loop is optimized early in a first parse.
+ */
+function wordEnd(text: string, start: number): number {
+  const len = text.length;
+  let hash = text.charCodeAt(start);
+  let j = start + 1;
+  while (j < len) {
+    const d = text.charCodeAt(j);
+    if ((CHAR_CLASS[d]! & C_IDENT_PART) === 0) break;
+    hash = (Math.imul(hash, 31) + d) | 0;
+    j++;
+  }
+  wordHash = hash;
+  return j;
+}
+
+/** What `scanLoop` fills besides the columns, and the tokens it leaves to methods. */
+class Scan {
+  readonly values: bigint[] = [];
+  readonly strings: string[] = [];
+  readonly comments: Comment[] = [];
+  readonly diagnostics: ParseDiagnostic[] = [];
+
+  constructor(readonly text: string, readonly cols: TokenColumns) {}
+
+  private error(code: SyntaxCode, message: string, start: number, end: number): void {
+    this.diagnostics.push({ code, severity: 'error', message, range: { start, end } });
+  }
+
+  /** An integer literal `[start, end)` other than a short decimal or hex: its value goes to `values`. */
+  number(start: number, end: number): void {
+    const checked = checkNumber(this.text.slice(start, end));
+    let flags = TOKEN_BIG_VALUE;
+    if (checked.error !== undefined) {
+      this.error('invalid-number', checked.error, start, end);
+      flags |= TOKEN_MALFORMED;
+    }
+    this.cols.push(Tk.Integer, start, end, this.values.length, flags);
+    this.values.push(checked.value);
+  }
+
+  /** A comment from its `#` at `start`; returns where it ends. */
+  comment(start: number): number {
+    const text = this.text;
+    const len = text.length;
+    let j = start + 1;
+    while (j < len) {
+      const d = text.charCodeAt(j);
+      if (d === CH_LF || d === CH_CR) break;
+      j++;
+    }
+    this.comments.push({ start, end: j, text: text.slice(start, j) });
+    return j;
+  }
+
+  /** A group name from its `@` at `start`; returns where it ends. */
+  group(start: number): number {
+    const text = this.text;
+    const len = text.length;
+    let j = start + 1;
+    while (j < len && (CHAR_CLASS[text.charCodeAt(j)]! & C_GROUP_PART) !== 0) j++;
+    const name = text.slice(start + 1, j);
+    let flags = 0;
+    if (!isGroupNameValid(name)) {
+      const raw = text.slice(start, j);
+      let message: string;
+      if (name.length === 0) message = 'expected a group name after `@`, like `@basic-io`';
+      else {
+        const lower = name.toLowerCase();
+        const fix = isGroupNameValid(lower) ? `; did you mean \`@${lower}\`?` : '';
+        message = `invalid group name \`${raw}\`: group names are lowercase letters, digits, \`_\` and \`-\`, starting with a letter or digit${fix}`;
+      }
+      this.error('invalid-group-name', message, start, j);
+      flags = TOKEN_MALFORMED;
+    }
+    this.cols.push(Tk.Group, start, j, this.strings.length, flags);
+    this.strings.push(name);
+    return j;
+  }
+
+  /** A string from its opening `"` at `start`; returns where it ends. */
+  string(start: number): number {
+    const text = this.text;
+    const len = text.length;
+    let j = start + 1;
+    let value = '';
+    let seg = j;
+    let malformed = false;
+    let closed = false;
+    while (j < len) {
+      const d = text.charCodeAt(j);
+      if (d === CH_LF || d === CH_CR) break;
+      if (d === CH_QUOTE) { closed = true; break; }
+      if (d === CH_BACKSLASH) {
+        const e = j + 1 < len ? text.charCodeAt(j + 1) : -1;
+        if (e === CH_QUOTE || e === CH_BACKSLASH) {
+          value += text.slice(seg, j) + String.fromCharCode(e);
+          j += 2;
+          seg = j;
+          continue;
+        }
+        if (e === -1 || e === CH_LF || e === CH_CR) { j++; continue; }
+        const escEnd = e >= 0xd800 && e <= 0xdbff && j + 2 < len ? j + 3 : j + 2;
+        this.error('invalid-escape', `invalid escape \`${showChars(text.slice(j, escEnd))}\`: only \`\\"\` and \`\\\\\` are escapes in a string`, j, escEnd);
+        malformed = true;
+        j = escEnd; // the characters are kept as written
+        continue;
+      }
+      j++;
+    }
+    value += text.slice(seg, j);
+    if (closed) j++;
+    else {
+      this.error('unterminated-string', 'unterminated string: expected a closing `"` on the same line', start, j);
+      malformed = true;
+    }
+    this.cols.push(Tk.String, start, j, this.strings.length, malformed ? TOKEN_MALFORMED : 0);
+    this.strings.push(value);
+    return j;
+  }
+
+  /** A run of characters that start nothing, from `start`: one token, one diagnostic; returns where it ends. */
+  invalid(start: number): number {
+    const text = this.text;
+    const len = text.length;
+    let j = start;
     while (j < len) {
       const d = text.charCodeAt(j);
       if (startsSomething(d)) break;
@@ -529,15 +593,10 @@ export function scanTokens(text: string): TokenTable {
     const bad = text.slice(start, j);
     const hint = INVALID_CHAR_HINTS[bad];
     const plural = bad.length > 1 && !(bad.length === 2 && bad.codePointAt(0)! > 0xffff);
-    error('invalid-character', `invalid character${plural ? 's' : ''} \`${showChars(bad)}\`${hint ? `: ${hint}` : ''}`, start, j);
-    cols.push(Tk.Invalid, start, j, 0, TOKEN_MALFORMED);
-    i = j;
+    this.error('invalid-character', `invalid character${plural ? 's' : ''} \`${showChars(bad)}\`${hint ? `: ${hint}` : ''}`, start, j);
+    this.cols.push(Tk.Invalid, start, j, 0, TOKEN_MALFORMED);
+    return j;
   }
-  cols.push(Tk.Eof, len, len, 0, 0);
-  return {
-    count: cols.count, kinds: cols.kinds, starts: cols.starts, ends: cols.ends, aux: cols.aux, flags: cols.flags,
-    values, strings, comments, diagnostics, columns: cols,
-  };
 }
 
 /**
