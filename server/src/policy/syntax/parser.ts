@@ -341,6 +341,15 @@ class Parser {
   }
 
   /**
+   * Consumes `tok`, the current token as `peek` just returned it, known not
+   * to be `eof`: `advance` without a second `peek`.
+   */
+  private take(tok: TokenIndex): void {
+    this.pos = tok + 1;
+    this.lastEnd = this.ends[tok]!;
+  }
+
+  /**
    * Skips newlines where the statement continues, unless the next line
    * clearly starts a statement of its own.
    */
@@ -896,12 +905,12 @@ class Parser {
 
   private parseItem(): A.ListItem | undefined {
     const tok = this.peek();
-    if (this.kind(tok) === Tk.Group) {
-      this.advance();
+    if (this.kinds[tok] === Tk.Group) {
+      this.take(tok);
       return this.groupName(tok);
     }
     if (!this.canStartItem(tok)) return undefined;
-    this.advance();
+    this.take(tok);
     if (this.isWord(tok, 'syscall') && this.kind(this.pos) === Tk.LParen) {
       this.advance();
       this.parenDepth++;
@@ -998,7 +1007,7 @@ class Parser {
     let operator: A.BinaryOperator | undefined;
     let nested = 0;
     for (;;) {
-      this.advance();
+      this.take(tok);
       this.skipNewlines();
       const right = this.operandOf(level);
       if (associative && right) {
@@ -1045,14 +1054,14 @@ class Parser {
    */
   private parseAt(level: Level): A.Expression | undefined {
     const tok = this.peek();
-    const k = this.kind(tok);
+    const k = this.kinds[tok]! as Tk;
     if (k === Tk.Integer) {
-      this.advance();
+      this.take(tok);
       return this.climb(this.integer(tok), level);
     }
     // `not` at or above the `!` level may be a misspelt `!` (`takesNot`): that descends.
     if (k === Tk.Identifier && (level > Level.Not || !this.isWord(tok, 'not'))) {
-      this.advance();
+      this.take(tok);
       return this.climb(this.identifier(tok), level);
     }
     if (k === Tk.LParen) return this.climb(this.parsePrimary()!, level);
@@ -1089,7 +1098,7 @@ class Parser {
    * (`wordOperator`) whether they are taken.
    */
   private operatorLevel(tok: TokenIndex): Level | typeof NO_OPERATOR {
-    switch (this.kind(tok)) {
+    switch (this.kinds[tok]! as Tk) {
       case Tk.Shl: case Tk.Shr: return Level.Shift;
       case Tk.Amp: return Level.BitAnd;
       case Tk.Pipe: return Level.BitOr;
@@ -1180,8 +1189,8 @@ class Parser {
     let comparisons = 0;
     for (;;) {
       const tok = this.peek();
-      const k = this.kind(tok);
-      const isIn = this.isWord(tok, 'in') || this.isWord(tok, 'not');
+      const k = this.kinds[tok]! as Tk;
+      const isIn = k === Tk.Identifier && (this.isWord(tok, 'in') || this.isWord(tok, 'not'));
       const isAssign = k === Tk.Eq;
       if (!(k >= Tk.EqEq && k <= Tk.GtEq) && !isIn && !isAssign) return left;
       if (comparisons > 0 && this.exprDepth + comparisons >= MAX_NESTING) {
@@ -1199,7 +1208,7 @@ class Parser {
         left = this.parseIn(left);
         continue;
       }
-      this.advance();
+      this.take(tok);
       this.skipNewlines();
       const operator = isAssign ? '==' : (TOKEN_KIND_NAMES[k] as A.BinaryOperator);
       left = binary(left, this.rangeOf(tok), operator, this.parseBitOr());
