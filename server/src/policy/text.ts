@@ -22,24 +22,7 @@ export class LineIndex {
   private readonly starts: number[];
 
   constructor(readonly text: string) {
-    const starts = [0];
-    const len = text.length;
-    if (text.indexOf('\r') < 0) {
-      // Only `\n` breaks lines: let `indexOf` find them (much faster than a loop over every character).
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-      this.starts = starts;
-      return;
-    }
-    for (let i = 0; i < len; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 13 /* \r */) {
-        if (i + 1 < len && text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
-      } else if (c === 10 /* \n */) {
-        starts.push(i + 1);
-      }
-    }
-    this.starts = starts;
+    this.starts = lineStarts(text);
   }
 
   /** Number of lines (a text ending with a line break has an empty last line). */
@@ -112,4 +95,30 @@ export class LineIndex {
   rangeAt(range: TextRange): Range {
     return { start: this.positionAt(range.start), end: this.positionAt(range.end) };
   }
+}
+
+/**
+ * The offset of the first character of each line. A function of its own:
+ * when V8 optimizes a loop here in the middle of a first call, what follows
+ * the loop has never run, and a property store there (`this.starts = …`)
+ * would throw the optimized code away; a return does not.
+ */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  const len = text.length;
+  if (text.indexOf('\r') < 0) {
+    // Only `\n` breaks lines: let `indexOf` find them (much faster than a loop over every character).
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    return starts;
+  }
+  for (let i = 0; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 13 /* \r */) {
+      if (i + 1 < len && text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    } else if (c === 10 /* \n */) {
+      starts.push(i + 1);
+    }
+  }
+  return starts;
 }

@@ -468,7 +468,8 @@ function wordEnd(text: string, start: number): number {
   while (j < len) {
     const d = text.charCodeAt(j);
     if ((CHAR_CLASS[d]! & C_IDENT_PART) === 0) break;
-    hash = (Math.imul(hash, 31) + d) | 0;
+    // `Math.imul(hash, 31) + d` without the call (slow before V8 optimizes): hash * 31 + d is exact in a double.
+    hash = (hash * 31 + d) | 0;
     j++;
   }
   wordHash = hash;
