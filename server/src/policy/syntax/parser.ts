@@ -55,13 +55,29 @@ export const ACTION_NAMES: readonly A.ActionName[] = [
  */
 export const MAX_NESTING = 128;
 
-const ACTION_SET: ReadonlySet<string> = new Set(ACTION_NAMES);
-/** Words that begin a statement, as numbers (kept per word in the parser's table of words); actions last. */
-const enum Word { None, Arch, Default, Badarch, Include, Define, Group, FirstAction }
-const WORD_CODES: ReadonlyMap<string, Word> = new Map([
-  ['arch', Word.Arch], ['default', Word.Default], ['badarch', Word.Badarch], ['include', Word.Include],
-  ['define', Word.Define], ['group', Word.Group], ...ACTION_NAMES.map((name) => [name, Word.FirstAction] as const),
-]);
+/** Words that begin a statement, as numbers: `STATEMENT_WORDS[word]`; the actions last, as in `ACTION_NAMES`. */
+const enum Word {
+  None, Arch, Default, Badarch, Include, Define, Group,
+  Allow, Log, Errno, Trap, Trace, Notify, KillProcess, KillThread, Kill,
+  FirstAction = Allow,
+}
+const STATEMENT_WORDS: readonly string[] = ['', 'arch', 'default', 'badarch', 'include', 'define', 'group', ...ACTION_NAMES];
+/**
+ * The `Word` a word may be, by its first character and length (no two
+ * statement words share both), at `(first << 4) | length`: one load and
+ * one comparison with that word tell a statement word, without looking
+ * the word up in the parser's table of words.
+ */
+const WORD_BY_SHAPE = ((): Uint8Array => {
+  const table = new Uint8Array(128 << 4);
+  STATEMENT_WORDS.forEach((word, code) => {
+    if (code === Word.None) return;
+    const at = (word.charCodeAt(0) << 4) | word.length;
+    if (table[at] !== 0) throw new Error(`statement words \`${STATEMENT_WORDS[table[at]!]}\` and \`${word}\` share a shape`);
+    table[at] = code;
+  });
+  return table;
+})();
 const CONTINUATION_WORDS: ReadonlySet<string> = new Set(['if', 'in', 'not', 'except']);
 /** Words other tools use for an action, mapped to ours. */
 const ACTION_ALIASES: Readonly<Record<string, readonly string[]>> = {
@@ -160,8 +176,8 @@ type BinaryLevel = Level.Or | Level.And | Level.BitOr | Level.BitAnd | Level.Shi
 const NO_OPERATOR = -1;
 
 /** The numbers of a slot of the parser's table of words (`Parser.nameInfo`), and their places. */
-const NAME_INFO = 4;
-const INFO_HASH = 0, INFO_START = 1, INFO_LENGTH = 2, INFO_WORD = 3;
+const NAME_INFO = 3;
+const INFO_HASH = 0, INFO_START = 1, INFO_LENGTH = 2;
 
 /**
  * A token is referred to by its number in the token table (`TokenIndex`);
@@ -211,8 +227,8 @@ class Parser {
   private names: string[];
   /**
    * What the table of words knows of each slot, `NAME_INFO` numbers a
-   * slot: the hash, the offset of the word's first occurrence in the text,
-   * its length (0 for a free slot) and its `Word`. A lookup reads only this
+   * slot: the hash, the offset of the word's first occurrence in the text
+   * and its length (0 for a free slot). A lookup reads only this
    * array and the text, not the strings (which lie all over the heap).
    */
   private nameInfo: Int32Array;
@@ -273,6 +289,17 @@ class Parser {
     const text = this.text;
     for (let j = 0; j < length; j++) if (text.charCodeAt(start + j) !== word.charCodeAt(j)) return false;
     return true;
+  }
+
+  /** The statement keyword or action token `i` is, or `Word.None`. */
+  private wordAt(i: TokenIndex): Word {
+    if (this.kind(i) !== Tk.Identifier) return Word.None;
+    const start = this.starts[i]!;
+    const length = this.ends[i]! - start;
+    const first = this.text.charCodeAt(start);
+    if (length > 15 || first > 127) return Word.None;
+    const word = WORD_BY_SHAPE[(first << 4) | length]! as Word;
+    return word !== Word.None && this.isWord(i, STATEMENT_WORDS[word]!) ? word : Word.None;
   }
 
   private isEnd(i: TokenIndex): boolean {
@@ -368,17 +395,18 @@ class Parser {
     const n = i + 1;
     const nk = this.kind(n);
     const isItem = this.canStartItem(n) && !(this.isWord(n, 'in') || this.isWord(n, 'not'));
-    switch (this.name(i)) {
-      case 'arch': case 'default': case 'badarch': case 'define':
+    switch (this.wordAt(i)) {
+      case Word.Arch: case Word.Default: case Word.Badarch: case Word.Define:
         return nk === Tk.Identifier && !this.isContinuationWord(n);
-      case 'include': return nk === Tk.String;
-      case 'group': return nk === Tk.Group;
-      case 'errno': case 'trace': return nk === Tk.LParen;
-      case 'trap': return nk === Tk.LParen || isItem;
-      case 'allow': case 'log': case 'notify': case 'kill': case 'kill_process': case 'kill_thread':
+      case Word.Include: return nk === Tk.String;
+      case Word.Group: return nk === Tk.Group;
+      case Word.Errno: case Word.Trace: return nk === Tk.LParen;
+      case Word.Trap: return nk === Tk.LParen || isItem;
+      case Word.Allow: case Word.Log: case Word.Notify: case Word.Kill: case Word.KillProcess: case Word.KillThread:
         return isItem;
+      case Word.None:
+        return false;
     }
-    return false;
   }
 
   // -------------------------------------------------------------- diagnostics
@@ -526,8 +554,7 @@ class Parser {
         hint ? [`group ${this.textOf(tok)}`] : undefined);
       return undefined;
     }
-    const slot = this.slotOf(tok);
-    const code = this.nameInfo[slot * NAME_INFO + INFO_WORD]! as Word;
+    const code = this.wordAt(tok);
     switch (code) {
       case Word.Arch: return this.parseArch();
       case Word.Default: return this.parseDefaultOrBadarch('default');
@@ -536,8 +563,8 @@ class Parser {
       case Word.Define: return this.parseDefine();
       case Word.Group: return this.parseGroup();
     }
-    if (code >= Word.FirstAction) return this.parseRule();
-    const word = this.names[slot]!;
+    if (code >= Word.FirstAction) return this.parseRule(code);
+    const word = this.name(tok);
     const next = this.peekNext();
     let suggestions: string[];
     let message: string;
@@ -588,7 +615,6 @@ class Parser {
         info[at + INFO_HASH] = hash;
         info[at + INFO_START] = start;
         info[at + INFO_LENGTH] = length;
-        info[at + INFO_WORD] = WORD_CODES.get(fresh) ?? Word.None;
         if (++this.nameCount * 2 > this.names.length) {
           this.growNames();
           return this.slotOf(i);
@@ -671,7 +697,8 @@ class Parser {
   private parseActionOperand(after: string): A.Action | undefined {
     const tok = this.peek();
     const isIdentifier = this.kind(tok) === Tk.Identifier;
-    if (isIdentifier && ACTION_SET.has(this.textOf(tok))) return this.parseAction();
+    const code = this.wordAt(tok);
+    if (code >= Word.FirstAction) return this.parseAction(code);
     const what = `an action after \`${after}\` (${ACTION_NAMES.join(', ')})`;
     if (isIdentifier) {
       const word = this.textOf(tok);
@@ -780,8 +807,9 @@ class Parser {
     return { kind: 'GroupStatement', keyword: this.rangeOf(kw), name, list, start: this.starts[kw]!, end: this.lastEnd };
   }
 
-  private parseRule(): A.RuleStatement {
-    const action = this.parseAction();
+  /** A rule; the current token is the action name `word`. */
+  private parseRule(word: Word): A.RuleStatement {
+    const action = this.parseAction(word);
     const list = this.parseList(true);
     this.trailingHint = list?.except ? '`,`, `if` or end of line' : '`,`, `except`, `if` or end of line';
     let ifKeyword: A.TextRange | undefined;
@@ -797,12 +825,12 @@ class Parser {
     return { kind: 'RuleStatement', action, list, ifKeyword, condition, start: action.start, end: this.lastEnd };
   }
 
-  /** An action; the current token is an action name. */
-  private parseAction(): A.Action {
+  /** An action; the current token is the action name `word`. */
+  private parseAction(word: Word): A.Action {
     const nameTok = this.advance();
-    const name = this.name(nameTok) as A.ActionName;
+    const name = ACTION_NAMES[word - Word.FirstAction]!;
     let argument: A.Expression | undefined;
-    if (name === 'errno' || name === 'trap' || name === 'trace') {
+    if (word === Word.Errno || word === Word.Trap || word === Word.Trace) {
       const tok = this.peek();
       const tk = this.kind(tok);
       if (tk === Tk.LParen) {
