@@ -1181,29 +1181,32 @@ class Parser {
   /**
    * Prefix operators, then the level inside, iteratively (no recursion on
    * long prefixes): `!` before a comparison (`not`), or `~`/`-` before a
-   * primary.
+   * primary. The operator tokens wait on the operator stack (above what
+   * enclosing chains hold there) rather than in an array of their own.
    */
   private prefixLevel(not: boolean): A.Expression | undefined {
-    let ops: TokenIndex[] | undefined;
+    const base = this.operatorTop;
     while (not ? this.takesNot(this.peek()) : this.takesUnary(this.peek())) {
-      (ops ??= []).push(this.advance());
-      if (this.exprDepth + ops.length >= MAX_NESTING) {
+      this.operatorStack[this.operatorTop++] = this.advance();
+      if (this.exprDepth + (this.operatorTop - base) >= MAX_NESTING) {
+        this.operatorTop = base;
         this.bail();
         return undefined;
       }
       this.skipNewlines();
     }
-    if (!ops) return not ? this.parseCompare() : this.parsePrimary();
-    const depth = ops.length;
+    const depth = this.operatorTop - base;
+    if (depth === 0) return not ? this.parseCompare() : this.parsePrimary();
     this.exprDepth += depth;
     let expr = not ? this.parseCompare() : this.parsePrimary();
     this.exprDepth -= depth;
     for (let i = depth - 1; i >= 0; i--) {
-      const op = ops[i]!;
+      const op = this.operatorStack[base + i]!;
       const operator = not ? '!' : (TOKEN_KIND_NAMES[this.kind(op)] as A.UnaryOperator);
       const start = this.starts[op]!;
       expr = { kind: 'UnaryExpression', operator, operand: expr, start, end: expr ? expr.end : this.ends[op]! };
     }
+    this.operatorTop = base;
     return expr;
   }
 
