@@ -37,6 +37,14 @@ const DANGEROUS: ReadonlyMap<string, string> = new Map(Object.entries({
 }));
 
 
+const CH_HASH = 0x23;
+const CH_LF = 0x0a;
+const CH_CR = 0x0d;
+const CH_OPEN = 0x28;
+const CH_CLOSE = 0x29;
+const CH_AMP = 0x26;
+const CH_BAR = 0x7c;
+
 /** The characters `\s` matches in a JavaScript regular expression. */
 function isBlank(c: number): boolean {
   if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
@@ -77,7 +85,8 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
   // another family than their argument (foreign-constant). Those two report on list items and on
   // names in conditions, which no other lint reports on, so that they come before the others
   // here does not move anything in the sorted list (the sort is stable, by position). A
-  // condition that names no built-in constant has none of another family: it is not walked.
+  // condition is walked only when a built-in constant in it is not of a family that some named
+  // argument in it takes: most conditions pair only fitting names, and are not walked.
   let lastFile: string | undefined;
   let text = '';
   let occ: OccurrencesAt | undefined;
@@ -91,7 +100,7 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
     const cond = statement.condition;
     texts.add(rule, text, cond);
     dangerous.check(rule, statement);
-    if (cond && occ?.hasConstantIn(cond.start, cond.end)) foreign.check(rule, cond, occ);
+    if (cond && occ?.mayHaveForeign(text, cond.start, cond.end)) foreign.check(rule, cond, occ);
   }
   texts.finish();
 
@@ -674,18 +683,20 @@ function lintConditions(report: Report, outcomes: Outcomes): void {
 }
 
 /**
- * The argument and constant occurrences per file, by offset (a later one at
- * an offset replaces an earlier, as a map would keep it): an array per file
- * as long as its text, so a look-up is one read and building it makes no
- * map entry per identifier.
+ * The argument and constant occurrences of each file, sorted by offset, one
+ * per offset (the later in the model's list, as a map would keep it). Small
+ * arrays, not one as long as the text: rules come in source order, so the
+ * names in a condition are a run found by moving a cursor, and a look-up by
+ * offset (only in the few conditions that are walked) is a binary search.
  */
 class OccurrenceIndex {
   private readonly byFile = new Map<string, OccurrencesAt>();
 
   constructor(model: PolicyModel) {
     const list = model.occurrences;
+    const gathered = new Map<string, { offsets: number[]; slots: number[] }>();
     let lastFile: string | undefined;
-    let at: OccurrencesAt | undefined;
+    let at: { offsets: number[]; slots: number[] } | undefined;
     // A plain loop: it runs once per name in the policy.
     for (let i = 0; i < list.length; i++) {
       const o = list[i]!;
@@ -693,11 +704,13 @@ class OccurrenceIndex {
       if (kind !== 'argument' && kind !== 'constant') continue;
       if (o.file !== lastFile || !at) {
         lastFile = o.file;
-        at = this.byFile.get(o.file);
-        if (!at) this.byFile.set(o.file, (at = new OccurrencesAt(list, model.files.get(o.file)?.text.length ?? 0)));
+        at = gathered.get(o.file);
+        if (!at) gathered.set(o.file, (at = { offsets: [], slots: [] }));
       }
-      at.set(o.range.start, i, kind === 'argument');
+      at.offsets.push(o.range.start);
+      at.slots.push(i * 2 + (kind === 'argument' ? 1 : 0));
     }
+    for (const [file, { offsets, slots }] of gathered) this.byFile.set(file, new OccurrencesAt(list, offsets, slots));
   }
 
   /** The occurrences of `file`, or undefined when it has none. */
@@ -708,58 +721,145 @@ class OccurrenceIndex {
 
 /**
  * One file's argument and constant occurrences by offset. A slot holds
- * 2 × (1 + the occurrence's index), plus 1 for an argument: whether a name
- * is an argument or a constant is read without touching the occurrence.
+ * 2 × the occurrence's index, plus 1 for an argument: whether a name is an
+ * argument or a constant is read without touching the occurrence.
  */
 class OccurrencesAt {
-  private readonly slots: Int32Array;
-  /** Offsets outside the text (none in practice), kept as a map would. */
-  private readonly outside = new Map<number, number>();
+  private readonly offsets: readonly number[];
+  private readonly slots: readonly number[];
+  /** Where the last `runFrom` ended: the next condition of the file mostly starts past it. */
+  private cursor = 0;
 
-  constructor(private readonly list: readonly Occurrence[], length: number) {
-    this.slots = new Int32Array(length + 1);
+  /** `offsets` and `slots` in the order of the model's list (slot = 2 × index + 1 for an argument). */
+  constructor(private readonly list: readonly Occurrence[], offsets: number[], slots: number[]) {
+    let sorted = true;
+    for (let k = 1; k < offsets.length; k++) if (offsets[k]! <= offsets[k - 1]!) { sorted = false; break; }
+    if (sorted) {
+      this.offsets = offsets;
+      this.slots = slots;
+      return;
+    }
+    // Names resolved out of source order (a define's value, a rule resolved first on a later ABI):
+    // sorted by offset, then list order, keeping the last at each offset.
+    const order = offsets.map((_, k) => k).sort((a, b) => offsets[a]! - offsets[b]! || a - b);
+    const byOffset: number[] = [];
+    const bySlot: number[] = [];
+    for (let k = 0; k < order.length; k++) {
+      const p = order[k]!;
+      if (k + 1 < order.length && offsets[order[k + 1]!] === offsets[p]) continue;
+      byOffset.push(offsets[p]!);
+      bySlot.push(slots[p]!);
+    }
+    this.offsets = byOffset;
+    this.slots = bySlot;
   }
 
-  set(offset: number, index: number, argument: boolean): void {
-    const slot = (index + 1) * 2 + (argument ? 1 : 0);
-    if (this.inside(offset)) this.slots[offset] = slot;
-    else this.outside.set(offset, slot);
+  /** The first position whose offset is at least `offset`. */
+  private firstFrom(offset: number): number {
+    const offsets = this.offsets;
+    let k = this.cursor;
+    if (k > 0 && offsets[k - 1]! >= offset) {
+      // Before the cursor (a file spliced again): a binary search.
+      let lo = 0;
+      let hi = k;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (offsets[mid]! < offset) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    }
+    while (k < offsets.length && offsets[k]! < offset) k++;
+    return k;
+  }
+
+  /**
+   * Whether the names in `[start, end]` of `text` (a condition) could give a `foreign-constant`
+   * report. The walk judges a constant only against the argument it is compared with, and a
+   * comparison never spans an `&&` or `||` outside parentheses: so the names are cut into the
+   * condition's parts between those, and only when, in some part, a built-in constant is not of
+   * a family that some named argument of that part takes (for some syscall of its rule) can the
+   * walk report anything. Cutting only at depth 0 may join parts (`(a || b)`), never split one.
+   */
+  mayHaveForeign(text: string, start: number, end: number): boolean {
+    const lo = this.firstFrom(start);
+    let hi = lo;
+    let constants = 0;
+    const offsets = this.offsets;
+    const slots = this.slots;
+    while (hi < offsets.length && offsets[hi]! <= end) { if ((slots[hi]! & 1) === 0) constants++; hi++; }
+    this.cursor = hi;
+    if (constants === 0) return false;
+    // A plain scan of the condition's characters (it runs for every condition that names a constant).
+    let depth = 0;
+    let first = lo;
+    let k = lo;
+    for (let i = start; i < end; i++) {
+      while (k < hi && offsets[k]! <= i) k++;
+      if (k === hi) break; // the names left are all in the last part
+      const c = text.charCodeAt(i);
+      if (c === CH_HASH) {
+        while (i + 1 < end && text.charCodeAt(i + 1) !== CH_LF && text.charCodeAt(i + 1) !== CH_CR) i++;
+      } else if (c === CH_OPEN) depth++;
+      else if (c === CH_CLOSE) depth--;
+      else if (depth === 0 && (c === CH_AMP || c === CH_BAR) && text.charCodeAt(i + 1) === c) {
+        if (this.partMayHaveForeign(first, k)) return true;
+        first = k;
+        i++;
+      }
+    }
+    return this.partMayHaveForeign(first, hi);
+  }
+
+  /** Whether, among names `[lo, hi)`, a built-in constant is not of a family a named argument there takes. */
+  private partMayHaveForeign(lo: number, hi: number): boolean {
+    const slots = this.slots;
+    for (let k = lo; k < hi; k++) {
+      const slot = slots[k]!;
+      if ((slot & 1) === 0) continue;
+      const arg = this.list[slot >> 1] as ArgumentOccurrence;
+      if (isRegisterName(arg.name)) continue;
+      for (const sys of arg.syscalls) {
+        const f = fittingFor(sys, arg.name);
+        if (!f) continue;
+        for (let j = lo; j < hi; j++) {
+          const c = slots[j]!;
+          if ((c & 1) !== 0) continue;
+          const name = (this.list[c >> 1] as Occurrence & { kind: 'constant' }).name;
+          if (!fitsByFamily(f, name) && getConstant(name)) return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The argument occurrence at `offset`, if any. */
   argumentAt(offset: number): ArgumentOccurrence | undefined {
     const slot = this.slotAt(offset);
-    if ((slot & 1) === 0) return undefined;
-    const o = this.list[(slot >> 1) - 1];
+    if (slot < 0 || (slot & 1) === 0) return undefined;
+    const o = this.list[slot >> 1];
     return o?.kind === 'argument' ? o : undefined;
   }
 
   /** The name of the constant occurrence at `offset`, if any. */
   constantAt(offset: number): string | undefined {
     const slot = this.slotAt(offset);
-    if (slot === 0 || (slot & 1) === 1) return undefined;
-    const o = this.list[(slot >> 1) - 1];
+    if (slot < 0 || (slot & 1) === 1) return undefined;
+    const o = this.list[slot >> 1];
     return o?.kind === 'constant' ? o.name : undefined;
   }
 
-  /** Whether a constant occurs in `[start, end]` (false lets a condition's walk be skipped). */
-  hasConstantIn(start: number, end: number): boolean {
-    if (this.outside.size > 0) return true;
-    const slots = this.slots;
-    const last = Math.min(end, slots.length - 1);
-    for (let i = Math.max(start, 0); i <= last; i++) {
-      const slot = slots[i]!;
-      if (slot !== 0 && (slot & 1) === 0) return true;
-    }
-    return false;
-  }
-
-  private inside(offset: number): boolean {
-    return offset >= 0 && offset < this.slots.length && Number.isInteger(offset);
-  }
-
+  /** The slot at `offset`, or -1. */
   private slotAt(offset: number): number {
-    return this.inside(offset) ? this.slots[offset]! : (this.outside.get(offset) ?? 0);
+    const offsets = this.offsets;
+    let lo = 0;
+    let hi = offsets.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (offsets[mid]! < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < offsets.length && offsets[lo] === offset ? this.slots[lo]! : -1;
   }
 }
 
