@@ -147,8 +147,9 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
         if (decider !== undefined && decider.rule !== rule) fates.shadowedBy(r, decider.rule.index);
         // Redundant: same as default and nothing after it could decide otherwise.
         if (lastDiffering <= i && same(entry.action, defaultAction)) fates.redundant[r]!++;
-        if (decider === undefined && entry.condition.kind === 'true') decider = entry;
-        if (texts.hasCondition(r)) outcomes.add(entry, table.abi);
+        // A conditioned rule's entries mostly share its condition: whether it is `true` is kept with its outcome.
+        const always = texts.hasCondition(r) ? outcomes.add(entry, table.abi) : entry.condition.kind === 'true';
+        if (decider === undefined && always) decider = entry;
       }
     }
   }
@@ -246,12 +247,17 @@ class Fates {
  * `.replace(/\s+/g, '')` leaves; no condition: the empty text), without
  * making a string: a hash of the non-blank characters, and a comparison of
  * the characters where two hashes meet. `sharedId` is -1 for a text no
- * other rule has.
+ * other rule has. Most texts are unique, and read in full only when a
+ * quick key (a few characters at each end) is shared with another rule.
  */
 class ConditionTexts {
   private readonly ids: Int32Array;
   /** 1 for a rule with a condition: read here once, not through its statement per entry. */
   private readonly conditioned: Uint8Array;
+  /** Open addressing on the quick keys: each slot holds the key and how many rules have it; per rule, its slot. */
+  private readonly quickKey: Int32Array;
+  private readonly quickCount: Int32Array;
+  private readonly quickSlot: Int32Array;
   /** How many rules have each text (by the index of its first rule). */
   private readonly rulesOf: Int32Array;
   /** Open addressing: each slot holds 1 + the index of the first rule with a text, and the text's hash. */
@@ -263,18 +269,49 @@ class ConditionTexts {
     this.ids = new Int32Array(n).fill(-1);
     this.conditioned = new Uint8Array(n);
     this.rulesOf = new Int32Array(n);
+    this.quickSlot = new Int32Array(n);
     let size = 16;
     while (size < n * 2) size *= 2;
+    this.quickKey = new Int32Array(size);
+    this.quickCount = new Int32Array(size);
     this.slotRule = new Int32Array(size);
     this.slotHash = new Int32Array(size);
   }
 
-  /** Numbers `rule`'s condition `cond`, a range of `text` (its file's). */
+  /** Counts `rule`'s condition `cond`, a range of `text` (its file's), by its quick key. */
   add(rule: PolicyRule, text: string, cond: TextRange | undefined): void {
     const r = rule.index;
     if (cond) this.conditioned[r] = 1;
-    const start = cond ? cond.start : 0;
-    const end = cond ? cond.end : 0;
+    const h = quickHash(text, cond ? cond.start : 0, cond ? cond.end : 0);
+    const mask = this.quickKey.length - 1;
+    let slot = h & mask;
+    while (this.quickCount[slot] !== 0 && this.quickKey[slot] !== h) slot = (slot + 1) & mask;
+    this.quickKey[slot] = h;
+    this.quickCount[slot]!++;
+    this.quickSlot[r] = slot;
+  }
+
+  /** After every rule was added: numbers the texts of rules whose quick key another rule has, and forgets the texts only one rule has. */
+  finish(): void {
+    const rules = this.model.rules;
+    let lastFile: string | undefined;
+    let text = '';
+    for (let r = 0; r < rules.length; r++) {
+      if (this.quickCount[this.quickSlot[r]!]! < 2) continue;
+      const rule = rules[r]!;
+      if (rule.file !== lastFile) {
+        lastFile = rule.file;
+        text = this.model.files.get(rule.file)?.text ?? '';
+      }
+      const cond = rule.statement.condition;
+      this.number(r, text, cond ? cond.start : 0, cond ? cond.end : 0);
+    }
+    const ids = this.ids;
+    for (let r = 0; r < ids.length; r++) if (ids[r]! >= 0 && this.rulesOf[ids[r]!]! < 2) ids[r] = -1;
+  }
+
+  /** Numbers rule `r`'s condition, `text.slice(start, end)`: the index of the first rule with the same. */
+  private number(r: number, text: string, start: number, end: number): void {
     const h = hashWithoutBlanks(text, start, end);
     const mask = this.slotRule.length - 1;
     let slot = h & mask;
@@ -285,12 +322,6 @@ class ConditionTexts {
       slot = (slot + 1) & mask;
     }
     this.rulesOf[this.ids[r]!]!++;
-  }
-
-  /** After every rule was added: forgets the texts only one rule has. */
-  finish(): void {
-    const ids = this.ids;
-    for (let r = 0; r < ids.length; r++) if (ids[r]! >= 0 && this.rulesOf[ids[r]!]! < 2) ids[r] = -1;
   }
 
   /** Whether rule `r` has a condition. */
@@ -308,6 +339,25 @@ class ConditionTexts {
     const other = this.model.files.get(rule.file)?.text ?? '';
     return sameWithoutBlanks(other, c ? c.start : 0, c ? c.end : 0, text, start, end);
   }
+}
+
+/**
+ * A hash of the first 4 and the last 8 non-blank characters of `text.slice(start, end)` (fewer
+ * when it has fewer): equal texts (white space aside) have equal keys, and it reads a few characters.
+ */
+function quickHash(text: string, start: number, end: number): number {
+  let h = 0x811c9dc5 | 0;
+  let n = 0;
+  for (let i = start; i < end && n < 4; i++) {
+    const c = text.charCodeAt(i);
+    if (!isBlank(c)) { h = Math.imul(h ^ c, 0x01000193); n++; }
+  }
+  n = 0;
+  for (let i = end - 1; i >= start && n < 8; i--) {
+    const c = text.charCodeAt(i);
+    if (!isBlank(c)) { h = Math.imul(h ^ c, 0x01000193); n++; }
+  }
+  return h;
 }
 
 /** A 32-bit FNV-1a hash of `text.slice(start, end)` without its white space. */
@@ -586,6 +636,9 @@ function registersReadOnce(c: Cond): boolean {
   }
 }
 
+/** In `Outcomes.lastValue`: the condition is `true` (the rule decides its syscall). */
+const ALWAYS = 4;
+
 /** Per rule with a condition: how many of its (ABI, syscall) entries it has, and the fixed outcomes found among them. */
 class Outcomes {
   /** By rule index. */
@@ -595,7 +648,10 @@ class Outcomes {
   /** Rule indexes in the order their first entry was met. */
   private readonly order: Int32Array;
   private count = 0;
-  /** Per rule, the last condition decided and its outcome (0 not fixed, 1 false, 2 true): a rule's entries mostly share one. */
+  /**
+   * Per rule, the last condition decided and its outcome (0 not fixed, 1 false, 2 true; plus
+   * ALWAYS when the condition itself is `true`): a rule's entries mostly share one.
+   */
   private readonly lastCond: (Cond | undefined)[];
   private readonly lastValue: Int8Array;
   /**
@@ -612,14 +668,17 @@ class Outcomes {
     this.lastValue = new Int8Array(rules);
   }
 
-  add(e: AbiRule, abi: Abi): void {
+  /** Counts entry `e` of a conditioned rule and its outcome if fixed; whether its condition is `true`. */
+  add(e: AbiRule, abi: Abi): boolean {
     const r = e.rule.index;
     if (this.entries[r]!++ === 0) this.order[this.count++] = r;
     const cond = e.condition;
     let value: boolean | undefined;
     const last = this.lastCond[r];
+    let code: number;
     if (last === cond) {
-      const v = this.lastValue[r];
+      code = this.lastValue[r]!;
+      const v = code & 3;
       value = v === 0 ? undefined : v === 2;
     } else {
       if (last === undefined) value = fixedOutcome(cond);
@@ -629,7 +688,8 @@ class Outcomes {
         if (value === undefined && !decided.has(cond)) decided.set(cond, (value = fixedOutcome(cond)));
       }
       this.lastCond[r] = cond;
-      this.lastValue[r] = value === undefined ? 0 : value ? 2 : 1;
+      code = (value === undefined ? 0 : value ? 2 : 1) | (cond.kind === 'true' ? ALWAYS : 0);
+      this.lastValue[r] = code;
     }
     if (value !== undefined) {
       const fixed = (this.fixed ??= new Map());
@@ -637,6 +697,7 @@ class Outcomes {
       if (!list) fixed.set(r, (list = []));
       list.push({ abi, value });
     }
+    return (code & ALWAYS) !== 0;
   }
 
   /** How many rules have entries. */
@@ -694,9 +755,9 @@ class OccurrenceIndex {
 
   constructor(model: PolicyModel) {
     const list = model.occurrences;
-    const gathered = new Map<string, { offsets: number[]; slots: number[] }>();
+    const gathered = new Map<string, Gathered>();
     let lastFile: string | undefined;
-    let at: { offsets: number[]; slots: number[] } | undefined;
+    let at: Gathered | undefined;
     // A plain loop: it runs once per name in the policy.
     for (let i = 0; i < list.length; i++) {
       const o = list[i]!;
@@ -705,12 +766,14 @@ class OccurrenceIndex {
       if (o.file !== lastFile || !at) {
         lastFile = o.file;
         at = gathered.get(o.file);
-        if (!at) gathered.set(o.file, (at = { offsets: [], slots: [] }));
+        if (!at) gathered.set(o.file, (at = { offsets: [], ends: [], slots: [] }));
       }
-      at.offsets.push(o.range.start);
+      const range = o.range;
+      at.offsets.push(range.start);
+      at.ends.push(range.end);
       at.slots.push(i * 2 + (kind === 'argument' ? 1 : 0));
     }
-    for (const [file, { offsets, slots }] of gathered) this.byFile.set(file, new OccurrencesAt(list, offsets, slots));
+    for (const [file, names] of gathered) this.byFile.set(file, new OccurrencesAt(list, names));
   }
 
   /** The occurrences of `file`, or undefined when it has none. */
@@ -719,6 +782,9 @@ class OccurrenceIndex {
   }
 }
 
+/** One file's argument and constant occurrences in the order of the model's list: start and end offsets, and slots. */
+interface Gathered { readonly offsets: number[]; readonly ends: number[]; readonly slots: number[] }
+
 /**
  * One file's argument and constant occurrences by offset. A slot holds
  * 2 × the occurrence's index, plus 1 for an argument: whether a name is an
@@ -726,16 +792,19 @@ class OccurrenceIndex {
  */
 class OccurrencesAt {
   private readonly offsets: readonly number[];
+  private readonly ends: readonly number[];
   private readonly slots: readonly number[];
   /** Where the last `runFrom` ended: the next condition of the file mostly starts past it. */
   private cursor = 0;
 
-  /** `offsets` and `slots` in the order of the model's list (slot = 2 × index + 1 for an argument). */
-  constructor(private readonly list: readonly Occurrence[], offsets: number[], slots: number[]) {
+  /** `names` in the order of the model's list (slot = 2 × index + 1 for an argument). */
+  constructor(private readonly list: readonly Occurrence[], names: Gathered) {
+    const { offsets, ends, slots } = names;
     let sorted = true;
     for (let k = 1; k < offsets.length; k++) if (offsets[k]! <= offsets[k - 1]!) { sorted = false; break; }
     if (sorted) {
       this.offsets = offsets;
+      this.ends = ends;
       this.slots = slots;
       return;
     }
@@ -743,14 +812,17 @@ class OccurrencesAt {
     // sorted by offset, then list order, keeping the last at each offset.
     const order = offsets.map((_, k) => k).sort((a, b) => offsets[a]! - offsets[b]! || a - b);
     const byOffset: number[] = [];
+    const byEnd: number[] = [];
     const bySlot: number[] = [];
     for (let k = 0; k < order.length; k++) {
       const p = order[k]!;
       if (k + 1 < order.length && offsets[order[k + 1]!] === offsets[p]) continue;
       byOffset.push(offsets[p]!);
+      byEnd.push(ends[p]!);
       bySlot.push(slots[p]!);
     }
     this.offsets = byOffset;
+    this.ends = byEnd;
     this.slots = bySlot;
   }
 
@@ -790,23 +862,27 @@ class OccurrencesAt {
     while (hi < offsets.length && offsets[hi]! <= end) { if ((slots[hi]! & 1) === 0) constants++; hi++; }
     this.cursor = hi;
     if (constants === 0) return false;
-    // A plain scan of the condition's characters (it runs for every condition that names a constant).
+    // A plain scan of the characters before each name (from the condition's start, then from the
+    // end of the name before): it runs for every condition that names a constant.
+    const ends = this.ends;
     let depth = 0;
     let first = lo;
-    let k = lo;
-    for (let i = start; i < end; i++) {
-      while (k < hi && offsets[k]! <= i) k++;
-      if (k === hi) break; // the names left are all in the last part
-      const c = text.charCodeAt(i);
-      if (c === CH_HASH) {
-        while (i + 1 < end && text.charCodeAt(i + 1) !== CH_LF && text.charCodeAt(i + 1) !== CH_CR) i++;
-      } else if (c === CH_OPEN) depth++;
-      else if (c === CH_CLOSE) depth--;
-      else if (depth === 0 && (c === CH_AMP || c === CH_BAR) && text.charCodeAt(i + 1) === c) {
-        if (this.partMayHaveForeign(first, k)) return true;
-        first = k;
-        i++;
+    let from = start;
+    for (let k = lo; k < hi; k++) {
+      const to = offsets[k]!;
+      for (let i = from; i < to; i++) {
+        const c = text.charCodeAt(i);
+        if (c === CH_HASH) {
+          while (i + 1 < to && text.charCodeAt(i + 1) !== CH_LF && text.charCodeAt(i + 1) !== CH_CR) i++;
+        } else if (c === CH_OPEN) depth++;
+        else if (c === CH_CLOSE) depth--;
+        else if (depth === 0 && (c === CH_AMP || c === CH_BAR) && text.charCodeAt(i + 1) === c) {
+          if (this.partMayHaveForeign(first, k)) return true;
+          first = k;
+          i++;
+        }
       }
+      from = ends[k]!;
     }
     return this.partMayHaveForeign(first, hi);
   }
