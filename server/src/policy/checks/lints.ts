@@ -63,30 +63,51 @@ function same(a: ConcreteAction, b: ConcreteAction): boolean {
 
 export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
   const sink = new DiagnosticSink();
-  const report = (code: SemanticCode, file: string, range: TextRange, message: string,
-    extra?: { related?: RelatedLocation[]; tags?: ('unnecessary' | 'deprecated')[] }) =>
-    sink.report(code, SEMANTIC_CODES[code].severity, file, range, message, extra);
-  const where = (r: PolicyRule) => {
-    const lines = model.files.get(r.file)?.lines;
-    const line = lines ? lines.positionAt(r.statement.start).line + 1 : 0;
-    return r.file === model.root ? `line ${line}` : `${r.file}:${line}`;
-  };
-
+  const out = new LintReports(sink);
   // Two entries of one syscall on one ABI with the same action and the same
   // condition text (spacing aside) resolve to the same thing: a duplicate.
   // A rule whose condition text no other rule has can repeat no other rule,
   // so only entries of rules with a shared text are keyed (text × 2^24 + action).
   const texts = new ConditionTexts(model);
+  readRules(model, texts, out);
+  const fates = new Fates(model.rules.length);
+  // The conditions whose outcome is fixed, gathered in the same pass over the entries (lintConditions reports them).
+  const outcomes = new Outcomes(model.rules.length, fates);
+  readEntries(model, texts, fates, outcomes);
+  reportRules(model, fates, out);
+  lintHints(model, out);
+  lintConditions(out, outcomes);
+  lintLoader(model, out);
+  return sink.list;
+}
+
+/**
+ * The lints' reports, with each code's severity. A class, not a closure made per check: the
+ * passes below are small functions the engine optimizes once, and a call to a new closure each
+ * check would undo that.
+ */
+class LintReports {
+  constructor(private readonly sink: DiagnosticSink) {}
+
+  report(code: SemanticCode, file: string, range: TextRange, message: string,
+    extra?: { related?: RelatedLocation[]; tags?: ('unnecessary' | 'deprecated')[] }): void {
+    this.sink.report(code, SEMANTIC_CODES[code].severity, file, range, message, extra);
+  }
+}
+
+/**
+ * One pass over the rules, each rule's statement read once (10^4 of them on large policies):
+ * its condition's text, its allowances worth a hint (dangerous-syscall) and its constants of
+ * another family than their argument (foreign-constant). Those two report on list items and on
+ * names in conditions, which no other lint reports on, so that they come before the others
+ * here does not move anything in the sorted list (the sort is stable, by position). A
+ * condition is walked only when a built-in constant in it is not of a family that some named
+ * argument in it takes: most conditions pair only fitting names, and are not walked.
+ */
+function readRules(model: PolicyModel, texts: ConditionTexts, out: LintReports): void {
   const occurrences = new OccurrenceIndex(model);
-  const foreign = new ForeignConstants(model, report);
-  const dangerous = new DangerousAllowances(model, report);
-  // One pass over the rules, each rule's statement read once (10^4 of them on large policies):
-  // its condition's text, its allowances worth a hint (dangerous-syscall) and its constants of
-  // another family than their argument (foreign-constant). Those two report on list items and on
-  // names in conditions, which no other lint reports on, so that they come before the others
-  // here does not move anything in the sorted list (the sort is stable, by position). A
-  // condition is walked only when a built-in constant in it is not of a family that some named
-  // argument in it takes: most conditions pair only fitting names, and are not walked.
+  const foreign = new ForeignConstants(model, out);
+  const dangerous = new DangerousAllowances(model, out);
   let lastFile: string | undefined;
   let text = '';
   let occ: OccurrencesAt | undefined;
@@ -103,24 +124,25 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
     if (cond && occ?.mayHaveForeign(text, cond.start, cond.end)) foreign.check(rule, cond, occ);
   }
   texts.finish();
+}
 
-  const fates = new Fates(model.rules.length);
+/** An entry's key among a syscall's entries: its rule's text number × 2^24 + its action's number. */
+function entryKey(e: AbiRule, text: number, actionIds: Map<string, number>): number {
+  // An action's number: its kind and 16-bit data (what resolved actions hold), else one past them per distinct text.
+  const { kind, data } = e.action;
+  let a: number;
+  if (Number.isInteger(data) && data >= 0 && data <= 0xffff) a = ACTION_NUMBER[kind] * 0x10000 + data;
+  else {
+    const text = `${kind}(${data})`;
+    a = actionIds.get(text) ?? 9 * 0x10000 + actionIds.size;
+    actionIds.set(text, a);
+  }
+  return text * 0x1000000 + a;
+}
+
+/** One plain loop over every (ABI, syscall, rule) entry: it runs 10^4-10^5 times on large policies. */
+function readEntries(model: PolicyModel, texts: ConditionTexts, fates: Fates, outcomes: Outcomes): void {
   const actionIds = new Map<string, number>();
-  const keyOf = (e: AbiRule, text: number): number => {
-    // An action's number: its kind and 16-bit data (what resolved actions hold), else one past them per distinct text.
-    const { kind, data } = e.action;
-    let a: number;
-    if (Number.isInteger(data) && data >= 0 && data <= 0xffff) a = ACTION_NUMBER[kind] * 0x10000 + data;
-    else {
-      const text = `${kind}(${data})`;
-      a = actionIds.get(text) ?? 9 * 0x10000 + actionIds.size;
-      actionIds.set(text, a);
-    }
-    return text * 0x1000000 + a;
-  };
-  // The conditions whose outcome is fixed, gathered in the same pass over the entries (lintConditions reports them).
-  const outcomes = new Outcomes(model.rules.length, fates);
-  // One plain loop over every (ABI, syscall, rule) entry: it runs 10^4-10^5 times on large policies.
   for (const table of model.tables.values()) {
     const defaultAction = table.defaultAction;
     for (const entries of table.bySyscall.values()) {
@@ -139,7 +161,7 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
         fates.target(rule, r);
         const text = texts.sharedId(r);
         if (text >= 0) {
-          const key = keyOf(entry, text);
+          const key = entryKey(entry, text, actionIds);
           const dup = (firstByKey ??= new Map()).get(key);
           if (dup === undefined) firstByKey.set(key, entry);
           else if (dup.rule !== rule) fates.duplicateOf(r, dup.rule.index);
@@ -153,7 +175,17 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
       }
     }
   }
-  // Rule indexes in the order first met (the order of the reports): a rule's statement is read only when it is reported.
+}
+
+/** Where a rule is, as the rule reports name it: `line N` in the root file, `file:N` in another. */
+function placeOf(model: PolicyModel, r: PolicyRule): string {
+  const lines = model.files.get(r.file)?.lines;
+  const line = lines ? lines.positionAt(r.statement.start).line + 1 : 0;
+  return r.file === model.root ? `line ${line}` : `${r.file}:${line}`;
+}
+
+/** Duplicate, unreachable and redundant rules, in the order first met: a rule's statement is read only when it is reported. */
+function reportRules(model: PolicyModel, fates: Fates, out: LintReports): void {
   for (let k = 0; k < fates.count; k++) {
     const r = fates.order[k]!;
     const targets = fates.targets[r]!;
@@ -161,24 +193,19 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
     const by = fates.shadowerOf(r);
     if (fates.duplicate[r] === targets && dupOf) {
       const rule = fates.rule(r);
-      report('duplicate-rule', rule.file, rule.statement, `this rule repeats the rule at ${where(dupOf)}`, {
+      out.report('duplicate-rule', rule.file, rule.statement, `this rule repeats the rule at ${placeOf(model, dupOf)}`, {
         related: [{ file: dupOf.file, range: dupOf.statement, message: 'first written here' }], tags: ['unnecessary'],
       });
     } else if (fates.shadowed[r] === targets && by) {
       const rule = fates.rule(r);
-      report('unreachable-rule', rule.file, rule.statement, `this rule never applies: the rule at ${where(by)} always decides these syscalls first`, {
+      out.report('unreachable-rule', rule.file, rule.statement, `this rule never applies: the rule at ${placeOf(model, by)} always decides these syscalls first`, {
         related: [{ file: by.file, range: by.statement, message: 'decided here' }], tags: ['unnecessary'],
       });
     } else if (fates.redundant[r] === targets) {
       const rule = fates.rule(r);
-      report('redundant-rule', rule.file, rule.statement.action, 'this rule gives the same action as `default`: it can be removed', { tags: ['unnecessary'] });
+      out.report('redundant-rule', rule.file, rule.statement.action, 'this rule gives the same action as `default`: it can be removed', { tags: ['unnecessary'] });
     }
   }
-
-  lintHints(model, report);
-  lintConditions(report, outcomes);
-  lintLoader(model, report);
-  return sink.list;
 }
 
 /**
@@ -384,9 +411,6 @@ function sameWithoutBlanks(a: string, aStart: number, aEnd: number, b: string, b
   }
 }
 
-type Report = (code: SemanticCode, file: string, range: TextRange, message: string,
-  extra?: { related?: RelatedLocation[]; tags?: ('unnecessary' | 'deprecated')[] }) => void;
-
 /** The action a syscall gets on an ABI when no argument condition is involved (first unconditional rule, else default). */
 function plainAction(model: PolicyModel, abi: (typeof model.abis)[number], name: string): { action: ConcreteAction; rule?: PolicyRule } | undefined {
   const table = model.tables.get(abi);
@@ -407,7 +431,7 @@ function isPermitted(model: PolicyModel, name: string): boolean {
   });
 }
 
-function lintHints(model: PolicyModel, report: Report): void {
+function lintHints(model: PolicyModel, out: LintReports): void {
   const defaultAt = model.defaultStatement;
   const rootStart = { start: 0, end: 0 };
 
@@ -416,7 +440,7 @@ function lintHints(model: PolicyModel, report: Report): void {
   const exec = plainAction(model, firstAbi, 'execve');
   if (exec && !PERMITTING.has(exec.action.kind) && !isPermitted(model, 'execve')) {
     const at = exec.rule ? { file: exec.rule.file, range: exec.rule.statement } : defaultAt ? { file: defaultAt.file, range: defaultAt.statement } : { file: model.root, range: rootStart };
-    report('execve-denied', at.file, at.range, 'this policy does not allow `execve`: a program cannot be started under it when the filter is installed before exec (as container runtimes do)');
+    out.report('execve-denied', at.file, at.range, 'this policy does not allow `execve`: a program cannot be started under it when the filter is installed before exec (as container runtimes do)');
   }
 
   // ENOSYS lets libc fall back from the newer call to the older one.
@@ -427,7 +451,7 @@ function lintHints(model: PolicyModel, report: Report): void {
       const enosys = Number(constantValue('ENOSYS', abi) ?? 38n);
       if (!got || got.action.kind !== 'errno' || got.action.data === enosys) continue;
       const at = got.rule ? { file: got.rule.file, range: got.rule.statement.action } : defaultAt ? { file: defaultAt.file, range: defaultAt.statement } : undefined;
-      if (at) report('prefer-enosys', at.file, at.range, `\`${newer}\` gets errno(${errnoName(abi, got.action.data) ?? got.action.data}) while \`${older}\` is allowed: deny it with \`errno(ENOSYS)\` so libc falls back to \`${older}\``);
+      if (at) out.report('prefer-enosys', at.file, at.range, `\`${newer}\` gets errno(${errnoName(abi, got.action.data) ?? got.action.data}) while \`${older}\` is allowed: deny it with \`errno(ENOSYS)\` so libc falls back to \`${older}\``);
       break;
     }
   }
@@ -443,7 +467,7 @@ class DangerousAllowances {
   /** Whether some rule puts a condition on `socket` (asked once, when `socketcall` is first met). */
   private socketFiltered: boolean | undefined;
 
-  constructor(private readonly model: PolicyModel, private readonly report: Report) {
+  constructor(private readonly model: PolicyModel, private readonly out: LintReports) {
     this.i386 = model.abis.includes('i386');
   }
 
@@ -455,18 +479,18 @@ class DangerousAllowances {
     if (action !== 'allow' && action !== 'log') return;
     for (const item of statement.list?.items ?? []) {
       if (item.kind === 'GroupName') {
-        if (!conditioned) dangerousMembers(this.model, rule, item, this.report);
+        if (!conditioned) dangerousMembers(this.model, rule, item, this.out);
         continue;
       }
       if (item.kind !== 'Identifier') continue;
       const why = DANGEROUS.get(item.name);
-      if (why && !conditioned) this.report('dangerous-syscall', rule.file, item, `allowing \`${item.name}\` ${why}`);
+      if (why && !conditioned) this.out.report('dangerous-syscall', rule.file, item, `allowing \`${item.name}\` ${why}`);
       if (item.name === 'ioctl' && !conditioned) {
-        this.report('dangerous-syscall', rule.file, item, 'allowing `ioctl` with no condition permits every device request, including TIOCSTI terminal injection; filter `request`');
+        this.out.report('dangerous-syscall', rule.file, item, 'allowing `ioctl` with no condition permits every device request, including TIOCSTI terminal injection; filter `request`');
       }
       if (item.name === 'socketcall' && this.i386) {
         this.socketFiltered ??= this.model.rules.some((r) => r.statement.condition && r.syscalls.includes('socket'));
-        if (this.socketFiltered) this.report('dangerous-syscall', rule.file, item, 'on i386, `socketcall` reaches socket() without the conditions written for `socket`');
+        if (this.socketFiltered) this.out.report('dangerous-syscall', rule.file, item, 'on i386, `socketcall` reaches socket() without the conditions written for `socket`');
       }
     }
   }
@@ -485,7 +509,7 @@ function dangerReason(name: string): string | undefined {
  * the member is listed) as related information. Members the rule removes
  * with `except` are not reported, since the rule does not allow them.
  */
-function dangerousMembers(model: PolicyModel, rule: PolicyRule, item: GroupName, report: Report): void {
+function dangerousMembers(model: PolicyModel, rule: PolicyRule, item: GroupName, out: LintReports): void {
   const name = '@' + item.name;
   const user = model.groups.get(name) ?? model.groups.get(item.name);
   const members = user ? (model.groupMembers?.get(user.name) ?? []) : expandGroup(name);
@@ -501,7 +525,7 @@ function dangerousMembers(model: PolicyModel, rule: PolicyRule, item: GroupName,
   });
   const first = risky[0]!;
   const more = risky.length > 1 ? ` (and ${risky.slice(1).map((m) => `\`${m}\``).join(', ')})` : '';
-  report('dangerous-syscall', rule.file, item,
+  out.report('dangerous-syscall', rule.file, item,
     `\`${name}\` allows \`${first}\`${more} with no condition: allowing \`${first}\` ${dangerReason(first)!}`, { related });
 }
 
@@ -727,7 +751,7 @@ class Outcomes {
 }
 
 /** Conditions whose outcome is fixed whatever the arguments (`constant-condition`). */
-function lintConditions(report: Report, outcomes: Outcomes): void {
+function lintConditions(out: LintReports, outcomes: Outcomes): void {
   for (let k = 0; k < outcomes.size; k++) {
     const r = outcomes.indexAt(k);
     const fixed = outcomes.fixedOf(r);
@@ -739,7 +763,7 @@ function lintConditions(report: Report, outcomes: Outcomes): void {
     const abis = [...new Set(fixed.map((o) => o.abi))];
     const where = fixed.length === entries ? '' : ` on ${abis.join(', ')}`;
     const meaning = value ? 'the rule applies to every call, as if it had no condition' : 'the rule never applies';
-    report('constant-condition', rule.file, rule.statement.condition!, `this condition is always ${value}${where}, whatever the arguments: ${meaning}`);
+    out.report('constant-condition', rule.file, rule.statement.condition!, `this condition is always ${value}${where}, whatever the arguments: ${meaning}`);
   }
 }
 
@@ -755,25 +779,7 @@ class OccurrenceIndex {
 
   constructor(model: PolicyModel) {
     const list = model.occurrences;
-    const gathered = new Map<string, Gathered>();
-    let lastFile: string | undefined;
-    let at: Gathered | undefined;
-    // A plain loop: it runs once per name in the policy.
-    for (let i = 0; i < list.length; i++) {
-      const o = list[i]!;
-      const kind = o.kind;
-      if (kind !== 'argument' && kind !== 'constant') continue;
-      if (o.file !== lastFile || !at) {
-        lastFile = o.file;
-        at = gathered.get(o.file);
-        if (!at) gathered.set(o.file, (at = { offsets: [], ends: [], slots: [] }));
-      }
-      const range = o.range;
-      at.offsets.push(range.start);
-      at.ends.push(range.end);
-      at.slots.push(i * 2 + (kind === 'argument' ? 1 : 0));
-    }
-    for (const [file, names] of gathered) this.byFile.set(file, new OccurrencesAt(list, names));
+    for (const [file, names] of gatherNames(list)) this.byFile.set(file, new OccurrencesAt(list, names));
   }
 
   /** The occurrences of `file`, or undefined when it has none. */
@@ -784,6 +790,28 @@ class OccurrenceIndex {
 
 /** One file's argument and constant occurrences in the order of the model's list: start and end offsets, and slots. */
 interface Gathered { readonly offsets: number[]; readonly ends: number[]; readonly slots: number[] }
+
+/** The argument and constant occurrences of `list` per file. A plain loop: it runs once per name in the policy. */
+function gatherNames(list: readonly Occurrence[]): Map<string, Gathered> {
+  const gathered = new Map<string, Gathered>();
+  let lastFile: string | undefined;
+  let at: Gathered | undefined;
+  for (let i = 0; i < list.length; i++) {
+    const o = list[i]!;
+    const kind = o.kind;
+    if (kind !== 'argument' && kind !== 'constant') continue;
+    if (o.file !== lastFile || !at) {
+      lastFile = o.file;
+      at = gathered.get(o.file);
+      if (!at) gathered.set(o.file, (at = { offsets: [], ends: [], slots: [] }));
+    }
+    const range = o.range;
+    at.offsets.push(range.start);
+    at.ends.push(range.end);
+    at.slots.push(i * 2 + (kind === 'argument' ? 1 : 0));
+  }
+  return gathered;
+}
 
 /**
  * One file's argument and constant occurrences by offset. A slot holds
@@ -967,7 +995,7 @@ class ForeignConstants {
   private fittingCount = 0;
   private fittingMade = false;
 
-  constructor(private readonly model: PolicyModel, private readonly report: Report) {}
+  constructor(private readonly model: PolicyModel, private readonly out: LintReports) {}
 
   check(rule: PolicyRule, cond: Expression, occ: OccurrencesAt): void {
     this.rule = rule;
@@ -1072,7 +1100,7 @@ class ForeignConstants {
     if (!bad || !info) return;
     const arg = this.arg!;
     const a = findArg(getSyscall(bad.sys)!, arg.name)!.arg;
-    this.report('foreign-constant', this.rule!.file, range,
+    this.out.report('foreign-constant', this.rule!.file, range,
       `\`${name}\` is a \`${info.family}*\` constant, but \`${arg.name}\` of \`${bad.sys}\` takes ${a.constants.map((x) => `\`${x}${getConstant(x) ? '' : '*'}\``).join(', ')}: the value is compared as a plain number, which is rarely what was meant`);
   }
 }
@@ -1160,7 +1188,7 @@ function setPlace(args: bigint[], place: ArgPlace | undefined, value: bigint): v
  * refuses such a mapping (while plain read mappings pass) stops every such
  * program before `main`, with a confusing loader error.
  */
-function lintLoader(model: PolicyModel, report: Report): void {
+function lintLoader(model: PolicyModel, out: LintReports): void {
   if (!isPermitted(model, 'execve')) return;
   for (const abi of model.abis) {
     const table = model.tables.get(abi);
@@ -1186,7 +1214,7 @@ function lintLoader(model: PolicyModel, report: Report): void {
       const at = code.rule ? { file: code.rule.file, range: code.rule.statement as TextRange }
         : model.defaultStatement ? { file: model.defaultStatement.file, range: model.defaultStatement.statement as TextRange } : undefined;
       if (!at) continue;
-      report('exec-mapping-denied', at.file, at.range,
+      out.report('exec-mapping-denied', at.file, at.range,
         `this policy allows \`execve\` but denies \`${name}\` with \`PROT_EXEC\`${model.abis.length > 1 ? ` on ${abi}` : ''}: every dynamically linked program stops in its loader (ld.so maps each library's code executable before \`main\`). Allow executable mappings of files (for example \`allow ${name} if !(prot & PROT_EXEC) || flags & MAP_ANONYMOUS == 0\`), or run only statically linked programs under this filter`);
       return;
     }
