@@ -140,9 +140,16 @@ function entryKey(e: AbiRule, text: number, actionIds: Map<string, number>): num
   return text * 0x1000000 + a;
 }
 
-/** One plain loop over every (ABI, syscall, rule) entry: it runs 10^4-10^5 times on large policies. */
+/**
+ * One plain loop over every (ABI, syscall, rule) entry: it runs 10^4-10^5 times on large policies,
+ * the first time unoptimized (a language server's first check), so the per-rule facts are read
+ * from their typed arrays here rather than through a method call each.
+ */
 function readEntries(model: PolicyModel, texts: ConditionTexts, fates: Fates, outcomes: Outcomes): void {
   const actionIds = new Map<string, number>();
+  const shared = texts.shared;
+  const conditioned = texts.conditioned;
+  const targets = fates.targets;
   for (const table of model.tables.values()) {
     const defaultAction = table.defaultAction;
     for (const entries of table.bySyscall.values()) {
@@ -158,8 +165,8 @@ function readEntries(model: PolicyModel, texts: ConditionTexts, fates: Fates, ou
         const entry = entries[i]!;
         const rule = entry.rule;
         const r = rule.index;
-        fates.target(rule, r);
-        const text = texts.sharedId(r);
+        if (targets[r]!++ === 0) fates.met(rule, r);
+        const text = shared[r]!;
         if (text >= 0) {
           const key = entryKey(entry, text, actionIds);
           const dup = (firstByKey ??= new Map()).get(key);
@@ -170,7 +177,7 @@ function readEntries(model: PolicyModel, texts: ConditionTexts, fates: Fates, ou
         // Redundant: same as default and nothing after it could decide otherwise.
         if (lastDiffering <= i && same(entry.action, defaultAction)) fates.redundant[r]!++;
         // A conditioned rule's entries mostly share its condition: whether it is `true` is kept with its outcome.
-        const always = texts.hasCondition(r) ? outcomes.add(entry, table.abi) : entry.condition.kind === 'true';
+        const always = conditioned[r] === 1 ? outcomes.add(entry, table.abi) : entry.condition.kind === 'true';
         if (decider === undefined && always) decider = entry;
       }
     }
@@ -188,6 +195,7 @@ function placeOf(model: PolicyModel, r: PolicyRule): string {
 function reportRules(model: PolicyModel, fates: Fates, out: LintReports): void {
   for (let k = 0; k < fates.count; k++) {
     const r = fates.order[k]!;
+    if (fates.duplicate[r] === 0 && fates.shadowed[r] === 0 && fates.redundant[r] === 0) continue; // most rules
     const targets = fates.targets[r]!;
     const dupOf = fates.repeatedBy(r);
     const by = fates.shadowerOf(r);
@@ -238,8 +246,10 @@ class Fates {
     this.order = new Int32Array(rules);
   }
 
-  target(rule: PolicyRule, r: number): void {
-    if (this.targets[r]!++ === 0) { this.ruleOf[r] = rule; this.order[this.count++] = r; }
+  /** Rule `r`, whose first entry was just counted in `targets`. */
+  met(rule: PolicyRule, r: number): void {
+    this.ruleOf[r] = rule;
+    this.order[this.count++] = r;
   }
 
   /** Rule `r`, once one of its entries was met. */
@@ -273,14 +283,15 @@ class Fates {
  * Numbers each rule's condition text, white space aside (what
  * `.replace(/\s+/g, '')` leaves; no condition: the empty text), without
  * making a string: a hash of the non-blank characters, and a comparison of
- * the characters where two hashes meet. `sharedId` is -1 for a text no
+ * the characters where two hashes meet. `shared` is -1 for a text no
  * other rule has. Most texts are unique, and read in full only when a
  * quick key (a few characters at each end) is shared with another rule.
  */
 class ConditionTexts {
-  private readonly ids: Int32Array;
-  /** 1 for a rule with a condition: read here once, not through its statement per entry. */
-  private readonly conditioned: Uint8Array;
+  /** By rule index: the number of its condition text when another rule has the same, else -1 (after `finish`). */
+  readonly shared: Int32Array;
+  /** By rule index: 1 for a rule with a condition, read here once, not through its statement per entry. */
+  readonly conditioned: Uint8Array;
   /** Open addressing on the quick keys: each slot holds the key and how many rules have it; per rule, its slot. */
   private readonly quickKey: Int32Array;
   private readonly quickCount: Int32Array;
@@ -293,7 +304,7 @@ class ConditionTexts {
 
   constructor(private readonly model: PolicyModel) {
     const n = model.rules.length;
-    this.ids = new Int32Array(n).fill(-1);
+    this.shared = new Int32Array(n).fill(-1);
     this.conditioned = new Uint8Array(n);
     this.rulesOf = new Int32Array(n);
     this.quickSlot = new Int32Array(n);
@@ -333,7 +344,7 @@ class ConditionTexts {
       const cond = rule.statement.condition;
       this.number(r, text, cond ? cond.start : 0, cond ? cond.end : 0);
     }
-    const ids = this.ids;
+    const ids = this.shared;
     for (let r = 0; r < ids.length; r++) if (ids[r]! >= 0 && this.rulesOf[ids[r]!]! < 2) ids[r] = -1;
   }
 
@@ -344,21 +355,11 @@ class ConditionTexts {
     let slot = h & mask;
     for (;;) {
       const first = this.slotRule[slot]! - 1;
-      if (first < 0) { this.slotRule[slot] = r + 1; this.slotHash[slot] = h; this.ids[r] = r; break; }
-      if (this.slotHash[slot] === h && this.sameText(this.model.rules[first]!, text, start, end)) { this.ids[r] = first; break; }
+      if (first < 0) { this.slotRule[slot] = r + 1; this.slotHash[slot] = h; this.shared[r] = r; break; }
+      if (this.slotHash[slot] === h && this.sameText(this.model.rules[first]!, text, start, end)) { this.shared[r] = first; break; }
       slot = (slot + 1) & mask;
     }
-    this.rulesOf[this.ids[r]!]!++;
-  }
-
-  /** Whether rule `r` has a condition. */
-  hasCondition(r: number): boolean {
-    return this.conditioned[r] === 1;
-  }
-
-  /** The number of rule `r`'s condition text when another rule has the same, else -1. */
-  sharedId(r: number): number {
-    return this.ids[r] ?? -1;
+    this.rulesOf[this.shared[r]!]!++;
   }
 
   private sameText(rule: PolicyRule, text: string, start: number, end: number): boolean {
@@ -724,6 +725,11 @@ class Outcomes {
     return (code & ALWAYS) !== 0;
   }
 
+  /** Whether some entry's outcome is fixed (most policies have none). */
+  get anyFixed(): boolean {
+    return this.fixed !== undefined;
+  }
+
   /** How many rules have entries. */
   get size(): number {
     return this.count;
@@ -752,6 +758,7 @@ class Outcomes {
 
 /** Conditions whose outcome is fixed whatever the arguments (`constant-condition`). */
 function lintConditions(out: LintReports, outcomes: Outcomes): void {
+  if (!outcomes.anyFixed) return;
   for (let k = 0; k < outcomes.size; k++) {
     const r = outcomes.indexAt(k);
     const fixed = outcomes.fixedOf(r);
@@ -889,7 +896,8 @@ class OccurrencesAt {
     const slots = this.slots;
     while (hi < offsets.length && offsets[hi]! <= end) { if ((slots[hi]! & 1) === 0) constants++; hi++; }
     this.cursor = hi;
-    if (constants === 0) return false;
+    // No pair of the whole condition fails (most conditions): no part's can; the text is not read.
+    if (constants === 0 || !this.partMayHaveForeign(lo, hi)) return false;
     // A plain scan of the characters before each name (from the condition's start, then from the
     // end of the name before): it runs for every condition that names a constant.
     const ends = this.ends;
