@@ -795,8 +795,18 @@ class OccurrenceIndex {
   }
 }
 
-/** One file's argument and constant occurrences in the order of the model's list: start and end offsets, and slots. */
-interface Gathered { readonly offsets: number[]; readonly ends: number[]; readonly slots: number[] }
+/**
+ * One file's argument and constant occurrences in the order of the model's list: start and end
+ * offsets, slots, names and (for an argument) the syscalls it was resolved for. The names and
+ * syscalls are copied while the occurrence is at hand, so pairing them later does not read the
+ * occurrences again (on a fresh model each read is a cache miss).
+ */
+interface Gathered {
+  readonly offsets: number[]; readonly ends: number[]; readonly slots: number[];
+  readonly names: string[]; readonly owners: (readonly string[])[];
+}
+
+const NO_OWNERS: readonly string[] = [];
 
 /** The argument and constant occurrences of `list` per file. A plain loop: it runs once per name in the policy. */
 function gatherNames(list: readonly Occurrence[]): Map<string, Gathered> {
@@ -810,12 +820,14 @@ function gatherNames(list: readonly Occurrence[]): Map<string, Gathered> {
     if (o.file !== lastFile || !at) {
       lastFile = o.file;
       at = gathered.get(o.file);
-      if (!at) gathered.set(o.file, (at = { offsets: [], ends: [], slots: [] }));
+      if (!at) gathered.set(o.file, (at = { offsets: [], ends: [], slots: [], names: [], owners: [] }));
     }
     const range = o.range;
     at.offsets.push(range.start);
     at.ends.push(range.end);
     at.slots.push(i * 2 + (kind === 'argument' ? 1 : 0));
+    at.names.push(o.name);
+    at.owners.push(kind === 'argument' ? o.syscalls : NO_OWNERS);
   }
   return gathered;
 }
@@ -829,7 +841,9 @@ class OccurrencesAt {
   private readonly offsets: readonly number[];
   private readonly ends: readonly number[];
   private readonly slots: readonly number[];
-  /** Where the last `runFrom` ended: the next condition of the file mostly starts past it. */
+  private readonly names: readonly string[];
+  private readonly owners: readonly (readonly string[])[];
+  /** Where the last `mayHaveForeign` ended: the next condition of the file mostly starts past it. */
   private cursor = 0;
 
   /** `names` in the order of the model's list (slot = 2 × index + 1 for an argument). */
@@ -841,6 +855,8 @@ class OccurrencesAt {
       this.offsets = offsets;
       this.ends = ends;
       this.slots = slots;
+      this.names = names.names;
+      this.owners = names.owners;
       return;
     }
     // Names resolved out of source order (a define's value, a rule resolved first on a later ABI):
@@ -849,16 +865,22 @@ class OccurrencesAt {
     const byOffset: number[] = [];
     const byEnd: number[] = [];
     const bySlot: number[] = [];
+    const byName: string[] = [];
+    const byOwners: (readonly string[])[] = [];
     for (let k = 0; k < order.length; k++) {
       const p = order[k]!;
       if (k + 1 < order.length && offsets[order[k + 1]!] === offsets[p]) continue;
       byOffset.push(offsets[p]!);
       byEnd.push(ends[p]!);
       bySlot.push(slots[p]!);
+      byName.push(names.names[p]!);
+      byOwners.push(names.owners[p]!);
     }
     this.offsets = byOffset;
     this.ends = byEnd;
     this.slots = bySlot;
+    this.names = byName;
+    this.owners = byOwners;
   }
 
   /** The first position whose offset is at least `offset`. */
@@ -926,18 +948,17 @@ class OccurrencesAt {
   /** Whether, among names `[lo, hi)`, a built-in constant is not of a family a named argument there takes. */
   private partMayHaveForeign(lo: number, hi: number): boolean {
     const slots = this.slots;
+    const names = this.names;
     for (let k = lo; k < hi; k++) {
-      const slot = slots[k]!;
-      if ((slot & 1) === 0) continue;
-      const arg = this.list[slot >> 1] as ArgumentOccurrence;
-      if (isRegisterName(arg.name)) continue;
-      for (const sys of arg.syscalls) {
-        const f = fittingFor(sys, arg.name);
+      if ((slots[k]! & 1) === 0) continue;
+      const arg = names[k]!;
+      if (isRegisterName(arg)) continue;
+      for (const sys of this.owners[k]!) {
+        const f = fittingFor(sys, arg);
         if (!f) continue;
         for (let j = lo; j < hi; j++) {
-          const c = slots[j]!;
-          if ((c & 1) !== 0) continue;
-          const name = (this.list[c >> 1] as Occurrence & { kind: 'constant' }).name;
+          if ((slots[j]! & 1) !== 0) continue;
+          const name = names[j]!;
           if (!fitsByFamily(f, name) && getConstant(name)) return true;
         }
       }
