@@ -802,8 +802,31 @@ class OccurrenceIndex {
  * occurrences again (on a fresh model each read is a cache miss).
  */
 interface Gathered {
-  readonly offsets: number[]; readonly ends: number[]; readonly slots: number[];
+  readonly offsets: IntList; readonly ends: IntList; readonly slots: IntList;
   readonly names: string[]; readonly owners: (readonly string[])[];
+}
+
+/**
+ * A growing list of 32-bit integers in a typed array: the numbers gathered per check (three per
+ * name, 10^4-10^5 of them) are not young-generation arrays the collector copies, nor their growth.
+ */
+class IntList {
+  private data = new Int32Array(256);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const more = new Int32Array(this.data.length * 2);
+      more.set(this.data);
+      this.data = more;
+    }
+    this.data[this.length++] = value;
+  }
+
+  /** The numbers pushed, as a view (not a copy). */
+  view(): Int32Array {
+    return this.data.subarray(0, this.length);
+  }
 }
 
 const NO_OWNERS: readonly string[] = [];
@@ -820,7 +843,7 @@ function gatherNames(list: readonly Occurrence[]): Map<string, Gathered> {
     if (o.file !== lastFile || !at) {
       lastFile = o.file;
       at = gathered.get(o.file);
-      if (!at) gathered.set(o.file, (at = { offsets: [], ends: [], slots: [], names: [], owners: [] }));
+      if (!at) gathered.set(o.file, (at = { offsets: new IntList(), ends: new IntList(), slots: new IntList(), names: [], owners: [] }));
     }
     const range = o.range;
     at.offsets.push(range.start);
@@ -838,9 +861,9 @@ function gatherNames(list: readonly Occurrence[]): Map<string, Gathered> {
  * argument or a constant is read without touching the occurrence.
  */
 class OccurrencesAt {
-  private readonly offsets: readonly number[];
-  private readonly ends: readonly number[];
-  private readonly slots: readonly number[];
+  private readonly offsets: Int32Array;
+  private readonly ends: Int32Array;
+  private readonly slots: Int32Array;
   private readonly names: readonly string[];
   private readonly owners: readonly (readonly string[])[];
   /** Where the last `mayHaveForeign` ended: the next condition of the file mostly starts past it. */
@@ -848,7 +871,9 @@ class OccurrencesAt {
 
   /** `names` in the order of the model's list (slot = 2 × index + 1 for an argument). */
   constructor(private readonly list: readonly Occurrence[], names: Gathered) {
-    const { offsets, ends, slots } = names;
+    const offsets = names.offsets.view();
+    const ends = names.ends.view();
+    const slots = names.slots.view();
     let sorted = true;
     for (let k = 1; k < offsets.length; k++) if (offsets[k]! <= offsets[k - 1]!) { sorted = false; break; }
     if (sorted) {
@@ -861,10 +886,10 @@ class OccurrencesAt {
     }
     // Names resolved out of source order (a define's value, a rule resolved first on a later ABI):
     // sorted by offset, then list order, keeping the last at each offset.
-    const order = offsets.map((_, k) => k).sort((a, b) => offsets[a]! - offsets[b]! || a - b);
-    const byOffset: number[] = [];
-    const byEnd: number[] = [];
-    const bySlot: number[] = [];
+    const order = Array.from(offsets, (_, k) => k).sort((a, b) => offsets[a]! - offsets[b]! || a - b);
+    const byOffset = new IntList();
+    const byEnd = new IntList();
+    const bySlot = new IntList();
     const byName: string[] = [];
     const byOwners: (readonly string[])[] = [];
     for (let k = 0; k < order.length; k++) {
@@ -876,9 +901,9 @@ class OccurrencesAt {
       byName.push(names.names[p]!);
       byOwners.push(names.owners[p]!);
     }
-    this.offsets = byOffset;
-    this.ends = byEnd;
-    this.slots = bySlot;
+    this.offsets = byOffset.view();
+    this.ends = byEnd.view();
+    this.slots = bySlot.view();
     this.names = byName;
     this.owners = byOwners;
   }
