@@ -36,7 +36,7 @@ const DANGEROUS: ReadonlyMap<string, string> = new Map(Object.entries({
   request_key: 'reaches the kernel keyring, which is not namespaced',
 }));
 
-
+/** Characters the foreign-constant cut of a condition looks for: a comment, line ends, parentheses, `&&` and `||`. */
 const CH_HASH = 0x23;
 const CH_LF = 0x0a;
 const CH_CR = 0x0d;
