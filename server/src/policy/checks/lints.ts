@@ -795,41 +795,8 @@ class OccurrenceIndex {
   }
 }
 
-/**
- * One file's argument and constant occurrences in the order of the model's list: start and end
- * offsets, slots, names and (for an argument) the syscalls it was resolved for. The names and
- * syscalls are copied while the occurrence is at hand, so pairing them later does not read the
- * occurrences again (on a fresh model each read is a cache miss).
- */
-interface Gathered {
-  readonly offsets: IntList; readonly ends: IntList; readonly slots: IntList;
-  readonly names: string[]; readonly owners: (readonly string[])[];
-}
-
-/**
- * A growing list of 32-bit integers in a typed array: the numbers gathered per check (three per
- * name, 10^4-10^5 of them) are not young-generation arrays the collector copies, nor their growth.
- */
-class IntList {
-  private data = new Int32Array(256);
-  length = 0;
-
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const more = new Int32Array(this.data.length * 2);
-      more.set(this.data);
-      this.data = more;
-    }
-    this.data[this.length++] = value;
-  }
-
-  /** The numbers pushed, as a view (not a copy). */
-  view(): Int32Array {
-    return this.data.subarray(0, this.length);
-  }
-}
-
-const NO_OWNERS: readonly string[] = [];
+/** One file's argument and constant occurrences in the order of the model's list: start and end offsets, and slots. */
+interface Gathered { readonly offsets: number[]; readonly ends: number[]; readonly slots: number[] }
 
 /** The argument and constant occurrences of `list` per file. A plain loop: it runs once per name in the policy. */
 function gatherNames(list: readonly Occurrence[]): Map<string, Gathered> {
@@ -843,14 +810,12 @@ function gatherNames(list: readonly Occurrence[]): Map<string, Gathered> {
     if (o.file !== lastFile || !at) {
       lastFile = o.file;
       at = gathered.get(o.file);
-      if (!at) gathered.set(o.file, (at = { offsets: new IntList(), ends: new IntList(), slots: new IntList(), names: [], owners: [] }));
+      if (!at) gathered.set(o.file, (at = { offsets: [], ends: [], slots: [] }));
     }
     const range = o.range;
     at.offsets.push(range.start);
     at.ends.push(range.end);
     at.slots.push(i * 2 + (kind === 'argument' ? 1 : 0));
-    at.names.push(o.name);
-    at.owners.push(kind === 'argument' ? o.syscalls : NO_OWNERS);
   }
   return gathered;
 }
@@ -861,51 +826,39 @@ function gatherNames(list: readonly Occurrence[]): Map<string, Gathered> {
  * argument or a constant is read without touching the occurrence.
  */
 class OccurrencesAt {
-  private readonly offsets: Int32Array;
-  private readonly ends: Int32Array;
-  private readonly slots: Int32Array;
-  private readonly names: readonly string[];
-  private readonly owners: readonly (readonly string[])[];
+  private readonly offsets: readonly number[];
+  private readonly ends: readonly number[];
+  private readonly slots: readonly number[];
   /** Where the last `mayHaveForeign` ended: the next condition of the file mostly starts past it. */
   private cursor = 0;
 
   /** `names` in the order of the model's list (slot = 2 × index + 1 for an argument). */
   constructor(private readonly list: readonly Occurrence[], names: Gathered) {
-    const offsets = names.offsets.view();
-    const ends = names.ends.view();
-    const slots = names.slots.view();
+    const { offsets, ends, slots } = names;
     let sorted = true;
     for (let k = 1; k < offsets.length; k++) if (offsets[k]! <= offsets[k - 1]!) { sorted = false; break; }
     if (sorted) {
       this.offsets = offsets;
       this.ends = ends;
       this.slots = slots;
-      this.names = names.names;
-      this.owners = names.owners;
       return;
     }
     // Names resolved out of source order (a define's value, a rule resolved first on a later ABI):
     // sorted by offset, then list order, keeping the last at each offset.
-    const order = Array.from(offsets, (_, k) => k).sort((a, b) => offsets[a]! - offsets[b]! || a - b);
-    const byOffset = new IntList();
-    const byEnd = new IntList();
-    const bySlot = new IntList();
-    const byName: string[] = [];
-    const byOwners: (readonly string[])[] = [];
+    const order = offsets.map((_, k) => k).sort((a, b) => offsets[a]! - offsets[b]! || a - b);
+    const byOffset: number[] = [];
+    const byEnd: number[] = [];
+    const bySlot: number[] = [];
     for (let k = 0; k < order.length; k++) {
       const p = order[k]!;
       if (k + 1 < order.length && offsets[order[k + 1]!] === offsets[p]) continue;
       byOffset.push(offsets[p]!);
       byEnd.push(ends[p]!);
       bySlot.push(slots[p]!);
-      byName.push(names.names[p]!);
-      byOwners.push(names.owners[p]!);
     }
-    this.offsets = byOffset.view();
-    this.ends = byEnd.view();
-    this.slots = bySlot.view();
-    this.names = byName;
-    this.owners = byOwners;
+    this.offsets = byOffset;
+    this.ends = byEnd;
+    this.slots = bySlot;
   }
 
   /** The first position whose offset is at least `offset`. */
@@ -973,17 +926,18 @@ class OccurrencesAt {
   /** Whether, among names `[lo, hi)`, a built-in constant is not of a family a named argument there takes. */
   private partMayHaveForeign(lo: number, hi: number): boolean {
     const slots = this.slots;
-    const names = this.names;
     for (let k = lo; k < hi; k++) {
-      if ((slots[k]! & 1) === 0) continue;
-      const arg = names[k]!;
-      if (isRegisterName(arg)) continue;
-      for (const sys of this.owners[k]!) {
-        const f = fittingFor(sys, arg);
+      const slot = slots[k]!;
+      if ((slot & 1) === 0) continue;
+      const arg = this.list[slot >> 1] as ArgumentOccurrence;
+      if (isRegisterName(arg.name)) continue;
+      for (const sys of arg.syscalls) {
+        const f = fittingFor(sys, arg.name);
         if (!f) continue;
         for (let j = lo; j < hi; j++) {
-          if ((slots[j]! & 1) !== 0) continue;
-          const name = names[j]!;
+          const c = slots[j]!;
+          if ((c & 1) !== 0) continue;
+          const name = (this.list[c >> 1] as Occurrence & { kind: 'constant' }).name;
           if (!fitsByFamily(f, name) && getConstant(name)) return true;
         }
       }
