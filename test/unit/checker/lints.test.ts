@@ -85,6 +85,17 @@ test('a constant of another family than the argument takes is a warning on the c
   assert.equal(only(check(H + 'allow accept4 if flags & O_CLOEXEC\nallow setsockopt if level == IPPROTO_TCP\n'), 'foreign-constant').length, 0);
 });
 
+test('a constant is judged only against the argument of its own comparison, across `&&`, `||`, parentheses and comments', () => {
+  // `dirfd` takes AT_FDCWD only, `flags` takes O_*: each constant fits the argument it is compared with.
+  assert.equal(only(check(H + 'allow openat if flags & O_ACCMODE == O_RDONLY && dirfd == AT_FDCWD\n'), 'foreign-constant').length, 0);
+  assert.equal(only(check(H + 'allow openat if (flags == O_RDONLY || # a comment ( with ||\n  dirfd == AT_FDCWD)\n'), 'foreign-constant').length, 0);
+  // Within parentheses and on a continued line, a constant of another family is still found.
+  const c = check(H + 'allow openat if dirfd == AT_FDCWD && (flags == O_RDONLY || # ) && (\n  flags == PROT_EXEC)\n');
+  assert.deepEqual(only(c, 'foreign-constant').map((x) => c.spans[c.diagnostics.indexOf(x)]), ['PROT_EXEC']);
+  const m = check(H + 'allow openat if flags in (O_RDONLY, (AT_FDCWD)) || dirfd == 3\n');
+  assert.deepEqual(only(m, 'foreign-constant').map((x) => m.spans[m.diagnostics.indexOf(x)]), ['AT_FDCWD']);
+});
+
 test('execve allowed with executable mappings denied: the loader lint, on the deciding rule or the default', () => {
   const c = check(H + 'allow mmap if !(prot & PROT_EXEC)\n');
   const d = only(c, 'exec-mapping-denied');

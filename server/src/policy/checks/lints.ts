@@ -36,6 +36,14 @@ const DANGEROUS: ReadonlyMap<string, string> = new Map(Object.entries({
   request_key: 'reaches the kernel keyring, which is not namespaced',
 }));
 
+/** Characters the foreign-constant cut of a condition looks for: a comment, line ends, parentheses, `&&` and `||`. */
+const CH_HASH = 0x23;
+const CH_LF = 0x0a;
+const CH_CR = 0x0d;
+const CH_OPEN = 0x28;
+const CH_CLOSE = 0x29;
+const CH_AMP = 0x26;
+const CH_BAR = 0x7c;
 
 /** The characters `\s` matches in a JavaScript regular expression. */
 function isBlank(c: number): boolean {
@@ -55,29 +63,51 @@ function same(a: ConcreteAction, b: ConcreteAction): boolean {
 
 export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
   const sink = new DiagnosticSink();
-  const report = (code: SemanticCode, file: string, range: TextRange, message: string,
-    extra?: { related?: RelatedLocation[]; tags?: ('unnecessary' | 'deprecated')[] }) =>
-    sink.report(code, SEMANTIC_CODES[code].severity, file, range, message, extra);
-  const where = (r: PolicyRule) => {
-    const lines = model.files.get(r.file)?.lines;
-    const line = lines ? lines.positionAt(r.statement.start).line + 1 : 0;
-    return r.file === model.root ? `line ${line}` : `${r.file}:${line}`;
-  };
-
+  const out = new LintReports(sink);
   // Two entries of one syscall on one ABI with the same action and the same
   // condition text (spacing aside) resolve to the same thing: a duplicate.
   // A rule whose condition text no other rule has can repeat no other rule,
   // so only entries of rules with a shared text are keyed (text × 2^24 + action).
   const texts = new ConditionTexts(model);
+  readRules(model, texts, out);
+  const fates = new Fates(model.rules.length);
+  // The conditions whose outcome is fixed, gathered in the same pass over the entries (lintConditions reports them).
+  const outcomes = new Outcomes(model.rules.length, fates);
+  readEntries(model, texts, fates, outcomes);
+  reportRules(model, fates, out);
+  lintHints(model, out);
+  lintConditions(out, outcomes);
+  lintLoader(model, out);
+  return sink.list;
+}
+
+/**
+ * The lints' reports, with each code's severity. A class, not a closure made per check: the
+ * passes below are small functions the engine optimizes once, and a call to a new closure each
+ * check would undo that.
+ */
+class LintReports {
+  constructor(private readonly sink: DiagnosticSink) {}
+
+  report(code: SemanticCode, file: string, range: TextRange, message: string,
+    extra?: { related?: RelatedLocation[]; tags?: ('unnecessary' | 'deprecated')[] }): void {
+    this.sink.report(code, SEMANTIC_CODES[code].severity, file, range, message, extra);
+  }
+}
+
+/**
+ * One pass over the rules, each rule's statement read once (10^4 of them on large policies):
+ * its condition's text, its allowances worth a hint (dangerous-syscall) and its constants of
+ * another family than their argument (foreign-constant). Those two report on list items and on
+ * names in conditions, which no other lint reports on, so that they come before the others
+ * here does not move anything in the sorted list (the sort is stable, by position). A
+ * condition is walked only when a built-in constant in it is not of a family that some named
+ * argument in it takes: most conditions pair only fitting names, and are not walked.
+ */
+function readRules(model: PolicyModel, texts: ConditionTexts, out: LintReports): void {
   const occurrences = new OccurrenceIndex(model);
-  const foreign = new ForeignConstants(model, report);
-  const dangerous = new DangerousAllowances(model, report);
-  // One pass over the rules, each rule's statement read once (10^4 of them on large policies):
-  // its condition's text, its allowances worth a hint (dangerous-syscall) and its constants of
-  // another family than their argument (foreign-constant). Those two report on list items and on
-  // names in conditions, which no other lint reports on, so that they come before the others
-  // here does not move anything in the sorted list (the sort is stable, by position). A
-  // condition that names no built-in constant has none of another family: it is not walked.
+  const foreign = new ForeignConstants(model, out);
+  const dangerous = new DangerousAllowances(model, out);
   let lastFile: string | undefined;
   let text = '';
   let occ: OccurrencesAt | undefined;
@@ -91,27 +121,35 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
     const cond = statement.condition;
     texts.add(rule, text, cond);
     dangerous.check(rule, statement);
-    if (cond && occ?.hasConstantIn(cond.start, cond.end)) foreign.check(rule, cond, occ);
+    if (cond && occ?.mayHaveForeign(text, cond.start, cond.end)) foreign.check(rule, cond, occ);
   }
   texts.finish();
+}
 
-  const fates = new Fates(model.rules.length);
+/** An entry's key among a syscall's entries: its rule's text number × 2^24 + its action's number. */
+function entryKey(e: AbiRule, text: number, actionIds: Map<string, number>): number {
+  // An action's number: its kind and 16-bit data (what resolved actions hold), else one past them per distinct text.
+  const { kind, data } = e.action;
+  let a: number;
+  if (Number.isInteger(data) && data >= 0 && data <= 0xffff) a = ACTION_NUMBER[kind] * 0x10000 + data;
+  else {
+    const text = `${kind}(${data})`;
+    a = actionIds.get(text) ?? 9 * 0x10000 + actionIds.size;
+    actionIds.set(text, a);
+  }
+  return text * 0x1000000 + a;
+}
+
+/**
+ * One plain loop over every (ABI, syscall, rule) entry: it runs 10^4-10^5 times on large policies,
+ * the first time unoptimized (a language server's first check), so the per-rule facts are read
+ * from their typed arrays here rather than through a method call each.
+ */
+function readEntries(model: PolicyModel, texts: ConditionTexts, fates: Fates, outcomes: Outcomes): void {
   const actionIds = new Map<string, number>();
-  const keyOf = (e: AbiRule, text: number): number => {
-    // An action's number: its kind and 16-bit data (what resolved actions hold), else one past them per distinct text.
-    const { kind, data } = e.action;
-    let a: number;
-    if (Number.isInteger(data) && data >= 0 && data <= 0xffff) a = ACTION_NUMBER[kind] * 0x10000 + data;
-    else {
-      const text = `${kind}(${data})`;
-      a = actionIds.get(text) ?? 9 * 0x10000 + actionIds.size;
-      actionIds.set(text, a);
-    }
-    return text * 0x1000000 + a;
-  };
-  // The conditions whose outcome is fixed, gathered in the same pass over the entries (lintConditions reports them).
-  const outcomes = new Outcomes(model.rules.length, fates);
-  // One plain loop over every (ABI, syscall, rule) entry: it runs 10^4-10^5 times on large policies.
+  const shared = texts.shared;
+  const conditioned = texts.conditioned;
+  const targets = fates.targets;
   for (const table of model.tables.values()) {
     const defaultAction = table.defaultAction;
     for (const entries of table.bySyscall.values()) {
@@ -127,10 +165,10 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
         const entry = entries[i]!;
         const rule = entry.rule;
         const r = rule.index;
-        fates.target(rule, r);
-        const text = texts.sharedId(r);
+        if (targets[r]!++ === 0) fates.met(rule, r);
+        const text = shared[r]!;
         if (text >= 0) {
-          const key = keyOf(entry, text);
+          const key = entryKey(entry, text, actionIds);
           const dup = (firstByKey ??= new Map()).get(key);
           if (dup === undefined) firstByKey.set(key, entry);
           else if (dup.rule !== rule) fates.duplicateOf(r, dup.rule.index);
@@ -138,37 +176,44 @@ export function lintPolicy(model: PolicyModel): PolicyDiagnostic[] {
         if (decider !== undefined && decider.rule !== rule) fates.shadowedBy(r, decider.rule.index);
         // Redundant: same as default and nothing after it could decide otherwise.
         if (lastDiffering <= i && same(entry.action, defaultAction)) fates.redundant[r]!++;
-        if (decider === undefined && entry.condition.kind === 'true') decider = entry;
-        if (texts.hasCondition(r)) outcomes.add(entry, table.abi);
+        // A conditioned rule's entries mostly share its condition: whether it is `true` is kept with its outcome.
+        const always = conditioned[r] === 1 ? outcomes.add(entry, table.abi) : entry.condition.kind === 'true';
+        if (decider === undefined && always) decider = entry;
       }
     }
   }
-  // Rule indexes in the order first met (the order of the reports): a rule's statement is read only when it is reported.
+}
+
+/** Where a rule is, as the rule reports name it: `line N` in the root file, `file:N` in another. */
+function placeOf(model: PolicyModel, r: PolicyRule): string {
+  const lines = model.files.get(r.file)?.lines;
+  const line = lines ? lines.positionAt(r.statement.start).line + 1 : 0;
+  return r.file === model.root ? `line ${line}` : `${r.file}:${line}`;
+}
+
+/** Duplicate, unreachable and redundant rules, in the order first met: a rule's statement is read only when it is reported. */
+function reportRules(model: PolicyModel, fates: Fates, out: LintReports): void {
   for (let k = 0; k < fates.count; k++) {
     const r = fates.order[k]!;
+    if (fates.duplicate[r] === 0 && fates.shadowed[r] === 0 && fates.redundant[r] === 0) continue; // most rules
     const targets = fates.targets[r]!;
     const dupOf = fates.repeatedBy(r);
     const by = fates.shadowerOf(r);
     if (fates.duplicate[r] === targets && dupOf) {
       const rule = fates.rule(r);
-      report('duplicate-rule', rule.file, rule.statement, `this rule repeats the rule at ${where(dupOf)}`, {
+      out.report('duplicate-rule', rule.file, rule.statement, `this rule repeats the rule at ${placeOf(model, dupOf)}`, {
         related: [{ file: dupOf.file, range: dupOf.statement, message: 'first written here' }], tags: ['unnecessary'],
       });
     } else if (fates.shadowed[r] === targets && by) {
       const rule = fates.rule(r);
-      report('unreachable-rule', rule.file, rule.statement, `this rule never applies: the rule at ${where(by)} always decides these syscalls first`, {
+      out.report('unreachable-rule', rule.file, rule.statement, `this rule never applies: the rule at ${placeOf(model, by)} always decides these syscalls first`, {
         related: [{ file: by.file, range: by.statement, message: 'decided here' }], tags: ['unnecessary'],
       });
     } else if (fates.redundant[r] === targets) {
       const rule = fates.rule(r);
-      report('redundant-rule', rule.file, rule.statement.action, 'this rule gives the same action as `default`: it can be removed', { tags: ['unnecessary'] });
+      out.report('redundant-rule', rule.file, rule.statement.action, 'this rule gives the same action as `default`: it can be removed', { tags: ['unnecessary'] });
     }
   }
-
-  lintHints(model, report);
-  lintConditions(report, outcomes);
-  lintLoader(model, report);
-  return sink.list;
 }
 
 /**
@@ -201,8 +246,10 @@ class Fates {
     this.order = new Int32Array(rules);
   }
 
-  target(rule: PolicyRule, r: number): void {
-    if (this.targets[r]!++ === 0) { this.ruleOf[r] = rule; this.order[this.count++] = r; }
+  /** Rule `r`, whose first entry was just counted in `targets`. */
+  met(rule: PolicyRule, r: number): void {
+    this.ruleOf[r] = rule;
+    this.order[this.count++] = r;
   }
 
   /** Rule `r`, once one of its entries was met. */
@@ -236,13 +283,19 @@ class Fates {
  * Numbers each rule's condition text, white space aside (what
  * `.replace(/\s+/g, '')` leaves; no condition: the empty text), without
  * making a string: a hash of the non-blank characters, and a comparison of
- * the characters where two hashes meet. `sharedId` is -1 for a text no
- * other rule has.
+ * the characters where two hashes meet. `shared` is -1 for a text no
+ * other rule has. Most texts are unique, and read in full only when a
+ * quick key (a few characters at each end) is shared with another rule.
  */
 class ConditionTexts {
-  private readonly ids: Int32Array;
-  /** 1 for a rule with a condition: read here once, not through its statement per entry. */
-  private readonly conditioned: Uint8Array;
+  /** By rule index: the number of its condition text when another rule has the same, else -1 (after `finish`). */
+  readonly shared: Int32Array;
+  /** By rule index: 1 for a rule with a condition, read here once, not through its statement per entry. */
+  readonly conditioned: Uint8Array;
+  /** Open addressing on the quick keys: each slot holds the key and how many rules have it; per rule, its slot. */
+  private readonly quickKey: Int32Array;
+  private readonly quickCount: Int32Array;
+  private readonly quickSlot: Int32Array;
   /** How many rules have each text (by the index of its first rule). */
   private readonly rulesOf: Int32Array;
   /** Open addressing: each slot holds 1 + the index of the first rule with a text, and the text's hash. */
@@ -251,47 +304,62 @@ class ConditionTexts {
 
   constructor(private readonly model: PolicyModel) {
     const n = model.rules.length;
-    this.ids = new Int32Array(n).fill(-1);
+    this.shared = new Int32Array(n).fill(-1);
     this.conditioned = new Uint8Array(n);
     this.rulesOf = new Int32Array(n);
+    this.quickSlot = new Int32Array(n);
     let size = 16;
     while (size < n * 2) size *= 2;
+    this.quickKey = new Int32Array(size);
+    this.quickCount = new Int32Array(size);
     this.slotRule = new Int32Array(size);
     this.slotHash = new Int32Array(size);
   }
 
-  /** Numbers `rule`'s condition `cond`, a range of `text` (its file's). */
+  /** Counts `rule`'s condition `cond`, a range of `text` (its file's), by its quick key. */
   add(rule: PolicyRule, text: string, cond: TextRange | undefined): void {
     const r = rule.index;
     if (cond) this.conditioned[r] = 1;
-    const start = cond ? cond.start : 0;
-    const end = cond ? cond.end : 0;
+    const h = quickHash(text, cond ? cond.start : 0, cond ? cond.end : 0);
+    const mask = this.quickKey.length - 1;
+    let slot = h & mask;
+    while (this.quickCount[slot] !== 0 && this.quickKey[slot] !== h) slot = (slot + 1) & mask;
+    this.quickKey[slot] = h;
+    this.quickCount[slot]!++;
+    this.quickSlot[r] = slot;
+  }
+
+  /** After every rule was added: numbers the texts of rules whose quick key another rule has, and forgets the texts only one rule has. */
+  finish(): void {
+    const rules = this.model.rules;
+    let lastFile: string | undefined;
+    let text = '';
+    for (let r = 0; r < rules.length; r++) {
+      if (this.quickCount[this.quickSlot[r]!]! < 2) continue;
+      const rule = rules[r]!;
+      if (rule.file !== lastFile) {
+        lastFile = rule.file;
+        text = this.model.files.get(rule.file)?.text ?? '';
+      }
+      const cond = rule.statement.condition;
+      this.number(r, text, cond ? cond.start : 0, cond ? cond.end : 0);
+    }
+    const ids = this.shared;
+    for (let r = 0; r < ids.length; r++) if (ids[r]! >= 0 && this.rulesOf[ids[r]!]! < 2) ids[r] = -1;
+  }
+
+  /** Numbers rule `r`'s condition, `text.slice(start, end)`: the index of the first rule with the same. */
+  private number(r: number, text: string, start: number, end: number): void {
     const h = hashWithoutBlanks(text, start, end);
     const mask = this.slotRule.length - 1;
     let slot = h & mask;
     for (;;) {
       const first = this.slotRule[slot]! - 1;
-      if (first < 0) { this.slotRule[slot] = r + 1; this.slotHash[slot] = h; this.ids[r] = r; break; }
-      if (this.slotHash[slot] === h && this.sameText(this.model.rules[first]!, text, start, end)) { this.ids[r] = first; break; }
+      if (first < 0) { this.slotRule[slot] = r + 1; this.slotHash[slot] = h; this.shared[r] = r; break; }
+      if (this.slotHash[slot] === h && this.sameText(this.model.rules[first]!, text, start, end)) { this.shared[r] = first; break; }
       slot = (slot + 1) & mask;
     }
-    this.rulesOf[this.ids[r]!]!++;
-  }
-
-  /** After every rule was added: forgets the texts only one rule has. */
-  finish(): void {
-    const ids = this.ids;
-    for (let r = 0; r < ids.length; r++) if (ids[r]! >= 0 && this.rulesOf[ids[r]!]! < 2) ids[r] = -1;
-  }
-
-  /** Whether rule `r` has a condition. */
-  hasCondition(r: number): boolean {
-    return this.conditioned[r] === 1;
-  }
-
-  /** The number of rule `r`'s condition text when another rule has the same, else -1. */
-  sharedId(r: number): number {
-    return this.ids[r] ?? -1;
+    this.rulesOf[this.shared[r]!]!++;
   }
 
   private sameText(rule: PolicyRule, text: string, start: number, end: number): boolean {
@@ -299,6 +367,25 @@ class ConditionTexts {
     const other = this.model.files.get(rule.file)?.text ?? '';
     return sameWithoutBlanks(other, c ? c.start : 0, c ? c.end : 0, text, start, end);
   }
+}
+
+/**
+ * A hash of the first 4 and the last 8 non-blank characters of `text.slice(start, end)` (fewer
+ * when it has fewer): equal texts (white space aside) have equal keys, and it reads a few characters.
+ */
+function quickHash(text: string, start: number, end: number): number {
+  let h = 0x811c9dc5 | 0;
+  let n = 0;
+  for (let i = start; i < end && n < 4; i++) {
+    const c = text.charCodeAt(i);
+    if (!isBlank(c)) { h = Math.imul(h ^ c, 0x01000193); n++; }
+  }
+  n = 0;
+  for (let i = end - 1; i >= start && n < 8; i--) {
+    const c = text.charCodeAt(i);
+    if (!isBlank(c)) { h = Math.imul(h ^ c, 0x01000193); n++; }
+  }
+  return h;
 }
 
 /** A 32-bit FNV-1a hash of `text.slice(start, end)` without its white space. */
@@ -325,9 +412,6 @@ function sameWithoutBlanks(a: string, aStart: number, aEnd: number, b: string, b
   }
 }
 
-type Report = (code: SemanticCode, file: string, range: TextRange, message: string,
-  extra?: { related?: RelatedLocation[]; tags?: ('unnecessary' | 'deprecated')[] }) => void;
-
 /** The action a syscall gets on an ABI when no argument condition is involved (first unconditional rule, else default). */
 function plainAction(model: PolicyModel, abi: (typeof model.abis)[number], name: string): { action: ConcreteAction; rule?: PolicyRule } | undefined {
   const table = model.tables.get(abi);
@@ -348,7 +432,7 @@ function isPermitted(model: PolicyModel, name: string): boolean {
   });
 }
 
-function lintHints(model: PolicyModel, report: Report): void {
+function lintHints(model: PolicyModel, out: LintReports): void {
   const defaultAt = model.defaultStatement;
   const rootStart = { start: 0, end: 0 };
 
@@ -357,7 +441,7 @@ function lintHints(model: PolicyModel, report: Report): void {
   const exec = plainAction(model, firstAbi, 'execve');
   if (exec && !PERMITTING.has(exec.action.kind) && !isPermitted(model, 'execve')) {
     const at = exec.rule ? { file: exec.rule.file, range: exec.rule.statement } : defaultAt ? { file: defaultAt.file, range: defaultAt.statement } : { file: model.root, range: rootStart };
-    report('execve-denied', at.file, at.range, 'this policy does not allow `execve`: a program cannot be started under it when the filter is installed before exec (as container runtimes do)');
+    out.report('execve-denied', at.file, at.range, 'this policy does not allow `execve`: a program cannot be started under it when the filter is installed before exec (as container runtimes do)');
   }
 
   // ENOSYS lets libc fall back from the newer call to the older one.
@@ -368,7 +452,7 @@ function lintHints(model: PolicyModel, report: Report): void {
       const enosys = Number(constantValue('ENOSYS', abi) ?? 38n);
       if (!got || got.action.kind !== 'errno' || got.action.data === enosys) continue;
       const at = got.rule ? { file: got.rule.file, range: got.rule.statement.action } : defaultAt ? { file: defaultAt.file, range: defaultAt.statement } : undefined;
-      if (at) report('prefer-enosys', at.file, at.range, `\`${newer}\` gets errno(${errnoName(abi, got.action.data) ?? got.action.data}) while \`${older}\` is allowed: deny it with \`errno(ENOSYS)\` so libc falls back to \`${older}\``);
+      if (at) out.report('prefer-enosys', at.file, at.range, `\`${newer}\` gets errno(${errnoName(abi, got.action.data) ?? got.action.data}) while \`${older}\` is allowed: deny it with \`errno(ENOSYS)\` so libc falls back to \`${older}\``);
       break;
     }
   }
@@ -384,7 +468,7 @@ class DangerousAllowances {
   /** Whether some rule puts a condition on `socket` (asked once, when `socketcall` is first met). */
   private socketFiltered: boolean | undefined;
 
-  constructor(private readonly model: PolicyModel, private readonly report: Report) {
+  constructor(private readonly model: PolicyModel, private readonly out: LintReports) {
     this.i386 = model.abis.includes('i386');
   }
 
@@ -396,18 +480,18 @@ class DangerousAllowances {
     if (action !== 'allow' && action !== 'log') return;
     for (const item of statement.list?.items ?? []) {
       if (item.kind === 'GroupName') {
-        if (!conditioned) dangerousMembers(this.model, rule, item, this.report);
+        if (!conditioned) dangerousMembers(this.model, rule, item, this.out);
         continue;
       }
       if (item.kind !== 'Identifier') continue;
       const why = DANGEROUS.get(item.name);
-      if (why && !conditioned) this.report('dangerous-syscall', rule.file, item, `allowing \`${item.name}\` ${why}`);
+      if (why && !conditioned) this.out.report('dangerous-syscall', rule.file, item, `allowing \`${item.name}\` ${why}`);
       if (item.name === 'ioctl' && !conditioned) {
-        this.report('dangerous-syscall', rule.file, item, 'allowing `ioctl` with no condition permits every device request, including TIOCSTI terminal injection; filter `request`');
+        this.out.report('dangerous-syscall', rule.file, item, 'allowing `ioctl` with no condition permits every device request, including TIOCSTI terminal injection; filter `request`');
       }
       if (item.name === 'socketcall' && this.i386) {
         this.socketFiltered ??= this.model.rules.some((r) => r.statement.condition && r.syscalls.includes('socket'));
-        if (this.socketFiltered) this.report('dangerous-syscall', rule.file, item, 'on i386, `socketcall` reaches socket() without the conditions written for `socket`');
+        if (this.socketFiltered) this.out.report('dangerous-syscall', rule.file, item, 'on i386, `socketcall` reaches socket() without the conditions written for `socket`');
       }
     }
   }
@@ -426,7 +510,7 @@ function dangerReason(name: string): string | undefined {
  * the member is listed) as related information. Members the rule removes
  * with `except` are not reported, since the rule does not allow them.
  */
-function dangerousMembers(model: PolicyModel, rule: PolicyRule, item: GroupName, report: Report): void {
+function dangerousMembers(model: PolicyModel, rule: PolicyRule, item: GroupName, out: LintReports): void {
   const name = '@' + item.name;
   const user = model.groups.get(name) ?? model.groups.get(item.name);
   const members = user ? (model.groupMembers?.get(user.name) ?? []) : expandGroup(name);
@@ -442,7 +526,7 @@ function dangerousMembers(model: PolicyModel, rule: PolicyRule, item: GroupName,
   });
   const first = risky[0]!;
   const more = risky.length > 1 ? ` (and ${risky.slice(1).map((m) => `\`${m}\``).join(', ')})` : '';
-  report('dangerous-syscall', rule.file, item,
+  out.report('dangerous-syscall', rule.file, item,
     `\`${name}\` allows \`${first}\`${more} with no condition: allowing \`${first}\` ${dangerReason(first)!}`, { related });
 }
 
@@ -577,6 +661,9 @@ function registersReadOnce(c: Cond): boolean {
   }
 }
 
+/** In `Outcomes.lastValue`: the condition is `true` (the rule decides its syscall). */
+const ALWAYS = 4;
+
 /** Per rule with a condition: how many of its (ABI, syscall) entries it has, and the fixed outcomes found among them. */
 class Outcomes {
   /** By rule index. */
@@ -586,7 +673,10 @@ class Outcomes {
   /** Rule indexes in the order their first entry was met. */
   private readonly order: Int32Array;
   private count = 0;
-  /** Per rule, the last condition decided and its outcome (0 not fixed, 1 false, 2 true): a rule's entries mostly share one. */
+  /**
+   * Per rule, the last condition decided and its outcome (0 not fixed, 1 false, 2 true; plus
+   * ALWAYS when the condition itself is `true`): a rule's entries mostly share one.
+   */
   private readonly lastCond: (Cond | undefined)[];
   private readonly lastValue: Int8Array;
   /**
@@ -603,14 +693,17 @@ class Outcomes {
     this.lastValue = new Int8Array(rules);
   }
 
-  add(e: AbiRule, abi: Abi): void {
+  /** Counts entry `e` of a conditioned rule and its outcome if fixed; whether its condition is `true`. */
+  add(e: AbiRule, abi: Abi): boolean {
     const r = e.rule.index;
     if (this.entries[r]!++ === 0) this.order[this.count++] = r;
     const cond = e.condition;
     let value: boolean | undefined;
     const last = this.lastCond[r];
+    let code: number;
     if (last === cond) {
-      const v = this.lastValue[r];
+      code = this.lastValue[r]!;
+      const v = code & 3;
       value = v === 0 ? undefined : v === 2;
     } else {
       if (last === undefined) value = fixedOutcome(cond);
@@ -620,7 +713,8 @@ class Outcomes {
         if (value === undefined && !decided.has(cond)) decided.set(cond, (value = fixedOutcome(cond)));
       }
       this.lastCond[r] = cond;
-      this.lastValue[r] = value === undefined ? 0 : value ? 2 : 1;
+      code = (value === undefined ? 0 : value ? 2 : 1) | (cond.kind === 'true' ? ALWAYS : 0);
+      this.lastValue[r] = code;
     }
     if (value !== undefined) {
       const fixed = (this.fixed ??= new Map());
@@ -628,6 +722,12 @@ class Outcomes {
       if (!list) fixed.set(r, (list = []));
       list.push({ abi, value });
     }
+    return (code & ALWAYS) !== 0;
+  }
+
+  /** Whether some entry's outcome is fixed (most policies have none). */
+  get anyFixed(): boolean {
+    return this.fixed !== undefined;
   }
 
   /** How many rules have entries. */
@@ -657,7 +757,8 @@ class Outcomes {
 }
 
 /** Conditions whose outcome is fixed whatever the arguments (`constant-condition`). */
-function lintConditions(report: Report, outcomes: Outcomes): void {
+function lintConditions(out: LintReports, outcomes: Outcomes): void {
+  if (!outcomes.anyFixed) return;
   for (let k = 0; k < outcomes.size; k++) {
     const r = outcomes.indexAt(k);
     const fixed = outcomes.fixedOf(r);
@@ -669,35 +770,23 @@ function lintConditions(report: Report, outcomes: Outcomes): void {
     const abis = [...new Set(fixed.map((o) => o.abi))];
     const where = fixed.length === entries ? '' : ` on ${abis.join(', ')}`;
     const meaning = value ? 'the rule applies to every call, as if it had no condition' : 'the rule never applies';
-    report('constant-condition', rule.file, rule.statement.condition!, `this condition is always ${value}${where}, whatever the arguments: ${meaning}`);
+    out.report('constant-condition', rule.file, rule.statement.condition!, `this condition is always ${value}${where}, whatever the arguments: ${meaning}`);
   }
 }
 
 /**
- * The argument and constant occurrences per file, by offset (a later one at
- * an offset replaces an earlier, as a map would keep it): an array per file
- * as long as its text, so a look-up is one read and building it makes no
- * map entry per identifier.
+ * The argument and constant occurrences of each file, sorted by offset, one
+ * per offset (the later in the model's list, as a map would keep it). Small
+ * arrays, not one as long as the text: rules come in source order, so the
+ * names in a condition are a run found by moving a cursor, and a look-up by
+ * offset (only in the few conditions that are walked) is a binary search.
  */
 class OccurrenceIndex {
   private readonly byFile = new Map<string, OccurrencesAt>();
 
   constructor(model: PolicyModel) {
     const list = model.occurrences;
-    let lastFile: string | undefined;
-    let at: OccurrencesAt | undefined;
-    // A plain loop: it runs once per name in the policy.
-    for (let i = 0; i < list.length; i++) {
-      const o = list[i]!;
-      const kind = o.kind;
-      if (kind !== 'argument' && kind !== 'constant') continue;
-      if (o.file !== lastFile || !at) {
-        lastFile = o.file;
-        at = this.byFile.get(o.file);
-        if (!at) this.byFile.set(o.file, (at = new OccurrencesAt(list, model.files.get(o.file)?.text.length ?? 0)));
-      }
-      at.set(o.range.start, i, kind === 'argument');
-    }
+    for (const [file, names] of gatherNames(list)) this.byFile.set(file, new OccurrencesAt(list, names));
   }
 
   /** The occurrences of `file`, or undefined when it has none. */
@@ -706,60 +795,183 @@ class OccurrenceIndex {
   }
 }
 
+/** One file's argument and constant occurrences in the order of the model's list: start and end offsets, and slots. */
+interface Gathered { readonly offsets: number[]; readonly ends: number[]; readonly slots: number[] }
+
+/** The argument and constant occurrences of `list` per file. A plain loop: it runs once per name in the policy. */
+function gatherNames(list: readonly Occurrence[]): Map<string, Gathered> {
+  const gathered = new Map<string, Gathered>();
+  let lastFile: string | undefined;
+  let at: Gathered | undefined;
+  for (let i = 0; i < list.length; i++) {
+    const o = list[i]!;
+    const kind = o.kind;
+    if (kind !== 'argument' && kind !== 'constant') continue;
+    if (o.file !== lastFile || !at) {
+      lastFile = o.file;
+      at = gathered.get(o.file);
+      if (!at) gathered.set(o.file, (at = { offsets: [], ends: [], slots: [] }));
+    }
+    const range = o.range;
+    at.offsets.push(range.start);
+    at.ends.push(range.end);
+    at.slots.push(i * 2 + (kind === 'argument' ? 1 : 0));
+  }
+  return gathered;
+}
+
 /**
  * One file's argument and constant occurrences by offset. A slot holds
- * 2 × (1 + the occurrence's index), plus 1 for an argument: whether a name
- * is an argument or a constant is read without touching the occurrence.
+ * 2 × the occurrence's index, plus 1 for an argument: whether a name is an
+ * argument or a constant is read without touching the occurrence.
  */
 class OccurrencesAt {
-  private readonly slots: Int32Array;
-  /** Offsets outside the text (none in practice), kept as a map would. */
-  private readonly outside = new Map<number, number>();
+  private readonly offsets: readonly number[];
+  private readonly ends: readonly number[];
+  private readonly slots: readonly number[];
+  /** Where the last `mayHaveForeign` ended: the next condition of the file mostly starts past it. */
+  private cursor = 0;
 
-  constructor(private readonly list: readonly Occurrence[], length: number) {
-    this.slots = new Int32Array(length + 1);
+  /** `names` in the order of the model's list (slot = 2 × index + 1 for an argument). */
+  constructor(private readonly list: readonly Occurrence[], names: Gathered) {
+    const { offsets, ends, slots } = names;
+    let sorted = true;
+    for (let k = 1; k < offsets.length; k++) if (offsets[k]! <= offsets[k - 1]!) { sorted = false; break; }
+    if (sorted) {
+      this.offsets = offsets;
+      this.ends = ends;
+      this.slots = slots;
+      return;
+    }
+    // Names resolved out of source order (a define's value, a rule resolved first on a later ABI):
+    // sorted by offset, then list order, keeping the last at each offset.
+    const order = offsets.map((_, k) => k).sort((a, b) => offsets[a]! - offsets[b]! || a - b);
+    const byOffset: number[] = [];
+    const byEnd: number[] = [];
+    const bySlot: number[] = [];
+    for (let k = 0; k < order.length; k++) {
+      const p = order[k]!;
+      if (k + 1 < order.length && offsets[order[k + 1]!] === offsets[p]) continue;
+      byOffset.push(offsets[p]!);
+      byEnd.push(ends[p]!);
+      bySlot.push(slots[p]!);
+    }
+    this.offsets = byOffset;
+    this.ends = byEnd;
+    this.slots = bySlot;
   }
 
-  set(offset: number, index: number, argument: boolean): void {
-    const slot = (index + 1) * 2 + (argument ? 1 : 0);
-    if (this.inside(offset)) this.slots[offset] = slot;
-    else this.outside.set(offset, slot);
+  /** The first position whose offset is at least `offset`. */
+  private firstFrom(offset: number): number {
+    const offsets = this.offsets;
+    let k = this.cursor;
+    if (k > 0 && offsets[k - 1]! >= offset) {
+      // Before the cursor (a file spliced again): a binary search.
+      let lo = 0;
+      let hi = k;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (offsets[mid]! < offset) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    }
+    while (k < offsets.length && offsets[k]! < offset) k++;
+    return k;
+  }
+
+  /**
+   * Whether the names in `[start, end]` of `text` (a condition) could give a `foreign-constant`
+   * report. The walk judges a constant only against the argument it is compared with, and a
+   * comparison never spans an `&&` or `||` outside parentheses: so the names are cut into the
+   * condition's parts between those, and only when, in some part, a built-in constant is not of
+   * a family that some named argument of that part takes (for some syscall of its rule) can the
+   * walk report anything. Cutting only at depth 0 may join parts (`(a || b)`), never split one.
+   */
+  mayHaveForeign(text: string, start: number, end: number): boolean {
+    const lo = this.firstFrom(start);
+    let hi = lo;
+    let constants = 0;
+    const offsets = this.offsets;
+    const slots = this.slots;
+    while (hi < offsets.length && offsets[hi]! <= end) { if ((slots[hi]! & 1) === 0) constants++; hi++; }
+    this.cursor = hi;
+    // No pair of the whole condition fails (most conditions): no part's can; the text is not read.
+    if (constants === 0 || !this.partMayHaveForeign(lo, hi)) return false;
+    // A plain scan of the characters before each name (from the condition's start, then from the
+    // end of the name before): it runs for every condition that names a constant.
+    const ends = this.ends;
+    let depth = 0;
+    let first = lo;
+    let from = start;
+    for (let k = lo; k < hi; k++) {
+      const to = offsets[k]!;
+      for (let i = from; i < to; i++) {
+        const c = text.charCodeAt(i);
+        if (c === CH_HASH) {
+          while (i + 1 < to && text.charCodeAt(i + 1) !== CH_LF && text.charCodeAt(i + 1) !== CH_CR) i++;
+        } else if (c === CH_OPEN) depth++;
+        else if (c === CH_CLOSE) depth--;
+        else if (depth === 0 && (c === CH_AMP || c === CH_BAR) && text.charCodeAt(i + 1) === c) {
+          if (this.partMayHaveForeign(first, k)) return true;
+          first = k;
+          i++;
+        }
+      }
+      from = ends[k]!;
+    }
+    return this.partMayHaveForeign(first, hi);
+  }
+
+  /** Whether, among names `[lo, hi)`, a built-in constant is not of a family a named argument there takes. */
+  private partMayHaveForeign(lo: number, hi: number): boolean {
+    const slots = this.slots;
+    for (let k = lo; k < hi; k++) {
+      const slot = slots[k]!;
+      if ((slot & 1) === 0) continue;
+      const arg = this.list[slot >> 1] as ArgumentOccurrence;
+      if (isRegisterName(arg.name)) continue;
+      for (const sys of arg.syscalls) {
+        const f = fittingFor(sys, arg.name);
+        if (!f) continue;
+        for (let j = lo; j < hi; j++) {
+          const c = slots[j]!;
+          if ((c & 1) !== 0) continue;
+          const name = (this.list[c >> 1] as Occurrence & { kind: 'constant' }).name;
+          if (!fitsByFamily(f, name) && getConstant(name)) return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** The argument occurrence at `offset`, if any. */
   argumentAt(offset: number): ArgumentOccurrence | undefined {
     const slot = this.slotAt(offset);
-    if ((slot & 1) === 0) return undefined;
-    const o = this.list[(slot >> 1) - 1];
+    if (slot < 0 || (slot & 1) === 0) return undefined;
+    const o = this.list[slot >> 1];
     return o?.kind === 'argument' ? o : undefined;
   }
 
   /** The name of the constant occurrence at `offset`, if any. */
   constantAt(offset: number): string | undefined {
     const slot = this.slotAt(offset);
-    if (slot === 0 || (slot & 1) === 1) return undefined;
-    const o = this.list[(slot >> 1) - 1];
+    if (slot < 0 || (slot & 1) === 1) return undefined;
+    const o = this.list[slot >> 1];
     return o?.kind === 'constant' ? o.name : undefined;
   }
 
-  /** Whether a constant occurs in `[start, end]` (false lets a condition's walk be skipped). */
-  hasConstantIn(start: number, end: number): boolean {
-    if (this.outside.size > 0) return true;
-    const slots = this.slots;
-    const last = Math.min(end, slots.length - 1);
-    for (let i = Math.max(start, 0); i <= last; i++) {
-      const slot = slots[i]!;
-      if (slot !== 0 && (slot & 1) === 0) return true;
-    }
-    return false;
-  }
-
-  private inside(offset: number): boolean {
-    return offset >= 0 && offset < this.slots.length && Number.isInteger(offset);
-  }
-
+  /** The slot at `offset`, or -1. */
   private slotAt(offset: number): number {
-    return this.inside(offset) ? this.slots[offset]! : (this.outside.get(offset) ?? 0);
+    const offsets = this.offsets;
+    let lo = 0;
+    let hi = offsets.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (offsets[mid]! < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < offsets.length && offsets[lo] === offset ? this.slots[lo]! : -1;
   }
 }
 
@@ -791,7 +1003,7 @@ class ForeignConstants {
   private fittingCount = 0;
   private fittingMade = false;
 
-  constructor(private readonly model: PolicyModel, private readonly report: Report) {}
+  constructor(private readonly model: PolicyModel, private readonly out: LintReports) {}
 
   check(rule: PolicyRule, cond: Expression, occ: OccurrencesAt): void {
     this.rule = rule;
@@ -896,7 +1108,7 @@ class ForeignConstants {
     if (!bad || !info) return;
     const arg = this.arg!;
     const a = findArg(getSyscall(bad.sys)!, arg.name)!.arg;
-    this.report('foreign-constant', this.rule!.file, range,
+    this.out.report('foreign-constant', this.rule!.file, range,
       `\`${name}\` is a \`${info.family}*\` constant, but \`${arg.name}\` of \`${bad.sys}\` takes ${a.constants.map((x) => `\`${x}${getConstant(x) ? '' : '*'}\``).join(', ')}: the value is compared as a plain number, which is rarely what was meant`);
   }
 }
@@ -984,7 +1196,7 @@ function setPlace(args: bigint[], place: ArgPlace | undefined, value: bigint): v
  * refuses such a mapping (while plain read mappings pass) stops every such
  * program before `main`, with a confusing loader error.
  */
-function lintLoader(model: PolicyModel, report: Report): void {
+function lintLoader(model: PolicyModel, out: LintReports): void {
   if (!isPermitted(model, 'execve')) return;
   for (const abi of model.abis) {
     const table = model.tables.get(abi);
@@ -1010,7 +1222,7 @@ function lintLoader(model: PolicyModel, report: Report): void {
       const at = code.rule ? { file: code.rule.file, range: code.rule.statement as TextRange }
         : model.defaultStatement ? { file: model.defaultStatement.file, range: model.defaultStatement.statement as TextRange } : undefined;
       if (!at) continue;
-      report('exec-mapping-denied', at.file, at.range,
+      out.report('exec-mapping-denied', at.file, at.range,
         `this policy allows \`execve\` but denies \`${name}\` with \`PROT_EXEC\`${model.abis.length > 1 ? ` on ${abi}` : ''}: every dynamically linked program stops in its loader (ld.so maps each library's code executable before \`main\`). Allow executable mappings of files (for example \`allow ${name} if !(prot & PROT_EXEC) || flags & MAP_ANONYMOUS == 0\`), or run only statically linked programs under this filter`);
       return;
     }
