@@ -17,17 +17,22 @@ export interface Position {
 
 /** One open document: its URI, version and text. */
 export class OpenDocument {
-  /** Each line with its line break; the last line has none (it is '' when the text ends with one). */
-  private lines: string[];
+  /**
+   * Each line with its line break; the last line has none (it is '' when the
+   * text ends with one). Cut only at the first edit: a document opened or
+   * replaced whole is checked from its text, and cutting 10,000 lines
+   * delayed the first diagnostics for nothing.
+   */
+  private cut: string[] | undefined;
+  /** The text; undefined after an edit until it is asked for. One of `cut` and `text` is always set. */
   private text: string | undefined;
 
   constructor(readonly uri: string, readonly languageId: string, public version: number, text: string) {
-    this.lines = splitLines(text);
     this.text = text;
   }
 
   getText(): string {
-    this.text ??= this.lines.join('');
+    this.text ??= this.cut!.join('');
     return this.text;
   }
 
@@ -37,8 +42,13 @@ export class OpenDocument {
 
   /** Replaces the whole text. */
   setText(text: string): void {
-    this.lines = splitLines(text);
+    this.cut = undefined;
     this.text = text;
+  }
+
+  private get lines(): string[] {
+    this.cut ??= splitLines(this.text!);
+    return this.cut;
   }
 
   /**
@@ -62,7 +72,7 @@ export class OpenDocument {
     const removed = el - sl + 1;
     if (pieces.length === 1 && removed === 1) lines[sl] = pieces[0]!;
     else if (pieces.length < 10_000) lines.splice(sl, removed, ...pieces);
-    else this.lines = lines.slice(0, sl).concat(pieces, lines.slice(el + 1));
+    else this.cut = lines.slice(0, sl).concat(pieces, lines.slice(el + 1));
     this.text = undefined;
   }
 
