@@ -6,7 +6,6 @@
  * compiles all of it before the cache is read.
  */
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { requireWithCodeCache } from '../driver/codeCache';
 
 /**
@@ -20,9 +19,8 @@ import { requireWithCodeCache } from '../driver/codeCache';
  * (bench/lsp.mjs, load average 5-6), for ~10 ms more work on the main
  * thread; the functions that stay hot (edits, bursts) are optimised all the
  * same, a few checks later. Set before the bundle runs: the budget is read
- * as each function's feedback is made. The code cache stays valid: every
- * process that reads or writes it sets the same flag first.
+ * as each function's feedback is made.
  */
-setFlagsFromString('--interrupt-budget=540672');
+const V8_FLAGS = ['--interrupt-budget=540672'];
 
-requireWithCodeCache(join(__dirname, 'server-main.js'));
+requireWithCodeCache(join(__dirname, 'server-main.js'), V8_FLAGS);
