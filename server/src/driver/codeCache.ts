@@ -22,7 +22,6 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire, wrap } from 'node:module';
 import { dirname } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import { Script } from 'node:vm';
 
 const HASH_BYTES = 32;
@@ -41,13 +40,9 @@ export function codeCachePath(bundle: string): string {
 /**
  * Runs the CommonJS file `bundle` (its `require` resolves from its own
  * folder) with the code cache when one matches, and writes a fresh cache at
- * exit when none did. Returns the module's exports. `v8Flags` are set
- * first: V8 accepts a cache only under the flags it was made with, so the
- * flags a bundle runs under are set here, before its cache is read, in
- * every process that reads or writes that cache.
+ * exit when none did. Returns the module's exports.
  */
-export function requireWithCodeCache(bundle: string, v8Flags: readonly string[] = []): unknown {
-  for (const flag of v8Flags) setFlagsFromString(flag);
+export function requireWithCodeCache(bundle: string): unknown {
   const source = readFileSync(bundle, 'utf8');
   const hash = createHash('sha256').update(source).digest();
   const cacheFile = codeCachePath(bundle);
