@@ -17,22 +17,17 @@ export interface Position {
 
 /** One open document: its URI, version and text. */
 export class OpenDocument {
-  /**
-   * Each line with its line break; the last line has none (it is '' when the
-   * text ends with one). Cut only at the first edit: a document opened or
-   * replaced whole is checked from its text, and cutting 10,000 lines
-   * delayed the first diagnostics for nothing.
-   */
-  private cut: string[] | undefined;
-  /** The text; undefined after an edit until it is asked for. One of `cut` and `text` is always set. */
+  /** Each line with its line break; the last line has none (it is '' when the text ends with one). */
+  private lines: string[];
   private text: string | undefined;
 
   constructor(readonly uri: string, readonly languageId: string, public version: number, text: string) {
+    this.lines = splitLines(text);
     this.text = text;
   }
 
   getText(): string {
-    this.text ??= this.cut!.join('');
+    this.text ??= this.lines.join('');
     return this.text;
   }
 
@@ -42,13 +37,8 @@ export class OpenDocument {
 
   /** Replaces the whole text. */
   setText(text: string): void {
-    this.cut = undefined;
+    this.lines = splitLines(text);
     this.text = text;
-  }
-
-  private get lines(): string[] {
-    this.cut ??= splitLines(this.text!);
-    return this.cut;
   }
 
   /**
@@ -72,7 +62,7 @@ export class OpenDocument {
     const removed = el - sl + 1;
     if (pieces.length === 1 && removed === 1) lines[sl] = pieces[0]!;
     else if (pieces.length < 10_000) lines.splice(sl, removed, ...pieces);
-    else this.cut = lines.slice(0, sl).concat(pieces, lines.slice(el + 1));
+    else this.lines = lines.slice(0, sl).concat(pieces, lines.slice(el + 1));
     this.text = undefined;
   }
 
@@ -163,6 +153,16 @@ function isPosition(p: unknown): p is Position {
 export function splitLines(text: string): string[] {
   const out: string[] = [];
   let start = 0;
+  // Without a CR the breaks are found by indexOf (native) instead of a loop over every character: a didOpen's
+  // text is cut before V8 has optimised anything, and the loop took 12-34 ms on the 10,000-line bench policy.
+  if (text.indexOf('\r') < 0) {
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      out.push(text.slice(start, nl + 1));
+      start = nl + 1;
+    }
+    out.push(text.slice(start));
+    return out;
+  }
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 13) {
