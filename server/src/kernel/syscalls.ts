@@ -8,17 +8,34 @@ import { abiInfo, type Abi } from './abi';
 import type { ArgPlace, SyscallArg, SyscallInfo } from './types';
 import { SYSCALL_DOCS } from './docs/syscall-docs';
 import { ABI_COLUMNS, SYSCALL_NUMBERS } from './generated/syscall-numbers';
-import { SIGNATURES, type ArgRow } from './generated/signatures';
+import { SIGNATURES, type ArgRow, type SignatureRow } from './generated/signatures';
 import { ARG_LAYOUTS, MULTIPLEXERS, type ArgPlaceRow } from './generated/arg-layout';
 
-interface Db {
-  readonly list: readonly SyscallInfo[];
-  readonly byName: ReadonlyMap<string, SyscallInfo>;
-  readonly byNumber: ReadonlyMap<Abi, ReadonlyMap<number, SyscallInfo>>;
+/**
+ * The table is read lazily: the first lookup indexes the rows by name and
+ * by number (no record made), and a syscall's record is made the first
+ * time it is asked for, then kept, so every lookup answers the same object.
+ * The language server's first check of the 10,000-line bench policy reads
+ * 183 of the 450 records; building them all was a tenth of that check.
+ */
+interface RowIndex {
+  /** The row of each name (a name given twice: its last row, as a Map filled in table order keeps). */
+  readonly byName: ReadonlyMap<string, number>;
+  /** Per ABI, the row of each number (the last row that has it). */
+  readonly byNumber: ReadonlyMap<Abi, ReadonlyMap<number, number>>;
+  /** Every name, sorted. */
   readonly names: readonly string[];
 }
 
-let db: Db | undefined;
+let index: RowIndex | undefined;
+/** Per row, its record once made. */
+const records: (SyscallInfo | undefined)[] = new Array<SyscallInfo | undefined>(SYSCALL_NUMBERS.length);
+/** Every record, sorted by name, once all were asked for. */
+let sorted: readonly SyscallInfo[] | undefined;
+/** What records are made from, read once. */
+let sources: { readonly sigs: ReadonlyMap<string, SignatureRow>; readonly layouts: ReadonlyMap<string, ReadonlyMap<Abi, readonly ArgPlace[]>> } | undefined;
+
+const byNameOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function widths(w64: 32 | 64): Readonly<Record<Abi, 32 | 64>> {
   const out = {} as Record<Abi, 32 | 64>;
@@ -57,79 +74,92 @@ function layoutRows(): Map<string, Map<Abi, readonly ArgPlace[]>> {
   return out;
 }
 
-function load(): Db {
-  if (db) return db;
-  const sigs = new Map(SIGNATURES.map((s) => [s[0], s] as const));
-  const layouts = layoutRows();
-  const list: SyscallInfo[] = [];
-  const byName = new Map<string, SyscallInfo>();
-  const byNumber = new Map<Abi, Map<number, SyscallInfo>>();
+function rows(): RowIndex {
+  if (index) return index;
+  const byName = new Map<string, number>();
+  const byNumber = new Map<Abi, Map<number, number>>();
   for (const abi of ABI_COLUMNS) byNumber.set(abi, new Map());
-  for (const row of SYSCALL_NUMBERS) {
-    const name = row[0];
-    const numbers: Partial<Record<Abi, number>> = {};
-    ABI_COLUMNS.forEach((abi, i) => {
+  for (let r = 0; r < SYSCALL_NUMBERS.length; r++) {
+    const row = SYSCALL_NUMBERS[r]!;
+    byName.set(row[0], r);
+    for (let i = 0; i < ABI_COLUMNS.length; i++) {
       const n = row[i + 1] as number | null;
-      if (n !== null && n !== undefined) numbers[abi] = n;
-    });
-    const sig = sigs.get(name);
-    const rows = sig ? sig[2] : [];
-    const layout: Partial<Record<Abi, readonly ArgPlace[]>> = {};
-    const own = layouts.get(name);
-    // "Parameter i in register i": one list shared by the ABIs without a layout of their own.
-    let inRegisters: readonly ArgPlace[] | undefined;
-    for (const abi of ABI_COLUMNS) {
-      if (numbers[abi] === undefined) continue;
-      layout[abi] = own?.get(abi) ?? (inRegisters ??= rows.map((_, i) => REG[i]!));
-    }
-    const doc = Object.prototype.hasOwnProperty.call(SYSCALL_DOCS, name) ? SYSCALL_DOCS[name] : undefined;
-    const info: SyscallInfo = {
-      name,
-      numbers,
-      args: rows.map((r, i) => toArg(r, i, layout)),
-      layout,
-      ...(Object.prototype.hasOwnProperty.call(MULTIPLEXERS, name) ? { multiplexer: MULTIPLEXERS[name] } : {}),
-      signature: sig ? sig[1] : `long ${name}(void)`,
-      summary: doc?.summary ?? '',
-      note: doc?.note ?? '',
-      manPage: manPageOf(name)?.url,
-      obsolete: doc?.obsolete ?? false,
-    };
-    list.push(info);
-    byName.set(name, info);
-    for (const abi of ABI_COLUMNS) {
-      const n = numbers[abi];
-      if (n !== undefined) byNumber.get(abi)!.set(n, info);
+      if (n !== null && n !== undefined) byNumber.get(ABI_COLUMNS[i]!)!.set(n, r);
     }
   }
-  list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  db = { list, byName, byNumber, names: list.map((s) => s.name) };
-  return db;
+  index = { byName, byNumber, names: SYSCALL_NUMBERS.map((row) => row[0]).sort(byNameOrder) };
+  return index;
+}
+
+/** The record of row `r`, made on first use. */
+function record(r: number): SyscallInfo {
+  let info = records[r];
+  if (info) return info;
+  sources ??= { sigs: new Map(SIGNATURES.map((s) => [s[0], s] as const)), layouts: layoutRows() };
+  const row = SYSCALL_NUMBERS[r]!;
+  const name = row[0];
+  const numbers: Partial<Record<Abi, number>> = {};
+  ABI_COLUMNS.forEach((abi, i) => {
+    const n = row[i + 1] as number | null;
+    if (n !== null && n !== undefined) numbers[abi] = n;
+  });
+  const sig = sources.sigs.get(name);
+  const args = sig ? sig[2] : [];
+  const layout: Partial<Record<Abi, readonly ArgPlace[]>> = {};
+  const own = sources.layouts.get(name);
+  // "Parameter i in register i": one list shared by the ABIs without a layout of their own.
+  let inRegisters: readonly ArgPlace[] | undefined;
+  for (const abi of ABI_COLUMNS) {
+    if (numbers[abi] === undefined) continue;
+    layout[abi] = own?.get(abi) ?? (inRegisters ??= args.map((_, i) => REG[i]!));
+  }
+  const doc = Object.prototype.hasOwnProperty.call(SYSCALL_DOCS, name) ? SYSCALL_DOCS[name] : undefined;
+  info = {
+    name,
+    numbers,
+    args: args.map((a, i) => toArg(a, i, layout)),
+    layout,
+    ...(Object.prototype.hasOwnProperty.call(MULTIPLEXERS, name) ? { multiplexer: MULTIPLEXERS[name] } : {}),
+    signature: sig ? sig[1] : `long ${name}(void)`,
+    summary: doc?.summary ?? '',
+    note: doc?.note ?? '',
+    manPage: manPageOf(name)?.url,
+    obsolete: doc?.obsolete ?? false,
+  };
+  records[r] = info;
+  return info;
 }
 
 /** The syscall named `name` (exact kernel name, e.g. `newfstatat`), if any ABI has it. */
 export function getSyscall(name: string): SyscallInfo | undefined {
-  return load().byName.get(name);
+  const r = rows().byName.get(name);
+  return r === undefined ? undefined : record(r);
 }
 
 /** Every syscall present on at least one supported ABI, sorted by name. */
 export function allSyscalls(): readonly SyscallInfo[] {
-  return load().list;
+  sorted ??= SYSCALL_NUMBERS.map((_, r) => record(r)).sort((a, b) => byNameOrder(a.name, b.name));
+  return sorted;
 }
 
 /** All syscall names, sorted (for completion and "did you mean"). */
 export function syscallNames(): readonly string[] {
-  return load().names;
+  return rows().names;
 }
 
 /** The syscall with number `nr` on `abi` (x32 numbers include 0x40000000). */
 export function syscallByNumber(abi: Abi, nr: number): SyscallInfo | undefined {
-  return load().byNumber.get(abi)?.get(nr);
+  const r = rows().byNumber.get(abi)?.get(nr);
+  return r === undefined ? undefined : record(r);
 }
 
-/** The number of `name` on `abi`, or undefined when that ABI lacks it. */
+/** The number of `name` on `abi`, or undefined when that ABI lacks it (read from the table: no record is made). */
 export function syscallNumber(abi: Abi, name: string): number | undefined {
-  return load().byName.get(name)?.numbers[abi];
+  const r = rows().byName.get(name);
+  const column = (ABI_COLUMNS as readonly string[]).indexOf(abi);
+  if (r === undefined || column < 0) return undefined;
+  const n = SYSCALL_NUMBERS[r]![column + 1] as number | null | undefined;
+  return n === null ? undefined : n;
 }
 
 const genericArgs = new Map<number, SyscallArg>();

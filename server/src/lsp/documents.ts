@@ -153,6 +153,16 @@ function isPosition(p: unknown): p is Position {
 export function splitLines(text: string): string[] {
   const out: string[] = [];
   let start = 0;
+  // Without a CR the breaks are found by indexOf (native) instead of a loop over every character: a didOpen's
+  // text is cut before V8 has optimised anything, and the loop took 12-34 ms on the 10,000-line bench policy.
+  if (text.indexOf('\r') < 0) {
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      out.push(text.slice(start, nl + 1));
+      start = nl + 1;
+    }
+    out.push(text.slice(start));
+    return out;
+  }
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 13) {
