@@ -102,6 +102,7 @@ class ModelBuilder {
     });
     resolver.checkDefines(this.duplicateDefines);
     const rules = this.collectRules();
+    this.numberTargets(rules);
     // Groups no rule uses are expanded too, so their names resolve (and are checked) like every other list.
     for (const g of this.groups.values()) this.expandGroup(g.file, g.name, g.nameRange);
     const tables = new Map<Abi, AbiTable>();
@@ -507,15 +508,30 @@ class ModelBuilder {
   }
 
   /**
-   * Per rule with a condition, per target (its syscalls in order, then its
-   * raw numbers): the first ABI that resolved it and the condition, or null
-   * when that resolution reported something (then every ABI resolves its own).
+   * Per target of every rule (a rule's syscalls in order, then its raw
+   * numbers; rule `i`'s first target is at `targetStart[i]`): the entry made
+   * on the first ABI that has the target, or null when its condition
+   * reported something there (then every ABI resolves its own); and, in
+   * `firstEntryAbi`, that ABI's place in `abis` plus one. Flat arrays: a
+   * record per target would be one more object for each of thousands.
    */
-  private readonly firstResolution: ({ readonly abi: Abi; readonly cond: Cond } | null | undefined)[][] = [];
+  private firstEntry: (AbiRule | null | undefined)[] = [];
+  private firstEntryAbi = new Uint8Array(0);
+  private targetStart = new Int32Array(1);
   /** Per rule with a condition (by index), the distinct identifiers it names. */
   private readonly conditionNames: (readonly string[])[] = [];
   /** Per rule (by index), the records of its syscalls, looked up once for every ABI. */
   private readonly syscallInfos: (readonly SyscallInfo[])[] = [];
+
+  /** Sizes the per-target arrays once the rules are known. */
+  private numberTargets(rules: readonly PolicyRule[]): void {
+    const start = new Int32Array(rules.length + 1);
+    for (let i = 0; i < rules.length; i++) start[i + 1] = start[i]! + rules[i]!.syscalls.length + rules[i]!.rawNumbers.length;
+    const count = start[rules.length]!;
+    this.targetStart = start;
+    this.firstEntry = new Array<AbiRule | null | undefined>(count).fill(undefined);
+    this.firstEntryAbi = new Uint8Array(count);
+  }
 
   private buildTable(abi: Abi, rules: readonly PolicyRule[], settings: { defaultStmt?: PlacedStatement; badarchStmt?: PlacedStatement },
     resolver: ExpressionResolver): AbiTable {
@@ -526,36 +542,25 @@ class ModelBuilder {
     };
     const kill: ConcreteAction = { kind: 'kill_process', data: 0 };
     const bySyscall = new Map<number, AbiRule[]>();
+    const abiMark = this.abis.indexOf(abi) + 1;
     for (const rule of rules) {
-      const action = this.ruleAction(rule, abi, resolver);
+      const action = this.ruleAction(rule, abi, abiMark, resolver);
       if (!action) continue;
       let infos = this.syscallInfos[rule.index];
       if (!infos) this.syscallInfos[rule.index] = infos = rule.syscalls.map((name) => getSyscall(name)!);
       const expr = rule.statement.condition;
-      if (!expr) {
-        for (let i = 0; i < infos.length; i++) {
-          const nr = infos[i]!.numbers[abi];
-          if (nr !== undefined) addEntry(bySyscall, { rule, syscall: rule.syscalls[i]!, nr, condition: TRUE, action });
-        }
-        for (const nr of rule.rawNumbers) addEntry(bySyscall, { rule, syscall: `syscall(${nr})`, nr, condition: TRUE, action });
-        continue;
-      }
-      let count = rule.rawNumbers.length;
-      for (const info of infos) if (info.numbers[abi] !== undefined) count++;
+      const raw = rule.rawNumbers;
+      let count = raw.length;
+      if (expr) for (const info of infos) if (info.numbers[abi] !== undefined) count++;
       // Syscalls of a rule whose named arguments sit at the same places with the
       // same widths and kinds get the same condition: resolve it once for them.
-      const resolved = count > 1 ? new Map<string, Cond>() : undefined;
-      for (let i = 0; i < infos.length; i++) {
-        const nr = infos[i]!.numbers[abi];
+      const resolved = expr && count > 1 ? new Map<string, Cond>() : undefined;
+      const first = this.targetStart[rule.index]!;
+      for (let t = 0; t < infos.length + raw.length; t++) {
+        const info = t < infos.length ? infos[t] : undefined;
+        const nr = info ? info.numbers[abi] : raw[t - infos.length]!;
         if (nr === undefined) continue;
-        const name = rule.syscalls[i]!;
-        addEntry(bySyscall, { rule, syscall: name, nr, condition: this.ruleCondition(rule, expr, i, infos[i], name, abi, resolved, resolver), action });
-      }
-      for (let j = 0; j < rule.rawNumbers.length; j++) {
-        // A raw number has no signature: only argN.
-        const nr = rule.rawNumbers[j]!;
-        const label = `syscall(${nr})`;
-        addEntry(bySyscall, { rule, syscall: label, nr, condition: this.ruleCondition(rule, expr, infos.length + j, undefined, label, abi, resolved, resolver), action });
+        addEntry(bySyscall, nr, this.entry(rule, expr, first + t, info, nr, abi, abiMark, action, resolved, resolver));
       }
     }
     return {
@@ -566,58 +571,81 @@ class ModelBuilder {
     };
   }
 
-  /** Per rule (by index), its action as first resolved, when that reported nothing; null when it did. */
-  private readonly firstAction: ({ readonly abi: Abi; readonly action: ConcreteAction } | null | undefined)[] = [];
+  /**
+   * The entry of `rule` for one target (syscall `info`, or raw number `nr`)
+   * on `abi`: the first ABI's entry itself when the action is the same and
+   * the condition means the same there (every name the same argument,
+   * define or constant value) and resolved cleanly; else a new entry whose
+   * condition is shared from that ABI, or from a syscall of the rule with
+   * the same argument layout on this ABI (`resolved`, keyed by layout;
+   * absent when the rule has one target here), or resolved.
+   */
+  private entry(rule: PolicyRule, expr: Expression | undefined, slot: number, info: SyscallInfo | undefined, nr: number, abi: Abi, abiMark: number,
+    action: ConcreteAction, resolved: Map<string, Cond> | undefined, resolver: ExpressionResolver): AbiRule {
+    const earlier = this.firstEntry[slot];
+    const earlierMark = this.firstEntryAbi[slot]!;
+    const label = info ? info.name : `syscall(${nr})`;
+    if (!expr) {
+      if (earlier && earlier.action === action) return earlier;
+      const made: AbiRule = { rule, syscall: label, condition: TRUE, action };
+      if (earlier === undefined) this.remember(slot, made, abiMark);
+      return made;
+    }
+    const names = (this.conditionNames[rule.index] ??= exactCopy(identifierNames(expr)));
+    if (earlier && earlierMark !== abiMark && resolver.sameMeaning(names, info, this.abis[earlierMark - 1]!, abi)) {
+      return earlier.action === action ? earlier : { rule, syscall: label, condition: earlier.condition, action };
+    }
+    const key = resolved ? (info ? layoutKey(info, names, abi) : 'raw') : '';
+    // Shared by layout: not remembered as this target's first resolution (it reported nothing of its own).
+    const known = resolved?.get(key);
+    if (known) return { rule, syscall: label, condition: known, action };
+    const before = resolver.reports;
+    const scope: Scope = { abi, syscall: info, syscallLabel: label, ruleSyscalls: rule.syscalls, file: rule.file };
+    const c = resolver.condition(expr, scope);
+    const condition = c ? simplify(c) : TRUE;
+    resolved?.set(key, condition);
+    const made: AbiRule = { rule, syscall: label, condition, action };
+    if (earlier === undefined) this.remember(slot, c && resolver.reports === before ? made : null, abiMark);
+    return made;
+  }
+
+  private remember(slot: number, entry: AbiRule | null, abiMark: number): void {
+    this.firstEntry[slot] = entry;
+    this.firstEntryAbi[slot] = abiMark;
+  }
+
+  /** Per rule (by index), its action as first resolved when that reported nothing, else null; and that ABI's mark (`abis` index plus one). */
+  private readonly firstAction: (ConcreteAction | null | undefined)[] = [];
+  private readonly firstActionAbi: number[] = [];
 
   /**
    * The action of `rule` on `abi`: an action with an argument (`errno(E)`,
    * `trap(N)`) is shared from the first ABI when it resolved cleanly there
    * and its names mean the same on both, as conditions are.
    */
-  private ruleAction(rule: PolicyRule, abi: Abi, resolver: ExpressionResolver): ConcreteAction | undefined {
+  private ruleAction(rule: PolicyRule, abi: Abi, abiMark: number, resolver: ExpressionResolver): ConcreteAction | undefined {
     const a = rule.statement.action;
     if (!a.argument) return resolveAction(a, rule.file, abi, resolver);
     const earlier = this.firstAction[rule.index];
-    if (earlier && earlier.abi !== abi && resolver.sameMeaning(identifierNames(a.argument), undefined, earlier.abi, abi)) return earlier.action;
+    const earlierMark = this.firstActionAbi[rule.index] ?? 0;
+    if (earlier && earlierMark !== abiMark && resolver.sameMeaning(identifierNames(a.argument), undefined, this.abis[earlierMark - 1]!, abi)) return earlier;
     const before = resolver.reports;
     const action = resolveAction(a, rule.file, abi, resolver);
-    if (earlier === undefined) this.firstAction[rule.index] = action && resolver.reports === before ? { abi, action } : null;
+    if (earlier === undefined) {
+      this.firstAction[rule.index] = action && resolver.reports === before ? action : null;
+      this.firstActionAbi[rule.index] = abiMark;
+    }
     return action;
-  }
-
-  /**
-   * The condition of `rule` for its target number `target` (syscall `info`,
-   * or a raw number) on `abi`: shared from an earlier ABI where every name
-   * means the same and it resolved cleanly, else from a syscall of the rule
-   * with the same argument layout on this ABI (`resolved`, keyed by layout;
-   * absent when the rule has one target here), else resolved.
-   */
-  private ruleCondition(rule: PolicyRule, expr: Expression, target: number, info: SyscallInfo | undefined, label: string, abi: Abi,
-    resolved: Map<string, Cond> | undefined, resolver: ExpressionResolver): Cond {
-    const names = (this.conditionNames[rule.index] ??= exactCopy(identifierNames(expr)));
-    const first = (this.firstResolution[rule.index] ??= new Array(rule.syscalls.length + rule.rawNumbers.length));
-    const earlier = first[target];
-    if (earlier && earlier.abi !== abi && resolver.sameMeaning(names, info, earlier.abi, abi)) return earlier.cond;
-    const key = resolved ? (info ? layoutKey(info, names, abi) : 'raw') : '';
-    const known = resolved?.get(key);
-    if (known) return known;
-    const before = resolver.reports;
-    const scope: Scope = { abi, syscall: info, syscallLabel: label, ruleSyscalls: rule.syscalls, file: rule.file };
-    const c = resolver.condition(expr, scope);
-    const condition = c ? simplify(c) : TRUE;
-    resolved?.set(key, condition);
-    if (earlier === undefined) first[target] = c && resolver.reports === before ? { abi, cond: condition } : null;
-    return condition;
   }
 }
 
 /** The raw numbers of a list that has none (shared, never changed: `distinct` returns it as it is). */
 const NO_NUMBERS: number[] = [];
 
-function addEntry(bySyscall: Map<number, AbiRule[]>, entry: AbiRule): void {
-  const list = bySyscall.get(entry.nr);
+function addEntry(bySyscall: Map<number, AbiRule[]>, nr: number, entry: AbiRule): void {
+  const list = bySyscall.get(nr);
   if (list) list.push(entry);
-  else bySyscall.set(entry.nr, [entry]);
+  else bySyscall.set(nr, [entry]);
 }
 
 /** The argument layout a condition naming `names` sees in `sys` on `abi` (argKey of each name), kept per syscall, ABI and name. */
