@@ -17,7 +17,7 @@ import { ExpressionResolver, type Scope } from './expressions';
 import {
   DiagnosticSink, type AbiRule, type AbiTable, type ActionKind, type ConcreteAction, type DefineSymbol,
   type GroupSymbol, type Occurrence, type PlacedStatement, type PolicyHost, type PolicyModel, type PolicyRule,
-  type SourceFile,
+  type SourceFile, type SourceLocation,
 } from './model';
 import { IncludeConfinement } from './confine';
 import { dirname, resolvePath } from './paths';
@@ -403,16 +403,28 @@ class ModelBuilder {
     }
   }
 
+  /** Per syscall name: its record and on how many of the policy's ABIs it exists (the ABIs are known before any list is expanded). */
+  private readonly syscallPresence = new Map<string, { readonly info: SyscallInfo | undefined; readonly present: number }>();
+
+  private presenceOf(name: string): { readonly info: SyscallInfo | undefined; readonly present: number } {
+    let known = this.syscallPresence.get(name);
+    if (!known) {
+      const info = getSyscall(name);
+      let present = 0;
+      if (info) for (const a of this.abis) if (info.numbers[a] !== undefined) present++;
+      this.syscallPresence.set(name, (known = { info, present }));
+    }
+    return known;
+  }
+
   private checkSyscallName(file: string, name: string, at: TextRange): boolean {
-    const info = getSyscall(name);
+    const { info, present } = this.presenceOf(name);
     if (!info) {
       const suggestions = this.suggestions.get('syscall', name, syscallNames);
       this.report('unknown-syscall', file, at, `unknown syscall \`${name}\`${suggestions.length ? `; did you mean \`${suggestions[0]}\`?` : ''}`, { suggestions });
       return false;
     }
     if (!this.recorded('syscall', file, at.start)) this.occur({ kind: 'syscall', name, file, range: at });
-    let present = 0;
-    for (const a of this.abis) if (info.numbers[a] !== undefined) present++;
     if (present === 0) {
       const where = Object.keys(info.numbers).join(', ');
       this.report('unknown-syscall', file, at, `\`${name}\` does not exist on ${this.abis.join(', ')} (only on ${where})`, {
@@ -439,9 +451,9 @@ class ModelBuilder {
       this.report('unknown-group', file, at, `unknown group \`@${name}\`${suggestions.length ? `; did you mean \`${suggestions[0]}\`?` : ''}`, { suggestions });
       return [];
     }
-    this.occur(user
-      ? { kind: 'group', name, file, range: at, definition: { file: user.file, range: user.nameRange } }
-      : { kind: 'group', name, file, range: at });
+    if (!this.recorded('group', file, at.start)) {
+      this.occur(user ? { kind: 'group', name, file, range: at, definition: this.groupDefinition(user) } : { kind: 'group', name, file, range: at });
+    }
     const cached = this.groupExpansion.get(name);
     if (cached === 'busy') {
       this.report('group-cycle', file, at, `group \`@${name}\` contains itself`);
@@ -464,6 +476,22 @@ class ModelBuilder {
     return unique;
   }
 
+  /** Pushes the user groups `items` names that are not expanded yet (`expandUserGroups`' stack). */
+  private pushNamedGroups(stack: { name: string; expanded: boolean }[], items: readonly ListItem[] | undefined): void {
+    if (!items) return;
+    for (const item of items) {
+      if (item.kind === 'GroupName' && this.groups.has(item.name) && !this.groupExpansion.has(item.name)) stack.push({ name: item.name, expanded: false });
+    }
+  }
+
+  private readonly groupDefinitions = new Map<GroupSymbol, SourceLocation>();
+  /** Where `group` is defined: one object shared by every use's occurrence. */
+  private groupDefinition(group: GroupSymbol): SourceLocation {
+    let at = this.groupDefinitions.get(group);
+    if (!at) this.groupDefinitions.set(group, (at = { file: group.file, range: group.nameRange }));
+    return at;
+  }
+
   /**
    * Expands user group `name` and, first, the user groups it names, depth
    * first with an explicit stack: a chain of thousands of groups (`@g0 =
@@ -483,14 +511,13 @@ class ModelBuilder {
         }
         top.expanded = true;
         this.groupExpansion.set(top.name, 'busy');
-        for (const item of [...(group.list?.items ?? []), ...(group.list?.except ?? [])]) {
-          if (item.kind === 'GroupName' && this.groups.has(item.name) && !this.groupExpansion.has(item.name)) stack.push({ name: item.name, expanded: false });
-        }
+        this.pushNamedGroups(stack, group.list?.items);
+        this.pushNamedGroups(stack, group.list?.except);
         continue;
       }
       stack.pop();
       const members = group.list ? this.expandList(group.file, group.list).names : [];
-      this.groupExpansion.set(top.name, [...new Set(members)]);
+      this.groupExpansion.set(top.name, exactCopy(distinct(members)));
     }
   }
 
@@ -617,6 +644,8 @@ class ModelBuilder {
   /** Per rule (by index), its action as first resolved when that reported nothing, else null; and that ABI's mark (`abis` index plus one). */
   private readonly firstAction: (ConcreteAction | null | undefined)[] = [];
   private readonly firstActionAbi: number[] = [];
+  /** Per rule whose action has an operand (by index), the distinct identifiers of that operand. */
+  private readonly actionNames: (readonly string[])[] = [];
 
   /**
    * The action of `rule` on `abi`: an action with an argument (`errno(E)`,
@@ -628,7 +657,7 @@ class ModelBuilder {
     if (!a.argument) return resolveAction(a, rule.file, abi, resolver);
     const earlier = this.firstAction[rule.index];
     const earlierMark = this.firstActionAbi[rule.index] ?? 0;
-    if (earlier && earlierMark !== abiMark && resolver.sameMeaning(identifierNames(a.argument), undefined, this.abis[earlierMark - 1]!, abi)) return earlier;
+    if (earlier && earlierMark !== abiMark && resolver.sameMeaning((this.actionNames[rule.index] ??= exactCopy(identifierNames(a.argument))), undefined, this.abis[earlierMark - 1]!, abi)) return earlier;
     const before = resolver.reports;
     const action = resolveAction(a, rule.file, abi, resolver);
     if (earlier === undefined) {
