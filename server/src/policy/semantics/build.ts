@@ -550,6 +550,13 @@ class ModelBuilder {
   /** Per rule (by index), the records of its syscalls, looked up once for every ABI. */
   private readonly syscallInfos: (readonly SyscallInfo[])[] = [];
 
+  /** The records of `names` (each known: lists keep only known syscalls), without a closure per rule. */
+  private infosOf(names: readonly string[]): SyscallInfo[] {
+    const infos = new Array<SyscallInfo>(names.length);
+    for (let i = 0; i < names.length; i++) infos[i] = this.presenceOf(names[i]!).info!;
+    return infos;
+  }
+
   /** Sizes the per-target arrays once the rules are known. */
   private numberTargets(rules: readonly PolicyRule[]): void {
     const start = new Int32Array(rules.length + 1);
@@ -574,7 +581,7 @@ class ModelBuilder {
       const action = this.ruleAction(rule, abi, abiMark, resolver);
       if (!action) continue;
       let infos = this.syscallInfos[rule.index];
-      if (!infos) this.syscallInfos[rule.index] = infos = rule.syscalls.map((name) => getSyscall(name)!);
+      if (!infos) this.syscallInfos[rule.index] = infos = this.infosOf(rule.syscalls);
       const expr = rule.statement.condition;
       const raw = rule.rawNumbers;
       let count = raw.length;
