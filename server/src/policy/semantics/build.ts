@@ -404,15 +404,21 @@ class ModelBuilder {
   }
 
   /** Per syscall name: its record and on how many of the policy's ABIs it exists (the ABIs are known before any list is expanded). */
-  private readonly syscallPresence = new Map<string, { readonly info: SyscallInfo | undefined; readonly present: number }>();
+  private readonly syscallPresence = new Map<string, Presence>();
 
-  private presenceOf(name: string): { readonly info: SyscallInfo | undefined; readonly present: number } {
+  private presenceOf(name: string): Presence {
     let known = this.syscallPresence.get(name);
     if (!known) {
       const info = getSyscall(name);
+      const numbers = new Int32Array(this.abis.length).fill(-1);
       let present = 0;
-      if (info) for (const a of this.abis) if (info.numbers[a] !== undefined) present++;
-      this.syscallPresence.set(name, (known = { info, present }));
+      if (info) {
+        for (let i = 0; i < this.abis.length; i++) {
+          const nr = info.numbers[this.abis[i]!];
+          if (nr !== undefined) { numbers[i] = nr; present++; }
+        }
+      }
+      this.syscallPresence.set(name, (known = { info, present, numbers }));
     }
     return known;
   }
@@ -529,7 +535,12 @@ class ModelBuilder {
       const s = p.statement;
       if (s.kind !== 'RuleStatement') continue;
       const { names, raw } = s.list ? this.expandList(p.file, s.list) : { names: [], raw: NO_NUMBERS };
-      rules.push({ index: rules.length, file: p.file, statement: s, syscalls: exactCopy(distinct(names)), rawNumbers: exactCopy(distinct(raw)) });
+      const syscalls = exactCopy(distinct(names));
+      // What the per-ABI tables read of each rule, taken while its statement is at hand (see `ruleTargets`).
+      this.ruleTargets.push(this.presencesOf(syscalls));
+      this.conditions.push(s.condition);
+      this.fixedActions.push(s.action.argument ? undefined : operandFreeAction(s.action) ?? null);
+      rules.push({ index: rules.length, file: p.file, statement: s, syscalls, rawNumbers: exactCopy(distinct(raw)) });
     }
     return rules;
   }
@@ -547,14 +558,23 @@ class ModelBuilder {
   private targetStart = new Int32Array(1);
   /** Per rule with a condition (by index), the distinct identifiers it names. */
   private readonly conditionNames: (readonly string[])[] = [];
-  /** Per rule (by index), the records of its syscalls, looked up once for every ABI. */
-  private readonly syscallInfos: (readonly SyscallInfo[])[] = [];
+  /**
+   * Per rule (by index), what each ABI's table reads of it: its syscalls'
+   * records and numbers, its condition, and its action when that has no
+   * operand (the same on every ABI; null: none; undefined: resolved per
+   * ABI). Kept in arrays by rule, not read from the statements, which lie
+   * all over the heap: the tables' loop would wait on memory more than it
+   * computes.
+   */
+  private readonly ruleTargets: (readonly Presence[])[] = [];
+  private readonly conditions: (Expression | undefined)[] = [];
+  private readonly fixedActions: (ConcreteAction | null | undefined)[] = [];
 
-  /** The records of `names` (each known: lists keep only known syscalls), without a closure per rule. */
-  private infosOf(names: readonly string[]): SyscallInfo[] {
-    const infos = new Array<SyscallInfo>(names.length);
-    for (let i = 0; i < names.length; i++) infos[i] = this.presenceOf(names[i]!).info!;
-    return infos;
+  /** The presence records of `names` (each known: lists keep only known syscalls), without a closure per rule. */
+  private presencesOf(names: readonly string[]): Presence[] {
+    const out = new Array<Presence>(names.length);
+    for (let i = 0; i < names.length; i++) out[i] = this.presenceOf(names[i]!);
+    return out;
   }
 
   /** Sizes the per-target arrays once the rules are known. */
@@ -577,24 +597,26 @@ class ModelBuilder {
     const kill: ConcreteAction = { kind: 'kill_process', data: 0 };
     const bySyscall = new Map<number, AbiRule[]>();
     const abiMark = this.abis.indexOf(abi) + 1;
-    for (const rule of rules) {
-      const action = this.ruleAction(rule, abi, abiMark, resolver);
+    const at = abiMark - 1;
+    for (let r = 0; r < rules.length; r++) {
+      const rule = rules[r]!;
+      const fixed = this.fixedActions[r];
+      const action = fixed !== undefined ? fixed : this.ruleAction(rule, abi, abiMark, resolver);
       if (!action) continue;
-      let infos = this.syscallInfos[rule.index];
-      if (!infos) this.syscallInfos[rule.index] = infos = this.infosOf(rule.syscalls);
-      const expr = rule.statement.condition;
+      const targets = this.ruleTargets[r]!;
+      const expr = this.conditions[r];
       const raw = rule.rawNumbers;
       let count = raw.length;
-      if (expr) for (const info of infos) if (info.numbers[abi] !== undefined) count++;
+      if (expr) for (const target of targets) if (target.numbers[at]! >= 0) count++;
       // Syscalls of a rule whose named arguments sit at the same places with the
       // same widths and kinds get the same condition: resolve it once for them.
       const resolved = expr && count > 1 ? new Map<string, Cond>() : undefined;
-      const first = this.targetStart[rule.index]!;
-      for (let t = 0; t < infos.length + raw.length; t++) {
-        const info = t < infos.length ? infos[t] : undefined;
-        const nr = info ? info.numbers[abi] : raw[t - infos.length]!;
-        if (nr === undefined) continue;
-        addEntry(bySyscall, nr, this.entry(rule, expr, first + t, info, nr, abi, abiMark, action, resolved, resolver));
+      const first = this.targetStart[r]!;
+      for (let t = 0; t < targets.length + raw.length; t++) {
+        const target = t < targets.length ? targets[t] : undefined;
+        const nr = target ? target.numbers[at]! : raw[t - targets.length]!;
+        if (nr < 0) continue;
+        addEntry(bySyscall, nr, this.entry(rule, expr, first + t, target?.info, nr, abi, abiMark, action, resolved, resolver));
       }
     }
     return {
@@ -673,6 +695,13 @@ class ModelBuilder {
     }
     return action;
   }
+}
+
+/** A syscall name as the policy's ABIs see it: its record, on how many it exists, and its number on each (by place in `abis`; -1: none). */
+interface Presence {
+  readonly info: SyscallInfo | undefined;
+  readonly present: number;
+  readonly numbers: Int32Array;
 }
 
 /** The raw numbers of a list that has none (shared, never changed: `distinct` returns it as it is). */
@@ -796,18 +825,21 @@ function withData(kind: 'errno' | 'trap' | 'trace', data: number): ConcreteActio
   return a;
 }
 
+/** An action written without an operand, the same on every ABI; undefined for `errno` and `trace`, which need one (the parser reported it). */
+function operandFreeAction(action: Action): ConcreteAction | undefined {
+  const kind = ACTION_KIND[action.name];
+  return PLAIN_ACTIONS[kind] ?? (kind === 'trap' ? { kind, data: 0 } : kind === 'errno' || kind === 'trace' ? undefined : { kind, data: 0 });
+}
+
 /** Resolves an action for one ABI; undefined when its operand is invalid (already reported). */
 export function resolveAction(action: Action, file: string, abi: Abi, resolver: ExpressionResolver): ConcreteAction | undefined {
+  if (!action.argument) return operandFreeAction(action);
   const kind = ACTION_KIND[action.name];
-  const plain = PLAIN_ACTIONS[kind];
-  if (plain && !action.argument) return plain;
   if (kind === 'errno') {
-    if (!action.argument) return undefined;
     const v = resolver.errnoValue(action.argument, file, abi);
     return v === undefined ? undefined : withData(kind, v);
   }
   if (kind === 'trap' || kind === 'trace') {
-    if (!action.argument) return kind === 'trap' ? { kind, data: 0 } : undefined;
     const v = resolver.actionData(action.argument, file, abi, kind);
     return v === undefined ? undefined : withData(kind, v);
   }
