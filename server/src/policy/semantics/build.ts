@@ -568,6 +568,8 @@ class ModelBuilder {
    */
   private readonly ruleTargets: (readonly Presence[])[] = [];
   private readonly conditions: (Expression | undefined)[] = [];
+  /** The conditions of the rule at hand by argument layout (see `entry`). */
+  private readonly byLayout = new Map<string, Cond>();
   private readonly fixedActions: (ConcreteAction | null | undefined)[] = [];
 
   /** The presence records of `names` (each known: lists keep only known syscalls), without a closure per rule. */
@@ -610,7 +612,9 @@ class ModelBuilder {
       if (expr) for (const target of targets) if (target.numbers[at]! >= 0) count++;
       // Syscalls of a rule whose named arguments sit at the same places with the
       // same widths and kinds get the same condition: resolve it once for them.
-      const resolved = expr && count > 1 ? new Map<string, Cond>() : undefined;
+      // One map for every rule, emptied per rule: most rules share from the first ABI and never use it.
+      const resolved = expr && count > 1 ? this.byLayout : undefined;
+      resolved?.clear();
       const first = this.targetStart[r]!;
       for (let t = 0; t < targets.length + raw.length; t++) {
         const target = t < targets.length ? targets[t] : undefined;
