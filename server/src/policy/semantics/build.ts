@@ -17,7 +17,7 @@ import { ExpressionResolver, type Scope } from './expressions';
 import {
   DiagnosticSink, type AbiRule, type AbiTable, type ActionKind, type ConcreteAction, type DefineSymbol,
   type GroupSymbol, type Occurrence, type PlacedStatement, type PolicyHost, type PolicyModel, type PolicyRule,
-  type SourceFile,
+  type SourceFile, type SourceLocation,
 } from './model';
 import { IncludeConfinement } from './confine';
 import { dirname, resolvePath } from './paths';
@@ -102,6 +102,7 @@ class ModelBuilder {
     });
     resolver.checkDefines(this.duplicateDefines);
     const rules = this.collectRules();
+    this.numberTargets(rules);
     // Groups no rule uses are expanded too, so their names resolve (and are checked) like every other list.
     for (const g of this.groups.values()) this.expandGroup(g.file, g.name, g.nameRange);
     const tables = new Map<Abi, AbiTable>();
@@ -402,16 +403,34 @@ class ModelBuilder {
     }
   }
 
+  /** Per syscall name: its record and on how many of the policy's ABIs it exists (the ABIs are known before any list is expanded). */
+  private readonly syscallPresence = new Map<string, Presence>();
+
+  private presenceOf(name: string): Presence {
+    let known = this.syscallPresence.get(name);
+    if (!known) {
+      const info = getSyscall(name);
+      const numbers = new Int32Array(this.abis.length).fill(-1);
+      let present = 0;
+      if (info) {
+        for (let i = 0; i < this.abis.length; i++) {
+          const nr = info.numbers[this.abis[i]!];
+          if (nr !== undefined) { numbers[i] = nr; present++; }
+        }
+      }
+      this.syscallPresence.set(name, (known = { info, present, numbers }));
+    }
+    return known;
+  }
+
   private checkSyscallName(file: string, name: string, at: TextRange): boolean {
-    const info = getSyscall(name);
+    const { info, present } = this.presenceOf(name);
     if (!info) {
       const suggestions = this.suggestions.get('syscall', name, syscallNames);
       this.report('unknown-syscall', file, at, `unknown syscall \`${name}\`${suggestions.length ? `; did you mean \`${suggestions[0]}\`?` : ''}`, { suggestions });
       return false;
     }
     if (!this.recorded('syscall', file, at.start)) this.occur({ kind: 'syscall', name, file, range: at });
-    let present = 0;
-    for (const a of this.abis) if (info.numbers[a] !== undefined) present++;
     if (present === 0) {
       const where = Object.keys(info.numbers).join(', ');
       this.report('unknown-syscall', file, at, `\`${name}\` does not exist on ${this.abis.join(', ')} (only on ${where})`, {
@@ -438,9 +457,9 @@ class ModelBuilder {
       this.report('unknown-group', file, at, `unknown group \`@${name}\`${suggestions.length ? `; did you mean \`${suggestions[0]}\`?` : ''}`, { suggestions });
       return [];
     }
-    this.occur(user
-      ? { kind: 'group', name, file, range: at, definition: { file: user.file, range: user.nameRange } }
-      : { kind: 'group', name, file, range: at });
+    if (!this.recorded('group', file, at.start)) {
+      this.occur(user ? { kind: 'group', name, file, range: at, definition: this.groupDefinition(user) } : { kind: 'group', name, file, range: at });
+    }
     const cached = this.groupExpansion.get(name);
     if (cached === 'busy') {
       this.report('group-cycle', file, at, `group \`@${name}\` contains itself`);
@@ -463,6 +482,22 @@ class ModelBuilder {
     return unique;
   }
 
+  /** Pushes the user groups `items` names that are not expanded yet (`expandUserGroups`' stack). */
+  private pushNamedGroups(stack: { name: string; expanded: boolean }[], items: readonly ListItem[] | undefined): void {
+    if (!items) return;
+    for (const item of items) {
+      if (item.kind === 'GroupName' && this.groups.has(item.name) && !this.groupExpansion.has(item.name)) stack.push({ name: item.name, expanded: false });
+    }
+  }
+
+  private readonly groupDefinitions = new Map<GroupSymbol, SourceLocation>();
+  /** Where `group` is defined: one object shared by every use's occurrence. */
+  private groupDefinition(group: GroupSymbol): SourceLocation {
+    let at = this.groupDefinitions.get(group);
+    if (!at) this.groupDefinitions.set(group, (at = { file: group.file, range: group.nameRange }));
+    return at;
+  }
+
   /**
    * Expands user group `name` and, first, the user groups it names, depth
    * first with an explicit stack: a chain of thousands of groups (`@g0 =
@@ -482,14 +517,13 @@ class ModelBuilder {
         }
         top.expanded = true;
         this.groupExpansion.set(top.name, 'busy');
-        for (const item of [...(group.list?.items ?? []), ...(group.list?.except ?? [])]) {
-          if (item.kind === 'GroupName' && this.groups.has(item.name) && !this.groupExpansion.has(item.name)) stack.push({ name: item.name, expanded: false });
-        }
+        this.pushNamedGroups(stack, group.list?.items);
+        this.pushNamedGroups(stack, group.list?.except);
         continue;
       }
       stack.pop();
       const members = group.list ? this.expandList(group.file, group.list).names : [];
-      this.groupExpansion.set(top.name, [...new Set(members)]);
+      this.groupExpansion.set(top.name, exactCopy(distinct(members)));
     }
   }
 
@@ -501,21 +535,59 @@ class ModelBuilder {
       const s = p.statement;
       if (s.kind !== 'RuleStatement') continue;
       const { names, raw } = s.list ? this.expandList(p.file, s.list) : { names: [], raw: NO_NUMBERS };
-      rules.push({ index: rules.length, file: p.file, statement: s, syscalls: exactCopy(distinct(names)), rawNumbers: exactCopy(distinct(raw)) });
+      const syscalls = exactCopy(distinct(names));
+      // What the per-ABI tables read of each rule, taken while its statement is at hand (see `ruleTargets`).
+      this.ruleTargets.push(this.presencesOf(syscalls));
+      this.conditions.push(s.condition);
+      this.fixedActions.push(s.action.argument ? undefined : operandFreeAction(s.action) ?? null);
+      rules.push({ index: rules.length, file: p.file, statement: s, syscalls, rawNumbers: exactCopy(distinct(raw)) });
     }
     return rules;
   }
 
   /**
-   * Per rule with a condition, per target (its syscalls in order, then its
-   * raw numbers): the first ABI that resolved it and the condition, or null
-   * when that resolution reported something (then every ABI resolves its own).
+   * Per target of every rule (a rule's syscalls in order, then its raw
+   * numbers; rule `i`'s first target is at `targetStart[i]`): the entry made
+   * on the first ABI that has the target, or null when its condition
+   * reported something there (then every ABI resolves its own); and, in
+   * `firstEntryAbi`, that ABI's place in `abis` plus one. Flat arrays: a
+   * record per target would be one more object for each of thousands.
    */
-  private readonly firstResolution: ({ readonly abi: Abi; readonly cond: Cond } | null | undefined)[][] = [];
+  private firstEntry: (AbiRule | null | undefined)[] = [];
+  private firstEntryAbi = new Uint8Array(0);
+  private targetStart = new Int32Array(1);
   /** Per rule with a condition (by index), the distinct identifiers it names. */
   private readonly conditionNames: (readonly string[])[] = [];
-  /** Per rule (by index), the records of its syscalls, looked up once for every ABI. */
-  private readonly syscallInfos: (readonly SyscallInfo[])[] = [];
+  /**
+   * Per rule (by index), what each ABI's table reads of it: its syscalls'
+   * records and numbers, its condition, and its action when that has no
+   * operand (the same on every ABI; null: none; undefined: resolved per
+   * ABI). Kept in arrays by rule, not read from the statements, which lie
+   * all over the heap: the tables' loop would wait on memory more than it
+   * computes.
+   */
+  private readonly ruleTargets: (readonly Presence[])[] = [];
+  private readonly conditions: (Expression | undefined)[] = [];
+  /** The conditions of the rule at hand by argument layout (see `entry`). */
+  private readonly byLayout = new Map<string, Cond>();
+  private readonly fixedActions: (ConcreteAction | null | undefined)[] = [];
+
+  /** The presence records of `names` (each known: lists keep only known syscalls), without a closure per rule. */
+  private presencesOf(names: readonly string[]): Presence[] {
+    const out = new Array<Presence>(names.length);
+    for (let i = 0; i < names.length; i++) out[i] = this.presenceOf(names[i]!);
+    return out;
+  }
+
+  /** Sizes the per-target arrays once the rules are known. */
+  private numberTargets(rules: readonly PolicyRule[]): void {
+    const start = new Int32Array(rules.length + 1);
+    for (let i = 0; i < rules.length; i++) start[i + 1] = start[i]! + rules[i]!.syscalls.length + rules[i]!.rawNumbers.length;
+    const count = start[rules.length]!;
+    this.targetStart = start;
+    this.firstEntry = new Array<AbiRule | null | undefined>(count).fill(undefined);
+    this.firstEntryAbi = new Uint8Array(count);
+  }
 
   private buildTable(abi: Abi, rules: readonly PolicyRule[], settings: { defaultStmt?: PlacedStatement; badarchStmt?: PlacedStatement },
     resolver: ExpressionResolver): AbiTable {
@@ -526,36 +598,29 @@ class ModelBuilder {
     };
     const kill: ConcreteAction = { kind: 'kill_process', data: 0 };
     const bySyscall = new Map<number, AbiRule[]>();
-    for (const rule of rules) {
-      const action = this.ruleAction(rule, abi, resolver);
+    const abiMark = this.abis.indexOf(abi) + 1;
+    const at = abiMark - 1;
+    for (let r = 0; r < rules.length; r++) {
+      const rule = rules[r]!;
+      const fixed = this.fixedActions[r];
+      const action = fixed !== undefined ? fixed : this.ruleAction(rule, abi, abiMark, resolver);
       if (!action) continue;
-      let infos = this.syscallInfos[rule.index];
-      if (!infos) this.syscallInfos[rule.index] = infos = rule.syscalls.map((name) => getSyscall(name)!);
-      const expr = rule.statement.condition;
-      if (!expr) {
-        for (let i = 0; i < infos.length; i++) {
-          const nr = infos[i]!.numbers[abi];
-          if (nr !== undefined) addEntry(bySyscall, { rule, syscall: rule.syscalls[i]!, nr, condition: TRUE, action });
-        }
-        for (const nr of rule.rawNumbers) addEntry(bySyscall, { rule, syscall: `syscall(${nr})`, nr, condition: TRUE, action });
-        continue;
-      }
-      let count = rule.rawNumbers.length;
-      for (const info of infos) if (info.numbers[abi] !== undefined) count++;
+      const targets = this.ruleTargets[r]!;
+      const expr = this.conditions[r];
+      const raw = rule.rawNumbers;
+      let count = raw.length;
+      if (expr) for (const target of targets) if (target.numbers[at]! >= 0) count++;
       // Syscalls of a rule whose named arguments sit at the same places with the
       // same widths and kinds get the same condition: resolve it once for them.
-      const resolved = count > 1 ? new Map<string, Cond>() : undefined;
-      for (let i = 0; i < infos.length; i++) {
-        const nr = infos[i]!.numbers[abi];
-        if (nr === undefined) continue;
-        const name = rule.syscalls[i]!;
-        addEntry(bySyscall, { rule, syscall: name, nr, condition: this.ruleCondition(rule, expr, i, infos[i], name, abi, resolved, resolver), action });
-      }
-      for (let j = 0; j < rule.rawNumbers.length; j++) {
-        // A raw number has no signature: only argN.
-        const nr = rule.rawNumbers[j]!;
-        const label = `syscall(${nr})`;
-        addEntry(bySyscall, { rule, syscall: label, nr, condition: this.ruleCondition(rule, expr, infos.length + j, undefined, label, abi, resolved, resolver), action });
+      // One map for every rule, emptied per rule: most rules share from the first ABI and never use it.
+      const resolved = expr && count > 1 ? this.byLayout : undefined;
+      resolved?.clear();
+      const first = this.targetStart[r]!;
+      for (let t = 0; t < targets.length + raw.length; t++) {
+        const target = t < targets.length ? targets[t] : undefined;
+        const nr = target ? target.numbers[at]! : raw[t - targets.length]!;
+        if (nr < 0) continue;
+        addEntry(bySyscall, nr, this.entry(rule, expr, first + t, target?.info, nr, abi, abiMark, action, resolved, resolver));
       }
     }
     return {
@@ -566,58 +631,90 @@ class ModelBuilder {
     };
   }
 
-  /** Per rule (by index), its action as first resolved, when that reported nothing; null when it did. */
-  private readonly firstAction: ({ readonly abi: Abi; readonly action: ConcreteAction } | null | undefined)[] = [];
+  /**
+   * The entry of `rule` for one target (syscall `info`, or raw number `nr`)
+   * on `abi`: the first ABI's entry itself when the action is the same and
+   * the condition means the same there (every name the same argument,
+   * define or constant value) and resolved cleanly; else a new entry whose
+   * condition is shared from that ABI, or from a syscall of the rule with
+   * the same argument layout on this ABI (`resolved`, keyed by layout;
+   * absent when the rule has one target here), or resolved.
+   */
+  private entry(rule: PolicyRule, expr: Expression | undefined, slot: number, info: SyscallInfo | undefined, nr: number, abi: Abi, abiMark: number,
+    action: ConcreteAction, resolved: Map<string, Cond> | undefined, resolver: ExpressionResolver): AbiRule {
+    const earlier = this.firstEntry[slot];
+    const earlierMark = this.firstEntryAbi[slot]!;
+    const label = info ? info.name : `syscall(${nr})`;
+    if (!expr) {
+      if (earlier && earlier.action === action) return earlier;
+      const made: AbiRule = { rule, syscall: label, condition: TRUE, action };
+      if (earlier === undefined) this.remember(slot, made, abiMark);
+      return made;
+    }
+    const names = (this.conditionNames[rule.index] ??= exactCopy(identifierNames(expr)));
+    if (earlier && earlierMark !== abiMark && resolver.sameMeaning(names, info, this.abis[earlierMark - 1]!, abi)) {
+      return earlier.action === action ? earlier : { rule, syscall: label, condition: earlier.condition, action };
+    }
+    const key = resolved ? (info ? layoutKey(info, names, abi) : 'raw') : '';
+    // Shared by layout: not remembered as this target's first resolution (it reported nothing of its own).
+    const known = resolved?.get(key);
+    if (known) return { rule, syscall: label, condition: known, action };
+    const before = resolver.reports;
+    const scope: Scope = { abi, syscall: info, syscallLabel: label, ruleSyscalls: rule.syscalls, file: rule.file };
+    const c = resolver.condition(expr, scope);
+    const condition = c ? simplify(c) : TRUE;
+    resolved?.set(key, condition);
+    const made: AbiRule = { rule, syscall: label, condition, action };
+    if (earlier === undefined) this.remember(slot, c && resolver.reports === before ? made : null, abiMark);
+    return made;
+  }
+
+  private remember(slot: number, entry: AbiRule | null, abiMark: number): void {
+    this.firstEntry[slot] = entry;
+    this.firstEntryAbi[slot] = abiMark;
+  }
+
+  /** Per rule (by index), its action as first resolved when that reported nothing, else null; and that ABI's mark (`abis` index plus one). */
+  private readonly firstAction: (ConcreteAction | null | undefined)[] = [];
+  private readonly firstActionAbi: number[] = [];
+  /** Per rule whose action has an operand (by index), the distinct identifiers of that operand. */
+  private readonly actionNames: (readonly string[])[] = [];
 
   /**
    * The action of `rule` on `abi`: an action with an argument (`errno(E)`,
    * `trap(N)`) is shared from the first ABI when it resolved cleanly there
    * and its names mean the same on both, as conditions are.
    */
-  private ruleAction(rule: PolicyRule, abi: Abi, resolver: ExpressionResolver): ConcreteAction | undefined {
+  private ruleAction(rule: PolicyRule, abi: Abi, abiMark: number, resolver: ExpressionResolver): ConcreteAction | undefined {
     const a = rule.statement.action;
     if (!a.argument) return resolveAction(a, rule.file, abi, resolver);
     const earlier = this.firstAction[rule.index];
-    if (earlier && earlier.abi !== abi && resolver.sameMeaning(identifierNames(a.argument), undefined, earlier.abi, abi)) return earlier.action;
+    const earlierMark = this.firstActionAbi[rule.index] ?? 0;
+    if (earlier && earlierMark !== abiMark && resolver.sameMeaning((this.actionNames[rule.index] ??= exactCopy(identifierNames(a.argument))), undefined, this.abis[earlierMark - 1]!, abi)) return earlier;
     const before = resolver.reports;
     const action = resolveAction(a, rule.file, abi, resolver);
-    if (earlier === undefined) this.firstAction[rule.index] = action && resolver.reports === before ? { abi, action } : null;
+    if (earlier === undefined) {
+      this.firstAction[rule.index] = action && resolver.reports === before ? action : null;
+      this.firstActionAbi[rule.index] = abiMark;
+    }
     return action;
   }
+}
 
-  /**
-   * The condition of `rule` for its target number `target` (syscall `info`,
-   * or a raw number) on `abi`: shared from an earlier ABI where every name
-   * means the same and it resolved cleanly, else from a syscall of the rule
-   * with the same argument layout on this ABI (`resolved`, keyed by layout;
-   * absent when the rule has one target here), else resolved.
-   */
-  private ruleCondition(rule: PolicyRule, expr: Expression, target: number, info: SyscallInfo | undefined, label: string, abi: Abi,
-    resolved: Map<string, Cond> | undefined, resolver: ExpressionResolver): Cond {
-    const names = (this.conditionNames[rule.index] ??= exactCopy(identifierNames(expr)));
-    const first = (this.firstResolution[rule.index] ??= new Array(rule.syscalls.length + rule.rawNumbers.length));
-    const earlier = first[target];
-    if (earlier && earlier.abi !== abi && resolver.sameMeaning(names, info, earlier.abi, abi)) return earlier.cond;
-    const key = resolved ? (info ? layoutKey(info, names, abi) : 'raw') : '';
-    const known = resolved?.get(key);
-    if (known) return known;
-    const before = resolver.reports;
-    const scope: Scope = { abi, syscall: info, syscallLabel: label, ruleSyscalls: rule.syscalls, file: rule.file };
-    const c = resolver.condition(expr, scope);
-    const condition = c ? simplify(c) : TRUE;
-    resolved?.set(key, condition);
-    if (earlier === undefined) first[target] = c && resolver.reports === before ? { abi, cond: condition } : null;
-    return condition;
-  }
+/** A syscall name as the policy's ABIs see it: its record, on how many it exists, and its number on each (by place in `abis`; -1: none). */
+interface Presence {
+  readonly info: SyscallInfo | undefined;
+  readonly present: number;
+  readonly numbers: Int32Array;
 }
 
 /** The raw numbers of a list that has none (shared, never changed: `distinct` returns it as it is). */
 const NO_NUMBERS: number[] = [];
 
-function addEntry(bySyscall: Map<number, AbiRule[]>, entry: AbiRule): void {
-  const list = bySyscall.get(entry.nr);
+function addEntry(bySyscall: Map<number, AbiRule[]>, nr: number, entry: AbiRule): void {
+  const list = bySyscall.get(nr);
   if (list) list.push(entry);
-  else bySyscall.set(entry.nr, [entry]);
+  else bySyscall.set(nr, [entry]);
 }
 
 /** The argument layout a condition naming `names` sees in `sys` on `abi` (argKey of each name), kept per syscall, ABI and name. */
@@ -732,18 +829,21 @@ function withData(kind: 'errno' | 'trap' | 'trace', data: number): ConcreteActio
   return a;
 }
 
+/** An action written without an operand, the same on every ABI; undefined for `errno` and `trace`, which need one (the parser reported it). */
+function operandFreeAction(action: Action): ConcreteAction | undefined {
+  const kind = ACTION_KIND[action.name];
+  return PLAIN_ACTIONS[kind] ?? (kind === 'trap' ? { kind, data: 0 } : kind === 'errno' || kind === 'trace' ? undefined : { kind, data: 0 });
+}
+
 /** Resolves an action for one ABI; undefined when its operand is invalid (already reported). */
 export function resolveAction(action: Action, file: string, abi: Abi, resolver: ExpressionResolver): ConcreteAction | undefined {
+  if (!action.argument) return operandFreeAction(action);
   const kind = ACTION_KIND[action.name];
-  const plain = PLAIN_ACTIONS[kind];
-  if (plain && !action.argument) return plain;
   if (kind === 'errno') {
-    if (!action.argument) return undefined;
     const v = resolver.errnoValue(action.argument, file, abi);
     return v === undefined ? undefined : withData(kind, v);
   }
   if (kind === 'trap' || kind === 'trace') {
-    if (!action.argument) return kind === 'trap' ? { kind, data: 0 } : undefined;
     const v = resolver.actionData(action.argument, file, abi, kind);
     return v === undefined ? undefined : withData(kind, v);
   }

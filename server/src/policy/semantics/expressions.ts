@@ -429,8 +429,8 @@ export class ExpressionResolver {
         return ERR;
       }
     }
-    if (this.ctx.defines.has(name)) {
-      const sym = this.ctx.defines.get(name)!;
+    const sym = this.ctx.defines.get(name);
+    if (sym) {
       if (!this.ctx.recorded('define', file, e.start)) this.ctx.occur({ kind: 'define', name, file, range: e, definition: this.definitionOf(sym) });
       const v = this.defineValue(name, abi);
       return v === undefined ? ERR : { t: 'int', v, node: e };
@@ -438,7 +438,8 @@ export class ExpressionResolver {
     const info = getConstant(name);
     if (info) {
       if (!this.ctx.recorded('constant', file, e.start)) this.ctx.occur({ kind: 'constant', name, file, range: e });
-      const v = constantValue(name, abi);
+      // `constantValue(name, abi)`, from the record already at hand.
+      const v = info.values[abi];
       if (v === undefined) {
         this.report('unknown-constant', file, e, `\`${name}\` is not defined on ${abi}`);
         return ERR;

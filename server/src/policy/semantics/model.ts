@@ -53,12 +53,16 @@ export interface PolicyRule {
   readonly rawNumbers: readonly number[];
 }
 
-/** A rule as it applies to one syscall on one ABI. */
+/**
+ * A rule as it applies to one syscall on one ABI. Its number is the key of
+ * `AbiTable.bySyscall`, not a field: an entry that means the same on two
+ * ABIs (same action, a condition whose names mean the same) is one object
+ * in both tables.
+ */
 export interface AbiRule {
   readonly rule: PolicyRule;
   /** Syscall name, or `syscall(N)` for raw numbers. */
   readonly syscall: string;
-  readonly nr: number;
   readonly condition: Cond;
   readonly action: ConcreteAction;
 }
