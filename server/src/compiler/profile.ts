@@ -13,7 +13,7 @@
  */
 import type { Abi } from '../kernel/abi';
 import type { Hot } from './dispatch';
-import { allSyscalls } from '../kernel/syscalls';
+import { syscallNames, syscallNumber } from '../kernel/syscalls';
 import { evaluate, type Cond } from '../policy/semantics/condition';
 
 export interface ArgSample {
@@ -146,7 +146,8 @@ const knownCache = new Map<Abi, number[]>();
 function knownNumbers(abi: Abi): number[] {
   let list = knownCache.get(abi);
   if (!list) {
-    list = allSyscalls().map((s) => s.numbers[abi]).filter((n): n is number => n !== undefined).sort((a, b) => a - b);
+    // By name and number only: the kernel table makes a syscall's record when first asked, and a check needs few of them.
+    list = syscallNames().map((name) => syscallNumber(abi, name)).filter((n): n is number => n !== undefined).sort((a, b) => a - b);
     knownCache.set(abi, list);
   }
   return list;
