@@ -103,7 +103,7 @@ export class LineIndex {
  * the loop has never run, and a property store there (`this.starts = …`)
  * would throw the optimized code away; a return does not.
  */
-function lineStarts(text: string): number[] {
+export function lineStarts(text: string): number[] {
   const starts = [0];
   const len = text.length;
   if (text.indexOf('\r') < 0) {
@@ -121,4 +121,15 @@ function lineStarts(text: string): number[] {
     }
   }
   return starts;
+}
+
+/**
+ * The lines of `text` with their line breaks (`\n`, `\r\n`, `\r`), the last
+ * one empty when the text ends with a break: joining them gives the text back.
+ */
+export function linesWithBreaks(text: string): string[] {
+  const starts = lineStarts(text);
+  const out = new Array<string>(starts.length);
+  for (let i = 0; i < starts.length; i++) out[i] = text.slice(starts[i]!, i + 1 < starts.length ? starts[i + 1] : text.length);
+  return out;
 }

@@ -6,7 +6,7 @@
  */
 import type { TextEdit } from 'vscode-languageserver-types';
 import { formatPolicy, type FormatOptions } from '../policy/format';
-import { LineIndex } from '../policy/text';
+import { LineIndex, linesWithBreaks } from '../policy/text';
 
 export type { FormatOptions };
 
@@ -45,18 +45,9 @@ export function minimalEdit(before: string, after: string): TextEdit {
   };
 }
 
-/** Lines with their line breaks (`\n`, `\r\n`, `\r`); joining them gives the text back. */
+/** Lines with their line breaks, without the empty one after a final break; joining them gives the text back. */
 function splitLines(text: string): string[] {
-  const out: string[] = [];
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) {
-      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-      out.push(text.slice(start, i + 1));
-      start = i + 1;
-    }
-  }
-  if (start < text.length) out.push(text.slice(start));
-  return out;
+  const lines = linesWithBreaks(text);
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
 }

@@ -681,9 +681,10 @@ class ModelBuilder {
   private readonly actionNames: (readonly string[])[] = [];
 
   /**
-   * The action of `rule` on `abi`: an action with an argument (`errno(E)`,
-   * `trap(N)`) is shared from the first ABI when it resolved cleanly there
-   * and its names mean the same on both, as conditions are.
+   * The action of `rule` on `abi` (called for actions with an operand; the
+   * others are `fixedActions`): `errno(E)` or `trap(N)` is shared from the
+   * first ABI when it resolved cleanly there and its names mean the same on
+   * both, as conditions are.
    */
   private ruleAction(rule: PolicyRule, abi: Abi, abiMark: number, resolver: ExpressionResolver): ConcreteAction | undefined {
     const a = rule.statement.action;
