@@ -5,7 +5,7 @@
  */
 import { manPageOf } from './docs/man-pages';
 import { abiInfo, type Abi } from './abi';
-import type { ArgPlace, SyscallArg, SyscallInfo } from './types';
+import type { ArgKind, ArgPlace, SyscallArg, SyscallInfo } from './types';
 import { SYSCALL_DOCS } from './docs/syscall-docs';
 import { ABI_COLUMNS, SYSCALL_NUMBERS } from './generated/syscall-numbers';
 import { SIGNATURES, type ArgRow, type SignatureRow } from './generated/signatures';
@@ -207,6 +207,11 @@ export function argInRegister(sys: SyscallInfo, reg: number, abi: Abi): number |
   const places = sys.layout[abi] ?? sys.args.map((_, i) => REG[i]!);
   const i = places.findIndex((p) => p.kind === 'reg' && p.reg === reg);
   return i >= 0 && i < sys.args.length ? i : undefined;
+}
+
+/** Whether an argument of this kind is an address: seccomp sees the pointer, never what it points to. */
+export function isPointerKind(kind: ArgKind): boolean {
+  return kind === 'path' || kind === 'string' || kind === 'buffer' || kind === 'pointer';
 }
 
 /** True for the untyped register findArg gives for `argN` where no parameter sits alone. */

@@ -18,7 +18,7 @@ import type { Abi } from '../kernel/abi';
 import { BPF_ABS, BPF_LD, BPF_W } from '../bpf/instructions';
 import { runProgramOnWords, seccompDataWords } from '../bpf/interpreter';
 import { constantValue, errnoInfo, errnoName } from '../kernel/constants';
-import { argPlace, argValue, getSyscall, syscallByNumber } from '../kernel/syscalls';
+import { argPlace, argValue, getSyscall, isPointerKind, syscallByNumber } from '../kernel/syscalls';
 import type { SyscallInfo } from '../kernel/types';
 import type { CompiledProgram } from '../compiler/compile';
 import { originLabel } from '../compiler/sourcemap';
@@ -193,8 +193,7 @@ function callText(sys: SyscallInfo | undefined, abi: Abi | undefined, e: AskEven
   const parts = sys.args.map((arg, i) => {
     const v = argValue(args, argPlace(sys, i, abi));
     if (v === undefined) return `${arg.name}=?`;
-    const pointer = arg.kind === 'path' || arg.kind === 'string' || arg.kind === 'buffer' || arg.kind === 'pointer';
-    return `${arg.name}=${pointer ? '0x' + v.toString(16) : valueLiteral(v, arg, abi)}`;
+    return `${arg.name}=${isPointerKind(arg.kind) ? '0x' + v.toString(16) : valueLiteral(v, arg, abi)}`;
   });
   return `${sys.name}(${parts.join(', ')})`;
 }

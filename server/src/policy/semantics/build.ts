@@ -3,10 +3,10 @@
  * settings, defines and groups, then resolves every rule for every ABI.
  */
 import { ABIS, allAbiNames, lookupAbi, type Abi } from '../../kernel/abi';
-import { findArg, getSyscall, isGenericArg, syscallNames } from '../../kernel/syscalls';
+import { findArg, getSyscall, isGenericArg, isPointerKind, syscallNames } from '../../kernel/syscalls';
 import { getConstant } from '../../kernel/constants';
 import { allGroups, getGroup } from '../../kernel/groups';
-import type { SyscallInfo } from '../../kernel/types';
+import type { ArgPlace, SyscallInfo } from '../../kernel/types';
 import { SEMANTIC_CODES, type SemanticCode } from '../codes';
 import type { RelatedLocation } from '../diagnostics';
 import type { Action, Expression, ListItem, SyscallList, TextRange } from '../syntax/ast';
@@ -570,6 +570,8 @@ class ModelBuilder {
   private readonly conditions: (Expression | undefined)[] = [];
   /** The conditions of the rule at hand by argument layout (see `entry`). */
   private readonly byLayout = new Map<string, Cond>();
+  /** The rule at hand's conditions that resolved cleanly, by the coarser layout that decides such a resolution (see `entry`). */
+  private readonly cleanByLayout = new Map<string, Cond>();
   private readonly fixedActions: (ConcreteAction | null | undefined)[] = [];
 
   /** The presence records of `names` (each known: lists keep only known syscalls), without a closure per rule. */
@@ -614,7 +616,10 @@ class ModelBuilder {
       // same widths and kinds get the same condition: resolve it once for them.
       // One map for every rule, emptied per rule: most rules share from the first ABI and never use it.
       const resolved = expr && count > 1 ? this.byLayout : undefined;
-      resolved?.clear();
+      if (resolved) {
+        resolved.clear();
+        this.cleanByLayout.clear();
+      }
       const first = this.targetStart[r]!;
       for (let t = 0; t < targets.length + raw.length; t++) {
         const target = t < targets.length ? targets[t] : undefined;
@@ -655,7 +660,18 @@ class ModelBuilder {
     if (earlier && earlierMark !== abiMark && resolver.sameMeaning(names, info, this.abis[earlierMark - 1]!, abi)) {
       return earlier.action === action ? earlier : { rule, syscall: label, condition: earlier.condition, action };
     }
-    const key = resolved ? (info ? layoutKey(info, names, abi) : 'raw') : '';
+    // A clean resolution is shared with every syscall of the rule whose names sit at the same
+    // places with the same widths and pointer-ness: their resolution would be clean too (what
+    // the resolver reports on depends on nothing else), so the share is remembered as that
+    // target's own first resolution, and the next ABI shares it as it would its own.
+    const cleanKey = resolved && info ? layoutKey(info, names, abi, cleanArgKeys, cleanArgKey) : undefined;
+    const clean = cleanKey !== undefined ? this.cleanByLayout.get(cleanKey) : undefined;
+    if (clean) {
+      const made: AbiRule = { rule, syscall: label, condition: clean, action };
+      if (earlier === undefined) this.remember(slot, made, abiMark);
+      return made;
+    }
+    const key = resolved ? (info ? layoutKey(info, names, abi, argKeys, argKey) : 'raw') : '';
     // Shared by layout: not remembered as this target's first resolution (it reported nothing of its own).
     const known = resolved?.get(key);
     if (known) return { rule, syscall: label, condition: known, action };
@@ -663,9 +679,11 @@ class ModelBuilder {
     const scope: Scope = { abi, syscall: info, syscallLabel: label, ruleSyscalls: rule.syscalls, file: rule.file };
     const c = resolver.condition(expr, scope);
     const condition = c ? simplify(c) : TRUE;
+    const isClean = c !== undefined && resolver.reports === before;
     resolved?.set(key, condition);
+    if (isClean && cleanKey !== undefined) this.cleanByLayout.set(cleanKey, condition);
     const made: AbiRule = { rule, syscall: label, condition, action };
-    if (earlier === undefined) this.remember(slot, c && resolver.reports === before ? made : null, abiMark);
+    if (earlier === undefined) this.remember(slot, isClean ? made : null, abiMark);
     return made;
   }
 
@@ -718,21 +736,24 @@ function addEntry(bySyscall: Map<number, AbiRule[]>, nr: number, entry: AbiRule)
   else bySyscall.set(nr, [entry]);
 }
 
-/** The argument layout a condition naming `names` sees in `sys` on `abi` (argKey of each name), kept per syscall, ABI and name. */
-function layoutKey(sys: SyscallInfo, names: readonly string[], abi: Abi): string {
-  let perAbi = argKeys.get(sys);
-  if (!perAbi) argKeys.set(sys, (perAbi = {}));
+/** The argument layout a condition naming `names` sees in `sys` on `abi` (`keyOf` each name), kept per syscall, ABI and name in `cache`. */
+function layoutKey(sys: SyscallInfo, names: readonly string[], abi: Abi, cache: ArgKeyCache,
+  keyOf: (sys: SyscallInfo, n: string, abi: Abi) => string): string {
+  let perAbi = cache.get(sys);
+  if (!perAbi) cache.set(sys, (perAbi = {}));
   const known = (perAbi[abi] ??= new Map());
   let key = '';
   for (let i = 0; i < names.length; i++) {
     const n = names[i]!;
     let k = known.get(n);
-    if (k === undefined) known.set(n, (k = argKey(sys, n, abi)));
+    if (k === undefined) known.set(n, (k = keyOf(sys, n, abi)));
     key = i === 0 ? k : `${key},${k}`;
   }
   return key;
 }
-const argKeys = new WeakMap<SyscallInfo, Partial<Record<Abi, Map<string, string>>>>();
+type ArgKeyCache = WeakMap<SyscallInfo, Partial<Record<Abi, Map<string, string>>>>;
+const argKeys: ArgKeyCache = new WeakMap();
+const cleanArgKeys: ArgKeyCache = new WeakMap();
 
 /**
  * What resolving the name `n` for `sys` on `abi` depends on: its place, width
@@ -741,10 +762,27 @@ const argKeys = new WeakMap<SyscallInfo, Partial<Record<Abi, Map<string, string>
 function argKey(sys: SyscallInfo, n: string, abi: Abi): string {
   const a = findArg(sys, n, abi);
   if (!a) return '-';
-  const p = a.place;
-  const where = p.kind === 'reg' ? `${p.reg}` : p.kind === 'pair' ? `${p.lo}+${p.hi}` : `none:${p.reason}`;
   const named = a.positional && sys.args.some((x) => x.name === n || x.aliases.includes(n)) ? `:${sys.name}` : '';
-  return `${where}:${a.arg.width[abi]}:${a.arg.kind}:${isGenericArg(a.arg) ? 'g' : a.arg.type}${named}`;
+  return `${placeKey(a.place)}:${a.arg.width[abi]}:${a.arg.kind}:${isGenericArg(a.arg) ? 'g' : a.arg.type}${named}`;
+}
+
+/**
+ * What decides whether resolving the name `n` for `sys` on `abi` reports
+ * anything, and what a clean resolution gives: its place, width, whether it
+ * is a plain register, a pointer (always warned about) or another value, and
+ * a positional name's collision hint. The argument's type and kind only
+ * shape the words of a report.
+ */
+function cleanArgKey(sys: SyscallInfo, n: string, abi: Abi): string {
+  const a = findArg(sys, n, abi);
+  if (!a) return '-';
+  const named = a.positional && sys.args.some((x) => x.name === n || x.aliases.includes(n)) ? `:${sys.name}` : '';
+  const what = isGenericArg(a.arg) ? 'g' : isPointerKind(a.arg.kind) ? 'p' : 'v';
+  return `${placeKey(a.place)}:${a.arg.width[abi]}:${what}${named}`;
+}
+
+function placeKey(p: ArgPlace): string {
+  return p.kind === 'reg' ? `${p.reg}` : p.kind === 'pair' ? `${p.lo}+${p.hi}` : `none:${p.reason}`;
 }
 
 /**

@@ -6,7 +6,7 @@
 import { abiInfo, type Abi } from '../../kernel/abi';
 import { allConstants, constantValue, getConstant } from '../../kernel/constants';
 import { MAX_ERRNO, SECCOMP_RET_DATA } from '../../kernel/seccomp';
-import { allSyscalls, argInRegister, findArg, getSyscall, isGenericArg } from '../../kernel/syscalls';
+import { allSyscalls, argInRegister, findArg, getSyscall, isGenericArg, isPointerKind } from '../../kernel/syscalls';
 import type { ArgPlace, SyscallArg, SyscallInfo } from '../../kernel/types';
 import { SEMANTIC_CODES, type SemanticCode } from '../codes';
 import type { RelatedLocation } from '../diagnostics';
@@ -44,7 +44,6 @@ type Value =
   | { readonly t: 'err' };
 
 const ERR: Value = { t: 'err' };
-const POINTER_KINDS = new Set(['path', 'string', 'buffer', 'pointer']);
 const FLIP: Record<CompareOp, CompareOp> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
 export class ExpressionResolver {
@@ -412,7 +411,7 @@ export class ExpressionResolver {
         }
         if (named?.positional && scope.syscall) this.positionalNameHint(scope.syscall, name, file, e);
         const width = info ? info.width[abi] : abiInfo(abi).registerBits;
-        if (info && POINTER_KINDS.has(info.kind)) {
+        if (info && isPointerKind(info.kind)) {
           this.report('pointer-argument', file, e, `\`${name}\` of \`${scope.syscallLabel}\` is a pointer: seccomp compares the address, not the ${info.kind === 'path' || info.kind === 'string' ? 'string' : 'memory'} it points to`);
         }
         const reg = place.kind === 'pair' ? place.lo : place.reg;
