@@ -71,15 +71,19 @@ export class ExpressionResolver {
    * no new occurrence, and the builder shares it instead of resolving again.
    */
   sameMeaning(names: readonly string[], sys: SyscallInfo | undefined, a: Abi, b: Abi): boolean {
-    if (abiInfo(a).registerBits !== abiInfo(b).registerBits) return false;
-    // Kept per ABI pair, syscall and name: a name is asked about for every rule that uses it.
-    let forA = this.sameNames.get(a);
-    if (!forA) this.sameNames.set(a, (forA = new Map()));
-    let forPair = forA.get(b);
-    if (!forPair) forA.set(b, (forPair = new Map()));
+    // Kept per ABI pair (by their places in the policy's list), syscall and name: a name is asked
+    // about for every rule that uses it, and each entry of every ABI after the first asks.
+    const i = this.ctx.abis.indexOf(a);
+    const j = this.ctx.abis.indexOf(b);
+    if (i < 0 || j < 0) return false;
+    const pair = i * this.ctx.abis.length + j;
+    let forPair = this.sameNames[pair];
+    if (forPair === undefined) this.sameNames[pair] = forPair = abiInfo(a).registerBits === abiInfo(b).registerBits ? new Map() : null;
+    if (forPair === null) return false;
     let known = forPair.get(sys);
     if (!known) forPair.set(sys, (known = new Map()));
-    for (const name of names) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[k]!;
       let same = known.get(name);
       if (same === undefined) known.set(name, (same = this.sameName(name, sys, a, b)));
       if (!same) return false;
@@ -100,7 +104,8 @@ export class ExpressionResolver {
     return constantValue(name, a) === constantValue(name, b);
   }
 
-  private readonly sameNames = new Map<Abi, Map<Abi, Map<SyscallInfo | undefined, Map<string, boolean>>>>();
+  /** By ABI pair: per syscall and name, whether the name means the same on both; null: registers of different widths, nothing is shared. */
+  private readonly sameNames: (Map<SyscallInfo | undefined, Map<string, boolean>> | null | undefined)[] = [];
 
   // ---- public entry points -------------------------------------------------
 
