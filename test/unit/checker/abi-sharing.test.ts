@@ -47,3 +47,29 @@ test('a condition whose resolution reported something is resolved on every ABI, 
   assert.equal(pointer.diagnostics.filter((d) => d.code === 'pointer-argument').length, 1);
   assert.equal(conditionToString(conditionOf(pointer.model, 'aarch64', 'openat')), conditionToString(conditionOf(pointer.model, 'x86_64', 'openat')));
 });
+
+// Within a rule, a condition that resolved cleanly for one syscall is shared with the others whose
+// names sit at the same places with the same widths and pointer-ness, whatever their types.
+test('a clean condition is shared with a syscall of the rule whose argument has another type at the same place and width', () => {
+  // write's fd (unsigned int) and kill's pid (pid_t): both the low 32 bits of register 0.
+  const { model, diagnostics } = check(`arch x86_64\n${H}allow write, kill if arg0 == 3\n`);
+  assert.deepEqual(diagnostics.filter((d) => d.code !== 'execve-denied' && d.severity !== 'hint').map((d) => d.code), []);
+  assert.equal(conditionOf(model, 'x86_64', 'kill'), conditionOf(model, 'x86_64', 'write'));
+  assert.equal(conditionToString(conditionOf(model, 'x86_64', 'kill')), conditionToString(conditionOf(model, 'x86_64', 'write')));
+});
+
+test('a clean condition is not shared with a syscall whose argument there is a pointer: that one is warned about', () => {
+  // write's arg0 is an fd; open's is the path pointer.
+  const { diagnostics } = check(`arch x86_64\n${H}allow write, open if arg0 == 3\n`);
+  const pointer = diagnostics.filter((d) => d.code === 'pointer-argument');
+  assert.equal(pointer.length, 1);
+  assert.match(pointer[0]!.message, /`open`/);
+});
+
+test('a clean condition is not shared with a syscall whose argument there is narrower: its constant is checked against its own width', () => {
+  // write's count is 64 bits on x86_64; lseek's whence, in the same register, is a 32-bit int.
+  const { diagnostics } = check(`arch x86_64\n${H}allow write, lseek if arg2 == 0x100000000\n`);
+  const range = diagnostics.filter((d) => d.code === 'constant-out-of-range');
+  assert.equal(range.length, 1);
+  assert.match(range[0]!.message, /does not fit in 32 bits/);
+});
