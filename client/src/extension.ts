@@ -20,6 +20,7 @@ import { TracePanel } from './panel/tracePanel';
 import { Runs } from './runs';
 import { Server } from './server';
 import { StatusItems } from './statusItem';
+import { serialRestart } from './serialRestart';
 import { SyscallDocs } from './syscallDocs';
 
 export const OUTPUT_CHANNEL_NAME = 'Seccomp Policy';
@@ -65,7 +66,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Seccom
   client.onNotification(runAskNotification, (p) => runs.onAsk(p));
   client.onNotification(serverStatusNotification, (p) => status.setStatus(p));
 
-  const restart = async () => {
+  const restart = serialRestart(async () => {
     if (!client) return;
     output.info('Restarting the language server');
     status.starting();
@@ -74,7 +75,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Seccom
     } catch (err) {
       reportStartFailure(output, status, err);
     }
-  };
+  });
   registerCommands(context, { server, runs, panel, compiled, docs, state: context.workspaceState, extensionUri: context.extensionUri, restart, output });
 
   context.subscriptions.push(
