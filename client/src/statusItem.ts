@@ -20,6 +20,8 @@ export class StatusItems implements vscode.Disposable {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** The last status the server sent (also for tests). */
   status: ServerStatusParams | undefined;
+  /** How many times the server was shown as stopped by a failure (for tests). */
+  failures = 0;
 
   constructor(private readonly server: Server, private readonly outputCommand: string) {
     this.serverItem.name = 'Seccomp Policy Language Server';
@@ -43,6 +45,7 @@ export class StatusItems implements vscode.Disposable {
   }
 
   stopped(message: string): void {
+    this.failures++;
     this.serverItem.text = '$(error) Seccomp: server stopped';
     this.serverItem.detail = message;
     this.serverItem.severity = vscode.LanguageStatusSeverity.Error;

@@ -200,4 +200,17 @@ suite('Seccomp Policy extension', () => {
     await waitFor('the client to run again', () => api.client?.isRunning());
     await waitFor('the diagnostic after the restart', () => misspeltDiagnostic(uri));
   });
+
+  test('two restarts asked for at once: no start fails, and the server runs after both', async () => {
+    const uri = workspaceFile('misspelt.seccomp');
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const api = ourExtension().exports as { client?: { isRunning(): boolean }; status: { failures: number } };
+    const failures = api.status.failures;
+    const first = vscode.commands.executeCommand('seccompPolicy.restartServer');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await Promise.all([first, vscode.commands.executeCommand('seccompPolicy.restartServer')]);
+    await waitFor('the client to run again', () => api.client?.isRunning());
+    await waitFor('the diagnostic after the restarts', () => misspeltDiagnostic(uri));
+    assert.equal(api.status.failures, failures, 'a start failure was reported');
+  });
 });
