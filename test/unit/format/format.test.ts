@@ -187,6 +187,15 @@ for (const file of CORPUS) {
   });
 }
 
+test('the examples we ship are already in the canonical layout (Format Document changes nothing in them)', () => {
+  for (const file of seccompFiles(join(ROOT, 'examples'))) {
+    const text = readFileSync(file, 'utf8');
+    const out = formatPolicy(text);
+    if ('error' in out) continue; // examples/mistakes.seccomp shows syntax errors on purpose
+    assert.equal(out.text, text, `${file.slice(ROOT.length)} is not formatted: run \`seccomp-policy fmt --write\` on it`);
+  }
+});
+
 test('the spec example formats safely and only its spacing and comment columns change', () => {
   const out = assertFormatsSafely(P, SPEC_EXAMPLE, {}, { '/t/common/stdio.seccomp': 'allow read, write\n' });
   assert.equal(out.split('\n').length, SPEC_EXAMPLE.split('\n').length);
