@@ -74,6 +74,8 @@ export function runSimulate(argv: readonly string[], io: Io): number {
   let name: string | undefined;
   if (/^(0x[0-9a-f]+|[0-9]+)$/i.test(sc)) {
     nr = Number(sc);
+    // seccomp_data.nr is 32 bits: a wider number would be simulated as its low word, under its own name.
+    if (nr > 0xffffffff) throw new UsageError(`syscall number ${sc} does not fit in 32 bits (seccomp_data.nr)`);
     name = syscallByNumber(abi, nr)?.name;
   } else {
     const info = getSyscall(sc);
