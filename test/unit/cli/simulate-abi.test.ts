@@ -40,3 +40,11 @@ test('simulate --syscall refuses a number wider than 32 bits (it was simulated a
   assert.equal(widest.code, 0, widest.err);
   assert.equal(JSON.parse(widest.out).nr, 0xffffffff);
 });
+
+test('simulate --arch with several ABIs is a usage error (it simulated on the first and said nothing of the others)', async () => {
+  const p = join(tempFiles({ 'p.seccomp': POLICY }), 'p.seccomp');
+  const r = await runCli(['simulate', p, '--arch', 'i386,x86_64', '--syscall', 'clone']);
+  assert.equal(r.err, "seccomp-policy simulate: --arch takes one ABI (a call is simulated on one), not 'i386,x86_64'");
+  assert.equal(r.code, 2);
+  assert.equal(r.out, '');
+});

@@ -60,6 +60,13 @@ export function describeOrigin(model: PolicyModel, origin: Origin): string {
   }
 }
 
+/** `--arch` names the one ABI a call is simulated on; a list would silently use its first. */
+function oneAbi(text: string): Abi {
+  const abis = parseAbiList(text);
+  if (abis.length > 1) throw new UsageError(`--arch takes one ABI (a call is simulated on one), not '${text}'`);
+  return abis[0]!;
+}
+
 export function runSimulate(argv: readonly string[], io: Io): number {
   const args = parseArgs(argv, { arch: { value: true }, syscall: { value: true }, args: { value: true }, json: {}, help: { short: 'h' }, ...INCLUDE_DIR_OPTION });
   if (args.options.has('help')) { io.out(SIMULATE_USAGE); return 0; }
@@ -68,7 +75,7 @@ export function runSimulate(argv: readonly string[], io: Io): number {
   const loaded = loadValidPolicy(args.positional[0]!, io, 'simulate', {}, policyHostFor(args));
   if (!loaded) return 1;
   const { model, program } = loaded;
-  const abi = args.options.has('arch') ? parseAbiList(args.options.get('arch') as string)[0]! : model.abis[0]!;
+  const abi = args.options.has('arch') ? oneAbi(args.options.get('arch') as string) : model.abis[0]!;
   const sc = args.options.get('syscall') as string;
   let nr: number;
   let name: string | undefined;
