@@ -6,7 +6,7 @@ import { actionText } from '../../kernel/seccomp';
 import { explain } from '../../compiler/attribute';
 import { originPlace, originText, type Origin } from '../../compiler/sourcemap';
 import type { PolicyModel } from '../../policy/semantics/model';
-import { parseArgs, UsageError } from '../args';
+import { parseFileArgs, UsageError } from '../args';
 import { INCLUDE_DIR_OPTION, INCLUDE_DIR_USAGE, loadValidPolicy, policyHostFor } from '../load';
 import type { Io } from '../io';
 import { parseAbiList } from './compile';
@@ -68,7 +68,7 @@ function oneAbi(text: string): Abi {
 }
 
 export function runSimulate(argv: readonly string[], io: Io): number {
-  const args = parseArgs(argv, { arch: { value: true }, syscall: { value: true }, args: { value: true }, json: {}, help: { short: 'h' }, ...INCLUDE_DIR_OPTION });
+  const args = parseFileArgs(argv, { arch: { value: true }, syscall: { value: true }, args: { value: true }, json: {}, help: { short: 'h' }, ...INCLUDE_DIR_OPTION });
   if (args.options.has('help')) { io.out(SIMULATE_USAGE); return 0; }
   if (args.positional.length !== 1) { io.err(`seccomp-policy simulate: expected one policy file\n${SIMULATE_USAGE}`); return 2; }
   if (!args.options.has('syscall')) { io.err(`seccomp-policy simulate: --syscall is required\n${SIMULATE_USAGE}`); return 2; }
