@@ -51,3 +51,12 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
   }
   return { options, lists, positional, rest: undefined };
 }
+
+/**
+ * For commands that take only files: after `--` every argument is a file
+ * (`check -- -odd-name.seccomp`), as in other Unix tools, not dropped.
+ */
+export function parseFileArgs(argv: readonly string[], spec: Readonly<Record<string, OptionSpec>>): Parsed {
+  const parsed = parseArgs(argv, spec);
+  return { ...parsed, positional: [...parsed.positional, ...(parsed.rest ?? [])], rest: undefined };
+}

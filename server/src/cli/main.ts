@@ -11,6 +11,7 @@ import { runRun } from './commands/run';
 import { runLearn } from './commands/learn';
 import { runImport } from './commands/import';
 import { runDiff } from './commands/diff';
+import { describeFsError } from '../driver/files';
 import type { Io } from './io';
 
 const USAGE = `usage: seccomp-policy COMMAND [OPTIONS] ...
@@ -58,11 +59,16 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
 /** The process entry (bin/seccomp-policy): real stdio, exit status via process.exitCode. */
 export function runCli(): void {
-  // A reader that went away (`| head`) is not an error: stop quietly, as Unix tools do.
+  const command = process.argv[2];
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
+      // A reader that went away (`| head`) is not an error: stop quietly, as Unix tools do.
       if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw e;
+      // Any other failure (a full disk, an I/O error) means the output is incomplete: say so in one line.
+      if (stream === process.stdout) {
+        process.stderr.write(`seccomp-policy${command ? ` ${command}` : ''}: cannot write to standard output: ${describeFsError(e)}\n`);
+      }
+      process.exit(outputFailureStatus(command));
     });
   }
   const io: Io = {
@@ -72,4 +78,9 @@ export function runCli(): void {
     isTty: process.stdout.isTTY === true,
   };
   main(process.argv.slice(2), io).then((code) => { process.exitCode = code; });
+}
+
+/** The status for output that could not be written: `diff` keeps 1 for "changed", so its trouble is 2. */
+function outputFailureStatus(command: string | undefined): number {
+  return command === 'diff' ? 2 : 1;
 }

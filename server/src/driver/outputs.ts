@@ -6,8 +6,8 @@
  * messages. Every function answers with a short reason instead of
  * throwing (`describeFsError`), for one-line messages.
  */
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { accessSync, chmodSync, closeSync, constants, existsSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { describeFsError } from './files';
 
 /** Writes (creates or truncates) a whole file; undefined when done, else why not. */
@@ -23,6 +23,23 @@ export function writeOutputFile(path: string, data: string | Uint8Array): string
 /** Whether something exists at `path` (to refuse overwriting it without `--force`). */
 export function outputExists(path: string): boolean {
   return existsSync(path);
+}
+
+/**
+ * Why a file could not be created at `path` because of its folder (missing,
+ * not a folder, not writable), checked before work whose result would
+ * otherwise be lost; undefined when the folder looks fine. The write itself
+ * may still fail (a full disk), and says so then.
+ */
+export function outputFolderProblem(path: string): string | undefined {
+  const folder = dirname(resolve(path));
+  try {
+    if (!statSync(folder).isDirectory()) return describeFsError({ code: 'ENOTDIR' });
+    accessSync(folder, constants.W_OK);
+    return undefined;
+  } catch (e) {
+    return describeFsError(e);
+  }
 }
 
 /**

@@ -50,6 +50,8 @@ export function parseJson(text: string): JsonValue {
     }
   };
   const describe = () => (pos >= text.length ? 'the end of the file' : `'${text[pos]}'`);
+  // "unexpected end of the file", not "unexpected the end of the file".
+  const unexpected = () => (pos >= text.length ? 'unexpected end of the file' : `unexpected '${text[pos]}'`);
 
   const string = (): string => {
     const open = pos++;
@@ -78,7 +80,7 @@ export function parseJson(text: string): JsonValue {
   const number = (): JsonValue => {
     const start = pos;
     const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(text.slice(pos, pos + 400));
-    if (!m) return fail(`unexpected ${describe()}`);
+    if (!m) return fail(unexpected());
     pos += m[0].length;
     const integer = m[2] === undefined && m[3] === undefined ? BigInt(m[0]) : undefined;
     return { kind: 'number', offset: start, text: m[0], integer };
@@ -130,7 +132,7 @@ export function parseJson(text: string): JsonValue {
         return v === null ? { kind: 'null', offset: start } : { kind: 'boolean', offset: start, value: v };
       }
     }
-    return fail(`unexpected ${describe()}`);
+    return fail(unexpected());
   };
 
   const root = value(0);

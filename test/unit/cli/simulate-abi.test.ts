@@ -29,3 +29,22 @@ test('simulate --arch i386 refuses register values above 32 bits; -1 is 0xffffff
   const wide = await runCli(['simulate', p, '--arch', 'x86_64', '--syscall', 'pread64', '--args', '3,0,10,0x100000000']);
   assert.equal(wide.code, 0, wide.err);
 });
+
+test('simulate --syscall refuses a number wider than 32 bits (it was simulated as its low word: 4294967296 as read)', async () => {
+  const p = join(tempFiles({ 'p.seccomp': POLICY }), 'p.seccomp');
+  const wide = await runCli(['simulate', p, '--syscall', '4294967296']);
+  assert.equal(wide.err, 'seccomp-policy simulate: syscall number 4294967296 does not fit in 32 bits (seccomp_data.nr)');
+  assert.equal(wide.code, 2);
+  assert.equal(wide.out, '');
+  const widest = await runCli(['simulate', p, '--syscall', '0xffffffff', '--json']);
+  assert.equal(widest.code, 0, widest.err);
+  assert.equal(JSON.parse(widest.out).nr, 0xffffffff);
+});
+
+test('simulate --arch with several ABIs is a usage error (it simulated on the first and said nothing of the others)', async () => {
+  const p = join(tempFiles({ 'p.seccomp': POLICY }), 'p.seccomp');
+  const r = await runCli(['simulate', p, '--arch', 'i386,x86_64', '--syscall', 'clone']);
+  assert.equal(r.err, "seccomp-policy simulate: --arch takes one ABI (a call is simulated on one), not 'i386,x86_64'");
+  assert.equal(r.code, 2);
+  assert.equal(r.out, '');
+});

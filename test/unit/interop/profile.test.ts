@@ -14,7 +14,7 @@ test('profile: not valid JSON says the line and column of the first problem', ()
     'not valid JSON at line 4 column 25: expected \',\' or \'}\', found \'"\'');
   assert.equal(error('{"defaultAction": "SCMP_ACT_ALLOW",}'), 'not valid JSON at line 1 column 36: expected a property name in double quotes, found \'}\'');
   assert.equal(error('{"defaultAction": "SCMP_ACT_ALLOW"'), 'not valid JSON at line 1 column 35: expected \',\' or \'}\', found the end of the file');
-  assert.equal(error(''), 'not valid JSON at line 1 column 1: unexpected the end of the file');
+  assert.equal(error(''), 'not valid JSON at line 1 column 1: unexpected end of the file');
 });
 
 test('profile: not a seccomp profile names the field, what it must be, and where it is', () => {

@@ -1,5 +1,5 @@
 /** `seccomp-policy check FILE...`: diagnostics, gcc style, JSON or SARIF. */
-import { parseArgs, UsageError } from '../args';
+import { parseFileArgs, UsageError } from '../args';
 import { loadPolicy } from '../../driver/policy';
 import { INCLUDE_DIR_OPTION, INCLUDE_DIR_USAGE, policyHostFor } from '../load';
 import { formatText, locate, type LocatedDiagnostic } from '../report';
@@ -22,7 +22,7 @@ examples:
 const FORMATS = ['text', 'json', 'sarif'] as const;
 
 export function runCheck(argv: readonly string[], io: Io): number {
-  const args = parseArgs(argv, { json: {}, format: { value: true, short: 'f' }, help: { short: 'h' }, ...INCLUDE_DIR_OPTION });
+  const args = parseFileArgs(argv, { json: {}, format: { value: true, short: 'f' }, help: { short: 'h' }, ...INCLUDE_DIR_OPTION });
   const host = policyHostFor(args);
   if (args.options.has('help')) { io.out(CHECK_USAGE); return 0; }
   if (args.positional.length === 0) { io.err(`seccomp-policy check: no file given\n${CHECK_USAGE}`); return 2; }

@@ -6,7 +6,7 @@ import { profileFromTrace } from '../../trace/profile';
 import { toCHeader, toDisassembly, toJson, toRaw } from '../../compiler/output';
 import { programStats } from '../../compiler/stats';
 import { exportProfile } from '../../interop/export';
-import { parseArgs, UsageError } from '../args';
+import { parseFileArgs, UsageError } from '../args';
 import { readBytesAsText, writeOutputFile } from '../../driver/outputs';
 import { INCLUDE_DIR_OPTION, INCLUDE_DIR_USAGE, loadValidPolicy, policyHostFor } from '../load';
 import type { Io } from '../io';
@@ -43,7 +43,7 @@ export function parseAbiList(text: string): Abi[] {
 }
 
 export function runCompile(argv: readonly string[], io: Io & { isTty?: boolean; writeBytes?: (b: Uint8Array) => void }): number {
-  const args = parseArgs(argv, { output: { value: true, short: 'o' }, format: { value: true, short: 'f' }, arch: { value: true }, profile: { value: true }, help: { short: 'h' }, ...INCLUDE_DIR_OPTION });
+  const args = parseFileArgs(argv, { output: { value: true, short: 'o' }, format: { value: true, short: 'f' }, arch: { value: true }, profile: { value: true }, help: { short: 'h' }, ...INCLUDE_DIR_OPTION });
   if (args.options.has('help')) { io.out(COMPILE_USAGE); return 0; }
   if (args.positional.length !== 1) { io.err(`seccomp-policy compile: expected one policy file\n${COMPILE_USAGE}`); return 2; }
   const format = (args.options.get('format') ?? 'raw') as string;

@@ -1,7 +1,7 @@
 /** `seccomp-policy diff OLD NEW`: which decisions change, per ABI and syscall, for review in pull requests. */
 import type { Abi } from '../../kernel/abi';
 import { diffPolicies, type AbiDiff, type DecisionChange, type PolicyDiff } from '../../compiler/diff';
-import { parseArgs } from '../args';
+import { parseFileArgs } from '../args';
 import { INCLUDE_DIR_OPTION, INCLUDE_DIR_USAGE, loadValidPolicy, policyHostFor } from '../load';
 import type { Io } from '../io';
 import { parseAbiList } from './compile';
@@ -23,7 +23,7 @@ examples:
   seccomp-policy diff --json --arch x86_64 old.seccomp new.seccomp`;
 
 export function runDiff(argv: readonly string[], io: Io): number {
-  const args = parseArgs(argv, { json: {}, arch: { value: true }, help: { short: 'h' }, ...INCLUDE_DIR_OPTION });
+  const args = parseFileArgs(argv, { json: {}, arch: { value: true }, help: { short: 'h' }, ...INCLUDE_DIR_OPTION });
   const host = policyHostFor(args);
   if (args.options.has('help')) { io.out(DIFF_USAGE); return 0; }
   if (args.positional.length !== 2) { io.err(`seccomp-policy diff: expected two policy files, OLD and NEW\n${DIFF_USAGE}`); return 2; }

@@ -2,7 +2,7 @@
 import { formatPolicy, type FormatOptions } from '../../policy/format';
 import { parsePolicy } from '../../policy/syntax/parser';
 import { LineIndex } from '../../policy/text';
-import { parseArgs, UsageError } from '../args';
+import { parseFileArgs, UsageError } from '../args';
 import { readPolicyFile } from '../../driver/files';
 import { replaceFileAtomically } from '../../driver/outputs';
 import type { Io } from '../io';
@@ -25,7 +25,7 @@ examples:
   seccomp-policy fmt --write --max-line-length 80 policy.seccomp`;
 
 export function runFmt(argv: readonly string[], io: Io): number {
-  const args = parseArgs(argv, {
+  const args = parseFileArgs(argv, {
     check: {}, write: { short: 'w' }, help: { short: 'h' }, 'max-line-length': { value: true }, indent: { value: true },
   });
   if (args.options.has('help')) { io.out(FMT_USAGE); return 0; }

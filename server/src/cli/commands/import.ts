@@ -7,7 +7,7 @@ import { fsHost } from '../../driver/files';
 import { writeOutputFile } from '../../driver/outputs';
 import { hostKernelVersion, readProfileFile } from '../../driver/interop';
 import { checkPolicyText, hostAbi } from '../../driver/policy';
-import { parseArgs, UsageError } from '../args';
+import { parseFileArgs, UsageError } from '../args';
 import type { Io } from '../io';
 
 export const IMPORT_USAGE = `usage: seccomp-policy import PROFILE.json [-o OUT.seccomp] [--arch ABI] [--caps CAPS] [--kernel X.Y] [--runc-enosys]
@@ -39,7 +39,7 @@ export function parseCaps(text: string): string[] {
 }
 
 export function runImport(argv: readonly string[], io: Io): number {
-  const args = parseArgs(argv, {
+  const args = parseFileArgs(argv, {
     output: { value: true, short: 'o' }, arch: { value: true }, caps: { value: true }, kernel: { value: true },
     'runc-enosys': {}, help: { short: 'h' },
   });

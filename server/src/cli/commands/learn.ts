@@ -6,7 +6,7 @@
  * `default kill_process`.
  */
 import type { Abi } from '../../kernel/abi';
-import { outputExists, writeOutputFile } from '../../driver/outputs';
+import { outputExists, outputFolderProblem, writeOutputFile } from '../../driver/outputs';
 import { locateHelper } from '../../driver/helper';
 import { inheritedFds } from '../../driver/fds';
 import { learnFromRun } from '../../driver/learn';
@@ -66,6 +66,12 @@ export async function runLearn(argv: readonly string[], io: Io): Promise<number>
   const out = args.options.get('output') as string | undefined;
   if (out !== undefined && outputExists(out) && !args.options.has('force')) {
     io.err(`seccomp-policy learn: ${out} exists; use --force to overwrite it`);
+    return EXIT.usage;
+  }
+  // Said before the run: after it, the learned policy would be lost.
+  const folderProblem = out === undefined ? undefined : outputFolderProblem(out);
+  if (folderProblem) {
+    io.err(`seccomp-policy learn: cannot write ${out}: ${folderProblem}`);
     return EXIT.usage;
   }
   const located = locateHelper();

@@ -63,11 +63,16 @@ export function parsePositive(name: string, text: string, integer: boolean): num
   return v;
 }
 
-/** A sink for trace lines: standard error through `io`, or a file. Writes in batches. */
+/**
+ * A sink for trace lines: standard error through `io`, or a file. Writes in batches.
+ * A file that fails (a full disk) is not written again; `failure` says why, for one
+ * message once the run is over (the program runs on, as it would without `-o`).
+ */
 export class LineSink {
   private batch: string[] = [];
   private size = 0;
   private file: OutputStream | undefined;
+  failure: string | undefined;
 
   constructor(private readonly io: Io, readonly path: string | undefined) {
     if (path !== undefined) this.file = new OutputStream(path);
@@ -84,14 +89,37 @@ export class LineSink {
     const text = this.batch.join('\n');
     this.batch = [];
     this.size = 0;
-    if (this.file) this.file.write(text + '\n');
+    if (this.file) this.writeFile(text + '\n');
     else this.io.err(text);
   }
 
   close(): void {
     this.flush();
-    this.file?.close();
+    try {
+      this.file?.close();
+    } catch (e) {
+      this.failure ??= describeFsError(e);
+    }
     this.file = undefined;
+  }
+
+  /**
+   * After `close`: says on standard error that the file is incomplete, if it
+   * is; true then, and the command exits as when the file cannot be opened.
+   */
+  reportFailure(command: string): boolean {
+    if (this.failure === undefined) return false;
+    this.io.err(`seccomp-policy ${command}: cannot write ${this.path}: ${this.failure}; the trace in it is incomplete`);
+    return true;
+  }
+
+  private writeFile(text: string): void {
+    if (this.failure !== undefined) return;
+    try {
+      this.file?.write(text);
+    } catch (e) {
+      this.failure = describeFsError(e);
+    }
   }
 }
 
@@ -200,12 +228,14 @@ export async function runRun(argv: readonly string[], io: Io): Promise<number> {
   }
   for (const l of extra) sink.push(l);
   sink.close();
+  const unwritten = sink.reportFailure('run');
 
   if (failure) {
     // Without a message the helper printed its own line (`seccomp-run: …`) on standard error already.
     if (failure.message) io.err(`seccomp-policy run: ${failure.message}`);
     return failure.code;
   }
+  if (unwritten) return EXIT.usage;
   const done = session.done!;
   if (done.reason === 'timeout' || done.reason === 'max-procs') return done.status;
   return done.program >= 0 ? done.program : done.status;

@@ -83,12 +83,14 @@ export async function runAskCommand(args: Parsed, io: Io, passFds: readonly numb
     sink.push(`ask: ${result.calls} call${result.calls === 1 ? '' : 's'} answered, ${result.questions} question${result.questions === 1 ? '' : 's'} asked${added.length ? `; ${added.length} rule${added.length === 1 ? '' : 's'} added to ${path}` : ''}`);
   }
   sink.close();
+  const unwritten = sink.reportFailure('run');
 
   const failure = traceFailure(result.outcome, result, located.path);
   if (failure) {
     if (failure.message) io.err(`seccomp-policy run: ${failure.message}`);
     return failure.code;
   }
+  if (unwritten) return EXIT.usage;
   const done = result.done!;
   if (done.reason === 'timeout') return done.status;
   return done.program >= 0 ? done.program : done.status;

@@ -6,7 +6,7 @@ import { actionText } from '../../kernel/seccomp';
 import { explain } from '../../compiler/attribute';
 import { originPlace, originText, type Origin } from '../../compiler/sourcemap';
 import type { PolicyModel } from '../../policy/semantics/model';
-import { parseArgs, UsageError } from '../args';
+import { parseFileArgs, UsageError } from '../args';
 import { INCLUDE_DIR_OPTION, INCLUDE_DIR_USAGE, loadValidPolicy, policyHostFor } from '../load';
 import type { Io } from '../io';
 import { parseAbiList } from './compile';
@@ -60,20 +60,29 @@ export function describeOrigin(model: PolicyModel, origin: Origin): string {
   }
 }
 
+/** `--arch` names the one ABI a call is simulated on; a list would silently use its first. */
+function oneAbi(text: string): Abi {
+  const abis = parseAbiList(text);
+  if (abis.length > 1) throw new UsageError(`--arch takes one ABI (a call is simulated on one), not '${text}'`);
+  return abis[0]!;
+}
+
 export function runSimulate(argv: readonly string[], io: Io): number {
-  const args = parseArgs(argv, { arch: { value: true }, syscall: { value: true }, args: { value: true }, json: {}, help: { short: 'h' }, ...INCLUDE_DIR_OPTION });
+  const args = parseFileArgs(argv, { arch: { value: true }, syscall: { value: true }, args: { value: true }, json: {}, help: { short: 'h' }, ...INCLUDE_DIR_OPTION });
   if (args.options.has('help')) { io.out(SIMULATE_USAGE); return 0; }
   if (args.positional.length !== 1) { io.err(`seccomp-policy simulate: expected one policy file\n${SIMULATE_USAGE}`); return 2; }
   if (!args.options.has('syscall')) { io.err(`seccomp-policy simulate: --syscall is required\n${SIMULATE_USAGE}`); return 2; }
   const loaded = loadValidPolicy(args.positional[0]!, io, 'simulate', {}, policyHostFor(args));
   if (!loaded) return 1;
   const { model, program } = loaded;
-  const abi = args.options.has('arch') ? parseAbiList(args.options.get('arch') as string)[0]! : model.abis[0]!;
+  const abi = args.options.has('arch') ? oneAbi(args.options.get('arch') as string) : model.abis[0]!;
   const sc = args.options.get('syscall') as string;
   let nr: number;
   let name: string | undefined;
   if (/^(0x[0-9a-f]+|[0-9]+)$/i.test(sc)) {
     nr = Number(sc);
+    // seccomp_data.nr is 32 bits: a wider number would be simulated as its low word, under its own name.
+    if (nr > 0xffffffff) throw new UsageError(`syscall number ${sc} does not fit in 32 bits (seccomp_data.nr)`);
     name = syscallByNumber(abi, nr)?.name;
   } else {
     const info = getSyscall(sc);
