@@ -41,9 +41,14 @@ const COMMANDS: Record<string, (argv: readonly string[], io: Io) => number | Pro
 
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
+  if (!command) {
+    // No command is a usage error: the usage goes where errors go, not into a pipe reading the output.
+    io.err(USAGE);
+    return 2;
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
     io.out(USAGE);
-    return command ? 0 : 2;
+    return 0;
   }
   if (command === '--version') { io.out('seccomp-policy 0.1.0'); return 0; }
   const run = COMMANDS[command];

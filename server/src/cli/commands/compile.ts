@@ -36,7 +36,8 @@ export function parseAbiList(text: string): Abi[] {
   for (const name of text.split(',').map((s) => s.trim()).filter(Boolean)) {
     const info = lookupAbi(name);
     if (!info) throw new UsageError(`unknown ABI '${name}'`);
-    abis.push(info.name);
+    // An ABI named twice (or by its alias too) is one ABI: the program has one group per ABI.
+    if (!abis.includes(info.name)) abis.push(info.name);
   }
   if (abis.length === 0) throw new UsageError('--arch needs an ABI name');
   return abis;
