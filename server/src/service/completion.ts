@@ -384,11 +384,14 @@ function startOfWord(text: string, offset: number): number {
  * The items that fit the word typed so far, best first, at most
  * `MAX_COMPLETION_ITEMS`. An item fits when the word's letters appear in
  * its label in order, the first one starting the label (as editors filter:
- * `opat` finds `openat`); case and a group's `@` are ignored.
+ * `opat` finds `openat`); case and a group's `@` are ignored, but a word
+ * that starts with `@` fits groups only.
  */
 function fitting(items: readonly CompletionItem[], typed: string): readonly CompletionItem[] {
   const word = typed.replace(/^@/, '').toLowerCase();
-  const fit = word === '' ? items : items.filter((i) => isSubsequence(word, i.label.replace(/^@/, '').toLowerCase()));
+  // After `@` only a group can follow: a syscall there would be replaced into `@b` and leave a name that is no group.
+  const candidates = typed.startsWith('@') ? items.filter((i) => i.label.startsWith('@')) : items;
+  const fit = word === '' ? candidates : candidates.filter((i) => isSubsequence(word, i.label.replace(/^@/, '').toLowerCase()));
   if (fit.length <= MAX_COMPLETION_ITEMS) return fit;
   const key = (i: CompletionItem) => i.sortText ?? i.label;
   return [...fit].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)).slice(0, MAX_COMPLETION_ITEMS);

@@ -120,3 +120,13 @@ test('resolving an item adds its documentation', () => {
   const resolved = f.service.doResolveCompletion(items.find((i) => i.label === 'openat')!);
   assert.match((resolved.documentation as { value: string }).value, /int openat\(/);
 });
+
+test('after `@` only groups are offered, not syscalls', () => {
+  for (const input of [HEAD + 'group @mine = read\nallow @|', HEAD + 'group @mine = read\nallow read, @b|\n']) {
+    const { labels } = check(input);
+    assert.ok(labels.length > 0, input);
+    assert.deepEqual(labels.filter((l) => !l.startsWith('@')), [], input);
+  }
+  assert.ok(check(HEAD + 'group @mine = read\nallow @|').labels.includes('@mine'));
+  assert.ok(check(HEAD + 'allow read, @b|\n').labels.includes('@basic-io'));
+});
