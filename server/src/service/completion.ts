@@ -83,10 +83,12 @@ export function doComplete(ctx: FeatureContext, position: Position): CompletionL
   const tokens = tokenize(text.slice(start, wordStart)).tokens.filter((t) => t.kind !== 'newline' && t.kind !== 'eof');
   const items: CompletionItem[] = [];
   const typed = prefixOf(text, wordStart, offset);
-  const list = (isIncomplete = false): CompletionList => {
-    const shown = fitting(items, typed);
+  /** The items that fit what is typed; `own` (the name a `define`/`group` statement defines) is left out. */
+  const list = (isIncomplete = false, own?: string): CompletionList => {
+    const offered = own === undefined ? items : items.filter((i) => i.label !== own);
+    const shown = fitting(offered, typed);
     return {
-      isIncomplete: isIncomplete || shown.length < items.length,
+      isIncomplete: isIncomplete || shown.length < offered.length,
       items: shown.map((i) => ({ ...i, textEdit: { range: replace, newText: i.insertText ?? i.label } })),
     };
   };
@@ -118,14 +120,15 @@ export function doComplete(ctx: FeatureContext, position: Position): CompletionL
       if (rest[0]!.text === 'errno' && insideParens(rest.slice(1))) return errnoList(items, abis, list);
       return EMPTY;
     }
+    // A define or group in its own value is a cycle: not offered.
     case 'define': {
       if (!tokens.some((t) => t.kind === '=')) return EMPTY;
-      return constantList(ctx, items, prefixOf(text, wordStart, offset), abis, list);
+      return constantList(ctx, items, prefixOf(text, wordStart, offset), abis, (incomplete) => list(incomplete, tokens[1]?.text));
     }
     case 'group': {
       if (!tokens.some((t) => t.kind === '=')) return EMPTY;
       syscallsAndGroups(model, items, abis);
-      return list();
+      return list(false, tokens[1]?.text);
     }
   }
   if (!ACTION_SET.has(first)) return EMPTY;

@@ -130,3 +130,12 @@ test('after `@` only groups are offered, not syscalls', () => {
   assert.ok(check(HEAD + 'group @mine = read\nallow @|').labels.includes('@mine'));
   assert.ok(check(HEAD + 'allow read, @b|\n').labels.includes('@basic-io'));
 });
+
+test('a define or group is not offered in its own value (that is a cycle)', () => {
+  const define = check(HEAD + 'define Y = 2\ndefine X = |\n').labels;
+  assert.ok(define.includes('Y'));
+  assert.ok(!define.includes('X'));
+  const group = check(HEAD + 'group @other = write\ngroup @mine = read, |\n').labels;
+  assert.ok(group.includes('@other'));
+  assert.ok(!group.includes('@mine'));
+});
