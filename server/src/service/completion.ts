@@ -202,7 +202,10 @@ function completeCondition(
     }
   }
   if (last.kind === 'identifier' || last.kind === 'integer' || last.kind === ')') {
-    if (last.kind === 'identifier' && subject === last.text) {
+    // `ARG not` goes on only with `in`.
+    if (last.text === 'not' && subject !== undefined) {
+      items.push(keyword('in', '`not in (…)`: none of a set of values.'));
+    } else if (last.kind === 'identifier' && subject === last.text) {
       items.push(keyword('in', 'One of a set of values: `request in (TCGETS, TIOCGWINSZ)`.'));
       items.push(keyword('not', '`not in (…)`: none of a set of values.'));
     }

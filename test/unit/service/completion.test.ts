@@ -139,3 +139,8 @@ test('a define or group is not offered in its own value (that is a cycle)', () =
   assert.ok(group.includes('@other'));
   assert.ok(!group.includes('@mine'));
 });
+
+test('after `ARG not` the one word that can follow, `in`, is offered', () => {
+  assert.deepEqual(check(HEAD + 'allow ioctl if request not |\n').labels, ['in']);
+  assert.deepEqual(check(HEAD + 'allow openat if flags & O_ACCMODE not |\n').labels, ['in']);
+});
