@@ -29,7 +29,8 @@ function target(ctx: FeatureContext, position: Position): Occurrence | { error: 
   if (occ.kind === 'define') return occ;
   if (occ.kind === 'group' && occ.definition) return occ;
   if (occ.kind === 'group') return { error: `\`@${occ.name}\` is a built-in group and cannot be renamed.` };
-  return { error: `\`${'name' in occ ? occ.name : ''}\` is built in (${occ.kind}) and cannot be renamed.` };
+  if (occ.kind === 'include') return { error: 'An include\'s path cannot be renamed; only `define`d names and groups of this policy can.' };
+  return { error: `\`${occ.name}\` is built in (${occ.kind}) and cannot be renamed.` };
 }
 
 /** The name's range without a group's `@`. */

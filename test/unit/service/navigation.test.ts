@@ -102,3 +102,9 @@ test('rename refuses a define name that a condition using it would read as an ar
   assert.ok(!('error' in c.rename('count_max')));
   assert.ok(!('error' in check(HEAD + 'define F|D = 3\nerrno(FD) read\n').rename('fd')));
 });
+
+test('rename on an include says that a path cannot be renamed', () => {
+  const r = check(HEAD + 'include "in|c.seccomp"\n', { [INC]: 'allow read\n' }).prepare();
+  assert.ok('error' in r);
+  assert.equal(r.error, 'An include\'s path cannot be renamed; only `define`d names and groups of this policy can.');
+});
