@@ -147,6 +147,8 @@ export function doComplete(ctx: FeatureContext, position: Position): CompletionL
   const ifAt = tokens.findIndex((t, j) => j >= i && t.kind === 'identifier' && t.text === 'if');
   if (ifAt < 0) {
     const last = tokens[tokens.length - 1]!;
+    // Inside `syscall(`: only a number can come, nothing to offer.
+    if (last.kind === '(' || (last.kind === 'integer' && tokens[tokens.length - 2]?.kind === '(')) return EMPTY;
     if (tokens.length > i && last.kind !== ',' && last.text !== 'except') {
       items.push(keyword('if', 'A condition on the arguments: `allow openat if flags & O_ACCMODE == O_RDONLY`.'));
       if (!tokens.slice(i).some((t) => t.text === 'except')) items.push(keyword('except', 'Remove syscalls from the list: `allow @basic-io except write`.'));

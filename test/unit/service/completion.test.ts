@@ -144,3 +144,10 @@ test('after `ARG not` the one word that can follow, `in`, is offered', () => {
   assert.deepEqual(check(HEAD + 'allow ioctl if request not |\n').labels, ['in']);
   assert.deepEqual(check(HEAD + 'allow openat if flags & O_ACCMODE not |\n').labels, ['in']);
 });
+
+test('inside `syscall(` nothing is offered: only a number can come', () => {
+  for (const input of [HEAD + 'allow syscall(|', HEAD + 'allow read, syscall(|)\n', HEAD + 'allow syscall(1|\n', HEAD + 'allow syscall(1 |\n']) {
+    assert.deepEqual(check(input).labels, [], input);
+  }
+  assert.deepEqual(check(HEAD + 'allow syscall(1) |\n').labels, ['if', 'except']);
+});
