@@ -83,10 +83,12 @@ export function doComplete(ctx: FeatureContext, position: Position): CompletionL
   const tokens = tokenize(text.slice(start, wordStart)).tokens.filter((t) => t.kind !== 'newline' && t.kind !== 'eof');
   const items: CompletionItem[] = [];
   const typed = prefixOf(text, wordStart, offset);
-  const list = (isIncomplete = false): CompletionList => {
-    const shown = fitting(items, typed);
+  /** The items that fit what is typed; `own` (the name a `define`/`group` statement defines) is left out. */
+  const list = (isIncomplete = false, own?: string): CompletionList => {
+    const offered = own === undefined ? items : items.filter((i) => i.label !== own);
+    const shown = fitting(offered, typed);
     return {
-      isIncomplete: isIncomplete || shown.length < items.length,
+      isIncomplete: isIncomplete || shown.length < offered.length,
       items: shown.map((i) => ({ ...i, textEdit: { range: replace, newText: i.insertText ?? i.label } })),
     };
   };
@@ -118,14 +120,15 @@ export function doComplete(ctx: FeatureContext, position: Position): CompletionL
       if (rest[0]!.text === 'errno' && insideParens(rest.slice(1))) return errnoList(items, abis, list);
       return EMPTY;
     }
+    // A define or group in its own value is a cycle: not offered.
     case 'define': {
       if (!tokens.some((t) => t.kind === '=')) return EMPTY;
-      return constantList(ctx, items, prefixOf(text, wordStart, offset), abis, list);
+      return constantList(ctx, items, prefixOf(text, wordStart, offset), abis, (incomplete) => list(incomplete, tokens[1]?.text));
     }
     case 'group': {
       if (!tokens.some((t) => t.kind === '=')) return EMPTY;
       syscallsAndGroups(model, items, abis);
-      return list();
+      return list(false, tokens[1]?.text);
     }
   }
   if (!ACTION_SET.has(first)) return EMPTY;
@@ -144,6 +147,8 @@ export function doComplete(ctx: FeatureContext, position: Position): CompletionL
   const ifAt = tokens.findIndex((t, j) => j >= i && t.kind === 'identifier' && t.text === 'if');
   if (ifAt < 0) {
     const last = tokens[tokens.length - 1]!;
+    // Inside `syscall(`: only a number can come, nothing to offer.
+    if (last.kind === '(' || (last.kind === 'integer' && tokens[tokens.length - 2]?.kind === '(')) return EMPTY;
     if (tokens.length > i && last.kind !== ',' && last.text !== 'except') {
       items.push(keyword('if', 'A condition on the arguments: `allow openat if flags & O_ACCMODE == O_RDONLY`.'));
       if (!tokens.slice(i).some((t) => t.text === 'except')) items.push(keyword('except', 'Remove syscalls from the list: `allow @basic-io except write`.'));
@@ -199,7 +204,10 @@ function completeCondition(
     }
   }
   if (last.kind === 'identifier' || last.kind === 'integer' || last.kind === ')') {
-    if (last.kind === 'identifier' && subject === last.text) {
+    // `ARG not` goes on only with `in`.
+    if (last.text === 'not' && subject !== undefined) {
+      items.push(keyword('in', '`not in (…)`: none of a set of values.'));
+    } else if (last.kind === 'identifier' && subject === last.text) {
       items.push(keyword('in', 'One of a set of values: `request in (TCGETS, TIOCGWINSZ)`.'));
       items.push(keyword('not', '`not in (…)`: none of a set of values.'));
     }
@@ -384,11 +392,14 @@ function startOfWord(text: string, offset: number): number {
  * The items that fit the word typed so far, best first, at most
  * `MAX_COMPLETION_ITEMS`. An item fits when the word's letters appear in
  * its label in order, the first one starting the label (as editors filter:
- * `opat` finds `openat`); case and a group's `@` are ignored.
+ * `opat` finds `openat`); case and a group's `@` are ignored, but a word
+ * that starts with `@` fits groups only.
  */
 function fitting(items: readonly CompletionItem[], typed: string): readonly CompletionItem[] {
   const word = typed.replace(/^@/, '').toLowerCase();
-  const fit = word === '' ? items : items.filter((i) => isSubsequence(word, i.label.replace(/^@/, '').toLowerCase()));
+  // After `@` only a group can follow: a syscall there would be replaced into `@b` and leave a name that is no group.
+  const candidates = typed.startsWith('@') ? items.filter((i) => i.label.startsWith('@')) : items;
+  const fit = word === '' ? candidates : candidates.filter((i) => isSubsequence(word, i.label.replace(/^@/, '').toLowerCase()));
   if (fit.length <= MAX_COMPLETION_ITEMS) return fit;
   const key = (i: CompletionItem) => i.sortText ?? i.label;
   return [...fit].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)).slice(0, MAX_COMPLETION_ITEMS);

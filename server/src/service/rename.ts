@@ -6,11 +6,12 @@
 import type { Position, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import { getConstant } from '../kernel/constants';
 import { getGroup } from '../kernel/groups';
+import { findArg, getSyscall } from '../kernel/syscalls';
 import { STATEMENT_KEYWORDS, ACTION_NAMES } from '../policy/syntax/parser';
-import type { Occurrence, PolicyModel } from '../policy/semantics/model';
+import type { Occurrence, PolicyModel, PolicyRule } from '../policy/semantics/model';
 import { occurrenceAt, offsetOf } from './find';
 import { rangeOf, uriOf } from './positions';
-import { sameSymbol } from './references';
+import { isDeclaration, sameSymbol } from './references';
 import type { FeatureContext } from './context';
 
 export type PrepareRenameResult = { readonly range: Range; readonly placeholder: string } | { readonly error: string };
@@ -28,7 +29,8 @@ function target(ctx: FeatureContext, position: Position): Occurrence | { error: 
   if (occ.kind === 'define') return occ;
   if (occ.kind === 'group' && occ.definition) return occ;
   if (occ.kind === 'group') return { error: `\`@${occ.name}\` is a built-in group and cannot be renamed.` };
-  return { error: `\`${'name' in occ ? occ.name : ''}\` is built in (${occ.kind}) and cannot be renamed.` };
+  if (occ.kind === 'include') return { error: 'An include\'s path cannot be renamed; only `define`d names and groups of this policy can.' };
+  return { error: `\`${occ.name}\` is built in (${occ.kind}) and cannot be renamed.` };
 }
 
 /** The name's range without a group's `@`. */
@@ -57,6 +59,8 @@ export function doRename(ctx: FeatureContext, position: Position, newName: strin
     if (!IDENTIFIER.test(name) || RESERVED.has(name)) return { error: `\`${name}\` is not a valid name for a define.` };
     if (model.defines.has(name)) return { error: `\`${name}\` is already defined.` };
     if (getConstant(name)) return { error: `\`${name}\` would hide the built-in constant of that name.` };
+    const owner = argumentOwnerAtAUse(model, sameSymbol(model, occ), name);
+    if (owner) return { error: `\`${name}\` is an argument of \`${owner}\`: in the condition that uses this define it would mean the argument, not the define.` };
   }
   const changes: Record<string, TextEdit[]> = {};
   for (const o of sameSymbol(model, occ)) {
@@ -64,4 +68,30 @@ export function doRename(ctx: FeatureContext, position: Position, newName: strin
     (changes[uri] ??= []).push({ range: nameRange(model, o), newText: name });
   }
   return { changes };
+}
+
+/**
+ * A syscall of a rule whose condition uses the define (one of `uses`) and
+ * that has an argument called `name`: there an argument name wins over a
+ * define (spec §10), so the renamed use would silently read the argument.
+ */
+function argumentOwnerAtAUse(model: PolicyModel, uses: readonly Occurrence[], name: string): string | undefined {
+  for (const use of uses) {
+    if (isDeclaration(use)) continue;
+    const rule = model.rules.find((r) => r.file === use.file && inConditionOf(r, use.range.start));
+    if (!rule) continue;
+    if (rule.rawNumbers.length > 0 && /^arg[0-5]$/.test(name)) return `syscall(${rule.rawNumbers[0]})`;
+    const owner = rule.syscalls.find((s) => {
+      const info = getSyscall(s);
+      return info !== undefined && findArg(info, name) !== undefined;
+    });
+    if (owner) return owner;
+  }
+  return undefined;
+}
+
+/** Whether `offset` lies in the rule's condition. */
+function inConditionOf(rule: PolicyRule, offset: number): boolean {
+  const c = rule.statement.condition;
+  return c !== undefined && c.start <= offset && offset < c.end;
 }

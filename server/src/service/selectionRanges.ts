@@ -20,8 +20,10 @@ export function getSelectionRanges(ctx: FeatureContext, positions: readonly Posi
 function selectionAt(file: SourceFile, offset: number): SelectionRange {
   const chain: TextRange[] = [{ start: 0, end: file.text.length }];
   const line = file.lines.lineAt(offset);
-  chain.push({ start: file.lines.lineStart(line), end: file.lines.lineEnd(line) });
+  const lineRange = { start: file.lines.lineStart(line), end: file.lines.lineEnd(line) };
   const s = statementAt(file, offset);
+  // One line of a statement over several does not hold the statement: the chain would stop at that line.
+  if (!s || (lineRange.start <= s.start && s.end <= lineRange.end)) chain.push(lineRange);
   if (s) {
     chain.push(s);
     for (const r of inner(s, offset)) chain.push(r);

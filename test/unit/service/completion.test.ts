@@ -120,3 +120,34 @@ test('resolving an item adds its documentation', () => {
   const resolved = f.service.doResolveCompletion(items.find((i) => i.label === 'openat')!);
   assert.match((resolved.documentation as { value: string }).value, /int openat\(/);
 });
+
+test('after `@` only groups are offered, not syscalls', () => {
+  for (const input of [HEAD + 'group @mine = read\nallow @|', HEAD + 'group @mine = read\nallow read, @b|\n']) {
+    const { labels } = check(input);
+    assert.ok(labels.length > 0, input);
+    assert.deepEqual(labels.filter((l) => !l.startsWith('@')), [], input);
+  }
+  assert.ok(check(HEAD + 'group @mine = read\nallow @|').labels.includes('@mine'));
+  assert.ok(check(HEAD + 'allow read, @b|\n').labels.includes('@basic-io'));
+});
+
+test('a define or group is not offered in its own value (that is a cycle)', () => {
+  const define = check(HEAD + 'define Y = 2\ndefine X = |\n').labels;
+  assert.ok(define.includes('Y'));
+  assert.ok(!define.includes('X'));
+  const group = check(HEAD + 'group @other = write\ngroup @mine = read, |\n').labels;
+  assert.ok(group.includes('@other'));
+  assert.ok(!group.includes('@mine'));
+});
+
+test('after `ARG not` the one word that can follow, `in`, is offered', () => {
+  assert.deepEqual(check(HEAD + 'allow ioctl if request not |\n').labels, ['in']);
+  assert.deepEqual(check(HEAD + 'allow openat if flags & O_ACCMODE not |\n').labels, ['in']);
+});
+
+test('inside `syscall(` nothing is offered: only a number can come', () => {
+  for (const input of [HEAD + 'allow syscall(|', HEAD + 'allow read, syscall(|)\n', HEAD + 'allow syscall(1|\n', HEAD + 'allow syscall(1 |\n']) {
+    assert.deepEqual(check(input).labels, [], input);
+  }
+  assert.deepEqual(check(HEAD + 'allow syscall(1) |\n').labels, ['if', 'except']);
+});

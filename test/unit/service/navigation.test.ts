@@ -87,3 +87,24 @@ test('rename refuses built-in names, invalid and clashing names', () => {
   assert.ok('error' in check(HEAD + 'group @|a = read\n').rename('Bad Name'));
   assert.ok('error' in check(HEAD + 'group @|a = read\n').rename('basic-io'));
 });
+
+test('rename refuses a define name that a condition using it would read as an argument', () => {
+  const files = { [INC]: 'allow openat if flags == FD\n' };
+  const c = check(HEAD + 'include "inc.seccomp"\ndefine F|D = 3\nallow read if fd == FD\n', files);
+  for (const [to, owner] of [['fd', 'read'], ['arg0', 'read'], ['mode', 'openat'], ['dirfd', 'openat']] as const) {
+    const r = c.rename(to);
+    assert.ok('error' in r, to);
+    assert.match(r.error, new RegExp(`\`${to}\` is an argument of \`${owner}\``));
+  }
+  const raw = check(HEAD + 'define F|D = 3\nallow syscall(1) if arg0 == FD\n').rename('arg1');
+  assert.ok('error' in raw && /syscall\(1\)/.test(raw.error));
+  // A name that no syscall of those rules has is fine, and so is an argument name where the define is used outside a condition.
+  assert.ok(!('error' in c.rename('count_max')));
+  assert.ok(!('error' in check(HEAD + 'define F|D = 3\nerrno(FD) read\n').rename('fd')));
+});
+
+test('rename on an include says that a path cannot be renamed', () => {
+  const r = check(HEAD + 'include "in|c.seccomp"\n', { [INC]: 'allow read\n' }).prepare();
+  assert.ok('error' in r);
+  assert.equal(r.error, 'An include\'s path cannot be renamed; only `define`d names and groups of this policy can.');
+});

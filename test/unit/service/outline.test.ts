@@ -66,3 +66,14 @@ test('selection ranges grow from the name to the file', () => {
   ]);
   assert.deepEqual(check('arch x86_64\ndefault allow\nallow read, wri|te\n').selection().slice(0, 3), ['write', 'read, write', 'allow read, write']);
 });
+
+test('selection ranges in a rule over several lines grow through its condition and the whole rule', () => {
+  const c = check('arch x86_64\ndefault allow\nallow openat if fl|ags & O_CREAT &&\n    mode == 0  # c\n');
+  assert.deepEqual(c.selection(), [
+    'flags',
+    'flags & O_CREAT',
+    'flags & O_CREAT &&\n    mode == 0',
+    'allow openat if flags & O_CREAT &&\n    mode == 0',
+    'arch x86_64\ndefault allow\nallow openat if flags & O_CREAT &&\n    mode == 0  # c\n',
+  ]);
+});
