@@ -68,7 +68,8 @@ export function runCli(): void {
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
       // A reader that went away (`| head`) is not an error: stop quietly, as Unix tools do.
-      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      // Node's pipes to a child process are sockets: their reader going away is ECONNRESET as often as EPIPE.
+      if (e.code === 'EPIPE' || e.code === 'ECONNRESET') process.exit(process.exitCode ?? 0);
       // Any other failure (a full disk, an I/O error) means the output is incomplete: say so in one line.
       if (stream === process.stdout) {
         process.stderr.write(`seccomp-policy${command ? ` ${command}` : ''}: cannot write to standard output: ${describeFsError(e)}\n`);
