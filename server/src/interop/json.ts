@@ -51,7 +51,7 @@ export function parseJson(text: string): JsonValue {
   };
   const describe = () => (pos >= text.length ? 'the end of the file' : `'${text[pos]}'`);
   // "unexpected end of the file", not "unexpected the end of the file".
-  const unexpected = () => (pos >= text.length ? 'unexpected end of the file' : `unexpected '${text[pos]}'`);
+  const unexpected = () => (pos >= text.length ? 'unexpected end of the file' : `unexpected ${describe()}`);
 
   const string = (): string => {
     const open = pos++;
